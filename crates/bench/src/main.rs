@@ -1,0 +1,178 @@
+//! Benchmarks: measurements printed for `docs/performance.md`, never assertions.
+//!
+//! `cargo run --release -p bench -- append [EVENTS] [SUBMITTERS]` appends EVENTS (default
+//! 1,000,000) events of realistic size twice, in the same run:
+//! 1. raw: the same rows inserted by plain rusqlite in one transaction (no store, no hashing);
+//! 2. store: through `EventStore::append` from SUBMITTERS (default 64) threads, one command per
+//!    event, durable (`synchronous=FULL`), group-committed by the single writer.
+#![forbid(unsafe_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use rusqlite::params;
+use serde_json::{Value, json};
+use store::{EventStore, ExpectedVersion, Metadata, NewEvent, StoreOptions, canonical_json};
+use uuid::Uuid;
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("append") => {
+            let events = parse_arg(&args, 1, 1_000_000)?;
+            let submitters = parse_arg(&args, 2, 64)?;
+            append(events, submitters)
+        }
+        _ => bail!("usage: bench append [EVENTS] [SUBMITTERS]"),
+    }
+}
+
+fn parse_arg(args: &[String], index: usize, default: u64) -> anyhow::Result<u64> {
+    match args.get(index) {
+        Some(text) => text
+            .replace('_', "")
+            .parse()
+            .with_context(|| format!("not a number: {text}")),
+        None => Ok(default),
+    }
+}
+
+/// A booking request as the portal writes it: ~400 bytes of payload and metadata.
+fn realistic_event(n: u64, family: Uuid) -> NewEvent {
+    let activity = Uuid::from_u128(u128::from(n % 200) + 1);
+    NewEvent {
+        event_id: Uuid::now_v7(),
+        event_type: "BookingRequested".to_owned(),
+        schema_version: 1,
+        payload: json!({
+            "request_id": Uuid::now_v7(),
+            "basket_id": Uuid::now_v7(),
+            "family_id": family,
+            "child_id": Uuid::from_u128(u128::from(n % 7_919)),
+            "activity_id": activity,
+            "day": format!("2026-{:02}-{:02}", 1 + n % 12, 1 + n % 28),
+            "forecast": { "kind": "place_available" },
+        }),
+        metadata: Metadata {
+            actor: format!("family:{family}"),
+            command_id: Some(Uuid::now_v7()),
+            correlation_id: Some(Uuid::now_v7()),
+            causation_id: None,
+            client_request_id: Some(format!("form-{n}")),
+        },
+        tags: vec![
+            format!("activity-{activity}"),
+            format!("child-{}", n % 7_919),
+        ],
+    }
+}
+
+fn append(events: u64, submitters: u64) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    println!(
+        "appending {events} events; SQLite {}; 2 cores; synchronous=FULL",
+        rusqlite::version()
+    );
+
+    // --- raw: same rows, one transaction, plain rusqlite.
+    let raw_path = dir.path().join("raw.db");
+    drop(EventStore::open(&raw_path, StoreOptions::default())?); // same schema and indexes
+    let rows: Vec<(String, String, String, String, Vec<String>)> = (0..events)
+        .map(|n| {
+            let event = realistic_event(n, Uuid::from_u128(u128::from(n % 5_000)));
+            let metadata: Value = serde_json::to_value(&event.metadata).unwrap_or(Value::Null);
+            (
+                event.event_id.to_string(),
+                format!("family-{}", n % 5_000),
+                canonical_json(&event.payload),
+                canonical_json(&metadata),
+                event.tags,
+            )
+        })
+        .collect();
+    let mut conn = rusqlite::Connection::open(&raw_path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+    )?;
+    let started = Instant::now();
+    {
+        let tx = conn.transaction()?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, payload, metadata, recorded_at, hash)
+                 VALUES (?1, ?2, ?3, ?4, 'BookingRequested', 1, ?5, ?6, '2026-11-28T00:00:00.000000Z', ?7)",
+            )?;
+            let mut tag = tx.prepare("INSERT INTO event_tags (tag, position) VALUES (?1, ?2)")?;
+            let hash = [7u8; 32];
+            for (index, (event_id, stream, payload, metadata, tags)) in rows.iter().enumerate() {
+                let position = index as i64 + 1;
+                let version = index as i64 / 5_000 + 1;
+                insert.execute(params![
+                    position,
+                    event_id,
+                    stream,
+                    version,
+                    payload,
+                    metadata,
+                    hash.as_slice()
+                ])?;
+                for t in tags {
+                    tag.execute(params![t, position])?;
+                }
+            }
+        }
+        tx.commit()?;
+    }
+    let raw_seconds = started.elapsed().as_secs_f64();
+    let raw_rate = events as f64 / raw_seconds;
+    drop(rows);
+    println!(
+        "raw rusqlite, one transaction:        {raw_rate:>10.0} events/s ({raw_seconds:.2} s)"
+    );
+
+    // --- store: submitters through the single writer.
+    let store = EventStore::open(dir.path().join("store.db"), StoreOptions::default())?;
+    let per_submitter = events / submitters;
+    let done = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let threads: Vec<_> = (0..submitters)
+        .map(|s| {
+            let store = store.clone();
+            let done = Arc::clone(&done);
+            std::thread::spawn(move || -> anyhow::Result<()> {
+                for i in 0..per_submitter {
+                    let n = s * per_submitter + i;
+                    let family = Uuid::from_u128(u128::from(n % 5_000));
+                    let event = realistic_event(n, family);
+                    store.append(
+                        &format!("family-{family}"),
+                        ExpectedVersion::Any,
+                        vec![event],
+                    )?;
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("a submitter panicked"))??;
+    }
+    let store_seconds = started.elapsed().as_secs_f64();
+    let appended = done.load(Ordering::Relaxed);
+    let store_rate = appended as f64 / store_seconds;
+    println!(
+        "store, {submitters} submitters, durable:    {store_rate:>10.0} events/s ({store_seconds:.2} s, {appended} commands)"
+    );
+    println!(
+        "store / raw:                          {:>10.2}",
+        store_rate / raw_rate
+    );
+    let report = store.verify_chain()?;
+    println!("chain after the run: {report:?}");
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! One function per command; each opens what it needs and prints its result.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use store::{ChainReport, EventStore, StoreOptions};
+
+use crate::{AuditCommand, Cli, Command, EventsCommand, ExportArgs, VerifyArgs};
+
+pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Events(EventsCommand::Export(args)) => export(cli, args),
+        Command::Audit(AuditCommand::Verify(args)) => verify(cli, args),
+    }
+}
+
+fn open(cli: &Cli) -> anyhow::Result<EventStore> {
+    EventStore::open(&cli.db, StoreOptions::default())
+        .with_context(|| format!("ouverture de la base {}", cli.db.display()))
+}
+
+fn export(cli: &Cli, args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    let store = open(cli)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for event in store.read_range(args.from, args.to, 1024)? {
+        let line = event?.to_export_json()?;
+        let written = serde_json::to_writer(&mut out, &line)
+            .map_err(io::Error::from)
+            .and_then(|()| out.write_all(b"\n"));
+        if let Err(error) = written {
+            // `portail events export | head` closes the pipe: that is not a failure.
+            if error.kind() == io::ErrorKind::BrokenPipe {
+                return Ok(ExitCode::SUCCESS);
+            }
+            return Err(error).context("écriture de l'export");
+        }
+    }
+    match out.flush() {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+            Err(error).context("écriture de l'export")
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    let store = open(cli)?;
+    let report = store.verify_chain()?;
+    let (code, json, text) = match &report {
+        ChainReport::Intact { events, head } => (
+            ExitCode::SUCCESS,
+            serde_json::json!({ "chain": "intact", "events": events, "head": hex_string(head) }),
+            format!(
+                "Chaîne intacte : {events} événements, tête {}",
+                hex_string(head)
+            ),
+        ),
+        ChainReport::Broken(broken) => (
+            ExitCode::FAILURE,
+            serde_json::json!({ "chain": "broken", "position": broken.position, "reason": broken.reason }),
+            format!(
+                "Chaîne rompue à la position {} : {}",
+                broken.position, broken.reason
+            ),
+        ),
+    };
+    if args.json {
+        println!("{json}");
+    } else {
+        println!("{text}");
+    }
+    Ok(code)
+}
+
+fn hex_string(bytes: &[u8; 32]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

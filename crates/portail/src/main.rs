@@ -1,0 +1,141 @@
+//! `portail`: the command staff and auditors run (and, later, the web server).
+//!
+//! This binary is glue: it parses arguments, sets up logging, opens the store and calls the
+//! library crates. It alone uses `anyhow` and decides how errors are shown and which exit code
+//! they get: 0 success, 1 a check failed or a command was refused, 2 a usage error.
+#![forbid(unsafe_code)]
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Portail Famille — réservations et paiements des accueils de loisirs.
+#[derive(Debug, Parser)]
+#[command(name = "portail", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Base de données SQLite (créée si elle n'existe pas).
+    #[arg(long, global = true, env = "PORTAIL_DB", default_value = "portail.db")]
+    pub db: PathBuf,
+
+    /// Format des journaux écrits sur la sortie d'erreur (niveau : variable RUST_LOG).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Le journal des événements.
+    #[command(subcommand)]
+    Events(EventsCommand),
+    /// Contrôles d'audit.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// Exporte les événements en lignes JSON sur la sortie standard.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Première position exportée.
+    #[arg(long, default_value_t = 1)]
+    pub from: u64,
+    /// Dernière position exportée (par défaut : la dernière du journal).
+    #[arg(long)]
+    pub to: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recalcule la chaîne de hachage ; code de sortie 1 à la première position fautive.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Résultat en JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
+    init_tracing(cli.log_format);
+    match commands::run(&cli) {
+        Ok(code) => code,
+        Err(error) => {
+            let incident = uuid_like_incident_id();
+            tracing::error!(incident = %incident, error = format!("{error:#}"), "command failed");
+            eprintln!("erreur : {error:#} (incident {incident})");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Help and version go to stdout with success; any other parse error is one line and exit 2.
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            let rendered = error.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("error: invalid arguments");
+            eprintln!("{first} (portail --help)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// A short id to quote when reporting a failure; the same id is in the logs.
+fn uuid_like_incident_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "{:08x}",
+        (nanos as u64 ^ (u64::from(std::process::id()) << 32)) as u32
+    )
+}

@@ -1,0 +1,188 @@
+//! The event store: an append-only log of events in SQLite with a hash chain.
+//!
+//! Architecture invariants:
+//! - only this crate reads or writes the `events`, `event_tags` and `chain_head` tables;
+//! - nothing UPDATEs or DELETEs an event (SQL triggers refuse it);
+//! - every write goes through the single writer thread ([`EventStore::write`]), inside one
+//!   `BEGIN IMMEDIATE` transaction shared by the commands queued at that moment (group commit),
+//!   each command in its own SAVEPOINT; callers hear back only after the COMMIT is durable;
+//! - positions are 1..n without gaps, in commit order; `recorded_at` never decreases;
+//! - `hash(n) = sha256(hash(n-1) ‖ canonical bytes of row n)`, and the head (last position, last
+//!   hash) is kept in `chain_head`, so a removed tail is detected too.
+//!
+//! The store knows nothing of the domain: payloads are JSON values with a type and a schema
+//! version. Decoding and upcasting belong to the `domain` crate.
+#![forbid(unsafe_code)]
+
+mod canonical;
+mod error;
+mod event;
+mod hash;
+mod read;
+mod schema;
+mod verify;
+mod writer;
+
+pub use canonical::canonical_json;
+pub use error::{AppendError, StoreError, WriteError};
+pub use event::{Appended, ExpectedVersion, Metadata, NewEvent, StoredEvent};
+pub use hash::{GENESIS_HASH, HashInput, chain_hash};
+pub use read::{EventPage, Head};
+pub use schema::MIN_SQLITE_VERSION;
+pub use verify::{ChainBreak, ChainReport, ChainVerifier};
+pub use writer::WriteTx;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use read::ReadPool;
+use writer::WriterHandle;
+
+/// Options of [`EventStore::open`].
+#[derive(Clone, Debug)]
+pub struct StoreOptions {
+    /// Largest number of commands committed together by the writer.
+    pub max_batch: usize,
+    /// Commands waiting for the writer before submitters block (back-pressure).
+    pub queue_capacity: usize,
+    /// Read-only connections kept open for queries.
+    pub read_connections: usize,
+    /// How long a statement waits for a lock held by another process, in milliseconds.
+    pub busy_timeout_ms: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            max_batch: 512,
+            queue_capacity: 4096,
+            read_connections: 4,
+            busy_timeout_ms: 10_000,
+        }
+    }
+}
+
+/// Handle to an open event store. Cheap to clone; the writer thread stops when the last handle
+/// is dropped.
+#[derive(Clone)]
+pub struct EventStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: WriterHandle,
+    readers: ReadPool,
+}
+
+impl EventStore {
+    /// Opens (creating if needed) the database at `path`, checks the SQLite version, applies
+    /// migrations and starts the writer thread.
+    pub fn open(path: impl AsRef<Path>, options: StoreOptions) -> Result<EventStore, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let conn = schema::open_write_connection(&path, options.busy_timeout_ms)?;
+        let writer = writer::spawn(conn, &options)?;
+        let readers = ReadPool::new(
+            path.clone(),
+            options.read_connections,
+            options.busy_timeout_ms,
+        );
+        Ok(EventStore {
+            inner: Arc::new(Inner {
+                path,
+                writer,
+                readers,
+            }),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `command` in the writer thread, inside a SAVEPOINT of the current group transaction,
+    /// and returns its result once the transaction is committed (durably: `synchronous=FULL`).
+    /// If `command` returns an error, everything it wrote is rolled back and other commands of
+    /// the same group are unaffected.
+    pub fn write<T, E, F>(&self, command: F) -> Result<T, WriteError<E>>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+        F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send + 'static,
+    {
+        self.inner.writer.submit(command)
+    }
+
+    /// Appends `events` to `stream` if its version is `expected`. Appending events whose ids are
+    /// already stored (a retry) changes nothing and returns the stored positions.
+    pub fn append(
+        &self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+    ) -> Result<Appended, AppendError> {
+        let stream = stream.to_owned();
+        self.write(move |tx| tx.append(&stream, expected, events))
+            .map_err(|error| match error {
+                WriteError::Rejected(append) => append,
+                WriteError::Store(store) => AppendError::Store(store),
+            })
+    }
+
+    /// Runs a read-only query on a pooled connection.
+    pub fn read<T>(
+        &self,
+        query: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.inner.readers.with(query)
+    }
+
+    /// Last position and hash of the log (position 0 and [`GENESIS_HASH`] when empty).
+    pub fn head(&self) -> Result<Head, StoreError> {
+        self.read(read::head)
+    }
+
+    /// Events of one stream in version order.
+    pub fn read_stream(&self, stream: &str) -> Result<Vec<StoredEvent>, StoreError> {
+        self.read(|conn| read::stream(conn, stream))
+    }
+
+    /// Events carrying `tag`, in log order.
+    pub fn read_tag(&self, tag: &str) -> Result<Vec<StoredEvent>, StoreError> {
+        self.read(|conn| read::tag(conn, tag))
+    }
+
+    /// Events from position `from` to `to` (inclusive; `None`: the head at call time), fetched in
+    /// pages so memory stays constant however long the log is.
+    pub fn read_range(
+        &self,
+        from: u64,
+        to: Option<u64>,
+        page_size: usize,
+    ) -> Result<EventPage, StoreError> {
+        let to = match to {
+            Some(to) => to,
+            None => self.head()?.position,
+        };
+        Ok(EventPage::new(
+            self.clone(),
+            from.max(1),
+            to,
+            page_size.max(1),
+        ))
+    }
+
+    /// Recomputes the whole hash chain and compares its end with the stored head.
+    pub fn verify_chain(&self) -> Result<ChainReport, StoreError> {
+        let head = self.head()?;
+        let mut verifier = ChainVerifier::new();
+        for event in self.read_range(1, Some(u64::MAX), 1024)? {
+            let event = event?;
+            if let Err(broken) = verifier.check(&event) {
+                return Ok(ChainReport::Broken(broken));
+            }
+        }
+        Ok(verifier.finish(&head))
+    }
+}

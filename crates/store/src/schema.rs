@@ -1,0 +1,137 @@
+//! Connection set-up and the store's own migrations.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::StoreError;
+
+/// The oldest SQLite the store accepts (STRICT tables, `RETURNING`, JSON functions built in).
+pub const MIN_SQLITE_VERSION: &str = "3.45.0";
+const MIN_SQLITE_VERSION_NUMBER: i32 = 3_045_000;
+
+/// The store's schema, one entry per version, applied in order and recorded in
+/// `store_migrations`. Never edit an applied entry: add a new one.
+const MIGRATIONS: &[&str] = &[r#"
+-- The log. One row per event; position is global, gapless and commit-ordered.
+CREATE TABLE events (
+    position       INTEGER PRIMARY KEY,
+    event_id       TEXT    NOT NULL UNIQUE,
+    stream_id      TEXT    NOT NULL,
+    stream_version INTEGER NOT NULL CHECK (stream_version >= 1),
+    event_type     TEXT    NOT NULL,
+    schema_version INTEGER NOT NULL CHECK (schema_version >= 1),
+    payload        TEXT    NOT NULL CHECK (json_valid(payload)),
+    metadata       TEXT    NOT NULL CHECK (json_valid(metadata)),
+    recorded_at    TEXT    NOT NULL,
+    hash           BLOB    NOT NULL CHECK (length(hash) = 32),
+    UNIQUE (stream_id, stream_version)
+) STRICT;
+
+CREATE INDEX events_by_type ON events (event_type, position);
+
+-- Cross-stream tags (activity-…, child-…, wallet-…), for reads that follow an entity.
+CREATE TABLE event_tags (
+    tag      TEXT    NOT NULL,
+    position INTEGER NOT NULL REFERENCES events (position),
+    PRIMARY KEY (tag, position)
+) STRICT, WITHOUT ROWID;
+
+-- The end of the chain, kept apart so that a removed tail is detected.
+CREATE TABLE chain_head (
+    singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
+    position    INTEGER NOT NULL,
+    hash        BLOB    NOT NULL CHECK (length(hash) = 32),
+    recorded_at TEXT    NOT NULL
+) STRICT;
+INSERT INTO chain_head (singleton, position, hash, recorded_at) VALUES (1, 0, zeroblob(32), '');
+
+CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;
+CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
+CREATE TRIGGER event_tags_refuse_update BEFORE UPDATE ON event_tags
+BEGIN SELECT RAISE(ABORT, 'event tags are append-only: UPDATE refused'); END;
+CREATE TRIGGER event_tags_refuse_delete BEFORE DELETE ON event_tags
+BEGIN SELECT RAISE(ABORT, 'event tags are append-only: DELETE refused'); END;
+CREATE TRIGGER chain_head_refuse_delete BEFORE DELETE ON chain_head
+BEGIN SELECT RAISE(ABORT, 'the chain head cannot be deleted'); END;
+"#];
+
+/// Opens the connection the writer thread will own, configured for durability.
+pub(crate) fn open_write_connection(
+    path: &Path,
+    busy_timeout_ms: u32,
+) -> Result<Connection, StoreError> {
+    check_sqlite_version()?;
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_millis(u64::from(busy_timeout_ms)))?;
+    // journal_mode answers with a row; the others answer nothing.
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    // FULL: an acknowledged booking or payment survives a power loss (NORMAL may lose it in WAL).
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Opens a read-only connection for the pool.
+pub(crate) fn open_read_connection(
+    path: &Path,
+    busy_timeout_ms: u32,
+) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_millis(u64::from(busy_timeout_ms)))?;
+    conn.execute_batch("PRAGMA query_only = ON;")?;
+    Ok(conn)
+}
+
+fn check_sqlite_version() -> Result<(), StoreError> {
+    if rusqlite::version_number() < MIN_SQLITE_VERSION_NUMBER {
+        return Err(StoreError::SqliteTooOld {
+            found: rusqlite::version().to_owned(),
+            required: MIN_SQLITE_VERSION.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    // IMMEDIATE: two processes opening a fresh file at once do not both migrate.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS store_migrations (
+             version    INTEGER PRIMARY KEY,
+             applied_at TEXT NOT NULL
+         ) STRICT;",
+    )?;
+    let applied: u32 = tx.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM store_migrations",
+        [],
+        |row| row.get(0),
+    )?;
+    let known = MIGRATIONS.len() as u32;
+    if applied > known {
+        return Err(StoreError::SchemaTooNew {
+            found: applied,
+            known,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO store_migrations (version, applied_at) VALUES (?1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+            [index as u32 + 1],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}

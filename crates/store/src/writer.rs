@@ -1,0 +1,397 @@
+//! The single writer: a dedicated thread that owns the write connection and group-commits.
+//!
+//! Submitters put a command on a bounded queue and wait. The thread takes every command waiting
+//! (up to `max_batch`), opens one `BEGIN IMMEDIATE` transaction, runs each command inside its own
+//! SAVEPOINT (a failing command rolls back to it and does not disturb the others), COMMITs once,
+//! and only then answers each submitter. One fsync serves the whole group, which is where the
+//! throughput comes from; durability is unchanged (`synchronous=FULL`). `BEGIN IMMEDIATE` plus the
+//! busy timeout make another process (the CLI) writing the same file safe: SQLite serializes the
+//! two writers, and every command re-reads the head and stream versions inside the transaction.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::thread::JoinHandle;
+
+use chrono::Utc;
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+
+use crate::StoreOptions;
+use crate::canonical::canonical_json;
+use crate::error::{AppendError, StoreError, WriteError};
+use crate::event::{Appended, ExpectedVersion, NewEvent};
+use crate::hash::{HashInput, chain_hash};
+use crate::read;
+
+/// Format of `recorded_at`: fixed width, so text order is time order.
+const RECORDED_AT_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
+
+/// The transaction a command runs in. Everything done through it commits or rolls back with the
+/// command.
+pub struct WriteTx<'a> {
+    conn: &'a Connection,
+    recorded_at: String,
+    /// The chain head as of the last successful append of this group; written to `chain_head`
+    /// once, just before COMMIT.
+    head: read::Head,
+    head_moved: bool,
+}
+
+impl WriteTx<'_> {
+    /// The connection, inside the command's savepoint: for inline projections and registry rows.
+    pub fn connection(&self) -> &Connection {
+        self.conn
+    }
+
+    /// The instant stamped on the events of this group (UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`).
+    pub fn recorded_at(&self) -> &str {
+        &self.recorded_at
+    }
+
+    /// The current version of a stream (0 when it does not exist).
+    pub fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
+        let version: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(MAX(stream_version), 0) FROM events WHERE stream_id = ?1",
+            )?
+            .query_row(params![stream], |row| row.get(0))?;
+        Ok(version as u64)
+    }
+
+    /// Appends events to a stream, see [`crate::EventStore::append`].
+    pub fn append(
+        &mut self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+    ) -> Result<Appended, AppendError> {
+        let Some(first) = events.first() else {
+            return Err(AppendError::Empty);
+        };
+        if let Some(stored) = self.already_stored(stream, first, &events)? {
+            return Ok(stored);
+        }
+        let actual = self.stream_version(stream)?;
+        let matches = match expected {
+            ExpectedVersion::Any => true,
+            ExpectedVersion::NoStream => actual == 0,
+            ExpectedVersion::Exact(n) => actual == n,
+        };
+        if !matches {
+            return Err(AppendError::Conflict {
+                stream: stream.to_owned(),
+                expected,
+                actual,
+            });
+        }
+        let head = &self.head;
+        // recorded_at never goes backwards, even if the clock does or another process wrote.
+        let recorded_at = if head.recorded_at > self.recorded_at {
+            head.recorded_at.clone()
+        } else {
+            self.recorded_at.clone()
+        };
+        let mut previous = head.hash;
+        let mut positions = Vec::with_capacity(events.len());
+        let mut insert_event = self.conn.prepare_cached(
+            "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, payload, metadata, recorded_at, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let mut insert_tag = self
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO event_tags (tag, position) VALUES (?1, ?2)")?;
+        for (offset, event) in events.iter().enumerate() {
+            let position = head.position + 1 + offset as u64;
+            let stream_version = actual + 1 + offset as u64;
+            let event_id = event.event_id.to_string();
+            let payload = canonical_json(&event.payload);
+            let metadata =
+                canonical_json(&serde_json::to_value(&event.metadata).map_err(StoreError::Json)?);
+            let hash = chain_hash(
+                &previous,
+                &HashInput {
+                    position,
+                    event_id: &event_id,
+                    stream_id: stream,
+                    stream_version,
+                    event_type: &event.event_type,
+                    schema_version: event.schema_version,
+                    payload: &payload,
+                    metadata: &metadata,
+                    recorded_at: &recorded_at,
+                },
+            );
+            let inserted = insert_event.execute(params![
+                position as i64,
+                event_id,
+                stream,
+                stream_version as i64,
+                event.event_type,
+                event.schema_version,
+                payload,
+                metadata,
+                recorded_at,
+                hash.as_slice(),
+            ]);
+            if let Err(error) = inserted {
+                return Err(match error.sqlite_error_code() {
+                    Some(ErrorCode::ConstraintViolation)
+                        if error.to_string().contains("event_id") =>
+                    {
+                        AppendError::EventIdReused {
+                            event_id: event.event_id,
+                        }
+                    }
+                    _ => AppendError::from(error),
+                });
+            }
+            for tag in &event.tags {
+                insert_tag.execute(params![tag, position as i64])?;
+            }
+            previous = hash;
+            positions.push(position);
+        }
+        let last = head.position + events.len() as u64;
+        drop(insert_event);
+        drop(insert_tag);
+        self.head = read::Head {
+            position: last,
+            hash: previous,
+            recorded_at,
+        };
+        self.head_moved = true;
+        Ok(Appended {
+            positions,
+            stream_version: actual + events.len() as u64,
+            already_stored: false,
+        })
+    }
+
+    /// A retry: the first event's id is stored. Then every event must be stored, with the same
+    /// stream, type and payload; the stored positions are returned. A batch is all-or-nothing, so
+    /// when the first id is unknown the others are too (the UNIQUE constraint guards the rest).
+    fn already_stored(
+        &self,
+        stream: &str,
+        first: &NewEvent,
+        events: &[NewEvent],
+    ) -> Result<Option<Appended>, AppendError> {
+        let mut lookup = self.conn.prepare_cached(
+            "SELECT position, stream_id, event_type, payload FROM events WHERE event_id = ?1",
+        )?;
+        let mut find =
+            |event: &NewEvent| -> Result<Option<(i64, String, String, String)>, rusqlite::Error> {
+                lookup
+                    .query_row(params![event.event_id.to_string()], |row| {
+                        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                    })
+                    .optional()
+            };
+        if find(first)?.is_none() {
+            return Ok(None);
+        }
+        let mut positions = Vec::with_capacity(events.len());
+        for event in events {
+            match find(event)? {
+                Some((position, stored_stream, event_type, payload))
+                    if stored_stream == stream
+                        && event_type == event.event_type
+                        && payload == canonical_json(&event.payload) =>
+                {
+                    positions.push(position as u64)
+                }
+                _ => {
+                    return Err(AppendError::EventIdReused {
+                        event_id: event.event_id,
+                    });
+                }
+            }
+        }
+        Ok(Some(Appended {
+            positions,
+            stream_version: self.stream_version(stream)?,
+            already_stored: true,
+        }))
+    }
+}
+
+/// A queued command, type-erased for the queue.
+trait Job: Send {
+    /// Runs the command; `true` when it succeeded and its changes are to be kept.
+    fn run(&mut self, tx: &mut WriteTx<'_>) -> bool;
+    /// Answers the submitter once the group's fate is known.
+    fn finish(self: Box<Self>, committed: Result<(), &StoreError>);
+}
+
+struct Command<T, E, F> {
+    command: Option<F>,
+    outcome: Option<Result<T, WriteError<E>>>,
+    reply: SyncSender<Result<T, WriteError<E>>>,
+}
+
+impl<T, E, F> Job for Command<T, E, F>
+where
+    T: Send,
+    E: Send,
+    F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send,
+{
+    fn run(&mut self, tx: &mut WriteTx<'_>) -> bool {
+        let Some(command) = self.command.take() else {
+            return false;
+        };
+        let (outcome, keep) = match catch_unwind(AssertUnwindSafe(|| command(tx))) {
+            Ok(Ok(value)) => (Ok(value), true),
+            Ok(Err(rejection)) => (Err(WriteError::Rejected(rejection)), false),
+            Err(_) => (Err(WriteError::Store(StoreError::CommandPanicked)), false),
+        };
+        self.outcome = Some(outcome);
+        keep
+    }
+
+    fn finish(self: Box<Self>, committed: Result<(), &StoreError>) {
+        let answer = match self.outcome {
+            // A refused command changed nothing, whatever happened to the group.
+            Some(Err(refused)) => Err(refused),
+            Some(Ok(value)) => match committed {
+                Ok(()) => Ok(value),
+                Err(error) => Err(WriteError::Store(StoreError::Commit(error.to_string()))),
+            },
+            None => Err(WriteError::Store(match committed {
+                Err(error) => StoreError::Commit(error.to_string()),
+                Ok(()) => StoreError::WriterGone,
+            })),
+        };
+        // The submitter may have given up waiting; nothing to do then.
+        let _ = self.reply.send(answer);
+    }
+}
+
+/// The submitting side of the writer; dropping it stops the thread after the queued commands.
+pub(crate) struct WriterHandle {
+    queue: Option<SyncSender<Box<dyn Job>>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl WriterHandle {
+    pub(crate) fn submit<T, E, F>(&self, command: F) -> Result<T, WriteError<E>>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+        F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send + 'static,
+    {
+        let (reply, answer) = sync_channel(1);
+        let job: Box<dyn Job> = Box::new(Command {
+            command: Some(command),
+            outcome: None,
+            reply,
+        });
+        let queue = self
+            .queue
+            .as_ref()
+            .ok_or(WriteError::Store(StoreError::WriterGone))?;
+        queue
+            .send(job)
+            .map_err(|_| WriteError::Store(StoreError::WriterGone))?;
+        answer
+            .recv()
+            .unwrap_or(Err(WriteError::Store(StoreError::WriterGone)))
+    }
+}
+
+impl Drop for WriterHandle {
+    fn drop(&mut self) {
+        self.queue.take();
+        if let Ok(mut thread) = self.thread.lock()
+            && let Some(thread) = thread.take()
+        {
+            let _ = thread.join();
+        }
+    }
+}
+
+pub(crate) fn spawn(conn: Connection, options: &StoreOptions) -> Result<WriterHandle, StoreError> {
+    let (queue, jobs) = sync_channel::<Box<dyn Job>>(options.queue_capacity.max(1));
+    let max_batch = options.max_batch.max(1);
+    let thread = std::thread::Builder::new()
+        .name("event-store-writer".to_owned())
+        .spawn(move || run_writer(conn, jobs, max_batch))?;
+    Ok(WriterHandle {
+        queue: Some(queue),
+        thread: Mutex::new(Some(thread)),
+    })
+}
+
+fn run_writer(conn: Connection, jobs: Receiver<Box<dyn Job>>, max_batch: usize) {
+    let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(max_batch);
+    while let Ok(first) = jobs.recv() {
+        batch.push(first);
+        while batch.len() < max_batch {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+            }
+        }
+        let committed = run_group(&conn, &mut batch);
+        if let Err(error) = &committed {
+            tracing::error!(%error, commands = batch.len(), "event store group transaction failed");
+        }
+        for job in batch.drain(..) {
+            job.finish(committed.as_ref().map(|_| ()));
+        }
+    }
+}
+
+/// Runs a group of commands in one transaction. On error nothing of the group is kept.
+fn run_group(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), StoreError> {
+    conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+    let result = run_commands(conn, batch);
+    if result.is_err() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    result
+}
+
+fn run_commands(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), StoreError> {
+    // Read inside the IMMEDIATE transaction: another process may have appended since our last group.
+    let head = read::head(conn)?;
+    let mut tx = WriteTx {
+        conn,
+        recorded_at: Utc::now().format(RECORDED_AT_FORMAT).to_string(),
+        head,
+        head_moved: false,
+    };
+    let mut savepoint = conn.prepare_cached("SAVEPOINT command")?;
+    let mut release = conn.prepare_cached("RELEASE command")?;
+    let mut rollback_to = conn.prepare_cached("ROLLBACK TO command")?;
+    for job in batch.iter_mut() {
+        savepoint.execute([])?;
+        let head_before = tx.head.clone();
+        if job.run(&mut tx) {
+            release.execute([])?;
+        } else if conn.is_autocommit() {
+            // SQLite itself rolled the whole transaction back (disk full, I/O error): the
+            // commands before this one are lost too, so the whole group fails.
+            return Err(StoreError::Commit(
+                "SQLite rolled the group transaction back".to_owned(),
+            ));
+        } else {
+            rollback_to.execute([])?;
+            release.execute([])?;
+            tx.head = head_before;
+        }
+    }
+    if tx.head_moved {
+        conn.prepare_cached(
+            "UPDATE chain_head SET position = ?1, hash = ?2, recorded_at = ?3 WHERE singleton = 1",
+        )?
+        .execute(params![
+            tx.head.position as i64,
+            tx.head.hash.as_slice(),
+            tx.head.recorded_at
+        ])?;
+    }
+    drop((savepoint, release, rollback_to));
+    conn.prepare_cached("COMMIT")?.execute([])?;
+    Ok(())
+}
