@@ -23,9 +23,10 @@ fn main() -> anyhow::Result<()> {
         Some("append") => {
             let events = parse_arg(&args, 1, 1_000_000)?;
             let submitters = parse_arg(&args, 2, 64)?;
-            append(events, submitters)
+            let per_command = parse_arg(&args, 3, 1)?.max(1);
+            append(events, submitters, per_command)
         }
-        _ => bail!("usage: bench append [EVENTS] [SUBMITTERS]"),
+        _ => bail!("usage: bench append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND]"),
     }
 }
 
@@ -69,7 +70,7 @@ fn realistic_event(n: u64, family: Uuid) -> NewEvent {
     }
 }
 
-fn append(events: u64, submitters: u64) -> anyhow::Result<()> {
+fn append(events: u64, submitters: u64, per_command: u64) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     println!(
         "appending {events} events; SQLite {}; 2 cores; synchronous=FULL",
@@ -142,16 +143,13 @@ fn append(events: u64, submitters: u64) -> anyhow::Result<()> {
             let store = store.clone();
             let done = Arc::clone(&done);
             std::thread::spawn(move || -> anyhow::Result<()> {
-                for i in 0..per_submitter {
+                for i in (0..per_submitter).step_by(per_command as usize) {
                     let n = s * per_submitter + i;
                     let family = Uuid::from_u128(u128::from(n % 5_000));
-                    let event = realistic_event(n, family);
-                    store.append(
-                        &format!("family-{family}"),
-                        ExpectedVersion::Any,
-                        vec![event],
-                    )?;
-                    done.fetch_add(1, Ordering::Relaxed);
+                    let count = per_command.min(per_submitter - i);
+                    let events = (n..n + count).map(|k| realistic_event(k, family)).collect();
+                    store.append(&format!("family-{family}"), ExpectedVersion::Any, events)?;
+                    done.fetch_add(count, Ordering::Relaxed);
                 }
                 Ok(())
             })
@@ -166,7 +164,14 @@ fn append(events: u64, submitters: u64) -> anyhow::Result<()> {
     let appended = done.load(Ordering::Relaxed);
     let store_rate = appended as f64 / store_seconds;
     println!(
-        "store, {submitters} submitters, durable:    {store_rate:>10.0} events/s ({store_seconds:.2} s, {appended} commands)"
+        "store, {submitters} submitters, durable:    {store_rate:>10.0} events/s ({store_seconds:.2} s, {appended} events, {per_command} per command)"
+    );
+    let stats = store.writer_stats();
+    println!(
+        "writer: {} groups, {:.1} commands per group, busy {:.0}% of the run",
+        stats.groups,
+        stats.commands as f64 / stats.groups.max(1) as f64,
+        100.0 * stats.busy.as_secs_f64() / store_seconds
     );
     println!(
         "store / raw:                          {:>10.2}",

@@ -5,9 +5,12 @@
 //! is the contract described by `events-schema/` at the root of the repository.
 #![forbid(unsafe_code)]
 
+pub mod calendar;
+pub mod deadline;
 pub mod event;
 pub mod ids;
 pub mod money;
+pub mod pricing;
 pub mod values;
 
 pub use event::{CATALOG, DecodeError, EncodedEvent, Event, EventTypeInfo};

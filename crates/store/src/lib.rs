@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 mod canonical;
+mod checkpoint;
 mod error;
 mod event;
 mod hash;
@@ -30,10 +31,12 @@ pub use hash::{GENESIS_HASH, HashInput, chain_hash};
 pub use read::{EventPage, Head};
 pub use schema::MIN_SQLITE_VERSION;
 pub use verify::{ChainBreak, ChainReport, ChainVerifier};
-pub use writer::WriteTx;
+pub use writer::{WriteTx, WriterStats};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 use read::ReadPool;
 use writer::WriterHandle;
@@ -73,6 +76,16 @@ struct Inner {
     path: PathBuf,
     writer: WriterHandle,
     readers: ReadPool,
+    checkpointer: Option<(SyncSender<()>, JoinHandle<()>)>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some((stop, thread)) = self.checkpointer.take() {
+            drop(stop);
+            let _ = thread.join();
+        }
+    }
 }
 
 impl EventStore {
@@ -87,11 +100,14 @@ impl EventStore {
             options.read_connections,
             options.busy_timeout_ms,
         );
+        let (stop, stopped) = sync_channel(1);
+        let thread = checkpoint::spawn(path.clone(), options.busy_timeout_ms, stopped)?;
         Ok(EventStore {
             inner: Arc::new(Inner {
                 path,
                 writer,
                 readers,
+                checkpointer: Some((stop, thread)),
             }),
         })
     }
@@ -128,6 +144,11 @@ impl EventStore {
                 WriteError::Rejected(append) => append,
                 WriteError::Store(store) => AppendError::Store(store),
             })
+    }
+
+    /// What the writer has done since the store was opened (groups, commands, busy time).
+    pub fn writer_stats(&self) -> WriterStats {
+        self.inner.writer.stats()
     }
 
     /// Runs a read-only query on a pooled connection.

@@ -76,7 +76,23 @@ pub(crate) fn open_write_connection(
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     // FULL: an acknowledged booking or payment survives a power loss (NORMAL may lose it in WAL).
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    // The per-command SAVEPOINT journals stay in memory instead of a temp file made and
+    // unlinked for every group.
+    conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
     migrate(&mut conn)?;
+    // Checkpoints run on their own thread (see checkpoint.rs), not inside the writer's commits.
+    let _pages: i64 = conn.query_row("PRAGMA wal_autocheckpoint = 0", [], |row| row.get(0))?;
+    Ok(conn)
+}
+
+/// Opens the connection of the checkpoint thread.
+pub(crate) fn open_checkpoint_connection(path: &Path, busy_timeout_ms: u32) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_millis(u64::from(busy_timeout_ms)))?;
+    conn.execute_batch("PRAGMA synchronous = FULL;")?;
     Ok(conn)
 }
 

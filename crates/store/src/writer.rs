@@ -9,7 +9,9 @@
 //! two writers, and every command re-reads the head and stream versions inside the transaction.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::thread::JoinHandle;
 
@@ -50,12 +52,15 @@ impl WriteTx<'_> {
 
     /// The current version of a stream (0 when it does not exist).
     pub fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
-        let version: i64 = self
+        // Not `COALESCE(MAX(..), 0)`: SQLite re-prepares that statement at every step.
+        let version: Option<i64> = self
             .conn
             .prepare_cached(
-                "SELECT COALESCE(MAX(stream_version), 0) FROM events WHERE stream_id = ?1",
+                "SELECT stream_version FROM events WHERE stream_id = ?1 ORDER BY stream_version DESC LIMIT 1",
             )?
-            .query_row(params![stream], |row| row.get(0))?;
+            .query_row(params![stream], |row| row.get(0))
+            .optional()?;
+        let version = version.unwrap_or(0);
         Ok(version as u64)
     }
 
@@ -269,11 +274,20 @@ where
 
 /// The submitting side of the writer; dropping it stops the thread after the queued commands.
 pub(crate) struct WriterHandle {
+    stats: Arc<Counters>,
     queue: Option<SyncSender<Box<dyn Job>>>,
     thread: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl WriterHandle {
+    pub(crate) fn stats(&self) -> WriterStats {
+        WriterStats {
+            groups: self.stats.groups.load(Ordering::Relaxed),
+            commands: self.stats.commands.load(Ordering::Relaxed),
+            busy: Duration::from_nanos(self.stats.busy_nanos.load(Ordering::Relaxed)),
+        }
+    }
+
     pub(crate) fn submit<T, E, F>(&self, command: F) -> Result<T, WriteError<E>>
     where
         T: Send + 'static,
@@ -313,18 +327,24 @@ impl Drop for WriterHandle {
 pub(crate) fn spawn(conn: Connection, options: &StoreOptions) -> Result<WriterHandle, StoreError> {
     let (queue, jobs) = sync_channel::<Box<dyn Job>>(options.queue_capacity.max(1));
     let max_batch = options.max_batch.max(1);
+    let stats = Arc::new(Counters::default());
     let thread = std::thread::Builder::new()
         .name("event-store-writer".to_owned())
-        .spawn(move || run_writer(conn, jobs, max_batch))?;
+        .spawn({
+            let stats = Arc::clone(&stats);
+            move || run_writer(conn, jobs, max_batch, stats)
+        })?;
     Ok(WriterHandle {
+        stats,
         queue: Some(queue),
         thread: Mutex::new(Some(thread)),
     })
 }
 
-fn run_writer(conn: Connection, jobs: Receiver<Box<dyn Job>>, max_batch: usize) {
+fn run_writer(conn: Connection, jobs: Receiver<Box<dyn Job>>, max_batch: usize, stats: Arc<Counters>) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(max_batch);
     while let Ok(first) = jobs.recv() {
+        let started = std::time::Instant::now();
         batch.push(first);
         while batch.len() < max_batch {
             match jobs.try_recv() {
@@ -336,10 +356,33 @@ fn run_writer(conn: Connection, jobs: Receiver<Box<dyn Job>>, max_batch: usize) 
         if let Err(error) = &committed {
             tracing::error!(%error, commands = batch.len(), "event store group transaction failed");
         }
+        stats.groups.fetch_add(1, Ordering::Relaxed);
+        stats.commands.fetch_add(batch.len() as u64, Ordering::Relaxed);
         for job in batch.drain(..) {
             job.finish(committed.as_ref().map(|_| ()));
         }
+        let busy = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        stats.busy_nanos.fetch_add(busy, Ordering::Relaxed);
     }
+}
+
+/// Counters of the writer since the store was opened.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    groups: AtomicU64,
+    commands: AtomicU64,
+    busy_nanos: AtomicU64,
+}
+
+/// What the writer has done since the store was opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WriterStats {
+    /// Transactions committed (or failed): one per group.
+    pub groups: u64,
+    /// Commands run.
+    pub commands: u64,
+    /// Time spent running groups and answering submitters.
+    pub busy: Duration,
 }
 
 /// Runs a group of commands in one transaction. On error nothing of the group is kept.
