@@ -775,6 +775,7 @@ fn samples() -> Vec<Event> {
             amount: eur("35.00"),
             operation_id: "6f1c2a9e0b7d4e3f8a5c1d2e3f4a5b6c".to_owned(),
             provider_result: "P".to_owned(),
+            paid_on: day(3, 26),
         }
         .into(),
     ];

@@ -1,5 +1,7 @@
 //! The workspace's integration suite: one binary, so everything links once.
 #![forbid(unsafe_code)]
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
 
 mod catalog;
 mod sql;

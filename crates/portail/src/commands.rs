@@ -6,12 +6,18 @@ use std::process::ExitCode;
 use anyhow::Context;
 use store::{ChainReport, EventStore, StoreOptions};
 
-use crate::{AuditCommand, Cli, Command, EventsCommand, ExportArgs, VerifyArgs};
+use crate::setup_commands;
+use crate::{AuditCommand, Cli, Command, EventsCommand, ExportArgs, ListCommand, VerifyArgs};
 
 pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Events(EventsCommand::Export(args)) => export(cli, args),
         Command::Audit(AuditCommand::Verify(args)) => verify(cli, args),
+        Command::Import(args) => setup_commands::import(cli, args),
+        Command::Demo => setup_commands::demo(cli),
+        Command::Structures(ListCommand::List(args)) => setup_commands::structures(cli, args),
+        Command::Activities(ListCommand::List(args)) => setup_commands::activities(cli, args),
+        Command::Families(ListCommand::List(args)) => setup_commands::families(cli, args),
     }
 }
 

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod setup_commands;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,42 @@ pub enum Command {
     /// Contrôles d'audit.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Importe le fichier de paramétrage (structures, activités, calendriers, familles).
+    Import(ImportArgs),
+    /// Crée le monde de démonstration dans une base vide.
+    Demo,
+    /// Les structures (accueils de loisirs).
+    #[command(subcommand)]
+    Structures(ListCommand),
+    /// Les activités, avec tarifs et capacités en vigueur aujourd'hui.
+    #[command(subcommand)]
+    Activities(ListCommand),
+    /// Les familles, leurs enfants, leur dossier et leur solde.
+    #[command(subcommand)]
+    Families(ListCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Le fichier TOML (voir docs/setup-format.md).
+    pub file: PathBuf,
+    /// Jour à partir duquel les changements de capacité, de tarif et de quotient s'appliquent
+    /// (par défaut : aujourd'hui).
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub effective_from: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ListCommand {
+    /// Affiche la liste.
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Résultat en JSON (clés en snake_case, montants en chaînes décimales).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

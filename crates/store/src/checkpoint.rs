@@ -29,11 +29,9 @@ pub(crate) fn spawn(
 }
 
 fn run(conn: Connection, stop: Receiver<()>) {
-    loop {
-        match stop.recv_timeout(INTERVAL) {
-            Err(RecvTimeoutError::Timeout) => checkpoint(&conn, "PASSIVE"),
-            Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
-        }
+    // Nothing is ever sent: the sender is dropped when the store closes.
+    while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(INTERVAL) {
+        checkpoint(&conn, "PASSIVE");
     }
     checkpoint(&conn, "TRUNCATE");
 }
@@ -44,7 +42,11 @@ fn checkpoint(conn: &Connection, mode: &str) {
         _ => "PRAGMA wal_checkpoint(PASSIVE)",
     };
     let result = conn.query_row(sql, [], |row| {
-        Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, i64>(2)?,
+        ))
     });
     if let Err(error) = result {
         tracing::warn!(%error, mode, "WAL checkpoint failed; it will be retried");

@@ -86,7 +86,10 @@ pub(crate) fn open_write_connection(
 }
 
 /// Opens the connection of the checkpoint thread.
-pub(crate) fn open_checkpoint_connection(path: &Path, busy_timeout_ms: u32) -> Result<Connection, StoreError> {
+pub(crate) fn open_checkpoint_connection(
+    path: &Path,
+    busy_timeout_ms: u32,
+) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,

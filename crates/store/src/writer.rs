@@ -10,10 +10,10 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use chrono::Utc;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
@@ -341,7 +341,12 @@ pub(crate) fn spawn(conn: Connection, options: &StoreOptions) -> Result<WriterHa
     })
 }
 
-fn run_writer(conn: Connection, jobs: Receiver<Box<dyn Job>>, max_batch: usize, stats: Arc<Counters>) {
+fn run_writer(
+    conn: Connection,
+    jobs: Receiver<Box<dyn Job>>,
+    max_batch: usize,
+    stats: Arc<Counters>,
+) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(max_batch);
     while let Ok(first) = jobs.recv() {
         let started = std::time::Instant::now();
@@ -357,7 +362,9 @@ fn run_writer(conn: Connection, jobs: Receiver<Box<dyn Job>>, max_batch: usize, 
             tracing::error!(%error, commands = batch.len(), "event store group transaction failed");
         }
         stats.groups.fetch_add(1, Ordering::Relaxed);
-        stats.commands.fetch_add(batch.len() as u64, Ordering::Relaxed);
+        stats
+            .commands
+            .fetch_add(batch.len() as u64, Ordering::Relaxed);
         for job in batch.drain(..) {
             job.finish(committed.as_ref().map(|_| ()));
         }

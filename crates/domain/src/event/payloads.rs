@@ -378,6 +378,8 @@ pub struct OnlinePaymentConfirmed {
     pub operation_id: String,
     /// Provider's result code (PayFiP `resultrans`: P or V).
     pub provider_result: String,
+    /// The day of the payment (Europe/Paris), shown in the payment history.
+    pub paid_on: NaiveDate,
 }
 
 /// The payment ended without credit.

@@ -1,0 +1,50 @@
+//! Errors of the application layer.
+
+use crate::setup::file::SetupError;
+
+/// What went wrong in an application service.
+///
+/// `Refused` and `Setup` are caused by the user and carry a French message; nothing was written.
+/// The others are ours: the caller logs them with an incident id.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A command refused with a reason the user can act on.
+    #[error("{0}")]
+    Refused(String),
+    /// A setup file is invalid (`file:line: message`).
+    #[error(transparent)]
+    Setup(#[from] SetupError),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Append(#[from] store::AppendError),
+    #[error(transparent)]
+    Projection(#[from] projections::ProjectionError),
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{table} holds a malformed value: {detail}")]
+    Corrupt { table: &'static str, detail: String },
+}
+
+impl AppError {
+    pub(crate) fn corrupt(table: &'static str, detail: impl std::fmt::Display) -> Self {
+        AppError::Corrupt {
+            table,
+            detail: detail.to_string(),
+        }
+    }
+
+    /// True when the user caused it (and can fix it); false when it is our failure.
+    pub fn is_user_error(&self) -> bool {
+        matches!(self, AppError::Refused(_) | AppError::Setup(_))
+    }
+}
+
+impl From<store::WriteError<AppError>> for AppError {
+    fn from(error: store::WriteError<AppError>) -> Self {
+        match error {
+            store::WriteError::Rejected(error) => error,
+            store::WriteError::Store(error) => AppError::Store(error),
+        }
+    }
+}

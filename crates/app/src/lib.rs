@@ -1,0 +1,163 @@
+//! Application services of Portail Famille: each one loads state, decides with the pure
+//! `domain` rules, appends the events and updates the read models in ONE writer transaction.
+//!
+//! Architecture invariant: every mutation goes through [`App::execute`], so the events, the
+//! inline projections and the registry rows of a command commit or roll back together, and every
+//! decision reads its state inside the transaction that records it.
+#![forbid(unsafe_code)]
+
+pub mod credentials;
+pub mod demo;
+mod error;
+pub mod listing;
+pub mod registry;
+pub mod setup;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::Event;
+use store::{EventStore, ExpectedVersion, Metadata, NewEvent, StoreOptions, WriteTx};
+use uuid::Uuid;
+
+pub use error::AppError;
+
+/// Where the time comes from: the system clock in production, a fixed instant in tests.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock stopped at one instant.
+#[derive(Clone, Copy, Debug)]
+pub struct FixedClock(pub DateTime<Utc>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
+/// The application: the store, the clock, and the services as methods of other modules.
+#[derive(Clone)]
+pub struct App {
+    pub store: EventStore,
+    clock: Arc<dyn Clock>,
+}
+
+impl App {
+    /// Opens the database, installs the registry and read-model tables, and brings the read
+    /// models up to the head of the log.
+    pub fn open(path: impl AsRef<Path>, clock: Arc<dyn Clock>) -> Result<App, AppError> {
+        let store = EventStore::open(path, StoreOptions::default())?;
+        store.write(|tx| -> Result<(), AppError> {
+            registry::install(tx.connection())?;
+            projections::install(tx.connection())?;
+            Ok(())
+        })?;
+        projections::catch_up(&store)?;
+        Ok(App { store, clock })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Today in Europe/Paris.
+    pub fn today(&self) -> NaiveDate {
+        domain::deadline::paris_day(self.now())
+    }
+
+    /// Runs a read-only query on a pooled connection (never for decisions: see `execute`).
+    pub fn query<T>(
+        &self,
+        query: impl FnOnce(&rusqlite::Connection) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        self.store.read(|conn| Ok(query(conn)))?
+    }
+
+    /// Runs a command in the writer transaction. `actor` names who acts (`staff:import`,
+    /// `family:<id>`, `system:transmission`) and goes into every event's metadata.
+    pub fn execute<T: Send + 'static>(
+        &self,
+        actor: &str,
+        command: impl FnOnce(&mut Command<'_, '_>) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let metadata = Metadata {
+            actor: actor.to_owned(),
+            command_id: Some(Uuid::now_v7()),
+            ..Metadata::default()
+        };
+        let now = self.now();
+        Ok(self.store.write(move |tx| {
+            let mut command_context = Command {
+                tx,
+                metadata,
+                now,
+                appended: 0,
+            };
+            command(&mut command_context)
+        })?)
+    }
+}
+
+/// What a command can do inside its transaction.
+pub struct Command<'a, 'b> {
+    tx: &'a mut WriteTx<'b>,
+    metadata: Metadata,
+    now: DateTime<Utc>,
+    appended: u64,
+}
+
+impl Command<'_, '_> {
+    /// The connection, for reading read models and the registry inside the transaction.
+    pub fn conn(&self) -> &rusqlite::Connection {
+        self.tx.connection()
+    }
+
+    /// The instant the command runs at.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// Events appended so far by this command.
+    pub fn appended(&self) -> u64 {
+        self.appended
+    }
+
+    /// Marks the events of this command as answering a client request (idempotency key).
+    pub fn set_client_request_id(&mut self, id: &str) {
+        self.metadata.client_request_id = Some(id.to_owned());
+    }
+
+    /// Appends an event to its stream and applies it to the read models.
+    pub fn emit(&mut self, event: impl Into<Event>) -> Result<u64, AppError> {
+        let event = event.into();
+        let encoded = event.encode();
+        let new = NewEvent {
+            event_id: Uuid::now_v7(),
+            event_type: encoded.event_type.to_owned(),
+            schema_version: encoded.schema_version,
+            payload: encoded.payload,
+            metadata: self.metadata.clone(),
+            tags: event.tags(),
+        };
+        let appended = self
+            .tx
+            .append(&event.stream(), ExpectedVersion::Any, vec![new])?;
+        let position = appended.positions.first().copied().unwrap_or_default();
+        projections::apply(self.tx.connection(), position, &event)?;
+        self.appended += 1;
+        Ok(position)
+    }
+}

@@ -1,0 +1,335 @@
+//! The registry: personal and mutable data (names, contact data, birth dates, credentials),
+//! keyed by the ids the events carry. Plain rows, updated in place; see `registry.sql`.
+
+use chrono::NaiveDate;
+use domain::ids::{ChildId, FamilyId, StructureId};
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+pub const SCHEMA: &str = include_str!("registry.sql");
+
+pub fn install(conn: &Connection) -> Result<(), AppError> {
+    conn.execute_batch(SCHEMA)?;
+    Ok(())
+}
+
+/// The organisation's contact block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrganisationProfile {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub fax: Option<String>,
+    pub email: String,
+    pub website: Option<String>,
+}
+
+pub fn organisation(conn: &Connection) -> Result<Option<OrganisationProfile>, AppError> {
+    Ok(conn
+        .prepare_cached("SELECT name, address, phone, fax, email, website FROM organisation_profile WHERE singleton = 1")?
+        .query_row([], |row| {
+            Ok(OrganisationProfile {
+                name: row.get(0)?,
+                address: row.get(1)?,
+                phone: row.get(2)?,
+                fax: row.get(3)?,
+                email: row.get(4)?,
+                website: row.get(5)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Writes the profile; true when something changed.
+pub fn save_organisation(
+    conn: &Connection,
+    profile: &OrganisationProfile,
+) -> Result<bool, AppError> {
+    if organisation(conn)?.as_ref() == Some(profile) {
+        return Ok(false);
+    }
+    conn.prepare_cached(
+        "INSERT INTO organisation_profile (singleton, name, address, phone, fax, email, website)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (singleton) DO UPDATE SET name = excluded.name, address = excluded.address,
+             phone = excluded.phone, fax = excluded.fax, email = excluded.email, website = excluded.website",
+    )?
+    .execute(params![
+        profile.name,
+        profile.address,
+        profile.phone,
+        profile.fax,
+        profile.email,
+        profile.website
+    ])?;
+    Ok(true)
+}
+
+pub fn welcome_messages(
+    conn: &Connection,
+    structure: StructureId,
+) -> Result<Vec<String>, AppError> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT messages FROM structure_welcome WHERE structure_id = ?1")?
+        .query_row(params![structure.to_string()], |row| row.get(0))
+        .optional()?;
+    match text {
+        Some(text) => {
+            serde_json::from_str(&text).map_err(|e| AppError::corrupt("structure_welcome", e))
+        }
+        None => Ok(Vec::new()),
+    }
+}
+
+pub fn save_welcome_messages(
+    conn: &Connection,
+    structure: StructureId,
+    messages: &[String],
+) -> Result<bool, AppError> {
+    if welcome_messages(conn, structure)? == messages {
+        return Ok(false);
+    }
+    let text =
+        serde_json::to_string(messages).map_err(|e| AppError::corrupt("structure_welcome", e))?;
+    conn.prepare_cached(
+        "INSERT INTO structure_welcome (structure_id, messages) VALUES (?1, ?2)
+         ON CONFLICT (structure_id) DO UPDATE SET messages = excluded.messages",
+    )?
+    .execute(params![structure.to_string(), text])?;
+    Ok(true)
+}
+
+/// Remembers that `key` names `id` among the entities of `kind`; true when it was new.
+pub fn save_key(conn: &Connection, kind: &str, key: &str, id: Uuid) -> Result<bool, AppError> {
+    let changed = conn
+        .prepare_cached("INSERT OR IGNORE INTO setup_keys (kind, key, id) VALUES (?1, ?2, ?3)")?
+        .execute(params![kind, key, id.to_string()])?;
+    Ok(changed > 0)
+}
+
+/// The id a setup key names, if any.
+pub fn id_of_key(conn: &Connection, kind: &str, key: &str) -> Result<Option<Uuid>, AppError> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT id FROM setup_keys WHERE kind = ?1 AND key = ?2")?
+        .query_row(params![kind, key], |row| row.get(0))
+        .optional()?;
+    text.map(|t| Uuid::parse_str(&t).map_err(|e| AppError::corrupt("setup_keys", e)))
+        .transpose()
+}
+
+/// The key of an id, if it came from a setup file.
+pub fn key_of_id(conn: &Connection, kind: &str, id: Uuid) -> Result<Option<String>, AppError> {
+    Ok(conn
+        .prepare_cached("SELECT key FROM setup_keys WHERE kind = ?1 AND id = ?2")?
+        .query_row(params![kind, id.to_string()], |row| row.get(0))
+        .optional()?)
+}
+
+/// A family's account and contact data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FamilyAccount {
+    pub family_id: FamilyId,
+    pub login: String,
+    pub title: Option<String>,
+    pub payer_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl FamilyAccount {
+    /// "M. DUPONT Jean-Paul", as the mails address the payer.
+    pub fn addressee(&self) -> String {
+        match &self.title {
+            Some(title) => format!("{title} {}", self.payer_name),
+            None => self.payer_name.clone(),
+        }
+    }
+}
+
+fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, FamilyAccount)> {
+    let id: String = row.get(0)?;
+    Ok((
+        id,
+        FamilyAccount {
+            family_id: FamilyId::from_uuid(Uuid::nil()),
+            login: row.get(1)?,
+            title: row.get(2)?,
+            payer_name: row.get(3)?,
+            email: row.get(4)?,
+            phone: row.get(5)?,
+        },
+    ))
+}
+
+fn with_id((id, mut account): (String, FamilyAccount)) -> Result<FamilyAccount, AppError> {
+    account.family_id = id
+        .parse()
+        .map_err(|e| AppError::corrupt("family_accounts", e))?;
+    Ok(account)
+}
+
+pub fn family_accounts(conn: &Connection) -> Result<Vec<FamilyAccount>, AppError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT family_id, login, title, payer_name, email, phone FROM family_accounts ORDER BY login",
+    )?;
+    let rows = statement.query_map([], account_from_row)?;
+    rows.map(|row| with_id(row?)).collect()
+}
+
+pub fn family_account(
+    conn: &Connection,
+    family: FamilyId,
+) -> Result<Option<FamilyAccount>, AppError> {
+    conn.prepare_cached("SELECT family_id, login, title, payer_name, email, phone FROM family_accounts WHERE family_id = ?1")?
+        .query_row(params![family.to_string()], account_from_row)
+        .optional()?
+        .map(with_id)
+        .transpose()
+}
+
+pub fn family_by_login(conn: &Connection, login: &str) -> Result<Option<FamilyAccount>, AppError> {
+    conn.prepare_cached("SELECT family_id, login, title, payer_name, email, phone FROM family_accounts WHERE login = ?1")?
+        .query_row(params![login], account_from_row)
+        .optional()?
+        .map(with_id)
+        .transpose()
+}
+
+/// Writes the account's contact data (not its credentials); true when something changed.
+pub fn save_family_account(conn: &Connection, account: &FamilyAccount) -> Result<bool, AppError> {
+    if family_account(conn, account.family_id)?.as_ref() == Some(account) {
+        return Ok(false);
+    }
+    conn.prepare_cached(
+        "INSERT INTO family_accounts (family_id, login, title, payer_name, email, phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (family_id) DO UPDATE SET login = excluded.login, title = excluded.title,
+             payer_name = excluded.payer_name, email = excluded.email, phone = excluded.phone",
+    )?
+    .execute(params![
+        account.family_id.to_string(),
+        account.login,
+        account.title,
+        account.payer_name,
+        account.email,
+        account.phone
+    ])?;
+    Ok(true)
+}
+
+/// Stores the hash of a new one-time activation code (the code itself is never stored).
+pub fn set_activation_code_hash(
+    conn: &Connection,
+    family: FamilyId,
+    hash: &str,
+) -> Result<(), AppError> {
+    conn.prepare_cached(
+        "UPDATE family_accounts SET activation_code_hash = ?2 WHERE family_id = ?1",
+    )?
+    .execute(params![family.to_string(), hash])?;
+    Ok(())
+}
+
+/// Stores a password hash (PHC string) and clears any pending activation code.
+pub fn set_password_hash(conn: &Connection, family: FamilyId, hash: &str) -> Result<(), AppError> {
+    conn.prepare_cached(
+        "UPDATE family_accounts SET password_hash = ?2, activation_code_hash = NULL WHERE family_id = ?1",
+    )?
+    .execute(params![family.to_string(), hash])?;
+    Ok(())
+}
+
+/// A child's identity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChildProfile {
+    pub child_id: ChildId,
+    pub family_id: FamilyId,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+}
+
+impl ChildProfile {
+    /// "DUPONT Lilou", as the seed's histories name the consumer.
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.last_name, self.first_name)
+    }
+}
+
+pub fn children_of(conn: &Connection, family: FamilyId) -> Result<Vec<ChildProfile>, AppError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT child_id, first_name, last_name, birth_date FROM child_profiles WHERE family_id = ?1
+         ORDER BY birth_date, first_name",
+    )?;
+    let rows = statement.query_map(params![family.to_string()], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (id, first_name, last_name, birth) = row?;
+        Ok(ChildProfile {
+            child_id: id
+                .parse()
+                .map_err(|e| AppError::corrupt("child_profiles", e))?,
+            family_id: family,
+            first_name,
+            last_name,
+            birth_date: birth
+                .parse()
+                .map_err(|e| AppError::corrupt("child_profiles", e))?,
+        })
+    })
+    .collect()
+}
+
+pub fn save_child(conn: &Connection, child: &ChildProfile) -> Result<bool, AppError> {
+    let current = children_of(conn, child.family_id)?;
+    if current.iter().any(|c| c == child) {
+        return Ok(false);
+    }
+    conn.prepare_cached(
+        "INSERT INTO child_profiles (child_id, family_id, first_name, last_name, birth_date) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (child_id) DO UPDATE SET family_id = excluded.family_id, first_name = excluded.first_name,
+             last_name = excluded.last_name, birth_date = excluded.birth_date",
+    )?
+    .execute(params![
+        child.child_id.to_string(),
+        child.family_id.to_string(),
+        child.first_name,
+        child.last_name,
+        child.birth_date.to_string()
+    ])?;
+    Ok(true)
+}
+
+/// Personal details of a desk payment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentDetails {
+    pub piece_number: Option<String>,
+    pub payer_name: Option<String>,
+    pub bank_name: Option<String>,
+}
+
+pub fn save_payment_details(
+    conn: &Connection,
+    payment: Uuid,
+    details: &PaymentDetails,
+) -> Result<(), AppError> {
+    conn.prepare_cached(
+        "INSERT INTO payment_details (payment_id, piece_number, payer_name, bank_name) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (payment_id) DO UPDATE SET piece_number = excluded.piece_number,
+             payer_name = excluded.payer_name, bank_name = excluded.bank_name",
+    )?
+    .execute(params![
+        payment.to_string(),
+        details.piece_number,
+        details.payer_name,
+        details.bank_name
+    ])?;
+    Ok(())
+}

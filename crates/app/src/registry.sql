@@ -1,0 +1,57 @@
+-- The registry: personal and mutable data, keyed by the ids that events carry.
+-- Nothing here is an event; erasing a family deletes its rows and the log stays valid.
+
+CREATE TABLE IF NOT EXISTS organisation_profile (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    name      TEXT NOT NULL,
+    address   TEXT NOT NULL,
+    phone     TEXT NOT NULL,
+    fax       TEXT,
+    email     TEXT NOT NULL,
+    website   TEXT
+) STRICT;
+
+-- Messages a structure shows on the login page.
+CREATE TABLE IF NOT EXISTS structure_welcome (
+    structure_id TEXT PRIMARY KEY,
+    messages     TEXT NOT NULL          -- JSON array of strings
+) STRICT;
+
+-- The setup file's keys, so staff can name things by key on the command line.
+CREATE TABLE IF NOT EXISTS setup_keys (
+    kind TEXT NOT NULL,
+    key  TEXT NOT NULL,
+    id   TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS setup_keys_by_id ON setup_keys (kind, id);
+
+CREATE TABLE IF NOT EXISTS family_accounts (
+    family_id            TEXT PRIMARY KEY,
+    login                TEXT NOT NULL UNIQUE,
+    title                TEXT,
+    payer_name           TEXT NOT NULL,
+    email                TEXT,
+    phone                TEXT,
+    -- sha256 of the one-time activation code (hex); NULL once used. Never the code itself.
+    activation_code_hash TEXT,
+    -- argon2id PHC string; NULL until the parent chose a password.
+    password_hash        TEXT
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS child_profiles (
+    child_id   TEXT PRIMARY KEY,
+    family_id  TEXT NOT NULL,
+    first_name TEXT NOT NULL,
+    last_name  TEXT NOT NULL,
+    birth_date TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS child_profiles_by_family ON child_profiles (family_id);
+
+-- Details of a desk payment that are personal: who paid, with which bank, document number.
+CREATE TABLE IF NOT EXISTS payment_details (
+    payment_id   TEXT PRIMARY KEY,
+    piece_number TEXT,
+    payer_name   TEXT,
+    bank_name    TEXT
+) STRICT;

@@ -1,0 +1,5 @@
+//! The staff setup file: parse, validate, import.
+
+pub mod file;
+pub mod import;
+pub mod model;

@@ -1,0 +1,136 @@
+//! What a setup file says, parsed and validated: typed values only, ids already derived.
+//!
+//! Produced by [`super::file::parse_setup`]; turned into events and registry rows by
+//! [`super::import`]. Every entity has a human `key` in the file; its id is derived from the key
+//! ([`derive_id`]), so importing the same file again finds the same entities.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::Money;
+use domain::ids::*;
+use domain::values::{Deadline, Pricing, Unit};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// The id of the entity of `kind` ("wallet", "structure", "activity", "period", "booking-window",
+/// "family", "child") named `key` in a setup file: a UUID (version 8) made of the first 16 bytes
+/// of `sha256("portail-famille/" ‖ kind ‖ "/" ‖ key)`. Stable across imports and machines.
+pub fn derive_id(kind: &str, key: &str) -> Uuid {
+    let digest = Sha256::new()
+        .chain_update(b"portail-famille/")
+        .chain_update(kind.as_bytes())
+        .chain_update(b"/")
+        .chain_update(key.as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setup {
+    pub organisation: Organisation,
+    pub wallets: Vec<Wallet>,
+    pub structures: Vec<Structure>,
+    pub activities: Vec<Activity>,
+    pub periods: Vec<Period>,
+    pub families: Vec<Family>,
+}
+
+/// The organisation's contact block (shown in mails and the portal footer) and its rules.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Organisation {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub fax: Option<String>,
+    pub email: String,
+    pub website: Option<String>,
+    /// Booking is blocked when a family owes at least this much (default 30.00).
+    pub debt_threshold: Money,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Wallet {
+    pub key: String,
+    pub id: WalletId,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Structure {
+    pub key: String,
+    pub id: StructureId,
+    pub label: String,
+    pub wallet: WalletId,
+    /// Messages shown on the login page ("des informations peuvent être données par la structure").
+    pub welcome: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Activity {
+    pub key: String,
+    pub id: ActivityId,
+    pub structure: StructureId,
+    pub label: String,
+    pub unit: Unit,
+    pub quantity_per_day: u32,
+    pub age_min: u8,
+    pub age_max: u8,
+    pub pricing: Pricing,
+    pub capacity: u32,
+    pub waitlist_size: u32,
+    pub booking_deadline: Deadline,
+    pub cancellation_deadline: Deadline,
+    /// Symmetric: if A lists B, B is incompatible with A too (the parser completes both sides).
+    pub incompatible_with: Vec<ActivityId>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Period {
+    pub key: String,
+    pub id: PeriodId,
+    pub label: String,
+    pub activities: Vec<ActivityId>,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    /// ISO weekdays, 1 = Monday … 7 = Sunday, sorted, no duplicates.
+    pub weekdays: Vec<u8>,
+    pub excluded_days: Vec<NaiveDate>,
+    pub open_on_public_holidays: bool,
+    pub booking: Option<BookingWindow>,
+}
+
+/// When the days of a period can be booked (given in Paris local time in the file).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BookingWindow {
+    pub id: BookingWindowId,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Family {
+    /// The login identifier; also the family's key in the file.
+    pub login: String,
+    pub id: FamilyId,
+    /// "M.", "Mme"… as written before the payer's name in mails.
+    pub title: Option<String>,
+    /// "DUPONT Jean-Paul".
+    pub payer_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub quotient: Option<u32>,
+    pub structures: Vec<StructureId>,
+    pub dossier_complete: bool,
+    pub missing_items: Vec<String>,
+    pub children: Vec<Child>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Child {
+    pub key: String,
+    pub id: ChildId,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+}

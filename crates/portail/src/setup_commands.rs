@@ -1,0 +1,181 @@
+//! Staff commands about the organisation: import, demo, listings.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use app::{App, AppError, SystemClock};
+
+use crate::{Cli, ImportArgs, ListArgs};
+
+pub fn open_app(cli: &Cli) -> anyhow::Result<App> {
+    App::open(&cli.db, Arc::new(SystemClock))
+        .with_context(|| format!("ouverture de la base {}", cli.db.display()))
+}
+
+/// A refusal the user can fix: the message on stderr, exit 1. Anything else is ours.
+fn refused_or(error: AppError) -> anyhow::Result<ExitCode> {
+    if error.is_user_error() {
+        eprintln!("{error}");
+        Ok(ExitCode::FAILURE)
+    } else {
+        Err(error.into())
+    }
+}
+
+pub fn import(cli: &Cli, args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("lecture de {}", args.file.display()))?;
+    let name = args.file.display().to_string();
+    let setup = match app::setup::file::parse_setup(&text, &name) {
+        Ok(setup) => setup,
+        Err(error) => return refused_or(error.into()),
+    };
+    let app = open_app(cli)?;
+    let effective = args.effective_from.unwrap_or_else(|| app.today());
+    let report = match app::setup::import::import(&app, setup, effective) {
+        Ok(report) => report,
+        Err(error) => return refused_or(error),
+    };
+    if report.changed_nothing() {
+        println!("Rien à changer : la base correspond déjà à {name}.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "Import de {name} : {} événement(s) enregistré(s), {} fiche(s) du registre mise(s) à jour.",
+        report.events, report.registry_rows
+    );
+    for created in &report.created {
+        println!("  + {created}");
+    }
+    for changed in &report.changed {
+        println!("  ~ {changed}");
+    }
+    if !report.activation_codes.is_empty() {
+        println!();
+        println!(
+            "Codes d'activation des nouveaux comptes (affichés une seule fois, à remettre aux familles) :"
+        );
+        for (login, code) in &report.activation_codes {
+            println!("  {login:<24} {code}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn demo(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let report = match app::demo::build(&app) {
+        Ok(report) => report,
+        Err(error) => return refused_or(error),
+    };
+    println!(
+        "Monde de démonstration créé dans {} ({} événements).",
+        cli.db.display(),
+        report.import.events + report.history_events
+    );
+    println!("Comptes de démonstration (identifiant / mot de passe) :");
+    for login in &report.logins {
+        println!(
+            "  {:<8} {:<22} {}",
+            login.login, login.password, login.situation
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<ExitCode> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn structures(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitCode> {
+    let rows = app::listing::structures(&open_app(cli)?)?;
+    if args.json {
+        return print_json(&rows);
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let _ = writeln!(
+            out,
+            "{}  {:<12} {:<40} porte-monnaie : {}",
+            row.id,
+            row.key.as_deref().unwrap_or("-"),
+            row.label,
+            row.wallet
+        );
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn activities(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitCode> {
+    let rows = app::listing::activities(&open_app(cli)?)?;
+    if args.json {
+        return print_json(&rows);
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let price = match row.price {
+            Some(price) => format!("{price} €"),
+            None => row
+                .prices
+                .iter()
+                .map(|p| match p.up_to {
+                    Some(up_to) => format!("QF≤{up_to} {} €", p.price),
+                    None => format!("au-delà {} €", p.price),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let _ = writeln!(
+            out,
+            "{}  {:<32} {:<12} {:<30} {:>2}× {:<40} {:>3} places, attente {:>2}, réservation {}, annulation {}",
+            row.id,
+            row.label,
+            row.unit,
+            row.structure,
+            row.quantity_per_day,
+            price,
+            row.capacity,
+            row.waitlist,
+            row.booking_deadline,
+            row.cancellation_deadline
+        );
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn families(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitCode> {
+    let rows = app::listing::families(&open_app(cli)?)?;
+    if args.json {
+        return print_json(&rows);
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let dossier = if row.dossier_complete {
+            "dossier complet".to_owned()
+        } else {
+            format!("dossier incomplet ({})", row.missing_items.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "{}  {:<16} {:<28} solde {:>9} €  {dossier}",
+            row.id, row.login, row.payer, row.balance
+        );
+        for child in &row.children {
+            let _ = writeln!(
+                out,
+                "    {}  {} {} (né(e) le {})",
+                child.id,
+                child.last_name,
+                child.first_name,
+                child.birth_date.format("%d/%m/%Y")
+            );
+        }
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}

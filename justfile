@@ -1,0 +1,23 @@
+# Shortcuts only: every command here is also written out in README.md.
+
+default:
+    @just --list
+
+# the whole test suite, as CI runs it
+test:
+    cargo test --workspace
+
+fmt:
+    cargo fmt --all
+
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# CI's script, locally
+ci:
+    bash .ci/run
+
+# event-store append benchmark (1,000,000 events; raw vs store)
+bench-append events="1000000" submitters="64" per_command="1":
+    cargo run --release -p bench -- append {{events}} {{submitters}} {{per_command}}
