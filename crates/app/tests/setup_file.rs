@@ -517,6 +517,17 @@ booking = { opens = "2027-03-28 02:30", closes = "2027-04-05 18:00" }
         39,
         "« opens » : l'heure 02:30 n'existe pas le 2027-03-28 à Paris",
     );
+    // And a time that happens twice (31 October 2027, 03:00 → 02:00) is taken generously: the
+    // first 02:30 for an opening, the second one for a closing
+    let repeated = text.replace(
+        r#"booking = { opens = "2027-03-28 02:30", closes = "2027-04-05 18:00" }"#,
+        r#"booking = { opens = "2027-10-31 02:30", closes = "2027-10-31 02:30" }"#,
+    );
+    let repeated = repeated.replace(r#"to = "2027-06-30""#, r#"to = "2027-12-29""#);
+    let setup = parse_setup(&repeated, "setup.toml").expect("a repeated hour exists");
+    let window = setup.periods[0].booking.as_ref().expect("a booking window");
+    assert_eq!(window.opens_at, utc("2027-10-31T00:30:00Z"));
+    assert_eq!(window.closes_at, utc("2027-10-31T01:30:00Z"));
 }
 
 #[test]
@@ -1152,13 +1163,18 @@ fn activity_of(setup: &Setup) -> &Activity {
 
 #[test]
 fn keys_are_restricted_to_characters_that_keep_ids_stable() {
-    for key in ["Matin", "matin 6-12", "journée", ""] {
+    for key in ["Matin", "matin 6-12", "journée", "quinsac/matin"] {
         assert_refused(
             &with_base(&format!("[[wallets]]\nkey = \"{key}\"\nlabel = \"X\"\n")),
             33,
             &format!("clé invalide « {key} »"),
         );
     }
+    assert_refused(
+        &with_base("[[wallets]]\nkey = \"\"\nlabel = \"X\"\n"),
+        33,
+        "« key » ne doit pas être vide",
+    );
 }
 
 #[test]

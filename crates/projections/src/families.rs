@@ -5,7 +5,11 @@ use rusqlite::{Connection, params};
 
 use crate::ProjectionError;
 
-pub(crate) fn apply(conn: &Connection, event: &Event) -> Result<(), ProjectionError> {
+pub(crate) fn apply(
+    conn: &Connection,
+    _position: u64,
+    event: &Event,
+) -> Result<(), ProjectionError> {
     match event {
         Event::FamilyRegistered(e) => {
             let id = e.family_id.to_string();

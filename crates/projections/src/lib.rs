@@ -9,6 +9,7 @@
 //! live system has. They run inline, in the writer's transaction, right after the append.
 #![forbid(unsafe_code)]
 
+mod booking;
 mod families;
 mod money;
 pub mod queries;
@@ -25,7 +26,7 @@ pub struct Projection {
     /// Raise it when the projector or the tables change: the model must then be rebuilt.
     pub version: u32,
     pub schema: &'static str,
-    apply: fn(&Connection, &Event) -> Result<(), ProjectionError>,
+    apply: fn(&Connection, u64, &Event) -> Result<(), ProjectionError>,
 }
 
 /// Every read model, in the order they are applied.
@@ -41,6 +42,12 @@ pub const PROJECTIONS: &[Projection] = &[
         version: 1,
         schema: include_str!("../../../projections/families.sql"),
         apply: families::apply,
+    },
+    Projection {
+        name: "booking",
+        version: 1,
+        schema: include_str!("../../../projections/booking.sql"),
+        apply: booking::apply,
     },
     Projection {
         name: "money",
@@ -108,7 +115,7 @@ pub fn apply(conn: &Connection, position: u64, event: &Event) -> Result<(), Proj
         if seen.is_some_and(|seen| seen as u64 >= position) {
             continue;
         }
-        (projection.apply)(conn, event)?;
+        (projection.apply)(conn, position, event)?;
         advance.execute(params![projection.name, position as i64])?;
     }
     Ok(())

@@ -8,7 +8,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::ProjectionError;
 
-pub(crate) fn apply(conn: &Connection, event: &Event) -> Result<(), ProjectionError> {
+pub(crate) fn apply(
+    conn: &Connection,
+    _position: u64,
+    event: &Event,
+) -> Result<(), ProjectionError> {
     match event {
         Event::ConsumptionRecorded(e) => {
             conn.prepare_cached(

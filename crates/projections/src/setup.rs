@@ -12,7 +12,11 @@ fn json(value: &impl serde::Serialize) -> Result<String, ProjectionError> {
     serde_json::to_string(value).map_err(|e| ProjectionError::malformed("setup", e))
 }
 
-pub(crate) fn apply(conn: &Connection, event: &Event) -> Result<(), ProjectionError> {
+pub(crate) fn apply(
+    conn: &Connection,
+    _position: u64,
+    event: &Event,
+) -> Result<(), ProjectionError> {
     match event {
         Event::OrganisationConfigured(e) => {
             conn.prepare_cached(

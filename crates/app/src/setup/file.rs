@@ -897,10 +897,12 @@ impl<'a, 'i> Field<'a, 'i> {
     /// An entity key: the stable name its id is derived from.
     fn key(&self) -> Result<KeyText, SetupError> {
         let text = self.string()?;
-        let valid = !text.is_empty()
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+        if text.is_empty() {
+            return Err(self.fail(format!("« {} » ne doit pas être vide", self.key)));
+        }
+        let valid = text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
         if !valid {
             return Err(self.fail(format!(
                 "clé invalide « {text} » : uniquement des lettres minuscules sans accent, des \
@@ -1104,7 +1106,9 @@ impl<'a, 'i> Field<'a, 'i> {
         };
         let age = |field: &Field<'_, '_>| {
             let years = field.count(0)?;
-            u8::try_from(years).map_err(|_| field.fail(format!("« ages » : {years} ans ?")))
+            u8::try_from(years).map_err(|_| {
+                field.fail(format!("« ages » : {years} ans n'est pas un âge possible"))
+            })
         };
         let (min, max) = (age(min)?, age(max)?);
         if min > max {

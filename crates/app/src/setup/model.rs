@@ -12,8 +12,9 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// The id of the entity of `kind` ("wallet", "structure", "activity", "period", "booking-window",
-/// "family", "child") named `key` in a setup file: a UUID (version 8) made of the first 16 bytes
-/// of `sha256("portail-famille/" ‖ kind ‖ "/" ‖ key)`. Stable across imports and machines.
+/// "family", "child") named `key` in a setup file: a UUID version 8 (custom) made of the first 16
+/// bytes of `sha256("portail-famille/" ‖ kind ‖ "/" ‖ key)`, whose version and variant bits are
+/// then set as RFC 9562 requires. Stable across imports and machines.
 pub fn derive_id(kind: &str, key: &str) -> Uuid {
     let digest = Sha256::new()
         .chain_update(b"portail-famille/")

@@ -1,0 +1,290 @@
+//! Projector of `projections/booking.sql`.
+
+use chrono::NaiveDate;
+use domain::Event;
+use domain::ids::{ActivityId, ReservationId};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::ProjectionError;
+
+fn code<T: serde::Serialize>(value: &T) -> Result<String, ProjectionError> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => Ok(text),
+        Ok(other) => Ok(other.to_string()),
+        Err(error) => Err(ProjectionError::malformed("booking_requests", error)),
+    }
+}
+
+/// Adds `accepted`, `waitlisted`, `pending` deltas to the counts of an activity and day.
+fn count(
+    conn: &Connection,
+    activity: ActivityId,
+    day: NaiveDate,
+    accepted: i64,
+    waitlisted: i64,
+    pending: i64,
+) -> Result<(), ProjectionError> {
+    conn.prepare_cached(
+        "INSERT INTO slot_counts (activity_id, day, accepted, waitlisted, pending) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (activity_id, day) DO UPDATE SET
+             accepted = accepted + excluded.accepted,
+             waitlisted = waitlisted + excluded.waitlisted,
+             pending = pending + excluded.pending",
+    )?
+    .execute(params![activity.to_string(), day.to_string(), accepted, waitlisted, pending])?;
+    Ok(())
+}
+
+fn decide_request(
+    conn: &Connection,
+    request: &str,
+    state: &str,
+    reservation: Option<ReservationId>,
+    reason: Option<String>,
+    position: u64,
+    transmission: Option<String>,
+) -> Result<(), ProjectionError> {
+    conn.prepare_cached(
+        "UPDATE booking_requests SET state = ?2, reservation_id = COALESCE(?3, reservation_id), reason = ?4,
+             decided_position = ?5, transmission_id = ?6
+         WHERE request_id = ?1",
+    )?
+    .execute(params![
+        request,
+        state,
+        reservation.map(|r| r.to_string()),
+        reason,
+        position as i64,
+        transmission
+    ])?;
+    Ok(())
+}
+
+/// State of a reservation before an event changes it.
+fn reservation_state(
+    conn: &Connection,
+    reservation: ReservationId,
+) -> Result<Option<String>, ProjectionError> {
+    Ok(conn
+        .prepare_cached("SELECT state FROM reservations WHERE reservation_id = ?1")?
+        .query_row(params![reservation.to_string()], |row| row.get(0))
+        .optional()?)
+}
+
+pub(crate) fn apply(
+    conn: &Connection,
+    position: u64,
+    event: &Event,
+) -> Result<(), ProjectionError> {
+    match event {
+        Event::BasketSubmitted(e) => {
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO baskets (basket_id, family_id, client_request_id, position) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                e.basket_id.to_string(),
+                e.family_id.to_string(),
+                e.client_request_id,
+                position as i64
+            ])?;
+        }
+        Event::BookingRequested(e) => {
+            let forecast = serde_json::to_string(&e.forecast)
+                .map_err(|error| ProjectionError::malformed("booking_requests", error))?;
+            conn.prepare_cached(
+                "INSERT INTO booking_requests (request_id, basket_id, family_id, kind, child_id, activity_id, day,
+                                               forecast, state, requested_position)
+                 VALUES (?1, ?2, ?3, 'booking', ?4, ?5, ?6, ?7, 'non_transmis', ?8)",
+            )?
+            .execute(params![
+                e.request_id.to_string(),
+                e.basket_id.to_string(),
+                e.family_id.to_string(),
+                e.child_id.to_string(),
+                e.activity_id.to_string(),
+                e.day.to_string(),
+                forecast,
+                position as i64
+            ])?;
+            count(conn, e.activity_id, e.day, 0, 0, 1)?;
+        }
+        Event::CancellationRequested(e) => {
+            let target: Option<(String, String, String)> = conn
+                .prepare_cached(
+                    "SELECT child_id, activity_id, day FROM reservations WHERE reservation_id = ?1",
+                )?
+                .query_row(params![e.reservation_id.to_string()], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                })
+                .optional()?;
+            let (child, activity, day) = match target {
+                Some((child, activity, day)) => (Some(child), Some(activity), Some(day)),
+                None => (None, None, None),
+            };
+            conn.prepare_cached(
+                "INSERT INTO booking_requests (request_id, basket_id, family_id, kind, child_id, activity_id, day,
+                                               reservation_id, state, requested_position)
+                 VALUES (?1, ?2, ?3, 'cancellation', ?4, ?5, ?6, ?7, 'non_transmis', ?8)",
+            )?
+            .execute(params![
+                e.request_id.to_string(),
+                e.basket_id.to_string(),
+                e.family_id.to_string(),
+                child,
+                activity,
+                day,
+                e.reservation_id.to_string(),
+                position as i64
+            ])?;
+        }
+        Event::RequestWithdrawn(e) => {
+            let withdrawn: Option<(String, Option<String>, Option<String>, String)> = conn
+                .prepare_cached("SELECT kind, activity_id, day, state FROM booking_requests WHERE request_id = ?1")?
+                .query_row(params![e.request_id.to_string()], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })
+                .optional()?;
+            decide_request(
+                conn,
+                &e.request_id.to_string(),
+                "retiree",
+                None,
+                None,
+                position,
+                None,
+            )?;
+            if let Some((kind, Some(activity), Some(day), state)) = withdrawn
+                && kind == "booking"
+                && state == "non_transmis"
+            {
+                let activity: ActivityId = activity
+                    .parse()
+                    .map_err(|_| ProjectionError::malformed("booking_requests", "activity id"))?;
+                let day: NaiveDate = day
+                    .parse()
+                    .map_err(|_| ProjectionError::malformed("booking_requests", "day"))?;
+                count(conn, activity, day, 0, 0, -1)?;
+            }
+        }
+        Event::TransmissionStarted(e) => {
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO transmissions (transmission_id, cut_off, up_to_position, started_position)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                e.transmission_id.to_string(),
+                e.cut_off.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                e.up_to_position as i64,
+                position as i64
+            ])?;
+        }
+        Event::TransmissionCompleted(e) => {
+            let counts = serde_json::to_string(&e.counts)
+                .map_err(|error| ProjectionError::malformed("transmissions", error))?;
+            conn.prepare_cached(
+                "UPDATE transmissions SET completed_position = ?2, counts = ?3 WHERE transmission_id = ?1",
+            )?
+            .execute(params![e.transmission_id.to_string(), position as i64, counts])?;
+        }
+        Event::BookingAccepted(e) => {
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO reservations (reservation_id, request_id, family_id, child_id, activity_id, day,
+                                                      state, waitlist_order, decided_position)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'acceptee', NULL, ?7)",
+            )?
+            .execute(params![
+                e.reservation_id.to_string(),
+                e.request_id.to_string(),
+                e.family_id.to_string(),
+                e.child_id.to_string(),
+                e.activity_id.to_string(),
+                e.day.to_string(),
+                position as i64
+            ])?;
+            decide_request(
+                conn,
+                &e.request_id.to_string(),
+                "acceptee",
+                Some(e.reservation_id),
+                None,
+                position,
+                Some(e.transmission_id.to_string()),
+            )?;
+            count(conn, e.activity_id, e.day, 1, 0, -1)?;
+        }
+        Event::BookingWaitlisted(e) => {
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO reservations (reservation_id, request_id, family_id, child_id, activity_id, day,
+                                                      state, waitlist_order, decided_position)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'liste_attente', ?7, ?7)",
+            )?
+            .execute(params![
+                e.reservation_id.to_string(),
+                e.request_id.to_string(),
+                e.family_id.to_string(),
+                e.child_id.to_string(),
+                e.activity_id.to_string(),
+                e.day.to_string(),
+                position as i64
+            ])?;
+            decide_request(
+                conn,
+                &e.request_id.to_string(),
+                "liste_attente",
+                Some(e.reservation_id),
+                None,
+                position,
+                Some(e.transmission_id.to_string()),
+            )?;
+            count(conn, e.activity_id, e.day, 0, 1, -1)?;
+        }
+        Event::BookingRefused(e) => {
+            decide_request(
+                conn,
+                &e.request_id.to_string(),
+                "refusee",
+                None,
+                Some(code(&e.reason)?),
+                position,
+                Some(e.transmission_id.to_string()),
+            )?;
+            count(conn, e.activity_id, e.day, 0, 0, -1)?;
+        }
+        Event::ReservationCancelled(e) => {
+            let before = reservation_state(conn, e.reservation_id)?;
+            conn.prepare_cached(
+                "UPDATE reservations SET state = 'annulee', waitlist_order = NULL WHERE reservation_id = ?1",
+            )?
+            .execute(params![e.reservation_id.to_string()])?;
+            match before.as_deref() {
+                Some("acceptee") => count(conn, e.activity_id, e.day, -1, 0, 0)?,
+                Some("liste_attente") => count(conn, e.activity_id, e.day, 0, -1, 0)?,
+                _ => {}
+            }
+            if let Some(request) = e.request_id {
+                decide_request(
+                    conn,
+                    &request.to_string(),
+                    "traitee",
+                    None,
+                    None,
+                    position,
+                    e.transmission_id.map(|t| t.to_string()),
+                )?;
+            }
+        }
+        Event::WaitlistPromoted(e) => {
+            conn.prepare_cached(
+                "UPDATE reservations SET state = 'acceptee', waitlist_order = NULL WHERE reservation_id = ?1",
+            )?
+            .execute(params![e.reservation_id.to_string()])?;
+            conn.prepare_cached(
+                "UPDATE booking_requests SET state = 'acceptee' WHERE reservation_id = ?1 AND kind = 'booking'",
+            )?
+            .execute(params![e.reservation_id.to_string()])?;
+            count(conn, e.activity_id, e.day, 1, -1, 0)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
