@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod catalog;
+mod setup_import;
 mod sql;
 mod store;
 mod support;
