@@ -37,10 +37,22 @@ fn importing_the_example_lists_exactly_what_the_file_says() {
         assert_eq!(row.label, activity.label);
         assert_eq!(row.unit, activity.unit.label());
         assert_eq!(row.quantity_per_day, activity.quantity_per_day);
-        assert_eq!((row.age_min, row.age_max), (activity.age_min, activity.age_max));
-        assert_eq!((row.capacity, row.waitlist), (activity.capacity, activity.waitlist_size));
-        assert_eq!(row.booking_deadline, app::listing::deadline_text(&activity.booking_deadline));
-        assert_eq!(row.cancellation_deadline, app::listing::deadline_text(&activity.cancellation_deadline));
+        assert_eq!(
+            (row.age_min, row.age_max),
+            (activity.age_min, activity.age_max)
+        );
+        assert_eq!(
+            (row.capacity, row.waitlist),
+            (activity.capacity, activity.waitlist_size)
+        );
+        assert_eq!(
+            row.booking_deadline,
+            app::listing::deadline_text(&activity.booking_deadline)
+        );
+        assert_eq!(
+            row.cancellation_deadline,
+            app::listing::deadline_text(&activity.cancellation_deadline)
+        );
         let mut incompatible: Vec<_> = activity.incompatible_with.iter().map(|a| a.0).collect();
         incompatible.sort();
         let mut listed_incompatible = row.incompatible_with.clone();
@@ -89,17 +101,35 @@ fn importing_the_same_file_twice_changes_nothing() {
 fn a_changed_capacity_becomes_one_capacity_change_effective_from_the_given_day() {
     let dir = tempfile::tempdir().unwrap();
     let app = app_at(&dir, "a.db", 2026, 12, 1);
-    import(&app, parse_setup(EXAMPLE, "setup.toml").unwrap(), app.today()).unwrap();
+    import(
+        &app,
+        parse_setup(EXAMPLE, "setup.toml").unwrap(),
+        app.today(),
+    )
+    .unwrap();
     let head = app.store.head().unwrap().position;
 
     let changed = EXAMPLE.replacen("capacity = 24", "capacity = 30", 1);
     assert_ne!(changed, EXAMPLE);
-    let report = import(&app, parse_setup(&changed, "setup.toml").unwrap(), day("2027-01-04")).unwrap();
+    let report = import(
+        &app,
+        parse_setup(&changed, "setup.toml").unwrap(),
+        day("2027-01-04"),
+    )
+    .unwrap();
     assert_eq!(report.events, 1, "{report:?}");
-    let appended: Vec<_> = app.store.read_range(head + 1, None, 10).unwrap().map(Result::unwrap).collect();
+    let appended: Vec<_> = app
+        .store
+        .read_range(head + 1, None, 10)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     assert_eq!(appended.len(), 1);
     assert_eq!(appended[0].event_type, "ActivityCapacityChanged");
-    assert_eq!(appended[0].payload_json().unwrap()["effective_from"], "2027-01-04");
+    assert_eq!(
+        appended[0].payload_json().unwrap()["effective_from"],
+        "2027-01-04"
+    );
 
     let matin = app::setup::model::derive_id("activity", "alsh-6-12-matin");
     let capacity_on = |d: &str| {
@@ -110,7 +140,11 @@ fn a_changed_capacity_becomes_one_capacity_change_effective_from_the_given_day()
             .unwrap()
             .capacity
     };
-    assert_eq!(capacity_on("2027-01-03"), 24, "decisions before the change keep the old capacity");
+    assert_eq!(
+        capacity_on("2027-01-03"),
+        24,
+        "decisions before the change keep the old capacity"
+    );
     assert_eq!(capacity_on("2027-01-04"), 30);
 }
 
@@ -118,7 +152,12 @@ fn a_changed_capacity_becomes_one_capacity_change_effective_from_the_given_day()
 fn new_accounts_get_a_one_time_code_stored_only_as_a_hash() {
     let dir = tempfile::tempdir().unwrap();
     let app = app_at(&dir, "a.db", 2026, 12, 1);
-    let report = import(&app, parse_setup(EXAMPLE, "setup.toml").unwrap(), app.today()).unwrap();
+    let report = import(
+        &app,
+        parse_setup(EXAMPLE, "setup.toml").unwrap(),
+        app.today(),
+    )
+    .unwrap();
     let (login, code) = report.activation_codes[0].clone();
     assert_eq!(code.len(), 14);
     let stored: String = app
@@ -131,7 +170,10 @@ fn new_accounts_get_a_one_time_code_stored_only_as_a_hash() {
         })
         .unwrap();
     assert_eq!(stored, hash_activation_code(&code));
-    assert_eq!(stored, hash_activation_code(&code.to_lowercase().replace('-', " ")));
+    assert_eq!(
+        stored,
+        hash_activation_code(&code.to_lowercase().replace('-', " "))
+    );
     let export: String = app
         .store
         .read_range(1, None, 1000)
@@ -157,7 +199,11 @@ fn no_personal_data_from_the_file_reaches_the_event_log() {
         })
         .collect();
     for family in &setup.families {
-        assert!(!log.contains(&family.payer_name), "{} in the log", family.payer_name);
+        assert!(
+            !log.contains(&family.payer_name),
+            "{} in the log",
+            family.payer_name
+        );
         assert!(!log.contains(&family.login), "{} in the log", family.login);
         if let Some(email) = &family.email {
             assert!(!log.contains(email.as_str()));
@@ -185,7 +231,11 @@ fn the_demo_builds_the_same_content_twice_for_the_same_date() {
                 (e.event_type, e.stream_id, e.payload)
             })
             .collect();
-        (events, app::listing::families(&app).unwrap(), app::listing::activities(&app).unwrap())
+        (
+            events,
+            app::listing::families(&app).unwrap(),
+            app::listing::activities(&app).unwrap(),
+        )
     };
     let first = content("one.db");
     let second = content("two.db");
@@ -205,15 +255,26 @@ fn the_demo_has_a_family_that_can_book_one_that_owes_and_one_with_an_incomplete_
     let dupont = family("dupont");
     assert_eq!(dupont.payer, "M. DUPONT Jean-Paul");
     assert_eq!(dupont.children.len(), 2);
-    assert!(dupont.balance > -threshold, "dupont owes {}", dupont.balance);
+    assert!(
+        dupont.balance > -threshold,
+        "dupont owes {}",
+        dupont.balance
+    );
     assert!(dupont.dossier_complete);
     let martin = family("martin");
-    assert!(martin.balance <= -threshold, "martin owes only {}", martin.balance);
+    assert!(
+        martin.balance <= -threshold,
+        "martin owes only {}",
+        martin.balance
+    );
     let bernard = family("bernard");
     assert!(!bernard.dossier_complete);
     assert!(!bernard.missing_items.is_empty());
     // The demo refuses a database that already holds events.
-    assert!(matches!(app::demo::build(&app), Err(app::AppError::Refused(_))));
+    assert!(matches!(
+        app::demo::build(&app),
+        Err(app::AppError::Refused(_))
+    ));
     // Balances equal credits minus debits of the histories, exactly.
     let (debits, credits): (Vec<String>, Vec<String>) = app
         .query(move |conn| {
@@ -223,13 +284,19 @@ fn the_demo_has_a_family_that_can_book_one_that_owes_and_one_with_an_incomplete_
                 .query_map([&id], |r| r.get(0))?
                 .collect::<Result<Vec<String>, _>>()?;
             let credits = conn
-                .prepare("SELECT amount FROM payment_history WHERE family_id = ?1 AND cancelled = 0")?
+                .prepare(
+                    "SELECT amount FROM payment_history WHERE family_id = ?1 AND cancelled = 0",
+                )?
                 .query_map([&id], |r| r.get(0))?
                 .collect::<Result<Vec<String>, _>>()?;
             Ok((debits, credits))
         })
         .unwrap();
-    let sum = |v: &[String]| v.iter().map(|a| domain::Money::parse(a).unwrap()).sum::<domain::Money>();
+    let sum = |v: &[String]| {
+        v.iter()
+            .map(|a| domain::Money::parse(a).unwrap())
+            .sum::<domain::Money>()
+    };
     assert_eq!(sum(&credits) - sum(&debits), family("dupont").balance);
     assert_eq!(sum(&credits).to_string(), "140.00");
 }

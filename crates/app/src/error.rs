@@ -22,6 +22,11 @@ pub enum AppError {
     Projection(#[from] projections::ProjectionError),
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Mail(#[from] mail::MailError),
+    /// Not an error: a dry run computed its report and rolls its transaction back.
+    #[error("dry run")]
+    DryRun(Box<crate::booking::TransmitReport>),
     #[error("{table} holds a malformed value: {detail}")]
     Corrupt { table: &'static str, detail: String },
 }

@@ -6,10 +6,12 @@
 //! decision reads its state inside the transaction that records it.
 #![forbid(unsafe_code)]
 
+pub mod booking;
 pub mod credentials;
 pub mod demo;
 mod error;
 pub mod listing;
+mod notify;
 pub mod registry;
 pub mod setup;
 
@@ -63,6 +65,7 @@ impl App {
         store.write(|tx| -> Result<(), AppError> {
             registry::install(tx.connection())?;
             projections::install(tx.connection())?;
+            mail::install(tx.connection())?;
             Ok(())
         })?;
         projections::catch_up(&store)?;
@@ -128,6 +131,11 @@ impl Command<'_, '_> {
     /// The instant the command runs at.
     pub fn now(&self) -> DateTime<Utc> {
         self.now
+    }
+
+    /// The last log position recorded at or before `instant`.
+    pub fn last_position_at(&self, instant: &DateTime<Utc>) -> Result<u64, AppError> {
+        Ok(self.tx.last_position_at(instant)?)
     }
 
     /// Events appended so far by this command.

@@ -287,6 +287,28 @@ pub fn children_of(conn: &Connection, family: FamilyId) -> Result<Vec<ChildProfi
     .collect()
 }
 
+/// One child's identity, whichever the family.
+pub fn child(conn: &Connection, child: ChildId) -> Result<Option<ChildProfile>, AppError> {
+    let row: Option<(String, String, String, String)> = conn
+        .prepare_cached("SELECT family_id, first_name, last_name, birth_date FROM child_profiles WHERE child_id = ?1")?
+        .query_row(params![child.to_string()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
+        .optional()?;
+    row.map(|(family, first_name, last_name, birth)| {
+        Ok(ChildProfile {
+            child_id: child,
+            family_id: family
+                .parse()
+                .map_err(|e| AppError::corrupt("child_profiles", e))?,
+            first_name,
+            last_name,
+            birth_date: birth
+                .parse()
+                .map_err(|e| AppError::corrupt("child_profiles", e))?,
+        })
+    })
+    .transpose()
+}
+
 pub fn save_child(conn: &Connection, child: &ChildProfile) -> Result<bool, AppError> {
     let current = children_of(conn, child.family_id)?;
     if current.iter().any(|c| c == child) {

@@ -55,3 +55,19 @@ CREATE TABLE IF NOT EXISTS payment_details (
     payer_name   TEXT,
     bank_name    TEXT
 ) STRICT;
+
+-- What a validated basket answered, by the form's one-time request id: the same id gets the same
+-- answer (refused lines included, which are not events); the same id with other lines is refused.
+CREATE TABLE IF NOT EXISTS basket_receipts (
+    family_id         TEXT NOT NULL,
+    client_request_id TEXT NOT NULL,
+    content_hash      TEXT NOT NULL,
+    receipt           TEXT NOT NULL,   -- JSON of app::booking::BasketReceipt
+    PRIMARY KEY (family_id, client_request_id)
+) STRICT;
+
+-- Settings of the running service (e.g. the portal's base URL used in mails).
+CREATE TABLE IF NOT EXISTS service_settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;

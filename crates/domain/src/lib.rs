@@ -5,6 +5,7 @@
 //! is the contract described by `events-schema/` at the root of the repository.
 #![forbid(unsafe_code)]
 
+pub mod booking;
 pub mod calendar;
 pub mod deadline;
 pub mod event;

@@ -185,7 +185,10 @@ fn usage_errors_are_one_line_and_exit_2() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("verify"));
 }
 
-const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/examples/setup.toml");
+const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../docs/examples/setup.toml"
+);
 
 fn event_count(db: &Path) -> usize {
     stdout(&portail(db, &["events", "export"])).lines().count()
@@ -196,7 +199,12 @@ fn the_example_setup_imports_into_a_fresh_database_and_a_second_import_changes_n
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("setup.db");
     let first = portail(&db, &["import", EXAMPLE]);
-    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     assert!(stdout(&first).contains("Codes d'activation"));
     let events = event_count(&db);
     assert!(events > 10);
@@ -205,7 +213,8 @@ fn the_example_setup_imports_into_a_fresh_database_and_a_second_import_changes_n
     assert!(stdout(&second).contains("Rien à changer"));
     assert_eq!(event_count(&db), events);
 
-    let activities: Value = serde_json::from_str(&stdout(&portail(&db, &["activities", "list", "--json"]))).unwrap();
+    let activities: Value =
+        serde_json::from_str(&stdout(&portail(&db, &["activities", "list", "--json"]))).unwrap();
     let matin = activities
         .as_array()
         .unwrap()
@@ -228,8 +237,16 @@ fn a_broken_setup_file_fails_with_its_line_and_leaves_the_database_unchanged() {
     let breakages: [(&str, &str, &str); 5] = [
         ("capacity = 24", "capacity = 24\nplaces = 3", "places"),
         ("price = \"10.35\"", "price = \"-1.00\"", "négatif"),
-        ("structure = \"quinsac\"", "structure = \"quinsak\"", "quinsak"),
-        ("birth_date = \"2017-05-12\"", "birth_date = \"2017-02-30\"", "2017-02-30"),
+        (
+            "structure = \"quinsac\"",
+            "structure = \"quinsak\"",
+            "quinsak",
+        ),
+        (
+            "birth_date = \"2017-05-12\"",
+            "birth_date = \"2017-02-30\"",
+            "2017-02-30",
+        ),
         ("capacity = 24", "capacity = 30", ""),
     ];
     for (index, (from, to, mention)) in breakages.iter().enumerate() {
@@ -247,11 +264,26 @@ fn a_broken_setup_file_fails_with_its_line_and_leaves_the_database_unchanged() {
         assert_eq!(output.status.code(), Some(1), "breakage {index}: {stderr}");
         let prefix = format!("{}:", file.display());
         assert!(stderr.starts_with(&prefix), "breakage {index}: {stderr}");
-        let line: usize = stderr[prefix.len()..].split(':').next().unwrap().parse().unwrap();
-        assert!(line > 1 && line <= broken.lines().count(), "breakage {index}: line {line}");
+        let line: usize = stderr[prefix.len()..]
+            .split(':')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            line > 1 && line <= broken.lines().count(),
+            "breakage {index}: line {line}"
+        );
         assert!(stderr.contains(mention), "breakage {index}: {stderr}");
-        assert_eq!(event_count(&db), before_events, "breakage {index} wrote events");
-        assert_eq!(stdout(&portail(&db, &["families", "list", "--json"])), before_families);
+        assert_eq!(
+            event_count(&db),
+            before_events,
+            "breakage {index} wrote events"
+        );
+        assert_eq!(
+            stdout(&portail(&db, &["families", "list", "--json"])),
+            before_families
+        );
     }
 }
 
@@ -262,12 +294,23 @@ fn the_demo_lists_its_families_and_refuses_a_second_build() {
     let demo = portail(&db, &["demo"]);
     assert!(demo.status.success());
     assert!(stdout(&demo).contains("portail-demo-dupont"));
-    let families: Value = serde_json::from_str(&stdout(&portail(&db, &["families", "list", "--json"]))).unwrap();
-    let logins: Vec<&str> = families.as_array().unwrap().iter().map(|f| f["login"].as_str().unwrap()).collect();
+    let families: Value =
+        serde_json::from_str(&stdout(&portail(&db, &["families", "list", "--json"]))).unwrap();
+    let logins: Vec<&str> = families
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["login"].as_str().unwrap())
+        .collect();
     for login in ["dupont", "martin", "bernard"] {
         assert!(logins.contains(&login), "{logins:?}");
     }
-    let dupont = families.as_array().unwrap().iter().find(|f| f["login"] == "dupont").unwrap();
+    let dupont = families
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["login"] == "dupont")
+        .unwrap();
     assert!(dupont["balance"].is_string(), "money is a decimal string");
     assert_eq!(dupont["children"].as_array().unwrap().len(), 2);
     let again = portail(&db, &["demo"]);

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod booking;
+pub mod booking_queries;
 mod families;
 mod money;
 pub mod queries;

@@ -118,6 +118,17 @@ pub struct ActivityRow {
     pub pricing: Pricing,
 }
 
+/// One activity with capacity and price in force on `day`.
+pub fn activity(
+    conn: &Connection,
+    activity: ActivityId,
+    day: NaiveDate,
+) -> Result<Option<ActivityRow>, ProjectionError> {
+    Ok(activities(conn, day)?
+        .into_iter()
+        .find(|a| a.activity_id == activity))
+}
+
 /// Every activity, with capacity and price in force on `day`, ordered by structure and label.
 pub fn activities(conn: &Connection, day: NaiveDate) -> Result<Vec<ActivityRow>, ProjectionError> {
     let mut statement = conn.prepare_cached(
@@ -257,7 +268,25 @@ pub struct FamilyRow {
     pub quotient: Option<u32>,
 }
 
+/// One family, with the quotient in force on `day`.
+pub fn family(
+    conn: &Connection,
+    family: FamilyId,
+    day: NaiveDate,
+) -> Result<Option<FamilyRow>, ProjectionError> {
+    Ok(families_where(conn, day, Some(family))?.into_iter().next())
+}
+
+/// Every family, with the quotient in force on `day`.
 pub fn families(conn: &Connection, day: NaiveDate) -> Result<Vec<FamilyRow>, ProjectionError> {
+    families_where(conn, day, None)
+}
+
+fn families_where(
+    conn: &Connection,
+    day: NaiveDate,
+    only: Option<FamilyId>,
+) -> Result<Vec<FamilyRow>, ProjectionError> {
     let mut statement = conn.prepare_cached(
         "SELECT f.family_id, f.dossier_complete, f.missing_items,
                 COALESCE((SELECT json_group_array(child_id) FROM (SELECT child_id FROM children c
@@ -266,18 +295,21 @@ pub fn families(conn: &Connection, day: NaiveDate) -> Result<Vec<FamilyRow>, Pro
                           WHERE s.family_id = f.family_id ORDER BY structure_id)), '[]'),
                 (SELECT quotient FROM family_quotients q WHERE q.family_id = f.family_id AND q.effective_from <= ?1
                   ORDER BY q.effective_from DESC LIMIT 1)
-         FROM families f ORDER BY f.family_id",
+         FROM families f WHERE ?2 IS NULL OR f.family_id = ?2 ORDER BY f.family_id",
     )?;
-    let rows = statement.query_map(params![day.to_string()], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, bool>(1)?,
-            row.get::<_, String>(2)?,
-            row.get::<_, String>(3)?,
-            row.get::<_, String>(4)?,
-            row.get::<_, Option<u32>>(5)?,
-        ))
-    })?;
+    let rows = statement.query_map(
+        params![day.to_string(), only.map(|f| f.to_string())],
+        |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, bool>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, Option<u32>>(5)?,
+            ))
+        },
+    )?;
     rows.map(|row| {
         let (family, complete, missing, children, structures, quotient) = row?;
         let table = "families";
@@ -325,4 +357,23 @@ pub fn balances(conn: &Connection, family: FamilyId) -> Result<Vec<BalanceRow>, 
         })
     })
     .collect()
+}
+
+/// The booking window of a period, if it has one: (opens_at, closes_at), UTC.
+pub fn booking_window(
+    conn: &Connection,
+    period: PeriodId,
+) -> Result<Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>, ProjectionError>
+{
+    let row: Option<(String, String)> = conn
+        .prepare_cached("SELECT opens_at, closes_at FROM booking_windows WHERE period_id = ?1 ORDER BY opens_at LIMIT 1")?
+        .query_row(params![period.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let instant = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .map_err(|e| ProjectionError::malformed("booking_windows", e))
+    };
+    row.map(|(opens, closes)| Ok((instant(&opens)?, instant(&closes)?)))
+        .transpose()
 }

@@ -50,6 +50,16 @@ impl WriteTx<'_> {
         &self.recorded_at
     }
 
+    /// The last position recorded at or before `instant` (UTC, `recorded_at` never decreases), or 0.
+    pub fn last_position_at(&self, instant: &chrono::DateTime<Utc>) -> Result<u64, StoreError> {
+        let stamp = instant.format(RECORDED_AT_FORMAT).to_string();
+        let position: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT MAX(position) FROM events WHERE recorded_at <= ?1")?
+            .query_row(params![stamp], |row| row.get(0))?;
+        Ok(position.unwrap_or(0) as u64)
+    }
+
     /// The current version of a stream (0 when it does not exist).
     pub fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
         // Not `COALESCE(MAX(..), 0)`: SQLite re-prepares that statement at every step.

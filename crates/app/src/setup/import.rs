@@ -252,6 +252,15 @@ fn import_activity(
             "capacité de {} : {} places, liste d'attente {} (à partir du {effective_day})",
             activity.key, activity.capacity, activity.waitlist_size
         ));
+        // Places freed by a raised capacity go to the waitlist at once, in rank order.
+        let promoted =
+            crate::booking::promote_after_capacity_change(command, activity.id, effective_day)?;
+        if promoted > 0 {
+            report.changed.push(format!(
+                "{promoted} place(s) attribuée(s) depuis la liste d'attente de {}",
+                activity.key
+            ));
+        }
     }
     if !same_pricing(&current.pricing, &activity.pricing) {
         command.emit(ActivityPriceChanged {

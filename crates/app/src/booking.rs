@@ -1,0 +1,873 @@
+//! Booking services: baskets (requests and cancellations), withdrawals, the nightly
+//! transmission, and waitlist promotion when places free up. Rules come from
+//! `domain::booking`; this module loads their inputs inside the writer transaction and records
+//! their outcome as events, read-model rows and outbox mails, all in that one transaction.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::booking::{
+    self as rules, AccountStanding, ActivityOnDay, BasketLine, ChildFacts, Decision, Engagement,
+    EngagementState, HeldReservation, PendingRequest, SlotState, TransmissionInput,
+};
+use domain::calendar::{OpeningCalendar, Period};
+use domain::event::payloads::*;
+use domain::ids::*;
+use domain::values::{CancellationCause, Forecast, RefusalReason};
+use domain::{Money, event::payloads};
+use projections::booking_queries as bq;
+use projections::queries;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::registry;
+use crate::{App, AppError, Command};
+
+/// One line of a basket, as the parent (or staff on the phone) asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "line", rename_all = "snake_case")]
+pub enum LineRequest {
+    Book {
+        child_id: ChildId,
+        activity_id: ActivityId,
+        day: NaiveDate,
+    },
+    Cancel {
+        reservation_id: ReservationId,
+    },
+}
+
+/// What became of a line when the basket was validated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum LineOutcome {
+    /// A pending request (Non transmis), with what the transmission is expected to decide.
+    Requested {
+        request_id: RequestId,
+        forecast: Forecast,
+    },
+    /// A pending cancellation request.
+    CancellationRequested { request_id: RequestId },
+    /// Not recorded, with the reason shown to the parent.
+    Refused { reason: String },
+}
+
+/// The answer to a basket: one outcome per line, in the order given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BasketReceipt {
+    pub basket_id: Option<BasketId>,
+    pub lines: Vec<(LineRequest, LineOutcome)>,
+    /// True when this answer was recorded earlier for the same client request id.
+    #[serde(default)]
+    pub replayed: bool,
+}
+
+impl BasketReceipt {
+    pub fn recorded(&self) -> usize {
+        self.lines
+            .iter()
+            .filter(|(_, o)| !matches!(o, LineOutcome::Refused { .. }))
+            .count()
+    }
+}
+
+/// The French text of a forecast, as the récapitulatif shows it.
+pub fn forecast_text(forecast: &Forecast) -> String {
+    match forecast {
+        Forecast::PlaceAvailable => "place disponible".to_owned(),
+        Forecast::Waitlisted { expected_rank } => {
+            format!("sera mise en liste d'attente (rang prévu {expected_rank})")
+        }
+        Forecast::Refused { reason } => format!("sera refusée ({})", refusal_text(*reason)),
+    }
+}
+
+/// The French text of a refusal reason.
+pub fn refusal_text(reason: RefusalReason) -> &'static str {
+    match reason {
+        RefusalReason::Full => "complet",
+        RefusalReason::WaitlistFull => "complet, liste d'attente complète",
+        RefusalReason::IncompatibleSameDay => {
+            "incompatible avec une autre réservation le même jour"
+        }
+    }
+}
+
+/// Parses a stored refusal code (`waitlist_full`…) into its French text.
+pub fn refusal_code_text(code: &str) -> String {
+    serde_json::from_value::<RefusalReason>(serde_json::Value::String(code.to_owned()))
+        .map(|r| refusal_text(r).to_owned())
+        .unwrap_or_else(|_| code.to_owned())
+}
+
+fn derived(kind: &str, parts: &[&str]) -> Uuid {
+    let mut hasher = Sha256::new();
+    hasher.update(b"portail-famille/");
+    hasher.update(kind.as_bytes());
+    for part in parts {
+        hasher.update(b"/");
+        hasher.update(part.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
+/// Validates and records a basket for `family`. Lines that break a rule are refused with their
+/// reason and not recorded; the others become pending requests with a forecast. The same
+/// `client_request_id` answers the same receipt (a resubmitted form is recorded once).
+pub fn submit_basket(
+    app: &App,
+    actor: &str,
+    family: FamilyId,
+    client_request_id: &str,
+    lines: Vec<LineRequest>,
+) -> Result<BasketReceipt, AppError> {
+    let client_request_id = client_request_id.trim().to_owned();
+    if client_request_id.is_empty() || client_request_id.len() > 100 {
+        return Err(AppError::Refused(
+            "Identifiant de formulaire invalide : rechargez la page.".to_owned(),
+        ));
+    }
+    let bookings = lines
+        .iter()
+        .filter(|l| matches!(l, LineRequest::Book { .. }))
+        .count();
+    if let Err(refusal) = rules::validate_basket_size(bookings, lines.len() - bookings) {
+        return Err(AppError::Refused(refusal.message()));
+    }
+    app.execute(actor, move |command| {
+        command.set_client_request_id(&client_request_id);
+        submit_in(command, family, &client_request_id, lines)
+    })
+}
+
+fn content_hash(lines: &[LineRequest]) -> Result<String, AppError> {
+    let text = serde_json::to_string(lines).map_err(|e| AppError::corrupt("basket", e))?;
+    Ok(hex::encode(Sha256::digest(text.as_bytes())))
+}
+
+fn submit_in(
+    command: &mut Command<'_, '_>,
+    family: FamilyId,
+    client_request_id: &str,
+    lines: Vec<LineRequest>,
+) -> Result<BasketReceipt, AppError> {
+    let hash = content_hash(&lines)?;
+    let earlier: Option<(String, String)> = command
+        .conn()
+        .prepare_cached("SELECT content_hash, receipt FROM basket_receipts WHERE family_id = ?1 AND client_request_id = ?2")?
+        .query_row(params![family.to_string(), client_request_id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    if let Some((earlier_hash, receipt)) = earlier {
+        if earlier_hash != hash {
+            return Err(AppError::Refused(
+                "Ce formulaire a déjà été envoyé avec d'autres demandes : rechargez la page pour recommencer.".to_owned(),
+            ));
+        }
+        let mut receipt: BasketReceipt =
+            serde_json::from_str(&receipt).map_err(|e| AppError::corrupt("basket_receipts", e))?;
+        receipt.replayed = true;
+        return Ok(receipt);
+    }
+    let now = command.now();
+    let today = domain::deadline::paris_day(now);
+    let conn = command.conn();
+    let Some(family_row) = queries::family(conn, family, today)? else {
+        return Err(AppError::Refused("Famille inconnue.".to_owned()));
+    };
+    let standing = account_standing(conn, family, &family_row)?;
+    let blocked = rules::account_block(&standing);
+
+    let basket_id =
+        BasketId::from_uuid(derived("basket", &[&family.to_string(), client_request_id]));
+    let mut outcomes: Vec<(LineRequest, LineOutcome)> = Vec::with_capacity(lines.len());
+    let mut accepted_lines: Vec<BasketLine> = Vec::new();
+    let mut planned: Vec<Event> = Vec::new();
+    let mut cancelling: BTreeSet<ReservationId> = BTreeSet::new();
+    // Pending requests added by this basket, per slot, for the forecasts of later lines.
+    let mut added: BTreeMap<(ActivityId, NaiveDate), u32> = BTreeMap::new();
+    for (index, line) in lines.iter().enumerate() {
+        let request_id = RequestId::from_uuid(derived(
+            "request",
+            &[&basket_id.to_string(), &index.to_string()],
+        ));
+        let outcome = match line {
+            LineRequest::Book {
+                child_id,
+                activity_id,
+                day,
+            } => {
+                if let Some(blocked) = &blocked {
+                    LineOutcome::Refused {
+                        reason: blocked.message(),
+                    }
+                } else {
+                    match booking_line(
+                        conn,
+                        now,
+                        family,
+                        *child_id,
+                        *activity_id,
+                        *day,
+                        &accepted_lines,
+                        &added,
+                    )? {
+                        Err(reason) => LineOutcome::Refused { reason },
+                        Ok((forecast, basket_line)) => {
+                            *added.entry((*activity_id, *day)).or_default() += 1;
+                            accepted_lines.push(basket_line);
+                            planned.push(
+                                BookingRequested {
+                                    request_id,
+                                    basket_id,
+                                    family_id: family,
+                                    child_id: *child_id,
+                                    activity_id: *activity_id,
+                                    day: *day,
+                                    forecast,
+                                }
+                                .into(),
+                            );
+                            LineOutcome::Requested {
+                                request_id,
+                                forecast,
+                            }
+                        }
+                    }
+                }
+            }
+            LineRequest::Cancel { reservation_id } => {
+                match cancellation_line(conn, now, family, *reservation_id, &cancelling)? {
+                    Err(reason) => LineOutcome::Refused { reason },
+                    Ok(()) => {
+                        cancelling.insert(*reservation_id);
+                        planned.push(
+                            CancellationRequested {
+                                request_id,
+                                basket_id,
+                                family_id: family,
+                                reservation_id: *reservation_id,
+                            }
+                            .into(),
+                        );
+                        LineOutcome::CancellationRequested { request_id }
+                    }
+                }
+            }
+        };
+        outcomes.push((line.clone(), outcome));
+    }
+    let recorded_bookings = planned
+        .iter()
+        .filter(|e| matches!(e, Event::BookingRequested(_)))
+        .count() as u32;
+    let recorded_cancellations = planned.len() as u32 - recorded_bookings;
+    let receipt = BasketReceipt {
+        basket_id: (!planned.is_empty()).then_some(basket_id),
+        lines: outcomes,
+        replayed: false,
+    };
+    if !planned.is_empty() {
+        command.emit(BasketSubmitted {
+            basket_id,
+            family_id: family,
+            client_request_id: client_request_id.to_owned(),
+            booking_lines: recorded_bookings,
+            cancellation_lines: recorded_cancellations,
+        })?;
+        for event in planned {
+            command.emit(event)?;
+        }
+    }
+    let text =
+        serde_json::to_string(&receipt).map_err(|e| AppError::corrupt("basket_receipts", e))?;
+    command
+        .conn()
+        .prepare_cached(
+            "INSERT INTO basket_receipts (family_id, client_request_id, content_hash, receipt) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![family.to_string(), client_request_id, hash, text])?;
+    Ok(receipt)
+}
+
+use domain::Event;
+
+/// What the family owes and whether its file is complete.
+pub fn account_standing(
+    conn: &Connection,
+    family: FamilyId,
+    row: &queries::FamilyRow,
+) -> Result<AccountStanding, AppError> {
+    let owed: Money = queries::balances(conn, family)?
+        .iter()
+        .map(|b| AccountStanding::owed_from_balance(b.balance))
+        .sum();
+    Ok(AccountStanding {
+        owed,
+        threshold: queries::debt_threshold(conn)?,
+        dossier_complete: row.dossier_complete,
+        missing_items: row.missing_items.clone(),
+    })
+}
+
+/// The rules' view of an activity on a day: opening, window, capacity in force, places taken.
+pub fn activity_on_day(
+    conn: &Connection,
+    activity: ActivityId,
+    day: NaiveDate,
+) -> Result<Option<ActivityOnDay>, AppError> {
+    let Some(row) = queries::activity(conn, activity, day)? else {
+        return Ok(None);
+    };
+    let mut open = false;
+    let mut window = None;
+    for period in queries::periods(conn)?
+        .into_iter()
+        .filter(|p| p.activity_ids.contains(&activity))
+    {
+        let calendar = OpeningCalendar::new(vec![Period {
+            first_day: period.first_day,
+            last_day: period.last_day,
+            weekdays: period.weekdays.clone(),
+            excluded_days: period.excluded_days.clone(),
+            open_on_public_holidays: period.open_on_public_holidays,
+        }]);
+        if calendar.is_open(day) {
+            open = true;
+            // A period without a booking window is bookable whenever its days are.
+            window = Some(
+                queries::booking_window(conn, period.period_id)?
+                    .unwrap_or((DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)),
+            );
+            break;
+        }
+    }
+    let counts = bq::slot_counts(conn, activity, day)?;
+    Ok(Some(ActivityOnDay {
+        activity_id: activity,
+        label: row.label,
+        age_min: row.age_min,
+        age_max: row.age_max,
+        incompatible_with: row.incompatible_with,
+        booking_deadline: row.booking_deadline,
+        cancellation_deadline: row.cancellation_deadline,
+        open,
+        booking_window: window,
+        capacity: row.capacity,
+        waitlist_size: row.waitlist_size,
+        accepted: counts.accepted,
+        waitlisted: counts.waitlisted,
+        pending_before: counts.pending,
+    }))
+}
+
+/// A child's engagements on a day, with the labels and incompatibilities the rules need.
+fn engagements(
+    conn: &Connection,
+    child: ChildId,
+    day: NaiveDate,
+) -> Result<Vec<Engagement>, AppError> {
+    let mut out = Vec::new();
+    for row in bq::child_engagements(conn, child, day)? {
+        let Some(activity) = queries::activity(conn, row.activity_id, day)? else {
+            continue;
+        };
+        let state = match row.state.as_str() {
+            "acceptee" => EngagementState::Accepted,
+            "liste_attente" => EngagementState::Waitlisted,
+            _ => EngagementState::Pending,
+        };
+        out.push(Engagement {
+            activity_id: row.activity_id,
+            label: activity.label,
+            incompatible_with: activity.incompatible_with,
+            reservation_id: row.reservation_id,
+            state,
+        });
+    }
+    Ok(out)
+}
+
+type LineResult<T> = Result<Result<T, String>, AppError>;
+
+#[allow(clippy::too_many_arguments)]
+fn booking_line(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    family: FamilyId,
+    child: ChildId,
+    activity: ActivityId,
+    day: NaiveDate,
+    earlier: &[BasketLine],
+    added: &BTreeMap<(ActivityId, NaiveDate), u32>,
+) -> LineResult<(Forecast, BasketLine)> {
+    let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == family) else {
+        return Ok(Err(
+            "Cet enfant n'est pas rattaché à votre compte.".to_owned()
+        ));
+    };
+    let Some(mut on_day) = activity_on_day(conn, activity, day)? else {
+        return Ok(Err("Activité inconnue.".to_owned()));
+    };
+    if !family_structures_offer(conn, family, activity, day)? {
+        return Ok(Err(
+            "Cette activité n'est pas proposée par une structure de votre compte.".to_owned(),
+        ));
+    }
+    on_day.pending_before += added.get(&(activity, day)).copied().unwrap_or(0);
+    let facts = ChildFacts {
+        child_id: child,
+        first_name: profile.first_name.clone(),
+        birth_date: profile.birth_date,
+    };
+    let engaged = engagements(conn, child, day)?;
+    match rules::validate_booking(now, day, &facts, &on_day, &engaged, earlier) {
+        Err(refusal) => Ok(Err(refusal.message())),
+        Ok(forecast) => Ok(Ok((forecast, BasketLine::new(child, day, &on_day)))),
+    }
+}
+
+fn family_structures_offer(
+    conn: &Connection,
+    family: FamilyId,
+    activity: ActivityId,
+    day: NaiveDate,
+) -> Result<bool, AppError> {
+    let Some(row) = queries::activity(conn, activity, day)? else {
+        return Ok(false);
+    };
+    let Some(family) = queries::family(conn, family, day)? else {
+        return Ok(false);
+    };
+    Ok(family.structures.contains(&row.structure_id))
+}
+
+fn cancellation_line(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    family: FamilyId,
+    reservation: ReservationId,
+    already: &BTreeSet<ReservationId>,
+) -> LineResult<()> {
+    let Some(row) = bq::reservation_by_id(conn, reservation)?.filter(|r| r.family_id == family)
+    else {
+        return Ok(Err("Réservation introuvable pour votre compte.".to_owned()));
+    };
+    let state = match row.state.as_str() {
+        "acceptee" => EngagementState::Accepted,
+        "liste_attente" => EngagementState::Waitlisted,
+        _ => return Ok(Err("Cette réservation est déjà annulée.".to_owned())),
+    };
+    let pending: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM booking_requests WHERE kind = 'cancellation' AND state = 'non_transmis'
+                            AND reservation_id = ?1)",
+        )?
+        .query_row(params![reservation.to_string()], |r| r.get(0))?;
+    if pending || already.contains(&reservation) {
+        return Ok(Err(
+            "Une annulation de ce jour est déjà demandée.".to_owned()
+        ));
+    }
+    let Some(on_day) = activity_on_day(conn, row.activity_id, row.day)? else {
+        return Ok(Err("Activité inconnue.".to_owned()));
+    };
+    Ok(rules::validate_cancellation(now, row.day, &on_day, state).map_err(|r| r.message()))
+}
+
+/// Withdraws a request not yet transmitted.
+pub fn withdraw_request(
+    app: &App,
+    actor: &str,
+    family: FamilyId,
+    request: RequestId,
+) -> Result<(), AppError> {
+    app.execute(actor, move |command| {
+        let Some(row) = bq::request_by_id(command.conn(), request)?.filter(|r| r.family_id == family) else {
+            return Err(AppError::Refused("Demande introuvable pour votre compte.".to_owned()));
+        };
+        if row.state != "non_transmis" {
+            return Err(AppError::Refused(
+                "Cette demande a déjà été transmise : elle ne peut plus être retirée. Vous pouvez annuler la réservation."
+                    .to_owned(),
+            ));
+        }
+        command.emit(RequestWithdrawn {
+            request_id: request,
+            family_id: family,
+        })?;
+        Ok(())
+    })
+}
+
+/// What a transmission run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TransmitReport {
+    pub transmission_id: Option<TransmissionId>,
+    pub cut_off: Option<DateTime<Utc>>,
+    pub counts: TransmissionCounts,
+    pub mails: u32,
+    pub dry_run: bool,
+    /// One line per decision, in French, for the staff's screen.
+    pub details: Vec<String>,
+}
+
+/// Decides every request pending at `cut_off` (see `domain::booking::transmit`), records the
+/// decisions and enqueues the report mails, in one transaction. A second run at the same cut-off
+/// does nothing. With `dry_run`, everything is computed and then rolled back.
+pub fn transmit(
+    app: &App,
+    cut_off: DateTime<Utc>,
+    dry_run: bool,
+) -> Result<TransmitReport, AppError> {
+    let result = app.execute("system:transmission", move |command| {
+        let report = transmit_in(command, cut_off)?;
+        if dry_run {
+            // Roll the savepoint back: a dry run writes nothing.
+            return Err(AppError::DryRun(Box::new(report)));
+        }
+        Ok(report)
+    });
+    match result {
+        Err(AppError::DryRun(report)) => Ok(TransmitReport {
+            dry_run: true,
+            ..*report
+        }),
+        other => other,
+    }
+}
+
+fn transmit_in(
+    command: &mut Command<'_, '_>,
+    cut_off: DateTime<Utc>,
+) -> Result<TransmitReport, AppError> {
+    let conn = command.conn();
+    if let Some(last) = bq::last_transmission(conn)?
+        && let Ok(last_cut_off) = DateTime::parse_from_rfc3339(&last.cut_off)
+        && last_cut_off.with_timezone(&Utc) >= cut_off
+    {
+        // Already transmitted up to this cut-off.
+        return Ok(TransmitReport {
+            cut_off: Some(cut_off),
+            ..TransmitReport::default()
+        });
+    }
+    let up_to = command.last_position_at(&cut_off)?;
+    let pending_rows = bq::pending_requests(conn, up_to)?;
+    let input = transmission_input(conn, &pending_rows)?;
+    let outcome =
+        rules::transmit(&input).map_err(|e| AppError::corrupt("transmission input", e))?;
+    let transmission = TransmissionId::from_uuid(derived(
+        "transmission",
+        &[&cut_off.to_rfc3339(), &up_to.to_string()],
+    ));
+    command.emit(TransmissionStarted {
+        transmission_id: transmission,
+        cut_off,
+        up_to_position: up_to,
+    })?;
+    let mut details = Vec::new();
+    for decision in &outcome.decisions {
+        details.push(describe(command.conn(), decision)?);
+        command.emit(decision_event(decision, transmission))?;
+    }
+    for ignored in &outcome.ignored {
+        // A cancellation of a place that no longer exists: nothing to do, close the request.
+        command.emit(RequestWithdrawn {
+            request_id: ignored.request_id,
+            family_id: ignored.family_id,
+        })?;
+    }
+    command.emit(TransmissionCompleted {
+        transmission_id: transmission,
+        counts: outcome.counts,
+    })?;
+    let mails = crate::notify::transmission_reports(
+        command,
+        transmission,
+        &pending_rows,
+        &outcome.decisions,
+    )?;
+    Ok(TransmitReport {
+        transmission_id: Some(transmission),
+        cut_off: Some(cut_off),
+        counts: outcome.counts,
+        mails,
+        dry_run: false,
+        details,
+    })
+}
+
+fn describe(conn: &Connection, decision: &Decision) -> Result<String, AppError> {
+    let (activity, day) = decision.slot();
+    let label = queries::activity(conn, activity, day)?
+        .map(|a| a.label)
+        .unwrap_or_default();
+    let child = |child: &ChildId| -> Result<String, AppError> {
+        Ok(registry::child(conn, *child)?
+            .map(|c| c.display_name())
+            .unwrap_or_else(|| child.to_string()))
+    };
+    let (who, what) = match decision {
+        Decision::Accepted { child_id, .. } => (child(child_id)?, "acceptée".to_owned()),
+        Decision::Waitlisted { child_id, rank, .. } => {
+            (child(child_id)?, format!("liste d'attente, rang {rank}"))
+        }
+        Decision::Refused {
+            child_id, reason, ..
+        } => (
+            child(child_id)?,
+            format!("refusée ({})", refusal_text(*reason)),
+        ),
+        Decision::Cancelled { child_id, .. } => (child(child_id)?, "annulée".to_owned()),
+        Decision::Promoted { child_id, .. } => (
+            child(child_id)?,
+            "acceptée depuis la liste d'attente".to_owned(),
+        ),
+    };
+    Ok(format!("{day} {label} — {who} : {what}"))
+}
+
+/// The event recording a decision.
+pub fn decision_event(decision: &Decision, transmission: TransmissionId) -> Event {
+    match decision.clone() {
+        Decision::Accepted {
+            request_id,
+            reservation_id,
+            family_id,
+            child_id,
+            activity_id,
+            day,
+        } => BookingAccepted {
+            request_id,
+            reservation_id,
+            family_id,
+            child_id,
+            activity_id,
+            day,
+            transmission_id: transmission,
+        }
+        .into(),
+        Decision::Waitlisted {
+            request_id,
+            reservation_id,
+            family_id,
+            child_id,
+            activity_id,
+            day,
+            rank,
+        } => BookingWaitlisted {
+            request_id,
+            reservation_id,
+            family_id,
+            child_id,
+            activity_id,
+            day,
+            rank,
+            transmission_id: transmission,
+        }
+        .into(),
+        Decision::Refused {
+            request_id,
+            family_id,
+            child_id,
+            activity_id,
+            day,
+            reason,
+        } => BookingRefused {
+            request_id,
+            family_id,
+            child_id,
+            activity_id,
+            day,
+            reason,
+            transmission_id: transmission,
+        }
+        .into(),
+        Decision::Cancelled {
+            request_id,
+            reservation_id,
+            family_id,
+            activity_id,
+            day,
+            ..
+        } => ReservationCancelled {
+            reservation_id,
+            family_id,
+            activity_id,
+            day,
+            cause: CancellationCause::FamilyRequest,
+            request_id: Some(request_id),
+            transmission_id: Some(transmission),
+        }
+        .into(),
+        Decision::Promoted {
+            reservation_id,
+            family_id,
+            child_id,
+            activity_id,
+            day,
+            previous_rank,
+        } => WaitlistPromoted {
+            reservation_id,
+            family_id,
+            child_id,
+            activity_id,
+            day,
+            previous_rank,
+            transmission_id: Some(transmission),
+        }
+        .into(),
+    }
+}
+
+/// Loads what the transmission needs: every slot of the days concerned (so incompatibilities
+/// across activities are seen), the places held in them, and the pending requests in log order.
+fn transmission_input(
+    conn: &Connection,
+    pending: &[bq::PendingRow],
+) -> Result<TransmissionInput, AppError> {
+    let mut input = TransmissionInput::default();
+    let mut days: BTreeSet<NaiveDate> = BTreeSet::new();
+    let mut slots: BTreeSet<(ActivityId, NaiveDate)> = BTreeSet::new();
+    for row in pending {
+        if let (Some(activity), Some(day)) = (row.activity_id, row.day) {
+            days.insert(day);
+            slots.insert((activity, day));
+        }
+    }
+    for day in &days {
+        let mut statement = conn.prepare_cached(
+            "SELECT DISTINCT activity_id FROM reservations WHERE day = ?1 AND state IN ('acceptee', 'liste_attente')",
+        )?;
+        let activities = statement
+            .query_map(params![day.to_string()], |row| row.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        for activity in activities {
+            let id: ActivityId = activity
+                .parse()
+                .map_err(|e| AppError::corrupt("reservations", e))?;
+            slots.insert((id, *day));
+        }
+    }
+    for (activity, day) in slots {
+        let Some(row) = queries::activity(conn, activity, day)? else {
+            continue;
+        };
+        let mut accepted = Vec::new();
+        let mut waitlist = Vec::new();
+        for held in bq::slot_reservations(conn, activity, day)? {
+            match held.state.as_str() {
+                "acceptee" => accepted.push(held.reservation_id),
+                _ => waitlist.push(held.reservation_id),
+            }
+            input.reservations.insert(
+                held.reservation_id,
+                HeldReservation {
+                    reservation_id: held.reservation_id,
+                    family_id: held.family_id,
+                    child_id: held.child_id,
+                    activity_id: held.activity_id,
+                    day: held.day,
+                },
+            );
+        }
+        input.slots.insert(
+            (activity, day),
+            SlotState {
+                activity_id: activity,
+                day,
+                capacity: row.capacity,
+                waitlist_size: row.waitlist_size,
+                accepted,
+                waitlist,
+                incompatible_with: row.incompatible_with,
+            },
+        );
+    }
+    for row in pending {
+        let request = match (
+            row.kind.as_str(),
+            row.child_id,
+            row.activity_id,
+            row.day,
+            row.reservation_id,
+        ) {
+            ("booking", Some(child_id), Some(activity_id), Some(day), _) => {
+                PendingRequest::Booking {
+                    request_id: row.request_id,
+                    family_id: row.family_id,
+                    child_id,
+                    activity_id,
+                    day,
+                }
+            }
+            ("cancellation", _, _, _, Some(reservation_id)) => PendingRequest::Cancellation {
+                request_id: row.request_id,
+                family_id: row.family_id,
+                reservation_id,
+            },
+            _ => {
+                return Err(AppError::corrupt(
+                    "booking_requests",
+                    format!("request {} is incomplete", row.request_id),
+                ));
+            }
+        };
+        input.pending.push(request);
+    }
+    Ok(input)
+}
+
+/// After a capacity change, gives freed places to the waitlist of every day from `from` on, in
+/// rank order, and tells the families.
+pub fn promote_after_capacity_change(
+    command: &mut Command<'_, '_>,
+    activity: ActivityId,
+    from: NaiveDate,
+) -> Result<u32, AppError> {
+    let days: Vec<String> = command
+        .conn()
+        .prepare_cached(
+            "SELECT DISTINCT day FROM reservations WHERE activity_id = ?1 AND day >= ?2 AND state = 'liste_attente' ORDER BY day",
+        )?
+        .query_map(params![activity.to_string(), from.to_string()], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut promoted = 0;
+    for day in days {
+        let day: NaiveDate = day
+            .parse()
+            .map_err(|e| AppError::corrupt("reservations", e))?;
+        let Some(row) = queries::activity(command.conn(), activity, day)? else {
+            continue;
+        };
+        let held = bq::slot_reservations(command.conn(), activity, day)?;
+        let accepted = held.iter().filter(|h| h.state == "acceptee").count();
+        let waitlist: Vec<ReservationId> = held
+            .iter()
+            .filter(|h| h.state == "liste_attente")
+            .map(|h| h.reservation_id)
+            .collect();
+        for (reservation, previous_rank) in rules::promotions(row.capacity, accepted, &waitlist) {
+            let Some(place) = held.iter().find(|h| h.reservation_id == reservation) else {
+                continue;
+            };
+            let position = command.emit(payloads::WaitlistPromoted {
+                reservation_id: reservation,
+                family_id: place.family_id,
+                child_id: place.child_id,
+                activity_id: activity,
+                day,
+                previous_rank,
+                transmission_id: None,
+            })?;
+            crate::notify::promotion(command, position, place)?;
+            promoted += 1;
+        }
+    }
+    Ok(promoted)
+}

@@ -1,0 +1,222 @@
+//! Mails caused by decisions, composed and enqueued in the decision's transaction (the outbox):
+//! sent later by the mail worker, never twice for the same cause, never by a replay.
+
+use std::collections::BTreeMap;
+
+use domain::booking::Decision;
+use domain::ids::*;
+use mail::templates::{
+    self, ContactBlock, LineOutcome, PromotionNotice, ReportLine, TransmissionReport,
+};
+use mail::{MailKind, OutgoingMail};
+use projections::booking_queries::{PendingRow, ReservationRow};
+use projections::queries;
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::booking::refusal_text;
+use crate::registry;
+use crate::{AppError, Command};
+
+/// The organisation's contact block, for the foot of every mail.
+pub fn contact_block(conn: &Connection) -> Result<ContactBlock, AppError> {
+    let profile = registry::organisation(conn)?;
+    Ok(match profile {
+        Some(p) => ContactBlock {
+            name: p.name,
+            address: p.address,
+            phone: p.phone,
+            fax: p.fax,
+            email: p.email,
+            website: p.website,
+        },
+        None => ContactBlock {
+            name: "Portail Famille".to_owned(),
+            address: String::new(),
+            phone: String::new(),
+            fax: None,
+            email: String::new(),
+            website: None,
+        },
+    })
+}
+
+/// The portal's address for links in mails, when the service was told it.
+pub fn portal_url(conn: &Connection) -> Result<Option<String>, AppError> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM service_settings WHERE name = 'base_url'")?
+        .query_row([], |row| row.get(0))
+        .optional()?)
+}
+
+fn child_name(conn: &Connection, child: ChildId) -> Result<String, AppError> {
+    Ok(registry::child(conn, child)?
+        .map(|c| c.display_name())
+        .unwrap_or_else(|| child.to_string()))
+}
+
+/// One report per family and structure touched by a transmission, to families with an e-mail.
+pub(crate) fn transmission_reports(
+    command: &mut Command<'_, '_>,
+    transmission: TransmissionId,
+    pending: &[PendingRow],
+    decisions: &[Decision],
+) -> Result<u32, AppError> {
+    let conn = command.conn();
+    let structures: BTreeMap<StructureId, String> = queries::structures(conn)?
+        .into_iter()
+        .map(|s| (s.structure_id, s.label))
+        .collect();
+    let structure_of =
+        |activity: ActivityId, day| -> Result<Option<(StructureId, String)>, AppError> {
+            Ok(queries::activity(conn, activity, day)?.map(|a| (a.structure_id, a.label)))
+        };
+    #[derive(Default)]
+    struct Draft {
+        received_bookings: u32,
+        received_cancellations: u32,
+        accepted: u32,
+        waitlisted: u32,
+        cancelled: u32,
+        refused: u32,
+        lines: Vec<ReportLine>,
+    }
+    let mut drafts: BTreeMap<(FamilyId, StructureId), Draft> = BTreeMap::new();
+    for row in pending {
+        let slot = match (row.activity_id, row.day) {
+            (Some(activity), Some(day)) => structure_of(activity, day)?,
+            _ => None,
+        };
+        let Some((structure, _)) = slot else { continue };
+        let draft = drafts.entry((row.family_id, structure)).or_default();
+        if row.kind == "booking" {
+            draft.received_bookings += 1;
+        } else {
+            draft.received_cancellations += 1;
+        }
+    }
+    for decision in decisions {
+        let (activity, day) = decision.slot();
+        let Some((structure, label)) = structure_of(activity, day)? else {
+            continue;
+        };
+        let draft = drafts.entry((decision.family_id(), structure)).or_default();
+        let (child, outcome) = match decision {
+            Decision::Accepted { child_id, .. } => {
+                draft.accepted += 1;
+                (*child_id, LineOutcome::Accepted)
+            }
+            Decision::Waitlisted { child_id, rank, .. } => {
+                draft.waitlisted += 1;
+                (*child_id, LineOutcome::Waitlisted { rank: *rank })
+            }
+            Decision::Refused {
+                child_id, reason, ..
+            } => {
+                draft.refused += 1;
+                (
+                    *child_id,
+                    LineOutcome::Refused {
+                        reason: refusal_text(*reason).to_owned(),
+                    },
+                )
+            }
+            Decision::Cancelled { child_id, .. } => {
+                draft.cancelled += 1;
+                (*child_id, LineOutcome::Cancelled)
+            }
+            Decision::Promoted { child_id, .. } => {
+                draft.accepted += 1;
+                (*child_id, LineOutcome::Promoted)
+            }
+        };
+        draft.lines.push(ReportLine {
+            child: child_name(conn, child)?,
+            activity: label,
+            day,
+            outcome,
+        });
+    }
+    let contact = contact_block(conn)?;
+    let url = portal_url(conn)?;
+    let mut mails = Vec::new();
+    for ((family, structure), draft) in drafts {
+        let Some(account) = registry::family_account(conn, family)? else {
+            continue;
+        };
+        let Some(email) = account.email.clone() else {
+            continue;
+        };
+        let report = TransmissionReport {
+            addressee: account.addressee(),
+            structure: structures.get(&structure).cloned().unwrap_or_default(),
+            received: draft.received_bookings + draft.received_cancellations,
+            new_requests: draft.received_bookings,
+            cancellation_requests: draft.received_cancellations,
+            accepted: draft.accepted,
+            waitlisted: draft.waitlisted,
+            cancelled: draft.cancelled,
+            refused: draft.refused,
+            lines: draft.lines,
+            contact: contact.clone(),
+            portal_url: url.clone(),
+        };
+        let (subject, body) = templates::transmission_report(&report);
+        mails.push(OutgoingMail {
+            kind: MailKind::TransmissionReport,
+            dedup_key: format!("transmission_report:{transmission}:{family}:{structure}"),
+            recipient: email,
+            subject,
+            body,
+        });
+    }
+    let now = command.now();
+    let mut enqueued = 0;
+    for outgoing in mails {
+        if mail::enqueue(command.conn(), &outgoing, now)? {
+            enqueued += 1;
+        }
+    }
+    Ok(enqueued)
+}
+
+/// The mail telling a family its waitlisted place was given (outside a transmission).
+pub(crate) fn promotion(
+    command: &mut Command<'_, '_>,
+    position: u64,
+    place: &ReservationRow,
+) -> Result<(), AppError> {
+    let conn = command.conn();
+    let Some(account) = registry::family_account(conn, place.family_id)? else {
+        return Ok(());
+    };
+    let Some(email) = account.email.clone() else {
+        return Ok(());
+    };
+    let Some(activity) = queries::activity(conn, place.activity_id, place.day)? else {
+        return Ok(());
+    };
+    let structure = queries::structures(conn)?
+        .into_iter()
+        .find(|s| s.structure_id == activity.structure_id)
+        .map(|s| s.label)
+        .unwrap_or_default();
+    let notice = PromotionNotice {
+        addressee: account.addressee(),
+        structure,
+        child: child_name(conn, place.child_id)?,
+        activity: activity.label,
+        day: place.day,
+        contact: contact_block(conn)?,
+        portal_url: portal_url(conn)?,
+    };
+    let (subject, body) = templates::waitlist_promotion(&notice);
+    let outgoing = OutgoingMail {
+        kind: MailKind::WaitlistPromotion,
+        dedup_key: format!("waitlist_promotion:{position}:{}", place.reservation_id),
+        recipient: email,
+        subject,
+        body,
+    };
+    mail::enqueue(command.conn(), &outgoing, command.now())?;
+    Ok(())
+}

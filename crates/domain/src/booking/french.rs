@@ -1,0 +1,133 @@
+//! French wording of instants and ages for the messages shown to parents.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc, Weekday};
+use chrono_tz::Europe::Paris;
+
+/// The Paris wall-clock reading of an instant (the UTC reading at the very edges of the
+/// representable range, where the local one does not exist).
+fn paris_wall_clock(instant: DateTime<Utc>) -> NaiveDateTime {
+    let offset = Paris.offset_from_utc_datetime(&instant.naive_utc());
+    instant
+        .naive_utc()
+        .checked_add_offset(offset.fix())
+        .unwrap_or(instant.naive_utc())
+}
+
+fn weekday_name(weekday: Weekday) -> &'static str {
+    match weekday {
+        Weekday::Mon => "lundi",
+        Weekday::Tue => "mardi",
+        Weekday::Wed => "mercredi",
+        Weekday::Thu => "jeudi",
+        Weekday::Fri => "vendredi",
+        Weekday::Sat => "samedi",
+        Weekday::Sun => "dimanche",
+    }
+}
+
+fn month_name(month: u32) -> &'static str {
+    match month {
+        1 => "janvier",
+        2 => "février",
+        3 => "mars",
+        4 => "avril",
+        5 => "mai",
+        6 => "juin",
+        7 => "juillet",
+        8 => "août",
+        9 => "septembre",
+        10 => "octobre",
+        11 => "novembre",
+        _ => "décembre",
+    }
+}
+
+/// A day as French prose: « lundi 2 mars », « mercredi 1er avril ».
+pub fn french_date(day: NaiveDate) -> String {
+    let number = match day.day() {
+        1 => "1er".to_owned(),
+        other => other.to_string(),
+    };
+    format!(
+        "{} {} {}",
+        weekday_name(day.weekday()),
+        number,
+        month_name(day.month())
+    )
+}
+
+/// An instant as the Paris wall clock shows it, in French prose: « lundi 2 mars à 18:00 ».
+pub fn french_date_time(instant: DateTime<Utc>) -> String {
+    let local = paris_wall_clock(instant);
+    format!(
+        "{} à {}",
+        french_date(local.date()),
+        local.time().format("%H:%M")
+    )
+}
+
+/// An age in whole years: « moins d'un an », « 1 an », « 13 ans ».
+pub(crate) fn age_phrase(age: u32) -> String {
+    match age {
+        0 => "moins d'un an".to_owned(),
+        1 => "1 an".to_owned(),
+        years => format!("{years} ans"),
+    }
+}
+
+/// Who an age range is for: « aux 6-12 ans », or « aux enfants de 3 ans » for a single age.
+pub(crate) fn age_range_phrase(age_min: u8, age_max: u8) -> String {
+    if age_min == age_max {
+        format!("aux enfants de {}", age_phrase(u32::from(age_min)))
+    } else {
+        format!("aux {age_min}-{age_max} ans")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("test instants are valid")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn given_an_instant_when_worded_then_it_is_the_paris_wall_clock_in_french() {
+        // Winter (UTC+1) and summer (UTC+2)
+        assert_eq!(
+            french_date_time(utc("2026-03-02T17:00:00Z")),
+            "lundi 2 mars à 18:00"
+        );
+        assert_eq!(
+            french_date_time(utc("2026-07-13T16:00:00Z")),
+            "lundi 13 juillet à 18:00"
+        );
+        // Late UTC evening is already the next Paris day
+        assert_eq!(
+            french_date_time(utc("2026-12-31T23:30:00Z")),
+            "vendredi 1er janvier à 00:30"
+        );
+        assert_eq!(
+            french_date_time(utc("2026-08-15T07:05:00Z")),
+            "samedi 15 août à 09:05"
+        );
+    }
+
+    #[test]
+    fn given_ages_when_worded_then_singular_and_plural_are_french() {
+        assert_eq!(age_phrase(0), "moins d'un an");
+        assert_eq!(age_phrase(1), "1 an");
+        assert_eq!(age_phrase(13), "13 ans");
+        assert_eq!(age_range_phrase(6, 12), "aux 6-12 ans");
+        assert_eq!(age_range_phrase(3, 3), "aux enfants de 3 ans");
+    }
+
+    #[test]
+    fn given_the_extremes_of_time_when_worded_then_nothing_panics() {
+        let _ = french_date_time(DateTime::<Utc>::MIN_UTC);
+        let _ = french_date_time(DateTime::<Utc>::MAX_UTC);
+    }
+}

@@ -1,0 +1,28 @@
+//! The booking rules, as pure functions shared by the web, the CLI and the nightly transmission.
+//!
+//! The application layer loads the state inside the writer transaction, calls these functions
+//! and turns their results into events:
+//!
+//! - at submission ([`basket`]): [`account_block`] for the family, then per line
+//!   [`validate_booking`] (with its [`Forecast`](crate::values::Forecast)) or
+//!   [`validate_cancellation`], and [`validate_basket_size`] for the whole basket;
+//! - at night ([`transmission`]): [`transmit`] decides every pending request, and
+//!   [`promotions`] also serves staff raising a capacity.
+//!
+//! Nothing here reads a clock: `now` is a parameter.
+
+pub mod basket;
+mod french;
+pub mod transmission;
+
+pub use basket::{
+    AccountStanding, ActivityOnDay, BasketLine, Blocked, ChildFacts, Engagement, EngagementState,
+    LineRefusal, account_block, forecast, validate_basket_size, validate_booking,
+    validate_cancellation,
+};
+pub use french::{french_date, french_date_time};
+pub use transmission::{
+    Decision, HeldReservation, IgnoredCancellation, IgnoredReason, PendingRequest, SlotKey,
+    SlotState, TransmissionError, TransmissionInput, TransmissionOutcome, promotions,
+    reservation_id_for, transmit,
+};
