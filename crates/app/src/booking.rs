@@ -215,6 +215,7 @@ fn submit_in(
                         *day,
                         &accepted_lines,
                         &added,
+                        &cancelling,
                     )? {
                         Err(reason) => LineOutcome::Refused { reason },
                         Ok((forecast, basket_line)) => {
@@ -365,14 +366,22 @@ pub fn activity_on_day(
     }))
 }
 
-/// A child's engagements on a day, with the labels and incompatibilities the rules need.
+/// A child's engagements on a day, with the labels and incompatibilities the rules need. Places
+/// that a pending cancellation (recorded earlier, or earlier in this basket) will end are left
+/// out, so "cancel the Journée, book the Matin" works in one basket.
 fn engagements(
     conn: &Connection,
     child: ChildId,
     day: NaiveDate,
+    cancelling: &BTreeSet<ReservationId>,
 ) -> Result<Vec<Engagement>, AppError> {
     let mut out = Vec::new();
     for row in bq::child_engagements(conn, child, day)? {
+        if let Some(reservation) = row.reservation_id
+            && (cancelling.contains(&reservation) || cancellation_pending(conn, reservation)?)
+        {
+            continue;
+        }
         let Some(activity) = queries::activity(conn, row.activity_id, day)? else {
             continue;
         };
@@ -404,6 +413,7 @@ fn booking_line(
     day: NaiveDate,
     earlier: &[BasketLine],
     added: &BTreeMap<(ActivityId, NaiveDate), u32>,
+    cancelling: &BTreeSet<ReservationId>,
 ) -> LineResult<(Forecast, BasketLine)> {
     let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == family) else {
         return Ok(Err(
@@ -424,7 +434,7 @@ fn booking_line(
         first_name: profile.first_name.clone(),
         birth_date: profile.birth_date,
     };
-    let engaged = engagements(conn, child, day)?;
+    let engaged = engagements(conn, child, day, cancelling)?;
     match rules::validate_booking(now, day, &facts, &on_day, &engaged, earlier) {
         Err(refusal) => Ok(Err(refusal.message())),
         Ok(forecast) => Ok(Ok((forecast, BasketLine::new(child, day, &on_day)))),
@@ -462,13 +472,7 @@ fn cancellation_line(
         "liste_attente" => EngagementState::Waitlisted,
         _ => return Ok(Err("Cette réservation est déjà annulée.".to_owned())),
     };
-    let pending: bool = conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM booking_requests WHERE kind = 'cancellation' AND state = 'non_transmis'
-                            AND reservation_id = ?1)",
-        )?
-        .query_row(params![reservation.to_string()], |r| r.get(0))?;
-    if pending || already.contains(&reservation) {
+    if cancellation_pending(conn, reservation)? || already.contains(&reservation) {
         return Ok(Err(
             "Une annulation de ce jour est déjà demandée.".to_owned()
         ));
@@ -477,6 +481,15 @@ fn cancellation_line(
         return Ok(Err("Activité inconnue.".to_owned()));
     };
     Ok(rules::validate_cancellation(now, row.day, &on_day, state).map_err(|r| r.message()))
+}
+
+fn cancellation_pending(conn: &Connection, reservation: ReservationId) -> Result<bool, AppError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM booking_requests WHERE kind = 'cancellation' AND state = 'non_transmis'
+                            AND reservation_id = ?1)",
+        )?
+        .query_row(params![reservation.to_string()], |r| r.get(0))?)
 }
 
 /// Withdraws a request not yet transmitted.

@@ -190,3 +190,208 @@ pub fn families(app: &App) -> Result<Vec<FamilyListing>, AppError> {
         Ok(listed)
     })
 }
+
+/// One line of a family's reservations (the Suivi), for staff and for the portal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReservationListing {
+    /// The reservation's id once decided (what `reservations cancel` takes), else the request's.
+    pub id: Uuid,
+    pub request_id: Uuid,
+    pub reservation_id: Option<Uuid>,
+    pub child_id: Uuid,
+    pub child: String,
+    pub activity_id: Uuid,
+    pub activity: String,
+    pub day: chrono::NaiveDate,
+    /// non_transmis | acceptee | liste_attente | refusee | annulee
+    pub state: String,
+    pub rank: Option<u32>,
+    /// Why it was refused, in French.
+    pub reason: Option<String>,
+    /// A cancellation of this place waits for the transmission.
+    pub cancellation_pending: bool,
+}
+
+pub fn reservations(
+    app: &App,
+    family: domain::ids::FamilyId,
+) -> Result<Vec<ReservationListing>, AppError> {
+    app.query(move |conn| {
+        let mut lines = Vec::new();
+        for row in projections::booking_queries::follow_up(conn, family)? {
+            let child = registry::child(conn, row.child_id)?
+                .map(|c| c.display_name())
+                .unwrap_or_default();
+            let activity = projections::queries::activity(conn, row.activity_id, row.day)?
+                .map(|a| a.label)
+                .unwrap_or_default();
+            lines.push(ReservationListing {
+                id: row.reservation_id.map(|r| r.0).unwrap_or(row.request_id.0),
+                request_id: row.request_id.0,
+                reservation_id: row.reservation_id.map(|r| r.0),
+                child_id: row.child_id.0,
+                child,
+                activity_id: row.activity_id.0,
+                activity,
+                day: row.day,
+                state: row.state,
+                rank: row.rank,
+                reason: row.reason.as_deref().map(crate::booking::refusal_code_text),
+                cancellation_pending: row.cancellation_pending,
+            });
+        }
+        Ok(lines)
+    })
+}
+
+/// One entry of a waitlist, or a place, of an activity and day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SlotEntry {
+    pub reservation_id: Uuid,
+    pub family_id: Uuid,
+    pub login: Option<String>,
+    pub child_id: Uuid,
+    pub child: String,
+    /// acceptee | liste_attente
+    pub state: String,
+    pub rank: Option<u32>,
+}
+
+/// Places and waitlist of an activity and day, with capacity in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SlotListing {
+    pub activity_id: Uuid,
+    pub activity: String,
+    pub day: chrono::NaiveDate,
+    pub capacity: u32,
+    pub waitlist_size: u32,
+    pub accepted: u32,
+    pub waitlisted: u32,
+    pub pending: u32,
+    /// The waitlist in rank order.
+    pub waitlist: Vec<SlotEntry>,
+    pub places: Vec<SlotEntry>,
+}
+
+pub fn slot(
+    app: &App,
+    activity: domain::ids::ActivityId,
+    day: chrono::NaiveDate,
+) -> Result<SlotListing, AppError> {
+    app.query(move |conn| {
+        let Some(row) = projections::queries::activity(conn, activity, day)? else {
+            return Err(AppError::Refused("Activité inconnue.".to_owned()));
+        };
+        let counts = projections::booking_queries::slot_counts(conn, activity, day)?;
+        let mut waitlist = Vec::new();
+        let mut places = Vec::new();
+        for held in projections::booking_queries::slot_reservations(conn, activity, day)? {
+            let entry = SlotEntry {
+                reservation_id: held.reservation_id.0,
+                family_id: held.family_id.0,
+                login: registry::family_account(conn, held.family_id)?.map(|a| a.login),
+                child_id: held.child_id.0,
+                child: registry::child(conn, held.child_id)?
+                    .map(|c| c.display_name())
+                    .unwrap_or_default(),
+                state: held.state.clone(),
+                rank: held.rank,
+            };
+            if held.state == "liste_attente" {
+                waitlist.push(entry);
+            } else {
+                places.push(entry);
+            }
+        }
+        waitlist.sort_by_key(|e| e.rank);
+        Ok(SlotListing {
+            activity_id: activity.0,
+            activity: row.label,
+            day,
+            capacity: row.capacity,
+            waitlist_size: row.waitlist_size,
+            accepted: counts.accepted,
+            waitlisted: counts.waitlisted,
+            pending: counts.pending,
+            waitlist,
+            places,
+        })
+    })
+}
+
+/// Resolves what staff type for a family: its id or its login.
+pub fn resolve_family(app: &App, text: &str) -> Result<domain::ids::FamilyId, AppError> {
+    let text = text.trim().to_owned();
+    app.query(move |conn| {
+        if let Ok(id) = text.parse::<domain::ids::FamilyId>() {
+            return Ok(id);
+        }
+        registry::family_by_login(conn, &text)?
+            .map(|a| a.family_id)
+            .ok_or_else(|| {
+                AppError::Refused(format!(
+                    "Famille inconnue : « {text} » (identifiant ou id)."
+                ))
+            })
+    })
+}
+
+/// Resolves a child of `family`: its id, its key in the setup file, or its first name.
+pub fn resolve_child(
+    app: &App,
+    family: domain::ids::FamilyId,
+    text: &str,
+) -> Result<domain::ids::ChildId, AppError> {
+    let text = text.trim().to_owned();
+    app.query(move |conn| {
+        if let Ok(id) = text.parse::<domain::ids::ChildId>() {
+            return Ok(id);
+        }
+        let login = registry::family_account(conn, family)?
+            .map(|a| a.login)
+            .unwrap_or_default();
+        if let Some(id) = registry::id_of_key(conn, "child", &format!("{login}/{text}"))? {
+            return Ok(domain::ids::ChildId(id));
+        }
+        let children = registry::children_of(conn, family)?;
+        let lowered = text.to_lowercase();
+        children
+            .iter()
+            .find(|c| c.first_name.to_lowercase() == lowered)
+            .map(|c| c.child_id)
+            .ok_or_else(|| {
+                AppError::Refused(format!("Enfant inconnu dans cette famille : « {text} »."))
+            })
+    })
+}
+
+/// Resolves an activity: its id or its key in the setup file.
+pub fn resolve_activity(app: &App, text: &str) -> Result<domain::ids::ActivityId, AppError> {
+    let text = text.trim().to_owned();
+    app.query(move |conn| {
+        if let Ok(id) = text.parse::<domain::ids::ActivityId>() {
+            return Ok(id);
+        }
+        registry::id_of_key(conn, "activity", &text)?
+            .map(domain::ids::ActivityId)
+            .ok_or_else(|| {
+                AppError::Refused(format!("Activité inconnue : « {text} » (clé ou id)."))
+            })
+    })
+}
+
+/// The sender of the organisation's mails: `"Name" <email>` from its contact block.
+pub fn default_sender(app: &App) -> Result<String, AppError> {
+    app.query(|conn| {
+        Ok(match registry::organisation(conn)? {
+            Some(profile) if !profile.email.is_empty() => {
+                format!(
+                    "\"{}\" <{}>",
+                    profile.name.replace(['"', '\\'], ""),
+                    profile.email
+                )
+            }
+            _ => "Portail Famille <portail@localhost>".to_owned(),
+        })
+    })
+}

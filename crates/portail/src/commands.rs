@@ -6,8 +6,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 use store::{ChainReport, EventStore, StoreOptions};
 
+use crate::booking_commands;
 use crate::setup_commands;
-use crate::{AuditCommand, Cli, Command, EventsCommand, ExportArgs, ListCommand, VerifyArgs};
+use crate::{
+    AuditCommand, Cli, Command, EventsCommand, ExportArgs, ListCommand, MailCommand,
+    ReservationsCommand, VerifyArgs, WaitlistCommand,
+};
 
 pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
@@ -18,6 +22,20 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Structures(ListCommand::List(args)) => setup_commands::structures(cli, args),
         Command::Activities(ListCommand::List(args)) => setup_commands::activities(cli, args),
         Command::Families(ListCommand::List(args)) => setup_commands::families(cli, args),
+        Command::Reservations(ReservationsCommand::Request(args)) => {
+            booking_commands::request(cli, args)
+        }
+        Command::Reservations(ReservationsCommand::Cancel(args)) => {
+            booking_commands::cancel(cli, args)
+        }
+        Command::Reservations(ReservationsCommand::Withdraw(args)) => {
+            booking_commands::withdraw(cli, args)
+        }
+        Command::Reservations(ReservationsCommand::List(args)) => booking_commands::list(cli, args),
+        Command::Waitlist(WaitlistCommand::Show(args)) => booking_commands::waitlist(cli, args),
+        Command::Transmit(args) => booking_commands::transmit(cli, args),
+        Command::Mail(MailCommand::Outbox(args)) => booking_commands::outbox(cli, args),
+        Command::Mail(MailCommand::Send(args)) => booking_commands::send(cli, args),
     }
 }
 

@@ -15,7 +15,7 @@ pub fn open_app(cli: &Cli) -> anyhow::Result<App> {
 }
 
 /// A refusal the user can fix: the message on stderr, exit 1. Anything else is ours.
-fn refused_or(error: AppError) -> anyhow::Result<ExitCode> {
+pub fn refused_or(error: AppError) -> anyhow::Result<ExitCode> {
     if error.is_user_error() {
         eprintln!("{error}");
         Ok(ExitCode::FAILURE)
@@ -85,7 +85,7 @@ pub fn demo(cli: &Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_json(value: &impl serde::Serialize) -> anyhow::Result<ExitCode> {
+pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<ExitCode> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -366,6 +366,7 @@ fn import_family(
     if registry::save_family_account(command.conn(), &account)? {
         report.registry_rows += 1;
     }
+    save_key(command, "family", &family.login, family.id.0, report)?;
     let structures = sorted(&family.structures);
     match existing {
         None => {
@@ -442,6 +443,13 @@ fn import_family(
                     .push(format!("enfant {}/{}", family.login, child.key));
             }
         }
+        save_key(
+            command,
+            "child",
+            &format!("{}/{}", family.login, child.key),
+            child.id.0,
+            report,
+        )?;
         let profile = ChildProfile {
             child_id: child.id,
             family_id: family.id,

@@ -1,0 +1,317 @@
+//! Staff commands about bookings, the transmission and mails.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use app::booking::{self, LineOutcome, LineRequest};
+use app::listing;
+use chrono::Utc;
+
+use crate::setup_commands::{open_app, print_json, refused_or};
+use crate::{
+    CancelArgs, Cli, FamilyListArgs, OutboxArgs, RequestArgs, SendArgs, TransmitArgs, WaitlistArgs,
+    WithdrawArgs,
+};
+
+macro_rules! user {
+    ($expr:expr) => {
+        match $expr {
+            Ok(value) => value,
+            Err(error) => return refused_or(error),
+        }
+    };
+}
+
+fn client_request_id(given: &Option<String>) -> String {
+    given
+        .clone()
+        .unwrap_or_else(|| format!("cli-{}", uuid::Uuid::now_v7()))
+}
+
+/// Prints a basket's answer; exit 1 (reason on stderr) when its line was refused.
+fn answer(receipt: &booking::BasketReceipt, json: bool) -> anyhow::Result<ExitCode> {
+    let refused: Vec<&str> = receipt
+        .lines
+        .iter()
+        .filter_map(|(_, o)| match o {
+            LineOutcome::Refused { reason } => Some(reason.as_str()),
+            _ => None,
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(receipt)?);
+    } else {
+        for (_, outcome) in &receipt.lines {
+            match outcome {
+                LineOutcome::Requested {
+                    request_id,
+                    forecast,
+                } => println!(
+                    "Demande enregistrée (Non transmis) : {request_id} — {}",
+                    booking::forecast_text(forecast)
+                ),
+                LineOutcome::CancellationRequested { request_id } => {
+                    println!("Annulation demandée (Non transmis) : {request_id}")
+                }
+                LineOutcome::Refused { .. } => {}
+            }
+        }
+        if receipt.replayed {
+            println!("(demande déjà reçue : réponse d'origine)");
+        }
+    }
+    for reason in &refused {
+        eprintln!("Refusé : {reason}");
+    }
+    Ok(if refused.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+pub fn request(cli: &Cli, args: &RequestArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let family = user!(listing::resolve_family(&app, &args.family));
+    let child = user!(listing::resolve_child(&app, family, &args.child));
+    let activity = user!(listing::resolve_activity(&app, &args.activity));
+    let line = LineRequest::Book {
+        child_id: child,
+        activity_id: activity,
+        day: args.day,
+    };
+    let receipt = user!(booking::submit_basket(
+        &app,
+        "staff:cli",
+        family,
+        &client_request_id(&args.client_request_id),
+        vec![line]
+    ));
+    answer(&receipt, args.json)
+}
+
+pub fn cancel(cli: &Cli, args: &CancelArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let Ok(reservation) = args
+        .reservation
+        .trim()
+        .parse::<domain::ids::ReservationId>()
+    else {
+        eprintln!(
+            "Réservation inconnue : « {} » (id attendu).",
+            args.reservation
+        );
+        return Ok(ExitCode::FAILURE);
+    };
+    let place = app.query(move |conn| {
+        Ok(projections::booking_queries::reservation_by_id(
+            conn,
+            reservation,
+        )?)
+    })?;
+    let Some(place) = place else {
+        eprintln!("Réservation inconnue : {reservation}.");
+        return Ok(ExitCode::FAILURE);
+    };
+    let receipt = user!(booking::submit_basket(
+        &app,
+        "staff:cli",
+        place.family_id,
+        &client_request_id(&args.client_request_id),
+        vec![LineRequest::Cancel {
+            reservation_id: reservation
+        }]
+    ));
+    answer(&receipt, args.json)
+}
+
+pub fn withdraw(cli: &Cli, args: &WithdrawArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let Ok(request) = args.request.trim().parse::<domain::ids::RequestId>() else {
+        eprintln!("Demande inconnue : « {} » (id attendu).", args.request);
+        return Ok(ExitCode::FAILURE);
+    };
+    let owner =
+        app.query(move |conn| Ok(projections::booking_queries::request_by_id(conn, request)?))?;
+    let Some(owner) = owner else {
+        eprintln!("Demande inconnue : {request}.");
+        return Ok(ExitCode::FAILURE);
+    };
+    user!(booking::withdraw_request(
+        &app,
+        "staff:cli",
+        owner.family_id,
+        request
+    ));
+    println!("Demande retirée : {request}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn state_text(line: &listing::ReservationListing) -> String {
+    match line.state.as_str() {
+        "non_transmis" => "Non transmis".to_owned(),
+        "acceptee" if line.cancellation_pending => "Acceptée (annulation demandée)".to_owned(),
+        "acceptee" => "Acceptée".to_owned(),
+        "liste_attente" => format!("Liste d'attente — rang {}", line.rank.unwrap_or(0)),
+        "refusee" => format!("Refusée — {}", line.reason.clone().unwrap_or_default()),
+        "annulee" => "Annulée".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+pub fn list(cli: &Cli, args: &FamilyListArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let family = user!(listing::resolve_family(&app, &args.family));
+    let lines = listing::reservations(&app, family)?;
+    if args.json {
+        return print_json(&lines);
+    }
+    let mut out = String::new();
+    for line in &lines {
+        let _ = writeln!(
+            out,
+            "{}  {}  {:<18} {:<30} {}",
+            line.id,
+            line.day.format("%d/%m/%Y"),
+            line.child,
+            line.activity,
+            state_text(line)
+        );
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn waitlist(cli: &Cli, args: &WaitlistArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let activity = user!(listing::resolve_activity(&app, &args.activity));
+    let slot = user!(listing::slot(&app, activity, args.day));
+    if args.json {
+        return print_json(&slot);
+    }
+    println!(
+        "{} — {} : {} / {} places, liste d'attente {} / {}, {} demande(s) non transmise(s)",
+        slot.activity,
+        slot.day.format("%d/%m/%Y"),
+        slot.accepted,
+        slot.capacity,
+        slot.waitlisted,
+        slot.waitlist_size,
+        slot.pending
+    );
+    for entry in &slot.waitlist {
+        println!(
+            "  rang {:>2}  {}  {:<20} ({})",
+            entry.rank.unwrap_or(0),
+            entry.reservation_id,
+            entry.child,
+            entry.login.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn transmit(cli: &Cli, args: &TransmitArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let cut_off = args
+        .at
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| app.now());
+    let report = user!(booking::transmit(&app, cut_off, args.dry_run));
+    if args.json {
+        println!("{}", serde_json::to_string(&report.counts)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let c = &report.counts;
+    if args.dry_run {
+        println!("Simulation (rien n'est enregistré) :");
+    }
+    println!(
+        "{} mouvement(s) reçu(s) : {} nouvelle(s) demande(s), {} demande(s) d'annulation.",
+        c.received, c.new_requests, c.cancellation_requests
+    );
+    println!(
+        "{} acceptée(s), {} en liste d'attente, {} annulée(s), {} refusée(s), {} attribuée(s) depuis la liste d'attente ; {} courriel(s) de compte rendu.",
+        c.accepted, c.waitlisted, c.cancelled, c.refused, c.promoted, report.mails
+    );
+    for line in &report.details {
+        println!("  {line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn outbox(cli: &Cli, args: &OutboxArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let entries = app.query(|conn| Ok(mail::list(conn, mail::OutboxFilter::All)?))?;
+    if args.json {
+        return print_json(&entries);
+    }
+    for entry in &entries {
+        println!(
+            "{}  {:<20} {:<32} {:<10} {}",
+            entry.created_at,
+            entry.kind.as_str(),
+            entry.recipient,
+            match (&entry.sent_at, &entry.last_error) {
+                (Some(_), _) => "envoyé".to_owned(),
+                (None, Some(_)) => format!("échec ×{}", entry.attempts),
+                (None, None) => "à envoyer".to_owned(),
+            },
+            entry.subject
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The transport from the environment: SMTP when `PORTAIL_SMTP_HOST` is set, else `.eml` files.
+pub fn transport(mail_dir: &std::path::Path) -> anyhow::Result<Box<dyn mail::Transport>> {
+    let Ok(host) = std::env::var("PORTAIL_SMTP_HOST") else {
+        return Ok(Box::new(mail::FileTransport::new(mail_dir)));
+    };
+    let security = match std::env::var("PORTAIL_SMTP_SECURITY").as_deref() {
+        Ok("none") => mail::SmtpSecurity::None,
+        Ok("tls") => mail::SmtpSecurity::Tls,
+        _ => mail::SmtpSecurity::StartTls,
+    };
+    let port = match std::env::var("PORTAIL_SMTP_PORT") {
+        Ok(port) => port.parse().context("PORTAIL_SMTP_PORT")?,
+        Err(_) => match security {
+            mail::SmtpSecurity::Tls => 465,
+            mail::SmtpSecurity::StartTls => 587,
+            mail::SmtpSecurity::None => 25,
+        },
+    };
+    let config = mail::SmtpConfig {
+        host,
+        port,
+        security,
+        username: std::env::var("PORTAIL_SMTP_USERNAME").ok(),
+        password: std::env::var("PORTAIL_SMTP_PASSWORD").ok(),
+        timeout: std::time::Duration::from_secs(30),
+    };
+    Ok(Box::new(
+        mail::SmtpTransport::new(&config).context("configuration SMTP")?,
+    ))
+}
+
+pub fn send(cli: &Cli, args: &SendArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let from = match &args.from {
+        Some(from) => from.clone(),
+        None => app::listing::default_sender(&app)?,
+    };
+    let from: mail::Mailbox = from
+        .parse()
+        .context("expéditeur (--from / PORTAIL_MAIL_FROM)")?;
+    let transport = transport(&args.mail_dir)?;
+    let report = mail::flush(&app.store, transport.as_ref(), &from, app.now(), 10_000)?;
+    println!(
+        "{} courriel(s) envoyé(s) par {}, {} en échec, {} encore en attente.",
+        report.sent,
+        transport.describe(),
+        report.failed,
+        report.still_pending
+    );
+    Ok(ExitCode::SUCCESS)
+}
