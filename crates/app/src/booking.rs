@@ -836,6 +836,29 @@ fn transmission_input(
     Ok(input)
 }
 
+/// Staff change the capacity (and waitlist size) of an activity from a day on; places freed on
+/// days already booked go to the waitlist at once. Decisions taken before are not rewritten.
+pub fn change_capacity(
+    app: &App,
+    activity: ActivityId,
+    from: NaiveDate,
+    capacity: u32,
+    waitlist_size: u32,
+) -> Result<u32, AppError> {
+    app.execute("staff:capacity", move |command| {
+        if queries::activity(command.conn(), activity, from)?.is_none() {
+            return Err(AppError::Refused("Activité inconnue.".to_owned()));
+        }
+        command.emit(ActivityCapacityChanged {
+            activity_id: activity,
+            effective_from: from,
+            capacity,
+            waitlist_size,
+        })?;
+        promote_after_capacity_change(command, activity, from)
+    })
+}
+
 /// After a capacity change, gives freed places to the waitlist of every day from `from` on, in
 /// rank order, and tells the families.
 pub fn promote_after_capacity_change(

@@ -172,3 +172,111 @@ pub fn decode(stored: &store::StoredEvent) -> Result<Event, ProjectionError> {
         }
     })
 }
+
+/// The read-model tables, in the order their SQL files create them.
+pub fn tables() -> Vec<&'static str> {
+    let mut tables = Vec::new();
+    for projection in PROJECTIONS {
+        for line in projection.schema.lines() {
+            if let Some(rest) = line.trim().strip_prefix("CREATE TABLE IF NOT EXISTS ")
+                && let Some(name) = rest.split_whitespace().next()
+            {
+                tables.push(name);
+            }
+        }
+    }
+    tables
+}
+
+/// Rebuilds every read model into `conn` (which must hold empty tables, see [`install`]) by
+/// applying `events` in order. Returns the number of events applied.
+pub fn replay(
+    conn: &Connection,
+    events: impl Iterator<Item = Result<store::StoredEvent, StoreError>>,
+) -> Result<u64, ProjectionError> {
+    let mut applied = 0;
+    for stored in events {
+        let stored = stored?;
+        let event = decode(&stored)?;
+        apply(conn, stored.position, &event)?;
+        applied += 1;
+    }
+    Ok(applied)
+}
+
+/// Every row of every read-model table, rendered as text and sorted, per table: two databases
+/// whose snapshots are equal hold the same read models.
+pub fn snapshot(
+    conn: &Connection,
+) -> Result<std::collections::BTreeMap<String, Vec<String>>, ProjectionError> {
+    let mut out = std::collections::BTreeMap::new();
+    for table in tables() {
+        // Table names come from our own SQL files, never from input; identifiers cannot be
+        // bound as parameters, so the statement is looked up from a fixed list instead.
+        let sql = SNAPSHOT_QUERIES
+            .iter()
+            .find(|(name, _)| *name == table)
+            .map(|(_, sql)| *sql)
+            .ok_or_else(|| {
+                ProjectionError::malformed("snapshot", format!("no snapshot query for {table}"))
+            })?;
+        let mut statement = conn.prepare(sql)?;
+        let columns = statement.column_count();
+        let mut rows: Vec<String> = statement
+            .query_map([], |row| {
+                let mut values = Vec::with_capacity(columns);
+                for i in 0..columns {
+                    let value: rusqlite::types::Value = row.get(i)?;
+                    values.push(format!("{value:?}"));
+                }
+                Ok(values.join("|"))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.sort();
+        out.insert(table.to_owned(), rows);
+    }
+    Ok(out)
+}
+
+/// One `SELECT *` per read-model table (kept in step with `tables()` by a test).
+const SNAPSHOT_QUERIES: &[(&str, &str)] = &[
+    (
+        "organisation_settings",
+        "SELECT * FROM organisation_settings",
+    ),
+    ("wallets", "SELECT * FROM wallets"),
+    ("structures", "SELECT * FROM structures"),
+    ("activities", "SELECT * FROM activities"),
+    ("activity_capacities", "SELECT * FROM activity_capacities"),
+    ("activity_prices", "SELECT * FROM activity_prices"),
+    ("opening_periods", "SELECT * FROM opening_periods"),
+    ("period_activities", "SELECT * FROM period_activities"),
+    ("booking_windows", "SELECT * FROM booking_windows"),
+    ("families", "SELECT * FROM families"),
+    ("family_structures", "SELECT * FROM family_structures"),
+    ("children", "SELECT * FROM children"),
+    ("family_quotients", "SELECT * FROM family_quotients"),
+    ("booking_requests", "SELECT * FROM booking_requests"),
+    ("baskets", "SELECT * FROM baskets"),
+    ("reservations", "SELECT * FROM reservations"),
+    ("slot_counts", "SELECT * FROM slot_counts"),
+    ("transmissions", "SELECT * FROM transmissions"),
+    ("wallet_balances", "SELECT * FROM wallet_balances"),
+    ("consumption_history", "SELECT * FROM consumption_history"),
+    ("payment_history", "SELECT * FROM payment_history"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_read_model_table_has_a_snapshot_query() {
+        let listed: Vec<&str> = SNAPSHOT_QUERIES.iter().map(|(t, _)| *t).collect();
+        let mut tables = tables();
+        tables.sort_unstable();
+        let mut listed_sorted = listed.clone();
+        listed_sorted.sort_unstable();
+        assert_eq!(tables, listed_sorted);
+    }
+}

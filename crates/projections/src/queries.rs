@@ -359,12 +359,14 @@ pub fn balances(conn: &Connection, family: FamilyId) -> Result<Vec<BalanceRow>, 
     .collect()
 }
 
-/// The booking window of a period, if it has one: (opens_at, closes_at), UTC.
+/// When a period can be booked: (opens_at, closes_at), UTC.
+pub type Window = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
+
+/// The booking window of a period, if it has one.
 pub fn booking_window(
     conn: &Connection,
     period: PeriodId,
-) -> Result<Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>, ProjectionError>
-{
+) -> Result<Option<Window>, ProjectionError> {
     let row: Option<(String, String)> = conn
         .prepare_cached("SELECT opens_at, closes_at FROM booking_windows WHERE period_id = ?1 ORDER BY opens_at LIMIT 1")?
         .query_row(params![period.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))
