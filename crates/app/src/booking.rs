@@ -517,6 +517,48 @@ pub fn withdraw_request(
     })
 }
 
+/// Activities as in force on each day, read once per day for a whole transmission.
+#[derive(Default)]
+pub(crate) struct ActivityCache {
+    by_day: BTreeMap<NaiveDate, BTreeMap<ActivityId, queries::ActivityRow>>,
+    children: BTreeMap<ChildId, String>,
+}
+
+impl ActivityCache {
+    pub(crate) fn get(
+        &mut self,
+        conn: &Connection,
+        activity: ActivityId,
+        day: NaiveDate,
+    ) -> Result<Option<&queries::ActivityRow>, AppError> {
+        if let std::collections::btree_map::Entry::Vacant(slot) = self.by_day.entry(day) {
+            slot.insert(
+                queries::activities(conn, day)?
+                    .into_iter()
+                    .map(|a| (a.activity_id, a))
+                    .collect(),
+            );
+        }
+        Ok(self.by_day.get(&day).and_then(|rows| rows.get(&activity)))
+    }
+
+    /// "DUPONT Lilou", read once per child.
+    pub(crate) fn child_name(
+        &mut self,
+        conn: &Connection,
+        child: ChildId,
+    ) -> Result<String, AppError> {
+        if let Some(name) = self.children.get(&child) {
+            return Ok(name.clone());
+        }
+        let name = registry::child(conn, child)?
+            .map(|c| c.display_name())
+            .unwrap_or_else(|| child.to_string());
+        self.children.insert(child, name.clone());
+        Ok(name)
+    }
+}
+
 /// What a transmission run did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct TransmitReport {
@@ -571,7 +613,8 @@ fn transmit_in(
     }
     let up_to = command.last_position_at(&cut_off)?;
     let pending_rows = bq::pending_requests(conn, up_to)?;
-    let input = transmission_input(conn, &pending_rows)?;
+    let mut cache = ActivityCache::default();
+    let input = transmission_input(conn, &pending_rows, &mut cache)?;
     let outcome =
         rules::transmit(&input).map_err(|e| AppError::corrupt("transmission input", e))?;
     let transmission = TransmissionId::from_uuid(derived(
@@ -585,7 +628,7 @@ fn transmit_in(
     })?;
     let mut details = Vec::new();
     for decision in &outcome.decisions {
-        details.push(describe(command.conn(), decision)?);
+        details.push(describe(command.conn(), decision, &mut cache)?);
         command.emit(decision_event(decision, transmission))?;
     }
     for ignored in &outcome.ignored {
@@ -604,6 +647,7 @@ fn transmit_in(
         transmission,
         &pending_rows,
         &outcome.decisions,
+        &mut cache,
     )?;
     Ok(TransmitReport {
         transmission_id: Some(transmission),
@@ -615,16 +659,17 @@ fn transmit_in(
     })
 }
 
-fn describe(conn: &Connection, decision: &Decision) -> Result<String, AppError> {
+fn describe(
+    conn: &Connection,
+    decision: &Decision,
+    cache: &mut ActivityCache,
+) -> Result<String, AppError> {
     let (activity, day) = decision.slot();
-    let label = queries::activity(conn, activity, day)?
-        .map(|a| a.label)
+    let label = cache
+        .get(conn, activity, day)?
+        .map(|a| a.label.clone())
         .unwrap_or_default();
-    let child = |child: &ChildId| -> Result<String, AppError> {
-        Ok(registry::child(conn, *child)?
-            .map(|c| c.display_name())
-            .unwrap_or_else(|| child.to_string()))
-    };
+    let mut child = |child: &ChildId| cache.child_name(conn, *child);
     let (who, what) = match decision {
         Decision::Accepted { child_id, .. } => (child(child_id)?, "acceptée".to_owned()),
         Decision::Waitlisted { child_id, rank, .. } => {
@@ -743,6 +788,7 @@ pub fn decision_event(decision: &Decision, transmission: TransmissionId) -> Even
 fn transmission_input(
     conn: &Connection,
     pending: &[bq::PendingRow],
+    cache: &mut ActivityCache,
 ) -> Result<TransmissionInput, AppError> {
     let mut input = TransmissionInput::default();
     let mut days: BTreeSet<NaiveDate> = BTreeSet::new();
@@ -768,7 +814,7 @@ fn transmission_input(
         }
     }
     for (activity, day) in slots {
-        let Some(row) = queries::activity(conn, activity, day)? else {
+        let Some(row) = cache.get(conn, activity, day)?.cloned() else {
             continue;
         };
         let mut accepted = Vec::new();

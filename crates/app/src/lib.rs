@@ -108,8 +108,13 @@ impl App {
                 metadata,
                 now,
                 appended: 0,
+                last_position: None,
             };
-            command(&mut command_context)
+            let result = command(&mut command_context)?;
+            if let Some(position) = command_context.last_position {
+                projections::advance_checkpoints(command_context.tx.connection(), position)?;
+            }
+            Ok(result)
         })?)
     }
 }
@@ -120,6 +125,7 @@ pub struct Command<'a, 'b> {
     metadata: Metadata,
     now: DateTime<Utc>,
     appended: u64,
+    last_position: Option<u64>,
 }
 
 impl Command<'_, '_> {
@@ -164,8 +170,9 @@ impl Command<'_, '_> {
             .tx
             .append(&event.stream(), ExpectedVersion::Any, vec![new])?;
         let position = appended.positions.first().copied().unwrap_or_default();
-        projections::apply(self.tx.connection(), position, &event)?;
+        projections::apply_inline(self.tx.connection(), position, &event)?;
         self.appended += 1;
+        self.last_position = Some(position);
         Ok(position)
     }
 }

@@ -60,16 +60,13 @@ pub(crate) fn transmission_reports(
     transmission: TransmissionId,
     pending: &[PendingRow],
     decisions: &[Decision],
+    cache: &mut crate::booking::ActivityCache,
 ) -> Result<u32, AppError> {
     let conn = command.conn();
     let structures: BTreeMap<StructureId, String> = queries::structures(conn)?
         .into_iter()
         .map(|s| (s.structure_id, s.label))
         .collect();
-    let structure_of =
-        |activity: ActivityId, day| -> Result<Option<(StructureId, String)>, AppError> {
-            Ok(queries::activity(conn, activity, day)?.map(|a| (a.structure_id, a.label)))
-        };
     #[derive(Default)]
     struct Draft {
         received_bookings: u32,
@@ -83,7 +80,9 @@ pub(crate) fn transmission_reports(
     let mut drafts: BTreeMap<(FamilyId, StructureId), Draft> = BTreeMap::new();
     for row in pending {
         let slot = match (row.activity_id, row.day) {
-            (Some(activity), Some(day)) => structure_of(activity, day)?,
+            (Some(activity), Some(day)) => cache
+                .get(conn, activity, day)?
+                .map(|a| (a.structure_id, a.label.clone())),
             _ => None,
         };
         let Some((structure, _)) = slot else { continue };
@@ -96,7 +95,10 @@ pub(crate) fn transmission_reports(
     }
     for decision in decisions {
         let (activity, day) = decision.slot();
-        let Some((structure, label)) = structure_of(activity, day)? else {
+        let Some((structure, label)) = cache
+            .get(conn, activity, day)?
+            .map(|a| (a.structure_id, a.label.clone()))
+        else {
             continue;
         };
         let draft = drafts.entry((decision.family_id(), structure)).or_default();
@@ -130,7 +132,7 @@ pub(crate) fn transmission_reports(
             }
         };
         draft.lines.push(ReportLine {
-            child: child_name(conn, child)?,
+            child: cache.child_name(conn, child)?,
             activity: label,
             day,
             outcome,

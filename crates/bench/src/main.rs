@@ -7,6 +7,8 @@
 //!    event, durable (`synchronous=FULL`), group-committed by the single writer.
 #![forbid(unsafe_code)]
 
+mod transmit;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -26,7 +28,14 @@ fn main() -> anyhow::Result<()> {
             let per_command = parse_arg(&args, 3, 1)?.max(1);
             append(events, submitters, per_command)
         }
-        _ => bail!("usage: bench append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND]"),
+        Some("transmit") => {
+            let requests = parse_arg(&args, 1, 100_000)?;
+            let families = parse_arg(&args, 2, 5_000)?;
+            transmit::run(requests, families)
+        }
+        _ => bail!(
+            "usage: bench append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND] | bench transmit [REQUESTS] [FAMILIES]"
+        ),
     }
 }
 
@@ -70,15 +79,10 @@ fn realistic_event(n: u64, family: Uuid) -> NewEvent {
     }
 }
 
-fn append(events: u64, submitters: u64, per_command: u64) -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    println!(
-        "appending {events} events; SQLite {}; 2 cores; synchronous=FULL",
-        rusqlite::version()
-    );
-
-    // --- raw: same rows, one transaction, plain rusqlite.
-    let raw_path = dir.path().join("raw.db");
+/// Inserts `events` realistic rows with plain rusqlite in one transaction (same table, indexes
+/// and tags as the store, no hashing) and returns the rate, in events per second.
+pub fn raw_append_rate(dir: &std::path::Path, events: u64) -> anyhow::Result<f64> {
+    let raw_path = dir.join("raw.db");
     drop(EventStore::open(&raw_path, StoreOptions::default())?); // same schema and indexes
     let rows: Vec<(String, String, String, String, Vec<String>)> = (0..events)
         .map(|n| {
@@ -128,10 +132,20 @@ fn append(events: u64, submitters: u64, per_command: u64) -> anyhow::Result<()> 
     }
     let raw_seconds = started.elapsed().as_secs_f64();
     let raw_rate = events as f64 / raw_seconds;
-    drop(rows);
     println!(
         "raw rusqlite, one transaction:        {raw_rate:>10.0} events/s ({raw_seconds:.2} s)"
     );
+    Ok(raw_rate)
+}
+
+fn append(events: u64, submitters: u64, per_command: u64) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    println!(
+        "appending {events} events; SQLite {}; 2 cores; synchronous=FULL",
+        rusqlite::version()
+    );
+
+    let raw_rate = raw_append_rate(dir.path(), events)?;
 
     // --- store: submitters through the single writer.
     let store = EventStore::open(dir.path().join("store.db"), StoreOptions::default())?;

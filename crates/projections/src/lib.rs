@@ -122,6 +122,27 @@ pub fn apply(conn: &Connection, position: u64, event: &Event) -> Result<(), Proj
     Ok(())
 }
 
+/// Applies one event to every read model, without consulting the checkpoints: for commands of
+/// the application, whose read models are caught up when the database is opened and then
+/// projected in the very transaction of each append. [`advance_checkpoints`] closes the command.
+pub fn apply_inline(
+    conn: &Connection,
+    position: u64,
+    event: &Event,
+) -> Result<(), ProjectionError> {
+    for projection in PROJECTIONS {
+        (projection.apply)(conn, position, event)?;
+    }
+    Ok(())
+}
+
+/// Moves every checkpoint to `position` (once per command, after [`apply_inline`]).
+pub fn advance_checkpoints(conn: &Connection, position: u64) -> Result<(), ProjectionError> {
+    conn.prepare_cached("UPDATE projection_checkpoints SET position = ?1 WHERE position < ?1")?
+        .execute(params![position as i64])?;
+    Ok(())
+}
+
 /// Brings every read model up to the head of the log (after an upgrade added a model, or after
 /// another process appended without projecting). Returns the number of events applied.
 pub fn catch_up(store: &EventStore) -> Result<u64, ProjectionError> {

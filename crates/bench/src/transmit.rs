@@ -1,0 +1,189 @@
+//! `bench transmit [REQUESTS] [FAMILIES]`: the nightly transmission over REQUESTS pending
+//! day-requests (default 100,000) from FAMILIES families (default 5,000, two children each) on
+//! 200 (activity, day) pairs (20 activities × 10 Wednesdays), report mails included. The raw
+//! append rate of the same machine is measured in the same run, for comparison.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use app::setup::file::parse_setup;
+use app::setup::import::import;
+use app::setup::model::derive_id;
+use app::{App, FixedClock};
+use chrono::{Days, NaiveDate, TimeZone, Utc};
+use domain::event::payloads::{BasketSubmitted, BookingRequested};
+use domain::ids::*;
+use domain::values::Forecast;
+
+const ACTIVITIES: u64 = 20;
+const DAYS: u64 = 10;
+
+fn setup(families: u64, capacity: u64, waitlist: u64) -> String {
+    let mut text = String::from(
+        r#"
+[organisation]
+name = "Communauté de Communes de mesure"
+address = "1 place de la Mairie - 33000 Bordeaux"
+phone = "05 00 00 00 00"
+email = "accueil@mesure.example"
+
+[[wallets]]
+key = "regie"
+label = "Régie"
+
+[[structures]]
+key = "centre"
+label = "Accueil de Loisirs du Centre"
+wallet = "regie"
+"#,
+    );
+    for a in 0..ACTIVITIES {
+        let _ = write!(
+            text,
+            r#"
+[[activities]]
+key = "activite-{a}"
+structure = "centre"
+label = "ALSH activité {a}"
+unit = "journee"
+ages = [3, 12]
+price = "10.35"
+capacity = {capacity}
+waitlist = {waitlist}
+booking_deadline = "J-2 18:00"
+cancellation_deadline = "J-2 18:00"
+"#
+        );
+    }
+    let keys: Vec<String> = (0..ACTIVITIES)
+        .map(|a| format!("\"activite-{a}\""))
+        .collect();
+    let _ = write!(
+        text,
+        r#"
+[[periods]]
+key = "mercredis"
+label = "Mercredis"
+activities = [{}]
+from = "2027-01-06"
+to = "2027-03-10"
+weekdays = ["mercredi"]
+"#,
+        keys.join(", ")
+    );
+    for f in 0..families {
+        let _ = write!(
+            text,
+            r#"
+[[families]]
+login = "famille{f}"
+payer = "FAMILLE{f} Camille"
+email = "famille{f}@mesure.example"
+structures = ["centre"]
+
+[[families.children]]
+key = "aine"
+first_name = "Aîné{f}"
+last_name = "FAMILLE{f}"
+birth_date = "2017-03-01"
+
+[[families.children]]
+key = "cadet"
+first_name = "Cadet{f}"
+last_name = "FAMILLE{f}"
+birth_date = "2019-09-01"
+"#
+        );
+    }
+    text
+}
+
+pub fn run(requests: u64, families: u64) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    println!(
+        "transmission of {requests} pending requests from {families} families on {} (activity, day) pairs",
+        ACTIVITIES * DAYS
+    );
+    super::raw_append_rate(dir.path(), 100_000)?;
+
+    let now = Utc
+        .with_ymd_and_hms(2027, 1, 4, 8, 0, 0)
+        .single()
+        .context("clock")?;
+    let app = App::open(dir.path().join("transmit.db"), Arc::new(FixedClock(now)))?;
+    // Per pair: 60 % of the requests get a place, 20 % the waitlist, 20 % are refused.
+    let per_pair = requests / (ACTIVITIES * DAYS);
+    let started = Instant::now();
+    let text = setup(families, per_pair * 3 / 5, per_pair / 5);
+    import(&app, parse_setup(&text, "bench.toml")?, app.today())?;
+    println!(
+        "setup: {families} families imported in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let first_day = NaiveDate::from_ymd_opt(2027, 1, 6).context("day")?;
+    let children = families * 2;
+    let started = Instant::now();
+    let mut recorded = 0u64;
+    let batch = 5_000;
+    while recorded < requests {
+        let from = recorded;
+        let to = (recorded + batch).min(requests);
+        app.execute("bench:fixture", move |command| {
+            for n in from..to {
+                // Child k books activity k mod 20, every Wednesday: distinct (child, activity, day).
+                let child_index = n % children;
+                let family_index = child_index / 2;
+                let login = format!("famille{family_index}");
+                let child_key = if child_index.is_multiple_of(2) {
+                    "aine"
+                } else {
+                    "cadet"
+                };
+                let family = FamilyId(derive_id("family", &login));
+                let day = first_day + Days::new(7 * ((n / children) % DAYS));
+                let activity = ActivityId(derive_id(
+                    "activity",
+                    &format!("activite-{}", child_index % ACTIVITIES),
+                ));
+                let basket = BasketId(derive_id("bench-basket", &n.to_string()));
+                command.emit(BasketSubmitted {
+                    basket_id: basket,
+                    family_id: family,
+                    client_request_id: format!("bench-{n}"),
+                    booking_lines: 1,
+                    cancellation_lines: 0,
+                })?;
+                command.emit(BookingRequested {
+                    request_id: RequestId(derive_id("bench-request", &n.to_string())),
+                    basket_id: basket,
+                    family_id: family,
+                    child_id: ChildId(derive_id("child", &format!("{login}/{child_key}"))),
+                    activity_id: activity,
+                    day,
+                    forecast: Forecast::PlaceAvailable,
+                })?;
+            }
+            Ok(())
+        })?;
+        recorded = to;
+    }
+    println!(
+        "fixture: {requests} pending requests recorded in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let head_before = app.store.head()?.position;
+    let started = Instant::now();
+    let report = app::booking::transmit(&app, now, false)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let events = app.store.head()?.position - head_before;
+    let c = report.counts;
+    println!(
+        "transmission: {seconds:.2} s — received {}, accepted {}, waitlisted {}, refused {}; {} events, {} report mails enqueued",
+        c.received, c.accepted, c.waitlisted, c.refused, events, report.mails
+    );
+    Ok(())
+}
