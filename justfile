@@ -21,3 +21,7 @@ ci:
 # event-store append benchmark (1,000,000 events; raw vs store)
 bench-append events="1000000" submitters="64" per_command="1":
     cargo run --release -p bench -- append {{events}} {{submitters}} {{per_command}}
+
+# transmission benchmark (100,000 pending requests, 5,000 families)
+bench-transmit requests="100000" families="5000":
+    cargo run --release -p bench -- transmit {{requests}} {{families}}
