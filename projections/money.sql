@@ -1,5 +1,6 @@
 -- Read model "money": wallet balances and the consumption and payment histories.
--- Built from ConsumptionRecorded, PaymentRecorded, PaymentCancelled, OnlinePaymentConfirmed.
+-- Built from ConsumptionRecorded, AbsenceRecorded, PaymentRecorded, PaymentCancelled,
+-- OnlinePaymentConfirmed.
 -- Amounts are decimal strings; sums are computed in Rust with exact decimals, never in SQL.
 
 -- balance = credits − debits, per family and wallet.
@@ -38,3 +39,15 @@ CREATE TABLE IF NOT EXISTS payment_history (
     cancelled  INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE INDEX IF NOT EXISTS payment_history_by_family_day ON payment_history (family_id, paid_on);
+
+-- Absences staff recorded; a justified one is not billed by the nightly consumption job.
+CREATE TABLE IF NOT EXISTS absences (
+    absence_id     TEXT PRIMARY KEY,
+    family_id      TEXT NOT NULL,
+    child_id       TEXT NOT NULL,
+    activity_id    TEXT NOT NULL,
+    day            TEXT NOT NULL,
+    justified      INTEGER NOT NULL,
+    reservation_id TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS absences_by_child_day ON absences (child_id, day);

@@ -5,6 +5,7 @@
 
 mod booking;
 mod catalog;
+mod money;
 mod setup_import;
 mod sql;
 mod store;

@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod demo;
 mod error;
 pub mod listing;
+pub mod money;
 mod notify;
 pub mod registry;
 pub mod setup;

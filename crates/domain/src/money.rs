@@ -94,8 +94,9 @@ impl Money {
 }
 
 impl fmt::Display for Money {
+    /// Two decimals, honouring width and alignment (`{:>10}` in tables).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:.2}", self.0)
+        f.pad(&format!("{:.2}", self.0))
     }
 }
 

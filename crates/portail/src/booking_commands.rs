@@ -40,25 +40,25 @@ fn answer(receipt: &booking::BasketReceipt, json: bool) -> anyhow::Result<ExitCo
         })
         .collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(receipt)?);
+        out!("{}", serde_json::to_string_pretty(receipt)?);
     } else {
         for (_, outcome) in &receipt.lines {
             match outcome {
                 LineOutcome::Requested {
                     request_id,
                     forecast,
-                } => println!(
+                } => out!(
                     "Demande enregistrée (Non transmis) : {request_id} — {}",
                     booking::forecast_text(forecast)
                 ),
                 LineOutcome::CancellationRequested { request_id } => {
-                    println!("Annulation demandée (Non transmis) : {request_id}")
+                    out!("Annulation demandée (Non transmis) : {request_id}")
                 }
                 LineOutcome::Refused { .. } => {}
             }
         }
         if receipt.replayed {
-            println!("(demande déjà reçue : réponse d'origine)");
+            out!("(demande déjà reçue : réponse d'origine)");
         }
     }
     for reason in &refused {
@@ -144,7 +144,7 @@ pub fn withdraw(cli: &Cli, args: &WithdrawArgs) -> anyhow::Result<ExitCode> {
         owner.family_id,
         request
     ));
-    println!("Demande retirée : {request}");
+    out!("Demande retirée : {request}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -179,7 +179,7 @@ pub fn list(cli: &Cli, args: &FamilyListArgs) -> anyhow::Result<ExitCode> {
             state_text(line)
         );
     }
-    print!("{out}");
+    out_raw!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -190,7 +190,7 @@ pub fn waitlist(cli: &Cli, args: &WaitlistArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         return print_json(&slot);
     }
-    println!(
+    out!(
         "{} — {} : {} / {} places, liste d'attente {} / {}, {} demande(s) non transmise(s)",
         slot.activity,
         slot.day.format("%d/%m/%Y"),
@@ -201,7 +201,7 @@ pub fn waitlist(cli: &Cli, args: &WaitlistArgs) -> anyhow::Result<ExitCode> {
         slot.pending
     );
     for entry in &slot.waitlist {
-        println!(
+        out!(
             "  rang {:>2}  {}  {:<20} ({})",
             entry.rank.unwrap_or(0),
             entry.reservation_id,
@@ -220,23 +220,30 @@ pub fn transmit(cli: &Cli, args: &TransmitArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| app.now());
     let report = user!(booking::transmit(&app, cut_off, args.dry_run));
     if args.json {
-        println!("{}", serde_json::to_string(&report.counts)?);
+        out!("{}", serde_json::to_string(&report.counts)?);
         return Ok(ExitCode::SUCCESS);
     }
     let c = &report.counts;
     if args.dry_run {
-        println!("Simulation (rien n'est enregistré) :");
+        out!("Simulation (rien n'est enregistré) :");
     }
-    println!(
+    out!(
         "{} mouvement(s) reçu(s) : {} nouvelle(s) demande(s), {} demande(s) d'annulation.",
-        c.received, c.new_requests, c.cancellation_requests
+        c.received,
+        c.new_requests,
+        c.cancellation_requests
     );
-    println!(
+    out!(
         "{} acceptée(s), {} en liste d'attente, {} annulée(s), {} refusée(s), {} attribuée(s) depuis la liste d'attente ; {} courriel(s) de compte rendu.",
-        c.accepted, c.waitlisted, c.cancelled, c.refused, c.promoted, report.mails
+        c.accepted,
+        c.waitlisted,
+        c.cancelled,
+        c.refused,
+        c.promoted,
+        report.mails
     );
     for line in &report.details {
-        println!("  {line}");
+        out!("  {line}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -248,7 +255,7 @@ pub fn outbox(cli: &Cli, args: &OutboxArgs) -> anyhow::Result<ExitCode> {
         return print_json(&entries);
     }
     for entry in &entries {
-        println!(
+        out!(
             "{}  {:<20} {:<32} {:<10} {}",
             entry.created_at,
             entry.kind.as_str(),
@@ -306,7 +313,7 @@ pub fn send(cli: &Cli, args: &SendArgs) -> anyhow::Result<ExitCode> {
         .context("expéditeur (--from / PORTAIL_MAIL_FROM)")?;
     let transport = transport(&args.mail_dir)?;
     let report = mail::flush(&app.store, transport.as_ref(), &from, app.now(), 10_000)?;
-    println!(
+    out!(
         "{} courriel(s) envoyé(s) par {}, {} en échec, {} encore en attente.",
         report.sent,
         transport.describe(),

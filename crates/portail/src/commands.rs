@@ -7,7 +7,9 @@ use anyhow::Context;
 use store::{ChainReport, EventStore, StoreOptions};
 
 use crate::booking_commands;
+use crate::money_commands;
 use crate::setup_commands;
+use crate::{AbsencesCommand, ConsumptionsCommand, HistoryCommand, PaymentsCommand};
 use crate::{
     AuditCommand, Cli, Command, EventsCommand, ExportArgs, ListCommand, MailCommand,
     ReservationsCommand, VerifyArgs, WaitlistCommand,
@@ -36,6 +38,24 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Transmit(args) => booking_commands::transmit(cli, args),
         Command::Mail(MailCommand::Outbox(args)) => booking_commands::outbox(cli, args),
         Command::Mail(MailCommand::Send(args)) => booking_commands::send(cli, args),
+        Command::Consume(args) => money_commands::consume(cli, args),
+        Command::Consumptions(ConsumptionsCommand::Record(args)) => {
+            money_commands::record_consumption(cli, args)
+        }
+        Command::Absences(AbsencesCommand::Record(args)) => {
+            money_commands::record_absence(cli, args)
+        }
+        Command::Payments(PaymentsCommand::Record(args)) => {
+            money_commands::record_payment(cli, args)
+        }
+        Command::Payments(PaymentsCommand::Cancel(args)) => {
+            money_commands::cancel_payment(cli, args)
+        }
+        Command::Balance(args) => money_commands::balance(cli, args),
+        Command::History(HistoryCommand::Consumptions(args)) => {
+            money_commands::consumptions(cli, args)
+        }
+        Command::History(HistoryCommand::Payments(args)) => money_commands::payments(cli, args),
     }
 }
 
@@ -91,9 +111,9 @@ fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         ),
     };
     if args.json {
-        println!("{json}");
+        out!("{json}");
     } else {
-        println!("{text}");
+        out!("{text}");
     }
     Ok(code)
 }

@@ -5,8 +5,25 @@
 //! they get: 0 success, 1 a check failed or a command was refused, 2 a usage error.
 #![forbid(unsafe_code)]
 
+/// `println!` that does not panic when stdout is a closed pipe (`portail … | head`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `print!` that does not panic when stdout is a closed pipe.
+macro_rules! out_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod booking_commands;
 mod commands;
+mod money_commands;
 mod setup_commands;
 
 use std::path::PathBuf;
@@ -68,6 +85,138 @@ pub enum Command {
     /// Courriels : file d'envoi et envoi.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Facture les réservations acceptées d'un jour passé (consommations), sauf absences justifiées.
+    Consume(ConsumeArgs),
+    /// Consommations saisies par le personnel (sans réservation).
+    #[command(subcommand)]
+    Consumptions(ConsumptionsCommand),
+    /// Absences (justifiées : non facturées).
+    #[command(subcommand)]
+    Absences(AbsencesCommand),
+    /// Règlements au guichet.
+    #[command(subcommand)]
+    Payments(PaymentsCommand),
+    /// Solde porte-monnaie d'une famille, avec le coût estimé des réservations.
+    Balance(BalanceArgs),
+    /// Historiques des consommations et des règlements.
+    #[command(subcommand)]
+    History(HistoryCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ConsumeArgs {
+    /// Le jour à facturer (AAAA-MM-JJ) ; par défaut : hier.
+    #[arg(long)]
+    pub day: Option<chrono::NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChildDayArgs {
+    #[arg(long)]
+    pub family: String,
+    #[arg(long)]
+    pub child: String,
+    #[arg(long)]
+    pub activity: String,
+    #[arg(long)]
+    pub day: chrono::NaiveDate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConsumptionsCommand {
+    /// Enregistre une consommation sans réservation (débit au tarif en vigueur).
+    Record(ChildDayArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AbsencesCommand {
+    /// Enregistre une absence ; --justified pour ne pas la facturer.
+    Record(AbsenceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AbsenceArgs {
+    #[command(flatten)]
+    pub on: ChildDayArgs,
+    /// Absence justifiée (non facturée). Sans ce drapeau : absence non justifiée, facturée.
+    #[arg(long)]
+    pub justified: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PaymentsCommand {
+    /// Enregistre un règlement (crédit du porte-monnaie).
+    Record(PaymentArgs),
+    /// Annule un règlement saisi par erreur (nouvel événement, rien n'est effacé).
+    Cancel(PaymentCancelArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PaymentArgs {
+    #[arg(long)]
+    pub family: String,
+    /// Porte-monnaie (régie) : id ou clé du fichier de paramétrage.
+    #[arg(long)]
+    pub wallet: String,
+    /// Montant en euros, par ex. 50.00 (au plus deux décimales, supérieur à 0).
+    #[arg(long)]
+    pub amount: String,
+    /// CH, ESP, CB, PRLV, VIR, CESU, ANCV.
+    #[arg(long)]
+    pub mode: String,
+    /// N° de pièce (chèque…).
+    #[arg(long)]
+    pub number: Option<String>,
+    /// Banque.
+    #[arg(long)]
+    pub bank: Option<String>,
+    /// Nom du payeur.
+    #[arg(long)]
+    pub payer: Option<String>,
+    /// Date du règlement (par défaut : aujourd'hui).
+    #[arg(long)]
+    pub date: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Args)]
+pub struct PaymentCancelArgs {
+    #[arg(long)]
+    pub payment: String,
+}
+
+#[derive(Debug, Args)]
+pub struct BalanceArgs {
+    #[arg(long)]
+    pub family: String,
+    /// Ne pas compter les réservations confirmées dans le solde estimé.
+    #[arg(long)]
+    pub without_confirmed: bool,
+    /// Ne pas compter les demandes en attente (non transmises, liste d'attente).
+    #[arg(long)]
+    pub without_pending: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Historique des consommations d'un mois.
+    Consumptions(HistoryArgs),
+    /// Historique des règlements d'un mois.
+    Payments(HistoryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[arg(long)]
+    pub family: String,
+    /// Le mois (AAAA-MM) ; par défaut : le mois en cours.
+    #[arg(long)]
+    pub month: Option<String>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

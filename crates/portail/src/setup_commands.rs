@@ -39,26 +39,27 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         Err(error) => return refused_or(error),
     };
     if report.changed_nothing() {
-        println!("Rien à changer : la base correspond déjà à {name}.");
+        out!("Rien à changer : la base correspond déjà à {name}.");
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    out!(
         "Import de {name} : {} événement(s) enregistré(s), {} fiche(s) du registre mise(s) à jour.",
-        report.events, report.registry_rows
+        report.events,
+        report.registry_rows
     );
     for created in &report.created {
-        println!("  + {created}");
+        out!("  + {created}");
     }
     for changed in &report.changed {
-        println!("  ~ {changed}");
+        out!("  ~ {changed}");
     }
     if !report.activation_codes.is_empty() {
-        println!();
-        println!(
+        out!();
+        out!(
             "Codes d'activation des nouveaux comptes (affichés une seule fois, à remettre aux familles) :"
         );
         for (login, code) in &report.activation_codes {
-            println!("  {login:<24} {code}");
+            out!("  {login:<24} {code}");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -70,23 +71,25 @@ pub fn demo(cli: &Cli) -> anyhow::Result<ExitCode> {
         Ok(report) => report,
         Err(error) => return refused_or(error),
     };
-    println!(
+    out!(
         "Monde de démonstration créé dans {} ({} événements).",
         cli.db.display(),
         report.import.events + report.history_events
     );
-    println!("Comptes de démonstration (identifiant / mot de passe) :");
+    out!("Comptes de démonstration (identifiant / mot de passe) :");
     for login in &report.logins {
-        println!(
+        out!(
             "  {:<8} {:<22} {}",
-            login.login, login.password, login.situation
+            login.login,
+            login.password,
+            login.situation
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<ExitCode> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    out!("{}", serde_json::to_string_pretty(value)?);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -106,7 +109,7 @@ pub fn structures(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitCode> {
             row.wallet
         );
     }
-    print!("{out}");
+    out_raw!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -144,7 +147,7 @@ pub fn activities(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitCode> {
             row.cancellation_deadline
         );
     }
-    print!("{out}");
+    out_raw!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -176,6 +179,6 @@ pub fn families(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    print!("{out}");
+    out_raw!("{out}");
     Ok(ExitCode::SUCCESS)
 }

@@ -234,7 +234,7 @@ fn a_broken_setup_file_fails_with_its_line_and_leaves_the_database_unchanged() {
     let before_events = event_count(&db);
     let before_families = stdout(&portail(&db, &["families", "list", "--json"]));
     let text = std::fs::read_to_string(EXAMPLE).unwrap();
-    let breakages: [(&str, &str, &str); 5] = [
+    let breakages: [(&str, &str, &str); 9] = [
         ("capacity = 24", "capacity = 24\nplaces = 3", "places"),
         ("price = \"10.35\"", "price = \"-1.00\"", "négatif"),
         (
@@ -246,6 +246,22 @@ fn a_broken_setup_file_fails_with_its_line_and_leaves_the_database_unchanged() {
             "birth_date = \"2017-05-12\"",
             "birth_date = \"2017-02-30\"",
             "2017-02-30",
+        ),
+        // A period opening the same activity on a day another period opens it.
+        ("excluded = [\"2027-02-17\"]", "excluded = []", "2027-02-17"),
+        // The same key twice.
+        (
+            "key = \"alsh-6-12-apres-midi\"",
+            "key = \"alsh-6-12-matin\"",
+            "alsh-6-12-matin",
+        ),
+        // A TOML syntax error.
+        ("capacity = 24", "capacity = = 24", "TOML"),
+        // A deadline that is not J-x HH:MM.
+        (
+            "booking_deadline = \"J-7 12:00\"",
+            "booking_deadline = \"la veille\"",
+            "la veille",
         ),
         ("capacity = 24", "capacity = 30", ""),
     ];
@@ -316,5 +332,83 @@ fn the_demo_lists_its_families_and_refuses_a_second_build() {
     let again = portail(&db, &["demo"]);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("pas vide"));
+    assert_eq!(portail(&db, &["audit", "verify"]).status.code(), Some(0));
+}
+
+fn balance(db: &Path) -> Value {
+    serde_json::from_str(&stdout(&portail(
+        db,
+        &["balance", "--family", "dupont", "--json"],
+    )))
+    .unwrap()
+}
+
+#[test]
+fn a_desk_payment_moves_the_demo_balance_by_exactly_its_amount() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("money.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    let before = balance(&db);
+    for key in [
+        "balance",
+        "estimated_confirmed",
+        "estimated_pending",
+        "estimated_balance",
+    ] {
+        assert!(
+            before[key].is_string(),
+            "{key} is a decimal string: {before}"
+        );
+    }
+    let args = [
+        "payments",
+        "record",
+        "--family",
+        "dupont",
+        "--wallet",
+        "pe2m",
+        "--amount",
+        "50.00",
+        "--mode",
+        "CH",
+        "--number",
+        "124457",
+        "--bank",
+        "LBP",
+        "--payer",
+        "DUPONT Jean-Paul",
+    ];
+    let recorded = portail(&db, &args);
+    assert!(
+        recorded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&recorded.stderr)
+    );
+    let after = balance(&db);
+    let cents = |v: &Value| -> i64 {
+        let text = v.as_str().unwrap();
+        let (whole, frac) = text.split_once('.').unwrap();
+        let sign = if whole.starts_with('-') { -1 } else { 1 };
+        whole.parse::<i64>().unwrap() * 100 + sign * frac.parse::<i64>().unwrap()
+    };
+    assert_eq!(cents(&after["balance"]) - cents(&before["balance"]), 5000);
+    for bad in ["0", "-3", "12.345", "douze"] {
+        let mut refused = args;
+        refused[7] = bad;
+        let output = portail(&db, &refused);
+        assert_eq!(output.status.code(), Some(1), "{bad} accepted");
+        assert!(!output.stderr.is_empty());
+    }
+    assert_eq!(
+        balance(&db)["balance"],
+        after["balance"],
+        "refused payments changed nothing"
+    );
+    // The history of this month lists the new cheque with its number.
+    let history = stdout(&portail(
+        &db,
+        &["history", "payments", "--family", "dupont", "--json"],
+    ));
+    assert!(history.contains("124457"));
     assert_eq!(portail(&db, &["audit", "verify"]).status.code(), Some(0));
 }

@@ -52,7 +52,7 @@ pub const PROJECTIONS: &[Projection] = &[
     },
     Projection {
         name: "money",
-        version: 1,
+        version: 2,
         schema: include_str!("../../../projections/money.sql"),
         apply: money::apply,
     },
@@ -285,6 +285,7 @@ const SNAPSHOT_QUERIES: &[(&str, &str)] = &[
     ("wallet_balances", "SELECT * FROM wallet_balances"),
     ("consumption_history", "SELECT * FROM consumption_history"),
     ("payment_history", "SELECT * FROM payment_history"),
+    ("absences", "SELECT * FROM absences"),
 ];
 
 #[cfg(test)]

@@ -34,6 +34,21 @@ pub(crate) fn apply(
             ])?;
             move_balance(conn, e.family_id, e.wallet_id, Money::ZERO, e.amount)?;
         }
+        Event::AbsenceRecorded(e) => {
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO absences (absence_id, family_id, child_id, activity_id, day, justified, reservation_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                e.absence_id.to_string(),
+                e.family_id.to_string(),
+                e.child_id.to_string(),
+                e.activity_id.to_string(),
+                e.day.to_string(),
+                e.justified,
+                e.reservation_id.map(|id| id.to_string()),
+            ])?;
+        }
         Event::PaymentRecorded(e) => {
             record_payment(conn, e)?;
             move_balance(conn, e.family_id, e.wallet_id, e.amount, Money::ZERO)?;

@@ -194,21 +194,12 @@ fn import_activity(
 ) -> Result<(), AppError> {
     save_key(command, "activity", &activity.key, activity.id.0, report)?;
     let Some(current) = existing else {
-        command.emit(ActivityDefined {
-            activity_id: activity.id,
-            structure_id: activity.structure,
-            label: activity.label.clone(),
-            unit: activity.unit,
-            quantity_per_day: activity.quantity_per_day,
-            age_min: activity.age_min,
-            age_max: activity.age_max,
-            pricing: activity.pricing.clone(),
-            capacity: activity.capacity,
-            waitlist_size: activity.waitlist_size,
-            booking_deadline: activity.booking_deadline,
-            cancellation_deadline: activity.cancellation_deadline,
-            incompatible_with: activity.incompatible_with.clone(),
-        })?;
+        command.emit(definition(
+            activity,
+            activity.capacity,
+            activity.waitlist_size,
+            &activity.pricing,
+        ))?;
         report.created.push(format!("activité {}", activity.key));
         return Ok(());
     };
@@ -224,21 +215,12 @@ fn import_activity(
     if !described_alike {
         // A redefinition changes the description only; capacity and price keep their histories
         // and change through their own events below.
-        command.emit(ActivityDefined {
-            activity_id: activity.id,
-            structure_id: activity.structure,
-            label: activity.label.clone(),
-            unit: activity.unit,
-            quantity_per_day: activity.quantity_per_day,
-            age_min: activity.age_min,
-            age_max: activity.age_max,
-            pricing: current.pricing.clone(),
-            capacity: current.capacity,
-            waitlist_size: current.waitlist_size,
-            booking_deadline: activity.booking_deadline,
-            cancellation_deadline: activity.cancellation_deadline,
-            incompatible_with: activity.incompatible_with.clone(),
-        })?;
+        command.emit(definition(
+            activity,
+            current.capacity,
+            current.waitlist_size,
+            &current.pricing,
+        ))?;
         report.changed.push(format!("activité {}", activity.key));
     }
     if current.capacity != activity.capacity || current.waitlist_size != activity.waitlist_size {
@@ -274,6 +256,31 @@ fn import_activity(
         ));
     }
     Ok(())
+}
+
+/// The `ActivityDefined` of a file's activity, with the given capacity and pricing (the file's
+/// for a first definition, the ones in force for a redefinition).
+fn definition(
+    activity: &model::Activity,
+    capacity: u32,
+    waitlist_size: u32,
+    pricing: &Pricing,
+) -> ActivityDefined {
+    ActivityDefined {
+        activity_id: activity.id,
+        structure_id: activity.structure,
+        label: activity.label.clone(),
+        unit: activity.unit,
+        quantity_per_day: activity.quantity_per_day,
+        age_min: activity.age_min,
+        age_max: activity.age_max,
+        pricing: pricing.clone(),
+        capacity,
+        waitlist_size,
+        booking_deadline: activity.booking_deadline,
+        cancellation_deadline: activity.cancellation_deadline,
+        incompatible_with: activity.incompatible_with.clone(),
+    }
 }
 
 fn sorted<T: Ord + Clone>(items: &[T]) -> Vec<T> {

@@ -1,0 +1,259 @@
+//! Staff commands about money: consumptions, absences, desk payments, balance, histories.
+
+use std::process::ExitCode;
+
+use app::money;
+use app::{App, AppError, listing};
+use chrono::{Datelike, Days, NaiveDate};
+use domain::Money;
+
+use crate::setup_commands::{open_app, print_json, refused_or};
+use crate::{
+    AbsenceArgs, BalanceArgs, ChildDayArgs, Cli, ConsumeArgs, HistoryArgs, PaymentArgs,
+    PaymentCancelArgs,
+};
+
+macro_rules! user {
+    ($expr:expr) => {
+        match $expr {
+            Ok(value) => value,
+            Err(error) => return refused_or(error),
+        }
+    };
+}
+
+pub fn consume(cli: &Cli, args: &ConsumeArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let day = args.day.unwrap_or_else(|| app.today() - Days::new(1));
+    let report = user!(money::consume(&app, day));
+    if args.json {
+        return print_json(&report);
+    }
+    out!(
+        "{} : {} consommation(s) facturée(s) pour {} €, {} déjà facturée(s), {} absence(s) justifiée(s) non facturée(s).",
+        day.format("%d/%m/%Y"),
+        report.recorded,
+        report.total,
+        report.already_recorded,
+        report.justified_absences
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn resolve(
+    app: &App,
+    on: &ChildDayArgs,
+) -> Result<
+    (
+        domain::ids::FamilyId,
+        domain::ids::ChildId,
+        domain::ids::ActivityId,
+    ),
+    AppError,
+> {
+    let family = listing::resolve_family(app, &on.family)?;
+    let child = listing::resolve_child(app, family, &on.child)?;
+    let activity = listing::resolve_activity(app, &on.activity)?;
+    Ok((family, child, activity))
+}
+
+pub fn record_consumption(cli: &Cli, args: &ChildDayArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let (family, child, activity) = user!(resolve(&app, args));
+    let recorded = user!(money::record_consumption(
+        &app, family, child, activity, args.day
+    ));
+    out!(
+        "Consommation enregistrée : {} × {} € = {} €",
+        recorded.quantity,
+        recorded.unit_price,
+        recorded.amount
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn record_absence(cli: &Cli, args: &AbsenceArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let (family, child, activity) = user!(resolve(&app, &args.on));
+    let id = user!(money::record_absence(
+        &app,
+        family,
+        child,
+        activity,
+        args.on.day,
+        args.justified
+    ));
+    out!(
+        "Absence {} enregistrée : {id}",
+        if args.justified {
+            "justifiée (non facturée)"
+        } else {
+            "non justifiée (facturée)"
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn record_payment(cli: &Cli, args: &PaymentArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let family = user!(listing::resolve_family(&app, &args.family));
+    let wallet = user!(resolve_wallet(&app, &args.wallet));
+    let amount = user!(Money::parse(&args.amount).map_err(|e| AppError::Refused(e.to_string())));
+    let mode = user!(money::parse_mode(&args.mode));
+    let payment = money::DeskPayment {
+        family,
+        wallet,
+        amount,
+        mode,
+        number: args.number.clone(),
+        bank: args.bank.clone(),
+        payer: args.payer.clone(),
+        paid_on: args.date.unwrap_or_else(|| app.today()),
+    };
+    let id = user!(money::record_payment(&app, payment));
+    out!("Règlement enregistré : {id} ({amount} €)");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn resolve_wallet(app: &App, text: &str) -> Result<domain::ids::WalletId, AppError> {
+    let text = text.trim().to_owned();
+    app.query(move |conn| {
+        if let Ok(id) = text.parse() {
+            return Ok(id);
+        }
+        app::registry::id_of_key(conn, "wallet", &text)?
+            .map(domain::ids::WalletId)
+            .ok_or_else(|| {
+                AppError::Refused(format!("Porte-monnaie inconnu : « {text} » (clé ou id)."))
+            })
+    })
+}
+
+pub fn cancel_payment(cli: &Cli, args: &PaymentCancelArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let Ok(payment) = args.payment.trim().parse::<domain::ids::PaymentId>() else {
+        eprintln!("Règlement inconnu : « {} » (id attendu).", args.payment);
+        return Ok(ExitCode::FAILURE);
+    };
+    let amount = user!(money::cancel_payment(&app, payment));
+    out!("Règlement {payment} annulé ({amount} € retirés du porte-monnaie).");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn balance(cli: &Cli, args: &BalanceArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let family = user!(listing::resolve_family(&app, &args.family));
+    let wallets = user!(money::statement(
+        &app,
+        family,
+        !args.without_confirmed,
+        !args.without_pending
+    ));
+    let total =
+        |pick: fn(&money::WalletStatement) -> Money| wallets.iter().map(pick).sum::<Money>();
+    if args.json {
+        let json = serde_json::json!({
+            "balance": total(|w| w.balance),
+            "estimated_confirmed": total(|w| w.estimated_confirmed),
+            "estimated_pending": total(|w| w.estimated_pending),
+            "estimated_balance": total(|w| w.estimated_balance),
+            "wallets": wallets,
+        });
+        out!("{}", serde_json::to_string_pretty(&json)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    out!(
+        "{:<32} {:>10} {:>12} {:>12} {:>14}",
+        "Porte-monnaie",
+        "Solde",
+        "Confirmées",
+        "En attente",
+        "Nouveau solde"
+    );
+    for w in &wallets {
+        out!(
+            "{:<32} {:>10} {:>12} {:>12} {:>14}",
+            w.wallet,
+            w.balance,
+            w.estimated_confirmed,
+            w.estimated_pending,
+            w.estimated_balance
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn month(app: &App, text: &Option<String>) -> Result<NaiveDate, AppError> {
+    match text {
+        None => Ok(app.today().with_day(1).unwrap_or(app.today())),
+        Some(text) => NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
+            .map_err(|_| AppError::Refused(format!("Mois invalide : « {text} » (AAAA-MM)."))),
+    }
+}
+
+pub fn consumptions(cli: &Cli, args: &HistoryArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let family = user!(listing::resolve_family(&app, &args.family));
+    let month = user!(month(&app, &args.month));
+    let history = money::consumption_history(&app, family, month)?;
+    if args.json {
+        return print_json(&history);
+    }
+    out!("Historique des consommations — {}", history.month);
+    out!(
+        "{:<12} {:<22} {:<30} {:>9} {:>4} {:>9}",
+        "Jour",
+        "Consommateur",
+        "Activité",
+        "Prix (€)",
+        "Qté",
+        "Total"
+    );
+    for line in &history.lines {
+        out!(
+            "{:<12} {:<22} {:<30} {:>9} {:>4} {:>9}",
+            line.day.format("%d/%m/%Y"),
+            line.consumer,
+            line.activity,
+            line.unit_price,
+            line.quantity,
+            line.total
+        );
+    }
+    out!("{:<80} {:>9}", "TOTAL (€)", history.total);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn payments(cli: &Cli, args: &HistoryArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let family = user!(listing::resolve_family(&app, &args.family));
+    let month = user!(month(&app, &args.month));
+    let history = money::payment_history(&app, family, month)?;
+    if args.json {
+        return print_json(&history);
+    }
+    out!("Historique des règlements — {}", history.month);
+    out!(
+        "{:<12} {:<10} {:<10} {:<24} {:<10} {:>9}",
+        "Date reglt",
+        "Mode",
+        "N° pièce",
+        "Nom payeur",
+        "Banque",
+        "Montant"
+    );
+    for line in &history.lines {
+        out!(
+            "{:<12} {:<10} {:<10} {:<24} {:<10} {:>9}{}",
+            line.paid_on.format("%d/%m/%Y"),
+            line.mode,
+            line.number.as_deref().unwrap_or(""),
+            line.payer.as_deref().unwrap_or(""),
+            line.bank.as_deref().unwrap_or(""),
+            line.amount,
+            if line.cancelled { " (annulé)" } else { "" }
+        );
+    }
+    out!("{:<70} {:>9}", "TOTAL (€)", history.total);
+    Ok(ExitCode::SUCCESS)
+}
