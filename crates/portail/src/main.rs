@@ -161,7 +161,7 @@ pub struct PaymentArgs {
     #[arg(long)]
     pub wallet: String,
     /// Montant en euros, par ex. 50.00 (au plus deux décimales, supérieur à 0).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
     /// CH, ESP, CB, PRLV, VIR, CESU, ANCV.
     #[arg(long)]

@@ -1,0 +1,2 @@
+//! Online payment (work in progress).
+#![forbid(unsafe_code)]
