@@ -167,9 +167,11 @@ impl Command<'_, '_> {
             metadata: self.metadata.clone(),
             tags: event.tags(),
         };
+        // A fresh UUIDv7 cannot be stored yet: no retry look-up (a retried command is answered
+        // by its own idempotency key, e.g. the basket's client request id).
         let appended = self
             .tx
-            .append(&event.stream(), ExpectedVersion::Any, vec![new])?;
+            .append_new(&event.stream(), ExpectedVersion::Any, vec![new])?;
         let position = appended.positions.first().copied().unwrap_or_default();
         projections::apply_inline(self.tx.connection(), position, &event)?;
         self.appended += 1;

@@ -86,6 +86,21 @@ impl WriteTx<'_> {
         if let Some(stored) = self.already_stored(stream, first, &events)? {
             return Ok(stored);
         }
+        self.append_new(stream, expected, events)
+    }
+
+    /// Appends events whose ids were just generated (so cannot be stored yet): the same as
+    /// [`WriteTx::append`] without the retry look-up. The UNIQUE constraint on `event_id` still
+    /// refuses a reused id.
+    pub fn append_new(
+        &mut self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+    ) -> Result<Appended, AppendError> {
+        if events.is_empty() {
+            return Err(AppendError::Empty);
+        }
         let actual = self.stream_version(stream)?;
         let matches = match expected {
             ExpectedVersion::Any => true,
