@@ -51,3 +51,20 @@ CREATE TABLE IF NOT EXISTS absences (
     reservation_id TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS absences_by_child_day ON absences (child_id, day);
+
+-- Card payments started on the portal, one row per provider operation (PayFiP idOp).
+-- state: started | paid | refused | cancelled | expired. The UNIQUE operation id is what makes
+-- each operation credit the wallet once, whatever the number of notifications and returns.
+CREATE TABLE IF NOT EXISTS online_payments (
+    online_payment_id TEXT PRIMARY KEY,
+    operation_id      TEXT NOT NULL UNIQUE,
+    provider          TEXT NOT NULL,
+    family_id         TEXT NOT NULL,
+    wallet_id         TEXT NOT NULL,
+    amount            TEXT NOT NULL,      -- amount started (the server's, never the browser's)
+    started_at        TEXT NOT NULL,
+    state             TEXT NOT NULL,
+    provider_result   TEXT,
+    credited          TEXT                -- amount credited, once paid
+) STRICT;
+CREATE INDEX IF NOT EXISTS online_payments_by_state ON online_payments (state, started_at);

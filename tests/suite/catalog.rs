@@ -766,6 +766,7 @@ fn samples() -> Vec<Event> {
             amount: eur("35.00"),
             provider: "payfip".to_owned(),
             operation_id: "6f1c2a9e0b7d4e3f8a5c1d2e3f4a5b6c".to_owned(),
+            started_at: instant(3, 26, 17, 42),
         }
         .into(),
         OnlinePaymentConfirmed {

@@ -6,6 +6,7 @@
 mod booking;
 mod catalog;
 mod money;
+mod online_payment;
 mod setup_import;
 mod sql;
 mod store;

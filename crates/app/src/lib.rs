@@ -13,6 +13,7 @@ mod error;
 pub mod listing;
 pub mod money;
 mod notify;
+pub mod online_payment;
 pub mod registry;
 pub mod setup;
 

@@ -268,7 +268,7 @@ pub fn format_euros(cents: i64) -> String {
     let units = (cents / 100).to_string();
     let mut grouped = String::with_capacity(units.len() + units.len() / 3 * 3);
     for (index, digit) in units.chars().enumerate() {
-        if index > 0 && (units.len() - index) % 3 == 0 {
+        if index > 0 && (units.len() - index).is_multiple_of(3) {
             grouped.push('\u{202f}');
         }
         grouped.push(digit);
@@ -304,25 +304,59 @@ mod tests {
 
     #[test]
     fn refuses_what_payfip_would_refuse() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut CreatePayment)>)> = vec![
-            ("minimum", Box::new(|r| r.amount = Money::parse("0.99").unwrap())),
-            ("maximum", Box::new(|r| r.amount = Money::parse("100000.01").unwrap())),
-            ("minimum", Box::new(|r| r.amount = Money::parse("-5").unwrap())),
+        type Change = Box<dyn Fn(&mut CreatePayment)>;
+        let cases: Vec<(&str, Change)> = vec![
+            (
+                "minimum",
+                Box::new(|r| r.amount = Money::parse("0.99").unwrap()),
+            ),
+            (
+                "maximum",
+                Box::new(|r| r.amount = Money::parse("100000.01").unwrap()),
+            ),
+            (
+                "minimum",
+                Box::new(|r| r.amount = Money::parse("-5").unwrap()),
+            ),
             ("6 à 80", Box::new(|r| r.email = "a@b.c".into())),
-            ("6 à 80", Box::new(|r| r.email = format!("{}@example.org", "a".repeat(70)))),
-            ("pas valide", Box::new(|r| r.email = "parent.example.org".into())),
-            ("pas valide", Box::new(|r| r.email = "par ent@example.org".into())),
+            (
+                "6 à 80",
+                Box::new(|r| r.email = format!("{}@example.org", "a".repeat(70))),
+            ),
+            (
+                "pas valide",
+                Box::new(|r| r.email = "parent.example.org".into()),
+            ),
+            (
+                "pas valide",
+                Box::new(|r| r.email = "par ent@example.org".into()),
+            ),
             ("référence", Box::new(|r| r.reference = "PF 12".into())),
             ("référence", Box::new(|r| r.reference = String::new())),
             ("référence", Box::new(|r| r.reference = "é".into())),
             ("référence", Box::new(|r| r.reference = "A".repeat(31))),
             ("objet", Box::new(|r| r.object = "x".repeat(101))),
-            ("retour à la ligne", Box::new(|r| r.object = "a\r\nBcc: x".into())),
-            ("retour à la ligne", Box::new(|r| r.email = "a@example.org\n".into())),
+            (
+                "retour à la ligne",
+                Box::new(|r| r.object = "a\r\nBcc: x".into()),
+            ),
+            (
+                "retour à la ligne",
+                Box::new(|r| r.email = "a@example.org\n".into()),
+            ),
             ("contrôle", Box::new(|r| r.object = "a\u{0}b".into())),
-            ("notification", Box::new(|r| r.notify_url = "ftp://x".into())),
-            ("retour", Box::new(|r| r.return_url = "https:///chemin".into())),
-            ("retour", Box::new(|r| r.return_url = "https://x/a b".into())),
+            (
+                "notification",
+                Box::new(|r| r.notify_url = "ftp://x".into()),
+            ),
+            (
+                "retour",
+                Box::new(|r| r.return_url = "https:///chemin".into()),
+            ),
+            (
+                "retour",
+                Box::new(|r| r.return_url = "https://x/a b".into()),
+            ),
         ];
         for (expected, change) in cases {
             let mut r = request();
@@ -340,15 +374,27 @@ mod tests {
     fn formats_amounts_the_french_way() {
         assert_eq!(format_euros(7900), "79,00\u{a0}€");
         assert_eq!(format_euros(5), "0,05\u{a0}€");
-        assert_eq!(format_euros(123_456_789), "1\u{202f}234\u{202f}567,89\u{a0}€");
+        assert_eq!(
+            format_euros(123_456_789),
+            "1\u{202f}234\u{202f}567,89\u{a0}€"
+        );
         assert_eq!(format_euros(10_000_000), "100\u{202f}000,00\u{a0}€");
     }
 
     #[test]
     fn status_helpers() {
-        assert_eq!(PaymentStatus::Pending.aged(TimeDelta::minutes(19)), PaymentStatus::Pending);
-        assert_eq!(PaymentStatus::Pending.aged(TimeDelta::minutes(20)), PaymentStatus::Expired);
-        assert_eq!(PaymentStatus::Cancelled.aged(TimeDelta::days(1)), PaymentStatus::Cancelled);
+        assert_eq!(
+            PaymentStatus::Pending.aged(TimeDelta::minutes(19)),
+            PaymentStatus::Pending
+        );
+        assert_eq!(
+            PaymentStatus::Pending.aged(TimeDelta::minutes(20)),
+            PaymentStatus::Expired
+        );
+        assert_eq!(
+            PaymentStatus::Cancelled.aged(TimeDelta::days(1)),
+            PaymentStatus::Cancelled
+        );
         assert_eq!(PaymentStatus::Cancelled.result_code(), "A");
         assert_eq!(
             PaymentStatus::Refused { result: "Z".into() }.failure(),

@@ -261,10 +261,7 @@ mod tests {
 </soap:Envelope>"#;
         let root = parse(doc).unwrap();
         assert_eq!(root.name, "Envelope");
-        assert_eq!(
-            root.find_text("objet"),
-            Some("A & B <c> été \"q\" '")
-        );
+        assert_eq!(root.find_text("objet"), Some("A & B <c> été \"q\" '"));
         assert_eq!(root.find_text("vide"), Some(""));
         assert_eq!(root.find_text("cdata"), Some("<pas une balise> & rien"));
         assert!(root.find("reponse").is_some());

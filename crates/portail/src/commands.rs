@@ -51,6 +51,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Payments(PaymentsCommand::Cancel(args)) => {
             money_commands::cancel_payment(cli, args)
         }
+        Command::Payments(PaymentsCommand::Reconcile(args)) => money_commands::reconcile(cli, args),
         Command::Balance(args) => money_commands::balance(cli, args),
         Command::History(HistoryCommand::Consumptions(args)) => {
             money_commands::consumptions(cli, args)

@@ -151,6 +151,23 @@ pub enum PaymentsCommand {
     Record(PaymentArgs),
     /// Annule un règlement saisi par erreur (nouvel événement, rien n'est effacé).
     Cancel(PaymentCancelArgs),
+    /// Interroge PayFiP sur les paiements en ligne encore en cours (notification perdue).
+    Reconcile(ReconcileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// Adresse SOAP de PayFiP (par défaut : le service réel de la DGFiP).
+    #[arg(long, env = "PORTAIL_PAYFIP_ENDPOINT")]
+    pub payfip_endpoint: Option<String>,
+    /// Numéro de client de la régie (6 chiffres).
+    #[arg(long, env = "PORTAIL_PAYFIP_NUMCLI")]
+    pub payfip_numcli: Option<String>,
+    /// Mode PayFiP : T (test), X (activation), W (production).
+    #[arg(long, env = "PORTAIL_PAYFIP_MODE", default_value = "T")]
+    pub payfip_mode: String,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,7 @@ use domain::Money;
 use crate::setup_commands::{open_app, print_json, refused_or};
 use crate::{
     AbsenceArgs, BalanceArgs, ChildDayArgs, Cli, ConsumeArgs, HistoryArgs, PaymentArgs,
-    PaymentCancelArgs,
+    PaymentCancelArgs, ReconcileArgs,
 };
 
 macro_rules! user {
@@ -255,5 +255,52 @@ pub fn payments(cli: &Cli, args: &HistoryArgs) -> anyhow::Result<ExitCode> {
         );
     }
     out!("{:<70} {:>9}", "TOTAL (€)", history.total);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The PayFiP provider from flags and `PORTAIL_PAYFIP_*`; `None` when no régie is configured.
+pub fn payfip(
+    endpoint: &Option<String>,
+    numcli: &Option<String>,
+    mode: &str,
+    year: i32,
+) -> anyhow::Result<Option<payment::PayfipProvider>> {
+    let Some(numcli) = numcli else {
+        return Ok(None);
+    };
+    let mode: payment::PayfipMode = mode.parse()?;
+    let mut config = payment::PayfipConfig::production(numcli, mode, year);
+    if let Some(endpoint) = endpoint {
+        config.endpoint = endpoint.clone();
+    }
+    Ok(Some(payment::PayfipProvider::new(config)?))
+}
+
+pub fn reconcile(cli: &Cli, args: &ReconcileArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let Some(provider) = payfip(
+        &args.payfip_endpoint,
+        &args.payfip_numcli,
+        &args.payfip_mode,
+        app.today().year(),
+    )?
+    else {
+        eprintln!(
+            "PayFiP n'est pas configuré (PORTAIL_PAYFIP_NUMCLI, PORTAIL_PAYFIP_MODE, PORTAIL_PAYFIP_ENDPOINT)."
+        );
+        return Ok(ExitCode::FAILURE);
+    };
+    let report = user!(app::online_payment::reconcile(&app, &provider));
+    if args.json {
+        return print_json(&report);
+    }
+    out!(
+        "{} paiement(s) en cours vérifié(s) : {} payé(s), {} sans suite, {} encore en cours, {} erreur(s).",
+        report.checked,
+        report.paid,
+        report.failed,
+        report.still_pending,
+        report.errors
+    );
     Ok(ExitCode::SUCCESS)
 }

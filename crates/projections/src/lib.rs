@@ -286,6 +286,7 @@ const SNAPSHOT_QUERIES: &[(&str, &str)] = &[
     ("consumption_history", "SELECT * FROM consumption_history"),
     ("payment_history", "SELECT * FROM payment_history"),
     ("absences", "SELECT * FROM absences"),
+    ("online_payments", "SELECT * FROM online_payments"),
 ];
 
 #[cfg(test)]

@@ -58,7 +58,38 @@ pub(crate) fn apply(
                 .execute(params![e.payment_id.to_string()])?;
             move_balance(conn, e.family_id, e.wallet_id, -e.amount, Money::ZERO)?;
         }
+        Event::OnlinePaymentStarted(e) => {
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO online_payments (online_payment_id, operation_id, provider, family_id, wallet_id,
+                                                        amount, started_at, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'started')",
+            )?
+            .execute(params![
+                e.online_payment_id.to_string(),
+                e.operation_id,
+                e.provider,
+                e.family_id.to_string(),
+                e.wallet_id.to_string(),
+                e.amount.to_string(),
+                e.started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ])?;
+        }
+        Event::OnlinePaymentFailed(e) => {
+            let state = match e.outcome {
+                domain::values::OnlinePaymentFailure::Refused => "refused",
+                domain::values::OnlinePaymentFailure::Cancelled => "cancelled",
+                domain::values::OnlinePaymentFailure::Expired => "expired",
+            };
+            conn.prepare_cached(
+                "UPDATE online_payments SET state = ?2, provider_result = ?3 WHERE online_payment_id = ?1",
+            )?
+            .execute(params![e.online_payment_id.to_string(), state, e.provider_result])?;
+        }
         Event::OnlinePaymentConfirmed(e) => {
+            conn.prepare_cached(
+                "UPDATE online_payments SET state = 'paid', provider_result = ?2, credited = ?3 WHERE online_payment_id = ?1",
+            )?
+            .execute(params![e.online_payment_id.to_string(), e.provider_result, e.amount.to_string()])?;
             conn.prepare_cached(
                 "INSERT OR IGNORE INTO payment_history (payment_id, family_id, wallet_id, amount, mode, paid_on)
                  VALUES (?1, ?2, ?3, ?4, 'CB', ?5)",

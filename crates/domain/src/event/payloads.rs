@@ -365,6 +365,8 @@ pub struct OnlinePaymentStarted {
     pub amount: Money,
     pub provider: String,
     pub operation_id: String,
+    /// When the operation was created (its age decides expiry when the provider stays silent).
+    pub started_at: DateTime<Utc>,
 }
 
 /// The provider confirmed the payment: the wallet is credited (once per operation).

@@ -1,0 +1,288 @@
+//! Card payment on the portal ("Paiement CB") behind the provider port of the `payment` crate.
+//!
+//! The flow: `start` computes the amount on the server (what brings the estimated balance back to
+//! ≥ 0, at least 1.00 €, the parent may only raise it), creates the operation with the provider
+//! (outside the writer: no network call holds the writer), then records `OnlinePaymentStarted`.
+//! The provider's notification, the browser's return and the reconciliation pass all call
+//! `settle`, which asks the provider (`detail`) and records `OnlinePaymentConfirmed` or
+//! `OnlinePaymentFailed` at most once per operation: the state is re-read inside the writer
+//! transaction, and the operation id is UNIQUE in the read model.
+
+use chrono::{DateTime, Utc};
+use domain::Money;
+use domain::event::payloads::*;
+use domain::ids::*;
+use payment::{CreatePayment, PaymentProvider, PaymentStatus};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::money;
+use crate::registry;
+use crate::{App, AppError};
+
+/// The least a parent may pay by card (PayFiP's floor).
+pub fn minimum() -> Money {
+    Money::from_cents(payment::MIN_AMOUNT_CENTS)
+}
+
+/// "Montant à créditer": what brings the wallet's estimated balance (confirmed and pending
+/// reservations counted) back to ≥ 0, and never less than 1.00 €.
+pub fn suggested_amount(statement: &money::WalletStatement) -> Money {
+    let missing = -statement.estimated_balance;
+    if missing > minimum() {
+        missing
+    } else {
+        minimum()
+    }
+}
+
+/// What the portal needs to send the parent to the provider.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Started {
+    pub online_payment_id: Uuid,
+    pub operation_id: String,
+    pub amount: Money,
+    pub redirect_url: String,
+}
+
+/// Where the provider calls back, built from the configured base URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallbackUrls {
+    pub notify_url: String,
+    pub return_url: String,
+}
+
+/// Starts a card payment of `requested` (or the suggested amount) on `wallet` for `family`.
+pub fn start(
+    app: &App,
+    provider: &dyn PaymentProvider,
+    family: FamilyId,
+    wallet: WalletId,
+    requested: Option<Money>,
+    callbacks: &CallbackUrls,
+) -> Result<Started, AppError> {
+    let today = app.today();
+    let (statement, email) = app.query(move |conn| {
+        let statement = money::statement_in(conn, family, today, true, true)?
+            .into_iter()
+            .find(|w| w.wallet_id == wallet.0)
+            .ok_or_else(|| AppError::Refused("Ce porte-monnaie n'est pas le vôtre.".to_owned()))?;
+        let email = registry::family_account(conn, family)?.and_then(|a| a.email);
+        Ok((statement, email))
+    })?;
+    let Some(email) = email else {
+        return Err(AppError::Refused(
+            "Renseignez votre adresse mail dans votre profil avant de payer : elle est obligatoire pour le paiement en ligne."
+                .to_owned(),
+        ));
+    };
+    let floor = suggested_amount(&statement);
+    let amount = requested.unwrap_or(floor);
+    if amount < floor {
+        return Err(AppError::Refused(format!(
+            "Le montant à créditer ne peut pas être inférieur à {floor} € (ce qui ramène votre solde estimé à zéro)."
+        )));
+    }
+    let online_payment = OnlinePaymentId(Uuid::now_v7());
+    let simple = online_payment.0.simple().to_string();
+    let reference = simple[simple.len() - payment::MAX_REFERENCE_LENGTH..].to_uppercase();
+    let created = provider
+        .create(&CreatePayment {
+            amount,
+            email,
+            reference,
+            object: format!("Porte-monnaie {}", statement.wallet),
+            notify_url: callbacks.notify_url.clone(),
+            return_url: callbacks.return_url.clone(),
+        })
+        .map_err(|e| {
+            AppError::Refused(format!("Le paiement en ligne n'a pas pu démarrer : {e}"))
+        })?;
+    let provider_name = provider.name().to_owned();
+    let operation = created.operation_id.clone();
+    app.execute(&format!("family:{family}"), move |command| {
+        command.emit(OnlinePaymentStarted {
+            online_payment_id: online_payment,
+            family_id: family,
+            wallet_id: wallet,
+            amount,
+            provider: provider_name,
+            operation_id: operation,
+            started_at: command.now(),
+        })?;
+        Ok(())
+    })?;
+    Ok(Started {
+        online_payment_id: online_payment.0,
+        operation_id: created.operation_id,
+        amount,
+        redirect_url: created.redirect_url,
+    })
+}
+
+/// An operation as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Operation {
+    online_payment: OnlinePaymentId,
+    family: FamilyId,
+    wallet: WalletId,
+    amount: Money,
+    started_at: DateTime<Utc>,
+    state: String,
+}
+
+fn operation(conn: &Connection, operation_id: &str) -> Result<Option<Operation>, AppError> {
+    let row: Option<(String, String, String, String, String, String)> = conn
+        .prepare_cached(
+            "SELECT online_payment_id, family_id, wallet_id, amount, started_at, state FROM online_payments
+             WHERE operation_id = ?1",
+        )?
+        .query_row(params![operation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .optional()?;
+    row.map(|(id, family, wallet, amount, started_at, state)| {
+        let corrupt =
+            |e: &dyn std::fmt::Display| AppError::corrupt("online_payments", e.to_string());
+        Ok(Operation {
+            online_payment: id.parse().map_err(|e| corrupt(&e))?,
+            family: family.parse().map_err(|e| corrupt(&e))?,
+            wallet: wallet.parse().map_err(|e| corrupt(&e))?,
+            amount: Money::parse(&amount).map_err(|e| corrupt(&e))?,
+            started_at: DateTime::parse_from_rfc3339(&started_at)
+                .map_err(|e| corrupt(&e))?
+                .with_timezone(&Utc),
+            state,
+        })
+    })
+    .transpose()
+}
+
+/// What `settle` found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Settlement {
+    /// Credited now.
+    Paid { amount: Money },
+    /// Ended without credit now (refused, cancelled, expired).
+    Failed { state: String },
+    /// Still in progress at the provider.
+    Pending,
+    /// Already settled earlier (a repeated notification or return): nothing changed.
+    AlreadySettled { state: String },
+    /// No such operation here: a forged or misrouted call, ignored.
+    Unknown,
+}
+
+/// Settles an operation from the provider's own answer. Safe to call any number of times, in
+/// any order, from the notification, the return and the reconciliation.
+pub fn settle(
+    app: &App,
+    provider: &dyn PaymentProvider,
+    operation_id: &str,
+) -> Result<Settlement, AppError> {
+    if !payment::valid_operation_id(operation_id) {
+        tracing::warn!(
+            operation_id,
+            "payment callback with a malformed operation id ignored"
+        );
+        return Ok(Settlement::Unknown);
+    }
+    let id = operation_id.to_owned();
+    let Some(known) = app.query(move |conn| operation(conn, &id))? else {
+        tracing::warn!(
+            operation_id,
+            "payment callback for an unknown operation ignored"
+        );
+        return Ok(Settlement::Unknown);
+    };
+    if known.state != "started" {
+        return Ok(Settlement::AlreadySettled { state: known.state });
+    }
+    let status = provider
+        .detail(operation_id)
+        .map_err(|e| AppError::Refused(format!("Le prestataire de paiement ne répond pas : {e}")))?
+        .aged(app.now() - known.started_at);
+    let id = operation_id.to_owned();
+    let today = app.today();
+    app.execute("system:payment", move |command| {
+        // Re-read inside the writer: a concurrent notification may have settled it meanwhile.
+        let Some(current) = operation(command.conn(), &id)? else {
+            return Ok(Settlement::Unknown);
+        };
+        if current.state != "started" {
+            return Ok(Settlement::AlreadySettled { state: current.state });
+        }
+        match &status {
+            PaymentStatus::Pending => Ok(Settlement::Pending),
+            PaymentStatus::Paid { result, amount } => {
+                if *amount != current.amount {
+                    tracing::warn!(operation_id = %id, started = %current.amount, paid = %amount,
+                        "the provider took another amount than the one started; crediting what was paid");
+                }
+                command.emit(OnlinePaymentConfirmed {
+                    online_payment_id: current.online_payment,
+                    family_id: current.family,
+                    wallet_id: current.wallet,
+                    amount: *amount,
+                    operation_id: id.clone(),
+                    provider_result: result.clone(),
+                    paid_on: today,
+                })?;
+                Ok(Settlement::Paid { amount: *amount })
+            }
+            other => {
+                let Some(outcome) = other.failure() else {
+                    return Ok(Settlement::Pending);
+                };
+                command.emit(OnlinePaymentFailed {
+                    online_payment_id: current.online_payment,
+                    family_id: current.family,
+                    operation_id: id.clone(),
+                    outcome,
+                    provider_result: other.result_code().to_owned(),
+                })?;
+                let state = match outcome {
+                    domain::values::OnlinePaymentFailure::Refused => "refused",
+                    domain::values::OnlinePaymentFailure::Cancelled => "cancelled",
+                    domain::values::OnlinePaymentFailure::Expired => "expired",
+                };
+                Ok(Settlement::Failed { state: state.to_owned() })
+            }
+        }
+    })
+}
+
+/// What a reconciliation pass did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ReconcileReport {
+    pub checked: u32,
+    pub paid: u32,
+    pub failed: u32,
+    pub still_pending: u32,
+    pub errors: u32,
+}
+
+/// Asks the provider about every operation still in progress (a notification can be lost).
+pub fn reconcile(app: &App, provider: &dyn PaymentProvider) -> Result<ReconcileReport, AppError> {
+    let pending: Vec<String> = app.query(|conn| {
+        Ok(conn
+            .prepare_cached("SELECT operation_id FROM online_payments WHERE state = 'started' ORDER BY started_at")?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?)
+    })?;
+    let mut report = ReconcileReport::default();
+    for operation_id in pending {
+        report.checked += 1;
+        match settle(app, provider, &operation_id) {
+            Ok(Settlement::Paid { .. }) => report.paid += 1,
+            Ok(Settlement::Failed { .. }) => report.failed += 1,
+            Ok(Settlement::Pending) => report.still_pending += 1,
+            Ok(_) => {}
+            Err(error) => {
+                report.errors += 1;
+                tracing::warn!(%operation_id, %error, "reconciliation of an operation failed; retried next time");
+            }
+        }
+    }
+    Ok(report)
+}
