@@ -93,28 +93,56 @@ fn export(cli: &Cli, args: &ExportArgs) -> anyhow::Result<ExitCode> {
 fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let store = open(cli)?;
     let report = store.verify_chain()?;
-    let (code, json, text) = match &report {
+    let (mut code, mut json, mut lines) = match &report {
         ChainReport::Intact { events, head } => (
             ExitCode::SUCCESS,
             serde_json::json!({ "chain": "intact", "events": events, "head": hex_string(head) }),
-            format!(
+            vec![format!(
                 "Chaîne intacte : {events} événements, tête {}",
                 hex_string(head)
-            ),
+            )],
         ),
         ChainReport::Broken(broken) => (
             ExitCode::FAILURE,
             serde_json::json!({ "chain": "broken", "position": broken.position, "reason": broken.reason }),
-            format!(
+            vec![format!(
                 "Chaîne rompue à la position {} : {}",
                 broken.position, broken.reason
-            ),
+            )],
         ),
     };
+    match projections::verify_read_models(&store)? {
+        projections::ReadModelCheck::Absent => {
+            json["read_models"] = serde_json::json!("absent");
+        }
+        projections::ReadModelCheck::Identical { events, tables } => {
+            json["read_models"] = serde_json::json!("identical");
+            lines.push(format!(
+                "Modèles de lecture identiques à leur reconstruction : {tables} tables, {events} événements rejoués"
+            ));
+        }
+        projections::ReadModelCheck::Different(difference) => {
+            code = ExitCode::FAILURE;
+            json["read_models"] = serde_json::json!("different");
+            json["difference"] = serde_json::json!({
+                "table": difference.table,
+                "live_row": difference.live_row,
+                "rebuilt_row": difference.rebuilt_row,
+            });
+            lines.push(format!(
+                "Modèle de lecture différent de sa reconstruction : table {}, première ligne différente : {} (reconstruite : {})",
+                difference.table,
+                difference.live_row.as_deref().unwrap_or("absente"),
+                difference.rebuilt_row.as_deref().unwrap_or("absente")
+            ));
+        }
+    }
     if args.json {
         out!("{json}");
     } else {
-        out!("{text}");
+        for line in lines {
+            out!("{line}");
+        }
     }
     Ok(code)
 }

@@ -412,3 +412,33 @@ fn a_desk_payment_moves_the_demo_balance_by_exactly_its_amount() {
     assert!(history.contains("124457"));
     assert_eq!(portail(&db, &["audit", "verify"]).status.code(), Some(0));
 }
+
+#[test]
+fn verify_names_a_read_model_row_changed_behind_the_system() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("rm.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    let intact = portail(&db, &["audit", "verify", "--json"]);
+    assert_eq!(intact.status.code(), Some(0), "{}", stdout(&intact));
+    let report: Value = serde_json::from_str(stdout(&intact).trim()).unwrap();
+    assert_eq!(report["read_models"], json!("identical"));
+    let conn = Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE wallet_balances SET balance = '999.00' WHERE balance LIKE '-%'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let output = portail(&db, &["audit", "verify", "--json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(report["chain"], json!("intact"));
+    assert_eq!(report["read_models"], json!("different"));
+    assert_eq!(report["difference"]["table"], json!("wallet_balances"));
+    assert!(
+        report["difference"]["live_row"]
+            .as_str()
+            .unwrap()
+            .contains("999.00")
+    );
+}

@@ -29,6 +29,11 @@ pub use error::{AppendError, StoreError, WriteError};
 pub use event::{Appended, ExpectedVersion, Metadata, NewEvent, StoredEvent};
 pub use hash::{GENESIS_HASH, HashInput, chain_hash};
 pub use read::{EventPage, Head};
+
+/// The head as seen by `conn` (inside a read transaction: consistent with what else it reads).
+pub fn head_on(conn: &rusqlite::Connection) -> Result<Head, StoreError> {
+    read::head(conn)
+}
 pub use schema::MIN_SQLITE_VERSION;
 pub use verify::{ChainBreak, ChainReport, ChainVerifier};
 pub use writer::{WriteTx, WriterStats};
