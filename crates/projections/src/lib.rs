@@ -225,6 +225,9 @@ pub fn replay(
     Ok(applied)
 }
 
+/// Rows of every read-model table, rendered as text and sorted, by table name.
+pub type Snapshot = std::collections::BTreeMap<String, Vec<String>>;
+
 /// Every row of every read-model table, rendered as text and sorted, per table: two databases
 /// whose snapshots are equal hold the same read models.
 pub fn snapshot(
@@ -337,7 +340,7 @@ pub enum ReadModelCheck {
 /// by row with the live one, at one consistent point of the log.
 pub fn verify_read_models(store: &EventStore) -> Result<ReadModelCheck, ProjectionError> {
     let live = store.read(|conn| {
-        let check = (|| -> Result<Option<(u64, std::collections::BTreeMap<String, Vec<String>>)>, ProjectionError> {
+        let check = (|| -> Result<Option<(u64, Snapshot)>, ProjectionError> {
             if !installed(conn)? {
                 return Ok(None);
             }
