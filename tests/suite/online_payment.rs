@@ -175,14 +175,13 @@ fn refused_cancelled_lost_forged_and_too_small_payments_credit_nothing() {
             state: "refused".to_owned()
         }
     );
+    // An abandoned operation stays payable while valid: not final yet.
     let cancelled =
         online_payment::start(&app, &provider, dupont(), wallet(), None, &callbacks()).unwrap();
     provider.set(&cancelled.operation_id, PaymentStatus::Cancelled);
     assert_eq!(
         online_payment::settle(&app, &provider, &cancelled.operation_id).unwrap(),
-        Settlement::Failed {
-            state: "cancelled".to_owned()
-        }
+        Settlement::Pending
     );
     // A forged notification for an operation we never started is ignored.
     assert_eq!(
@@ -216,7 +215,11 @@ fn refused_cancelled_lost_forged_and_too_small_payments_credit_nothing() {
         },
     );
     let report = online_payment::reconcile(&app, &provider).unwrap();
-    assert_eq!((report.checked, report.paid), (1, 1));
+    assert_eq!(
+        (report.checked, report.paid, report.still_pending),
+        (2, 1, 1),
+        "the abandoned one waits"
+    );
     assert_eq!(balance(&app) - before, lost.amount);
     drop(app);
 
@@ -227,7 +230,11 @@ fn refused_cancelled_lost_forged_and_too_small_payments_credit_nothing() {
     drop(app);
     let later = demo(&dir, 30);
     let report = online_payment::reconcile(&later, &provider).unwrap();
-    assert_eq!((report.checked, report.failed), (1, 1), "{forgotten:?}");
+    assert_eq!(
+        (report.checked, report.failed),
+        (2, 2),
+        "abandoned and forgotten expire: {forgotten:?}"
+    );
     let replayed = later
         .query(|conn| Ok(projections::snapshot(conn)?))
         .unwrap();

@@ -198,10 +198,17 @@ pub fn settle(
     if known.state != "started" {
         return Ok(Settlement::AlreadySettled { state: known.state });
     }
-    let status = provider
+    let age = app.now() - known.started_at;
+    let status = match provider
         .detail(operation_id)
         .map_err(|e| AppError::Refused(format!("Le prestataire de paiement ne répond pas : {e}")))?
-        .aged(app.now() - known.started_at);
+        .aged(age)
+    {
+        // An abandoned operation stays payable while it is valid (the parent may go back to the
+        // page and pay): « A » is final only once the operation could no longer be paid.
+        PaymentStatus::Cancelled if age < payment::PENDING_EXPIRY => PaymentStatus::Pending,
+        status => status,
+    };
     let id = operation_id.to_owned();
     let today = app.today();
     app.execute("system:payment", move |command| {

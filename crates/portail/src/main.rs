@@ -24,6 +24,7 @@ macro_rules! out_raw {
 mod booking_commands;
 mod commands;
 mod money_commands;
+mod schemas;
 mod setup_commands;
 
 use std::path::PathBuf;
@@ -375,6 +376,16 @@ pub struct ListArgs {
 pub enum EventsCommand {
     /// Exporte les événements en lignes JSON sur la sortie standard.
     Export(ExportArgs),
+    /// Vérifie un export hors ligne (sans base) : schémas des événements et chaîne de hachage.
+    ImportCheck(ImportCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportCheckArgs {
+    /// Le fichier exporté (lignes JSON).
+    pub file: PathBuf,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -385,6 +396,16 @@ pub struct ExportArgs {
     /// Dernière position exportée (par défaut : la dernière du journal).
     #[arg(long)]
     pub to: Option<u64>,
+    /// Seulement ce flux (par ex. family-<id>).
+    #[arg(long)]
+    pub stream: Option<String>,
+    /// Seulement ces types d'événements (répétable).
+    #[arg(long = "type")]
+    pub types: Vec<String>,
+    /// Seulement ce qui concerne cette famille (identifiant ou id) : son flux et les étiquettes
+    /// de la famille et de ses enfants.
+    #[arg(long)]
+    pub family: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

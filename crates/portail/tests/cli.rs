@@ -442,3 +442,80 @@ fn verify_names_a_read_model_row_changed_behind_the_system() {
             .contains("999.00")
     );
 }
+
+#[test]
+fn an_export_checks_offline_and_a_changed_line_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("export.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    let export = stdout(&portail(&db, &["events", "export"]));
+    let file = dir.path().join("export.jsonl");
+    std::fs::write(&file, &export).unwrap();
+    // No database is needed: point --db at a path that does not exist.
+    let nowhere = dir.path().join("absent").join("none.db");
+    let check = portail(
+        &nowhere,
+        &["events", "import-check", file.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    let report: Value = serde_json::from_str(stdout(&check).trim()).unwrap();
+    assert_eq!(report["lines"], report["chained"]);
+    assert!(!nowhere.exists(), "the offline check created no database");
+
+    // Change one amount in the middle of the file: that line is named.
+    let mut lines: Vec<String> = export.lines().map(str::to_owned).collect();
+    let target = lines
+        .iter()
+        .position(|l| l.contains("\"PaymentRecorded\""))
+        .unwrap();
+    lines[target] = lines[target].replace("\"90.00\"", "\"900.00\"");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let check = portail(
+        &nowhere,
+        &["events", "import-check", file.to_str().unwrap()],
+    );
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        stdout(&check).contains(&format!("position {}", target + 1)),
+        "{}",
+        stdout(&check)
+    );
+
+    // A filtered export: the family's events only, still valid, with gaps.
+    let family = stdout(&portail(&db, &["events", "export", "--family", "dupont"]));
+    assert!(family.lines().count() > 10 && family.lines().count() < export.lines().count());
+    let families: Value =
+        serde_json::from_str(&stdout(&portail(&db, &["families", "list", "--json"]))).unwrap();
+    let dupont = families
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["login"] == "dupont")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for line in family.lines() {
+        let event: Value = serde_json::from_str(line).unwrap();
+        assert!(
+            event["stream"] == json!(format!("family-{dupont}"))
+                || event["payload"].to_string().contains(&dupont),
+            "not dupont's: {line}"
+        );
+    }
+    std::fs::write(&file, &family).unwrap();
+    assert_eq!(
+        portail(
+            &nowhere,
+            &["events", "import-check", file.to_str().unwrap()]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    let payments = stdout(&portail(
+        &db,
+        &["events", "export", "--type", "PaymentRecorded"],
+    ));
+    assert_eq!(payments.lines().count(), 2);
+}
