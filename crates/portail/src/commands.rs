@@ -95,7 +95,7 @@ fn selected_positions(
             Ok(family) => family,
             Err(error) => anyhow::bail!("{error}"),
         };
-        let children = app.query(move |conn| Ok(app::registry::children_of(conn, family)?))?;
+        let children = app.query(move |conn| app::registry::children_of(conn, family))?;
         let mut positions: BTreeSet<u64> = store
             .read_stream(&family.stream())?
             .iter()
