@@ -20,6 +20,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Events(EventsCommand::Export(args)) => export(cli, args),
         Command::Events(EventsCommand::ImportCheck(args)) => import_check(args),
+        Command::Backup(args) => backup(cli, args),
+        Command::Restore(args) => restore(cli, args),
         Command::Audit(AuditCommand::Verify(args)) => verify(cli, args),
         Command::Import(args) => setup_commands::import(cli, args),
         Command::Demo => setup_commands::demo(cli),
@@ -362,6 +364,61 @@ fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(code)
+}
+
+fn backup(cli: &Cli, args: &crate::BackupArgs) -> anyhow::Result<ExitCode> {
+    if !cli.db.exists() {
+        eprintln!("Base introuvable : {}", cli.db.display());
+        return Ok(ExitCode::FAILURE);
+    }
+    if args.to.exists() {
+        eprintln!(
+            "{} existe déjà : choisissez un nouveau fichier.",
+            args.to.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    store::backup(&cli.db, &args.to)
+        .with_context(|| format!("sauvegarde vers {}", args.to.display()))?;
+    let size = std::fs::metadata(&args.to).map(|m| m.len()).unwrap_or(0);
+    out!(
+        "Sauvegarde écrite : {} ({} Kio)",
+        args.to.display(),
+        size / 1024
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn restore(cli: &Cli, args: &crate::RestoreArgs) -> anyhow::Result<ExitCode> {
+    if !args.from.exists() {
+        eprintln!("Sauvegarde introuvable : {}", args.from.display());
+        return Ok(ExitCode::FAILURE);
+    }
+    if cli.db.exists() {
+        let holds_events = EventStore::open(&cli.db, StoreOptions::default())
+            .and_then(|store| store.head())
+            .map(|head| head.position > 0)
+            .unwrap_or(true);
+        if holds_events && !args.force {
+            eprintln!(
+                "{} contient déjà des événements : ajoutez --force pour la remplacer.",
+                cli.db.display()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let path = std::path::PathBuf::from(format!("{}{suffix}", cli.db.display()));
+            if path.exists() {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("suppression de {}", path.display()))?;
+            }
+        }
+    }
+    // The backup itself is copied through SQLite, never as a raw file.
+    store::backup(&args.from, &cli.db)
+        .with_context(|| format!("restauration de {}", args.from.display()))?;
+    out!("Base restaurée : {}", cli.db.display());
+    verify(cli, &crate::VerifyArgs { json: false })
 }
 
 fn hex_string(bytes: &[u8; 32]) -> String {

@@ -102,6 +102,27 @@ pub enum Command {
     /// Historiques des consommations et des règlements.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Sauvegarde cohérente de la base, même pendant les écritures.
+    Backup(BackupArgs),
+    /// Restaure une sauvegarde dans --db, puis vérifie la chaîne et les modèles de lecture.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Le fichier de sauvegarde à créer (il ne doit pas exister).
+    #[arg(long)]
+    pub to: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// La sauvegarde à restaurer.
+    #[arg(long)]
+    pub from: PathBuf,
+    /// Remplace une base qui contient déjà des événements.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

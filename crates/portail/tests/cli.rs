@@ -519,3 +519,58 @@ fn an_export_checks_offline_and_a_changed_line_is_named() {
     ));
     assert_eq!(payments.lines().count(), 2);
 }
+
+/// A backup taken while another process writes restores to a database that verifies.
+#[test]
+fn a_backup_taken_during_writes_restores_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("live.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    let writer_db = db.clone();
+    let writer = std::thread::spawn(move || {
+        for n in 0..40 {
+            let amount = format!("{}.{:02}", 1 + n, n);
+            let args = [
+                "payments", "record", "--family", "martin", "--wallet", "pe2m", "--amount",
+                &amount, "--mode", "ESP",
+            ];
+            assert!(portail(&writer_db, &args).status.success());
+        }
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let backup = dir.path().join("backup.db");
+    let taken = portail(&db, &["backup", "--to", backup.to_str().unwrap()]);
+    assert!(
+        taken.status.success(),
+        "{}",
+        String::from_utf8_lossy(&taken.stderr)
+    );
+    writer.join().unwrap();
+    // A second backup to the same file is refused.
+    assert_eq!(
+        portail(&db, &["backup", "--to", backup.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
+
+    let restored = dir.path().join("restored.db");
+    let output = portail(&restored, &["restore", "--from", backup.to_str().unwrap()]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout(&output).contains("Chaîne intacte"));
+    assert!(stdout(&output).contains("identiques"));
+    // Restoring over a database with events needs --force.
+    let again = portail(&restored, &["restore", "--from", backup.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+    let forced = portail(
+        &restored,
+        &["restore", "--from", backup.to_str().unwrap(), "--force"],
+    );
+    assert_eq!(forced.status.code(), Some(0));
+}

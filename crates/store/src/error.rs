@@ -23,6 +23,8 @@ pub enum StoreError {
     CommandPanicked,
     #[error("could not start the writer thread: {0}")]
     Spawn(#[from] std::io::Error),
+    #[error("{0}")]
+    Io(std::io::Error),
 }
 
 /// Why an append was refused. Nothing was written.
