@@ -70,6 +70,19 @@ impl App {
             mail::install(tx.connection())?;
             Ok(())
         })?;
+        let stale = store.read(|conn| Ok(projections::stale(conn)))??;
+        if !stale.is_empty() {
+            let names: Vec<String> = stale
+                .iter()
+                .map(|(name, stored, code)| {
+                    format!("{name} (version {stored}, le code attend {code})")
+                })
+                .collect();
+            return Err(AppError::Refused(format!(
+                "Les modèles de lecture suivants datent d'une version précédente : {}. Reconstruisez-les d'abord : portail rebuild",
+                names.join(", ")
+            )));
+        }
         projections::catch_up(&store)?;
         Ok(App { store, clock })
     }

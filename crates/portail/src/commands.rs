@@ -21,6 +21,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Events(EventsCommand::Export(args)) => export(cli, args),
         Command::Events(EventsCommand::ImportCheck(args)) => import_check(args),
         Command::Backup(args) => backup(cli, args),
+        Command::Rebuild(args) => rebuild(cli, args),
         Command::Restore(args) => restore(cli, args),
         Command::Audit(AuditCommand::Verify(args)) => verify(cli, args),
         Command::Import(args) => setup_commands::import(cli, args),
@@ -364,6 +365,72 @@ fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(code)
+}
+
+fn rebuild(cli: &Cli, args: &crate::RebuildArgs) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    let store = open(cli)?;
+    // The tables must exist to be swapped: install any the code added since.
+    store
+        .write(|tx| projections::install(tx.connection()))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let terminal = io::stderr().is_terminal();
+    let mut last_line = std::time::Instant::now();
+    let mut progress = |p: projections::Progress| {
+        let remaining = p.total.saturating_sub(p.done) as f64 / p.events_per_second.max(1.0);
+        let percent = if p.total == 0 {
+            100
+        } else {
+            p.done * 100 / p.total
+        };
+        if terminal {
+            let filled = (percent / 5) as usize;
+            eprint!(
+                "\r[{}{}] {percent:>3} % {}/{} événements, {:.0} év/s, reste {:.0} s ",
+                "#".repeat(filled),
+                " ".repeat(20 - filled),
+                p.done,
+                p.total,
+                p.events_per_second,
+                remaining
+            );
+        } else if last_line.elapsed() >= std::time::Duration::from_secs(5) || p.done == p.total {
+            last_line = std::time::Instant::now();
+            eprintln!(
+                "reconstruction : {}/{} événements ({:.0} év/s, reste {:.0} s)",
+                p.done, p.total, p.events_per_second, remaining
+            );
+        }
+    };
+    let report = match projections::rebuild(
+        &store,
+        &cli.db,
+        &args.projections,
+        args.batch,
+        &mut progress,
+    ) {
+        Ok(report) => report,
+        Err(projections::ProjectionError::Malformed {
+            table: "rebuild",
+            detail,
+        }) => {
+            eprintln!("{detail}");
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if terminal {
+        eprintln!();
+    }
+    out!(
+        "Modèles reconstruits ({}) : {} événements rejoués, {} rattrapés, en {:.1} s ({:.0} év/s).",
+        report.projections.join(", "),
+        report.replayed,
+        report.caught_up,
+        report.seconds,
+        (report.replayed + report.caught_up) as f64 / report.seconds.max(1e-6)
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn backup(cli: &Cli, args: &crate::BackupArgs) -> anyhow::Result<ExitCode> {

@@ -102,10 +102,22 @@ pub enum Command {
     /// Historiques des consommations et des règlements.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Reconstruit les modèles de lecture depuis le journal, sans interrompre le service.
+    Rebuild(RebuildArgs),
     /// Sauvegarde cohérente de la base, même pendant les écritures.
     Backup(BackupArgs),
     /// Restaure une sauvegarde dans --db, puis vérifie la chaîne et les modèles de lecture.
     Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RebuildArgs {
+    /// Modèle(s) à reconstruire (setup, families, booking, money) ; par défaut : tous.
+    #[arg(long = "projection")]
+    pub projections: Vec<String>,
+    /// Événements par lot.
+    #[arg(long, default_value_t = 10_000)]
+    pub batch: usize,
 }
 
 #[derive(Debug, Args)]

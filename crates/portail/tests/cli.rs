@@ -574,3 +574,97 @@ fn a_backup_taken_during_writes_restores_and_verifies() {
     );
     assert_eq!(forced.status.code(), Some(0));
 }
+
+/// Fills the demo with `n` more payment events through the application, quickly.
+fn many_events(db: &Path, n: u32) {
+    use std::sync::Arc;
+    let app = app::App::open(db, Arc::new(app::SystemClock)).unwrap();
+    let family = domain::ids::FamilyId(app::setup::model::derive_id("family", "martin"));
+    let wallet = domain::ids::WalletId(app::setup::model::derive_id("wallet", "pe2m"));
+    for chunk in 0..(n / 1000) {
+        app.execute("test:fixture", move |command| {
+            for i in 0..1000 {
+                command.emit(domain::event::payloads::PaymentRecorded {
+                    payment_id: domain::ids::PaymentId(uuid::Uuid::now_v7()),
+                    family_id: family,
+                    wallet_id: wallet,
+                    amount: domain::Money::from_cents(i64::from(100 + chunk * 1000 + i)),
+                    mode: domain::values::PaymentMode::Transfer,
+                    paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+                })?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_rebuild_repairs_a_read_model_and_a_killed_rebuild_leaves_the_live_models_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("rebuild.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    many_events(&db, 20_000);
+    // A killed rebuild: the live models are untouched and still verify.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portail"))
+        .args(["--db", db.to_str().unwrap(), "rebuild", "--batch", "200"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(portail(&db, &["audit", "verify"]).status.code(), Some(0));
+
+    // A read model changed behind the system's back is repaired by a rebuild.
+    let conn = Connection::open(&db).unwrap();
+    conn.execute("UPDATE wallet_balances SET balance = '999.00'", [])
+        .unwrap();
+    drop(conn);
+    assert_eq!(portail(&db, &["audit", "verify"]).status.code(), Some(1));
+    let rebuilt = portail(&db, &["rebuild"]);
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stderr)
+    );
+    assert!(stdout(&rebuilt).contains("événements rejoués"));
+    assert_eq!(portail(&db, &["audit", "verify"]).status.code(), Some(0));
+    assert!(!std::path::PathBuf::from(format!("{}.rebuild", db.display())).exists());
+    // The outbox is not a read model: nothing to send again.
+    let outbox: Value =
+        serde_json::from_str(&stdout(&portail(&db, &["mail", "outbox", "--json"]))).unwrap();
+    assert_eq!(outbox.as_array().unwrap().len(), 0);
+}
+
+/// Writes during a rebuild: afterwards live = rebuilt = replayed.
+#[test]
+fn a_rebuild_concurrent_with_writes_ends_equal_to_a_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("concurrent.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    many_events(&db, 10_000);
+    let writer_db = db.clone();
+    let writer = std::thread::spawn(move || {
+        for n in 0..15 {
+            let amount = format!("{}.00", 2 + n);
+            let args = [
+                "payments", "record", "--family", "dupont", "--wallet", "pe2m", "--amount",
+                &amount, "--mode", "CH",
+            ];
+            assert!(portail(&writer_db, &args).status.success());
+        }
+    });
+    let rebuilt = portail(&db, &["rebuild", "--batch", "500"]);
+    writer.join().unwrap();
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stderr)
+    );
+    let verify = portail(&db, &["audit", "verify", "--json"]);
+    let report: Value = serde_json::from_str(stdout(&verify).trim()).unwrap();
+    assert_eq!(report["read_models"], json!("identical"), "{report}");
+    assert_eq!(verify.status.code(), Some(0));
+}

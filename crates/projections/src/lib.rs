@@ -418,3 +418,347 @@ mod tests {
         assert_eq!(tables, listed_sorted);
     }
 }
+
+/// Per read-model table: how to empty the live table and fill it from the rebuilt one (`rebuilt`
+/// is the scratch database attached for the swap). Kept in step with `tables()` by a test.
+const SWAP_STATEMENTS: &[(&str, &str, &str)] = &[
+    (
+        "organisation_settings",
+        "DELETE FROM main.organisation_settings",
+        "INSERT INTO main.organisation_settings SELECT * FROM rebuilt.organisation_settings",
+    ),
+    (
+        "wallets",
+        "DELETE FROM main.wallets",
+        "INSERT INTO main.wallets SELECT * FROM rebuilt.wallets",
+    ),
+    (
+        "structures",
+        "DELETE FROM main.structures",
+        "INSERT INTO main.structures SELECT * FROM rebuilt.structures",
+    ),
+    (
+        "activities",
+        "DELETE FROM main.activities",
+        "INSERT INTO main.activities SELECT * FROM rebuilt.activities",
+    ),
+    (
+        "activity_capacities",
+        "DELETE FROM main.activity_capacities",
+        "INSERT INTO main.activity_capacities SELECT * FROM rebuilt.activity_capacities",
+    ),
+    (
+        "activity_prices",
+        "DELETE FROM main.activity_prices",
+        "INSERT INTO main.activity_prices SELECT * FROM rebuilt.activity_prices",
+    ),
+    (
+        "opening_periods",
+        "DELETE FROM main.opening_periods",
+        "INSERT INTO main.opening_periods SELECT * FROM rebuilt.opening_periods",
+    ),
+    (
+        "period_activities",
+        "DELETE FROM main.period_activities",
+        "INSERT INTO main.period_activities SELECT * FROM rebuilt.period_activities",
+    ),
+    (
+        "booking_windows",
+        "DELETE FROM main.booking_windows",
+        "INSERT INTO main.booking_windows SELECT * FROM rebuilt.booking_windows",
+    ),
+    (
+        "families",
+        "DELETE FROM main.families",
+        "INSERT INTO main.families SELECT * FROM rebuilt.families",
+    ),
+    (
+        "family_structures",
+        "DELETE FROM main.family_structures",
+        "INSERT INTO main.family_structures SELECT * FROM rebuilt.family_structures",
+    ),
+    (
+        "children",
+        "DELETE FROM main.children",
+        "INSERT INTO main.children SELECT * FROM rebuilt.children",
+    ),
+    (
+        "family_quotients",
+        "DELETE FROM main.family_quotients",
+        "INSERT INTO main.family_quotients SELECT * FROM rebuilt.family_quotients",
+    ),
+    (
+        "booking_requests",
+        "DELETE FROM main.booking_requests",
+        "INSERT INTO main.booking_requests SELECT * FROM rebuilt.booking_requests",
+    ),
+    (
+        "baskets",
+        "DELETE FROM main.baskets",
+        "INSERT INTO main.baskets SELECT * FROM rebuilt.baskets",
+    ),
+    (
+        "reservations",
+        "DELETE FROM main.reservations",
+        "INSERT INTO main.reservations SELECT * FROM rebuilt.reservations",
+    ),
+    (
+        "slot_counts",
+        "DELETE FROM main.slot_counts",
+        "INSERT INTO main.slot_counts SELECT * FROM rebuilt.slot_counts",
+    ),
+    (
+        "transmissions",
+        "DELETE FROM main.transmissions",
+        "INSERT INTO main.transmissions SELECT * FROM rebuilt.transmissions",
+    ),
+    (
+        "wallet_balances",
+        "DELETE FROM main.wallet_balances",
+        "INSERT INTO main.wallet_balances SELECT * FROM rebuilt.wallet_balances",
+    ),
+    (
+        "consumption_history",
+        "DELETE FROM main.consumption_history",
+        "INSERT INTO main.consumption_history SELECT * FROM rebuilt.consumption_history",
+    ),
+    (
+        "payment_history",
+        "DELETE FROM main.payment_history",
+        "INSERT INTO main.payment_history SELECT * FROM rebuilt.payment_history",
+    ),
+    (
+        "absences",
+        "DELETE FROM main.absences",
+        "INSERT INTO main.absences SELECT * FROM rebuilt.absences",
+    ),
+    (
+        "online_payments",
+        "DELETE FROM main.online_payments",
+        "INSERT INTO main.online_payments SELECT * FROM rebuilt.online_payments",
+    ),
+];
+
+/// The tables a projection owns, from its SQL file.
+pub fn tables_of(projection: &Projection) -> Vec<&'static str> {
+    projection
+        .schema
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("CREATE TABLE IF NOT EXISTS "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .collect()
+}
+
+/// Read models whose stored version is older than the code's: `(name, stored, code)`.
+pub fn stale(conn: &Connection) -> Result<Vec<(&'static str, u32, u32)>, ProjectionError> {
+    let mut out = Vec::new();
+    for projection in PROJECTIONS {
+        let stored: Option<u32> = conn
+            .prepare_cached("SELECT version FROM projection_checkpoints WHERE name = ?1")?
+            .query_row(params![projection.name], |row| row.get(0))
+            .optional()?;
+        if let Some(stored) = stored
+            && stored < projection.version
+        {
+            out.push((projection.name, stored, projection.version));
+        }
+    }
+    Ok(out)
+}
+
+/// Progress of a rebuild, for a progress bar or a log line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+    pub events_per_second: f64,
+}
+
+/// What a rebuild did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RebuildReport {
+    pub projections: Vec<&'static str>,
+    /// Events replayed into the scratch database before the swap.
+    pub replayed: u64,
+    /// Events appended meanwhile and applied just before the swap.
+    pub caught_up: u64,
+    pub seconds: f64,
+}
+
+/// Rebuilds the named read models (all when `names` is empty) from position 1 into a scratch
+/// database beside `db`, catches up with what was appended meanwhile, and swaps the tables into
+/// the live database in one transaction: readers see the old models until the commit, then the
+/// new ones, never a half-built one. An interrupted rebuild leaves the live models untouched and
+/// its scratch file is recreated by the next run. The outbox is not a read model: no mail moves.
+pub fn rebuild(
+    store: &EventStore,
+    db: &std::path::Path,
+    names: &[String],
+    batch: usize,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<RebuildReport, ProjectionError> {
+    let started = std::time::Instant::now();
+    let selected: Vec<&'static Projection> = if names.is_empty() {
+        PROJECTIONS.iter().collect()
+    } else {
+        let mut selected = Vec::new();
+        for name in names {
+            match PROJECTIONS.iter().find(|p| p.name == name.as_str()) {
+                Some(projection) => selected.push(projection),
+                None => {
+                    return Err(ProjectionError::malformed(
+                        "rebuild",
+                        format!(
+                            "modèle de lecture inconnu « {name} » (connus : {})",
+                            PROJECTIONS
+                                .iter()
+                                .map(|p| p.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        selected
+    };
+    let scratch_path = std::path::PathBuf::from(format!("{}.rebuild", db.display()));
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let path = std::path::PathBuf::from(format!("{}{suffix}", scratch_path.display()));
+        if path.exists() {
+            std::fs::remove_file(&path).map_err(|e| ProjectionError::malformed("rebuild", e))?;
+        }
+    }
+    let scratch = Connection::open(&scratch_path)?;
+    scratch.execute_batch(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072;",
+    )?;
+    scratch.set_prepared_statement_cache_capacity(256);
+    for projection in &selected {
+        scratch.execute_batch(projection.schema)?;
+    }
+    let apply_selected =
+        |conn: &Connection, stored: &store::StoredEvent| -> Result<(), ProjectionError> {
+            let event = decode(stored)?;
+            for projection in &selected {
+                (projection.apply)(conn, stored.position, &event)?;
+            }
+            Ok(())
+        };
+
+    // 1. Replay up to the head as it is now, in batches, reporting progress.
+    let total = store.head()?.position;
+    let mut done = 0u64;
+    scratch.execute_batch("BEGIN")?;
+    for stored in store.read_range(1, Some(total), batch.max(1))? {
+        let stored = stored?;
+        apply_selected(&scratch, &stored)?;
+        done += 1;
+        if done % batch.max(1) as u64 == 0 {
+            scratch.execute_batch("COMMIT; BEGIN")?;
+            let seconds = started.elapsed().as_secs_f64().max(1e-6);
+            progress(Progress {
+                done,
+                total,
+                events_per_second: done as f64 / seconds,
+            });
+        }
+    }
+    scratch.execute_batch("COMMIT")?;
+    let replayed = done;
+    let seconds = started.elapsed().as_secs_f64().max(1e-6);
+    progress(Progress {
+        done,
+        total,
+        events_per_second: done as f64 / seconds,
+    });
+
+    // 2. Swap. BEGIN IMMEDIATE on the live connection also locks the attached scratch file, so
+    //    the scratch cannot be caught up under that lock: catch it up just before, take the
+    //    lock, and if the log moved in between, release and try again.
+    let live = Connection::open(db)?;
+    live.busy_timeout(std::time::Duration::from_secs(60))?;
+    live.execute(
+        "ATTACH DATABASE ?1 AS rebuilt",
+        params![scratch_path.to_string_lossy()],
+    )?;
+    let mut applied = replayed;
+    let mut caught_up = 0;
+    let mut swapped = false;
+    for _attempt in 0..50 {
+        let head = store.head()?.position;
+        for stored in store.read_range(applied + 1, Some(head), batch.max(1))? {
+            apply_selected(&scratch, &stored?)?;
+            applied += 1;
+            caught_up += 1;
+        }
+        live.execute_batch("BEGIN IMMEDIATE")?;
+        let swap = (|| -> Result<bool, ProjectionError> {
+            let head = store::head_on(&live)?.position;
+            if head != applied {
+                return Ok(false);
+            }
+            for projection in &selected {
+                for table in tables_of(projection) {
+                    let Some((_, delete, insert)) =
+                        SWAP_STATEMENTS.iter().find(|(t, _, _)| *t == table)
+                    else {
+                        return Err(ProjectionError::malformed(
+                            "rebuild",
+                            format!("no swap statements for {table}"),
+                        ));
+                    };
+                    live.execute_batch(delete)?;
+                    live.execute_batch(insert)?;
+                }
+                live.execute(
+                    "INSERT INTO projection_checkpoints (name, position, version) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (name) DO UPDATE SET position = excluded.position, version = excluded.version",
+                    params![projection.name, head as i64, projection.version],
+                )?;
+            }
+            Ok(true)
+        })();
+        match swap {
+            Ok(true) => {
+                live.execute_batch("COMMIT")?;
+                swapped = true;
+                break;
+            }
+            Ok(false) => live.execute_batch("ROLLBACK")?,
+            Err(error) => {
+                let _ = live.execute_batch("ROLLBACK");
+                return Err(error);
+            }
+        }
+    }
+    if !swapped {
+        return Err(ProjectionError::malformed(
+            "rebuild",
+            "le journal avance plus vite que la reconstruction ne le rattrape : relancez-la à un moment plus calme",
+        ));
+    }
+    live.execute_batch("DETACH DATABASE rebuilt")?;
+    drop(scratch);
+    let _ = std::fs::remove_file(&scratch_path);
+    Ok(RebuildReport {
+        projections: selected.iter().map(|p| p.name).collect(),
+        replayed,
+        caught_up,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+#[cfg(test)]
+mod swap_tests {
+    use super::*;
+
+    #[test]
+    fn every_read_model_table_can_be_swapped() {
+        let mut listed: Vec<&str> = SWAP_STATEMENTS.iter().map(|(t, _, _)| *t).collect();
+        listed.sort_unstable();
+        let mut all = tables();
+        all.sort_unstable();
+        assert_eq!(listed, all);
+    }
+}
