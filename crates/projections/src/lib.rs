@@ -654,7 +654,7 @@ pub fn rebuild(
         let stored = stored?;
         apply_selected(&scratch, &stored)?;
         done += 1;
-        if done % batch.max(1) as u64 == 0 {
+        if done.is_multiple_of(batch.max(1) as u64) {
             scratch.execute_batch("COMMIT; BEGIN")?;
             let seconds = started.elapsed().as_secs_f64().max(1e-6);
             progress(Progress {
