@@ -378,11 +378,7 @@ fn rebuild(cli: &Cli, args: &crate::RebuildArgs) -> anyhow::Result<ExitCode> {
     let mut last_line = std::time::Instant::now();
     let mut progress = |p: projections::Progress| {
         let remaining = p.total.saturating_sub(p.done) as f64 / p.events_per_second.max(1.0);
-        let percent = if p.total == 0 {
-            100
-        } else {
-            p.done * 100 / p.total
-        };
+        let percent = (p.done * 100).checked_div(p.total).unwrap_or(100).min(100);
         if terminal {
             let filled = (percent / 5) as usize;
             eprint!(
