@@ -101,7 +101,8 @@ pub fn start(
         })?;
     let provider_name = provider.name().to_owned();
     let operation = created.operation_id.clone();
-    app.execute(&format!("family:{family}"), move |command| {
+    let actor = format!("family:{family}");
+    app.execute(&actor, move |command| {
         command.emit(OnlinePaymentStarted {
             online_payment_id: online_payment,
             family_id: family,

@@ -154,17 +154,26 @@ pub struct OutboxEntry {
 
 /// The rows matching `filter`, oldest first.
 pub fn list(conn: &Connection, filter: OutboxFilter) -> Result<Vec<OutboxEntry>, MailError> {
-    let condition = match filter {
-        OutboxFilter::All => "1",
-        OutboxFilter::Pending => "sent_at IS NULL AND attempts < ?1",
-        OutboxFilter::Sent => "sent_at IS NOT NULL",
-        OutboxFilter::Failed => "sent_at IS NULL AND attempts >= ?1",
+    // One literal statement per filter: no SQL is ever assembled from pieces.
+    let sql = match filter {
+        OutboxFilter::All => {
+            "SELECT mail_id, kind, recipient, subject, created_at, attempts, next_attempt_at, sent_at, last_error
+             FROM mail_outbox ORDER BY created_at, mail_id"
+        }
+        OutboxFilter::Pending => {
+            "SELECT mail_id, kind, recipient, subject, created_at, attempts, next_attempt_at, sent_at, last_error
+             FROM mail_outbox WHERE sent_at IS NULL AND attempts < ?1 ORDER BY created_at, mail_id"
+        }
+        OutboxFilter::Sent => {
+            "SELECT mail_id, kind, recipient, subject, created_at, attempts, next_attempt_at, sent_at, last_error
+             FROM mail_outbox WHERE sent_at IS NOT NULL ORDER BY created_at, mail_id"
+        }
+        OutboxFilter::Failed => {
+            "SELECT mail_id, kind, recipient, subject, created_at, attempts, next_attempt_at, sent_at, last_error
+             FROM mail_outbox WHERE sent_at IS NULL AND attempts >= ?1 ORDER BY created_at, mail_id"
+        }
     };
-    let sql = format!(
-        "SELECT mail_id, kind, recipient, subject, created_at, attempts, next_attempt_at, sent_at, last_error
-         FROM mail_outbox WHERE {condition} ORDER BY created_at, mail_id"
-    );
-    let mut statement = conn.prepare(&sql)?;
+    let mut statement = conn.prepare_cached(sql)?;
     let rows = match filter {
         OutboxFilter::Pending | OutboxFilter::Failed => {
             statement.query_map(params![MAX_ATTEMPTS], entry_from_row)?
