@@ -300,3 +300,51 @@ fn the_demo_has_a_family_that_can_book_one_that_owes_and_one_with_an_incomplete_
     assert_eq!(sum(&credits) - sum(&debits), family("dupont").balance);
     assert_eq!(sum(&credits).to_string(), "140.00");
 }
+
+/// The demo shows every colour of the seed's code on Lilou's calendar.
+#[test]
+fn the_demo_calendar_shows_every_state_of_the_colour_code() {
+    use domain::booking::DayState;
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_at(&dir, "colours.db", 2026, 11, 28);
+    app::demo::build(&app).unwrap();
+    let family = domain::ids::FamilyId(app::setup::model::derive_id("family", "dupont"));
+    let lilou = domain::ids::ChildId(app::setup::model::derive_id("child", "dupont/lilou"));
+    let matin =
+        domain::ids::ActivityId(app::setup::model::derive_id("activity", "alsh-6-12-matin"));
+    let mut seen = std::collections::BTreeSet::new();
+    for month in ["2026-10-01", "2026-11-01", "2026-12-01", "2027-01-01"] {
+        for day in app::calendar::month(&app, family, lilou, day(month), Some(matin)).unwrap() {
+            for cell in day.cells {
+                assert_eq!(
+                    cell.state_label,
+                    cell.state.label(),
+                    "every state is written out"
+                );
+                seen.insert(format!("{:?}", cell.state));
+            }
+        }
+    }
+    for state in [
+        DayState::Closed,
+        DayState::Open,
+        DayState::Booked,
+        DayState::BookedLocked,
+        DayState::FullWaitlistOpen,
+        DayState::Full,
+    ] {
+        assert!(
+            seen.contains(&format!("{state:?}")),
+            "{state:?} is missing from the demo: {seen:?}"
+        );
+    }
+    // Antoine (5) is not offered the 6-12 activities.
+    let antoine = domain::ids::ChildId(app::setup::model::derive_id("child", "dupont/antoine"));
+    let december = app::calendar::month(&app, family, antoine, day("2026-12-01"), None).unwrap();
+    assert!(
+        december
+            .iter()
+            .flat_map(|d| &d.cells)
+            .all(|c| !c.activity.contains("6-12"))
+    );
+}

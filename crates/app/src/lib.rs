@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod booking;
+pub mod calendar;
 pub mod credentials;
 pub mod demo;
 mod error;

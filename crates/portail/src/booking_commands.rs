@@ -10,8 +10,8 @@ use chrono::Utc;
 
 use crate::setup_commands::{open_app, print_json, refused_or};
 use crate::{
-    CancelArgs, Cli, FamilyListArgs, OutboxArgs, RequestArgs, SendArgs, TransmitArgs, WaitlistArgs,
-    WithdrawArgs,
+    CalendarArgs, CancelArgs, Cli, FamilyListArgs, OutboxArgs, RequestArgs, SendArgs, TransmitArgs,
+    WaitlistArgs, WithdrawArgs,
 };
 
 macro_rules! user {
@@ -320,5 +320,52 @@ pub fn send(cli: &Cli, args: &SendArgs) -> anyhow::Result<ExitCode> {
         report.failed,
         report.still_pending
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn calendar(cli: &Cli, args: &CalendarArgs) -> anyhow::Result<ExitCode> {
+    use chrono::Datelike;
+    let app = open_app(cli)?;
+    let family = user!(listing::resolve_family(&app, &args.family));
+    let child = user!(listing::resolve_child(&app, family, &args.child));
+    let activity = match &args.activity {
+        Some(text) => Some(user!(listing::resolve_activity(&app, text))),
+        None => None,
+    };
+    let month = match &args.month {
+        None => app.today().with_day(1).unwrap_or(app.today()),
+        Some(text) => {
+            match chrono::NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d") {
+                Ok(day) => day,
+                Err(_) => {
+                    eprintln!("Mois invalide : « {text} » (AAAA-MM).");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+    };
+    let days = user!(app::calendar::month(&app, family, child, month, activity));
+    if args.json {
+        return print_json(&days);
+    }
+    for day in &days {
+        if day
+            .cells
+            .iter()
+            .all(|c| c.state == domain::booking::DayState::Closed && c.booking.is_none())
+        {
+            continue;
+        }
+        out!("{}", domain::booking::french_date(day.day));
+        for cell in &day.cells {
+            let booked = match (cell.booking.as_deref(), cell.rank) {
+                (Some("non_transmis"), _) => " — Non transmis".to_owned(),
+                (Some("liste_attente"), Some(rank)) => format!(" — liste d'attente, rang {rank}"),
+                (Some("acceptee"), _) => " — acceptée".to_owned(),
+                _ => String::new(),
+            };
+            out!("    {:<30} {}{}", cell.activity, cell.state_label, booked);
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -21,6 +21,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Events(EventsCommand::Export(args)) => export(cli, args),
         Command::Events(EventsCommand::ImportCheck(args)) => import_check(args),
         Command::Backup(args) => backup(cli, args),
+        Command::Calendar(args) => booking_commands::calendar(cli, args),
         Command::Rebuild(args) => rebuild(cli, args),
         Command::Restore(args) => restore(cli, args),
         Command::Audit(AuditCommand::Verify(args)) => verify(cli, args),

@@ -81,6 +81,8 @@ pub enum Command {
     /// Listes d'attente.
     #[command(subcommand)]
     Waitlist(WaitlistCommand),
+    /// Le calendrier de réservation d'un enfant sur un mois, avec le code couleur en clair.
+    Calendar(CalendarArgs),
     /// Transmission : décide les demandes en attente (acceptée, liste d'attente, refusée).
     Transmit(TransmitArgs),
     /// Courriels : file d'envoi et envoi.
@@ -325,6 +327,22 @@ pub struct WithdrawArgs {
 pub struct FamilyListArgs {
     #[arg(long)]
     pub family: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    #[arg(long)]
+    pub family: String,
+    #[arg(long)]
+    pub child: String,
+    /// Le mois (AAAA-MM) ; par défaut : le mois en cours.
+    #[arg(long)]
+    pub month: Option<String>,
+    /// Une seule activité (id ou clé) ; par défaut : toutes celles accessibles à l'enfant.
+    #[arg(long)]
+    pub activity: Option<String>,
     #[arg(long)]
     pub json: bool,
 }

@@ -12,6 +12,7 @@
 //! Nothing here reads a clock: `now` is a parameter.
 
 pub mod basket;
+mod calendar_state;
 mod french;
 pub mod transmission;
 
@@ -20,6 +21,7 @@ pub use basket::{
     LineRefusal, account_block, forecast, validate_basket_size, validate_booking,
     validate_cancellation,
 };
+pub use calendar_state::{DayState, day_state};
 pub use french::{french_date, french_date_time};
 pub use transmission::{
     Decision, HeldReservation, IgnoredCancellation, IgnoredReason, PendingRequest, SlotKey,

@@ -1,0 +1,128 @@
+//! The booking calendar of one child for one month: for every day, every activity the child may
+//! book there, with the seed's colour state (text, never colour alone) and what is booked.
+
+use chrono::{Datelike, Days, NaiveDate};
+use domain::booking::{self as rules, DayState, EngagementState};
+use domain::ids::*;
+use projections::{booking_queries as bq, queries};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::booking::activity_on_day;
+use crate::registry;
+use crate::{App, AppError};
+
+/// One activity on one day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CalendarCell {
+    pub activity_id: Uuid,
+    pub activity: String,
+    pub state: DayState,
+    /// The state in words (the seed's legend).
+    pub state_label: &'static str,
+    /// `non_transmis`, `acceptee` or `liste_attente` when something is booked.
+    pub booking: Option<String>,
+    pub rank: Option<u32>,
+    /// The reservation (or pending request) to cancel (or withdraw).
+    pub booking_id: Option<Uuid>,
+}
+
+/// One day of the month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CalendarDay {
+    pub day: NaiveDate,
+    pub cells: Vec<CalendarCell>,
+}
+
+/// The month containing `month` for `child` of `family`; only `activity` when given.
+pub fn month(
+    app: &App,
+    family: FamilyId,
+    child: ChildId,
+    month: NaiveDate,
+    activity: Option<ActivityId>,
+) -> Result<Vec<CalendarDay>, AppError> {
+    let now = app.now();
+    app.query(move |conn| {
+        let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == family) else {
+            return Err(AppError::Refused(
+                "Cet enfant n'est pas rattaché à ce compte.".to_owned(),
+            ));
+        };
+        let first = month.with_day(1).unwrap_or(month);
+        let today = domain::deadline::paris_day(now);
+        let Some(family_row) = queries::family(conn, family, today)? else {
+            return Err(AppError::Refused("Famille inconnue.".to_owned()));
+        };
+        let mut days = Vec::new();
+        let mut day = first;
+        while day.month() == first.month() {
+            let mut cells = Vec::new();
+            for row in queries::activities(conn, day)? {
+                if activity.is_some_and(|a| a != row.activity_id)
+                    || !family_row.structures.contains(&row.structure_id)
+                {
+                    continue;
+                }
+                let age = domain::calendar::age_on(profile.birth_date, day);
+                if age < u32::from(row.age_min) || age > u32::from(row.age_max) {
+                    continue;
+                }
+                let Some(on_day) = activity_on_day(conn, row.activity_id, day)? else {
+                    continue;
+                };
+                let engagement = bq::child_engagements(conn, child, day)?
+                    .into_iter()
+                    .find(|e| e.activity_id == row.activity_id);
+                let (booking, state, booking_id, rank) = match &engagement {
+                    Some(e) => {
+                        let state = match e.state.as_str() {
+                            "acceptee" => EngagementState::Accepted,
+                            "liste_attente" => EngagementState::Waitlisted,
+                            _ => EngagementState::Pending,
+                        };
+                        let rank = match e.reservation_id {
+                            Some(id) => bq::reservation_by_id(conn, id)?.and_then(|r| r.rank),
+                            None => None,
+                        };
+                        let id = match e.reservation_id {
+                            Some(id) => Some(id.0),
+                            None => pending_request(conn, child, row.activity_id, day)?,
+                        };
+                        (Some(e.state.clone()), Some(state), id, rank)
+                    }
+                    None => (None, None, None, None),
+                };
+                let state = rules::day_state(now, day, &on_day, state);
+                cells.push(CalendarCell {
+                    activity_id: row.activity_id.0,
+                    activity: row.label,
+                    state,
+                    state_label: state.label(),
+                    booking,
+                    rank,
+                    booking_id,
+                });
+            }
+            days.push(CalendarDay { day, cells });
+            day = day + Days::new(1);
+        }
+        Ok(days)
+    })
+}
+
+fn pending_request(
+    conn: &rusqlite::Connection,
+    child: ChildId,
+    activity: ActivityId,
+    day: NaiveDate,
+) -> Result<Option<Uuid>, AppError> {
+    let id: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT request_id FROM booking_requests WHERE child_id = ?1 AND activity_id = ?2 AND day = ?3
+           AND kind = 'booking' AND state = 'non_transmis'",
+        rusqlite::params![child.to_string(), activity.to_string(), day.to_string()],
+        |row| row.get(0),
+    ))?;
+    id.map(|id| Uuid::parse_str(&id).map_err(|e| AppError::corrupt("booking_requests", e)))
+        .transpose()
+}
