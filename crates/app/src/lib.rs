@@ -6,6 +6,7 @@
 //! decision reads its state inside the transaction that records it.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod booking;
 pub mod calendar;
 pub mod credentials;

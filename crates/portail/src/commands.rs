@@ -25,6 +25,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Rebuild(args) => rebuild(cli, args),
         Command::Restore(args) => restore(cli, args),
         Command::Audit(AuditCommand::Verify(args)) => verify(cli, args),
+        Command::Audit(AuditCommand::Replay(args)) => replay(cli, args),
         Command::Import(args) => setup_commands::import(cli, args),
         Command::Demo => setup_commands::demo(cli),
         Command::Structures(ListCommand::List(args)) => setup_commands::structures(cli, args),
@@ -427,6 +428,106 @@ fn rebuild(cli: &Cli, args: &crate::RebuildArgs) -> anyhow::Result<ExitCode> {
         report.seconds,
         (report.replayed + report.caught_up) as f64 / report.seconds.max(1e-6)
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn replay(cli: &Cli, args: &crate::ReplayArgs) -> anyhow::Result<ExitCode> {
+    let app = crate::setup_commands::open_app(cli)?;
+    let head = app.store.head()?.position;
+    let position = match (args.position, args.at) {
+        (Some(position), _) => position.min(head),
+        (None, Some(at)) => app.store.position_at(&at.with_timezone(&chrono::Utc))?,
+        (None, None) => head,
+    };
+    let families = match &args.family {
+        Some(text) => match app::listing::resolve_family(&app, text) {
+            Ok(family) => vec![family],
+            Err(error) => {
+                eprintln!("{error}");
+                return Ok(ExitCode::FAILURE);
+            }
+        },
+        None => app
+            .query(|conn| Ok(app::registry::family_accounts(conn)?))?
+            .into_iter()
+            .map(|a| a.family_id)
+            .collect(),
+    };
+    let mut reports = Vec::new();
+    for family in families {
+        let store = app.store.clone();
+        let state = app.query(move |conn| {
+            match app::audit::family_as_of(&store, conn, position, family) {
+                Ok(state) => Ok(Some(state)),
+                Err(app::AppError::Refused(_)) => Ok(None),
+                Err(error) => Err(error),
+            }
+        })?;
+        let login = app
+            .query(move |conn| Ok(app::registry::family_account(conn, family)?.map(|a| a.login)))?;
+        if let Some(state) = state {
+            reports.push((login.unwrap_or_else(|| family.to_string()), state));
+        }
+    }
+    if args.json {
+        let json: Vec<serde_json::Value> = reports
+            .iter()
+            .map(|(login, state)| {
+                let mut value = serde_json::to_value(state).unwrap_or_default();
+                value["login"] = serde_json::json!(login);
+                if !args.explain {
+                    value.as_object_mut().map(|o| o.remove("movements"));
+                }
+                value
+            })
+            .collect();
+        out!("{}", serde_json::to_string_pretty(&json)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    out!("État recalculé à la position {position} (sur {head}) :");
+    for (login, state) in &reports {
+        out!("{login} : solde {} €", state.balance);
+        if args.family.is_some() {
+            for wallet in &state.wallets {
+                out!(
+                    "  {} : solde {} €, confirmées {} €, en attente {} €, solde estimé {} €",
+                    wallet.wallet,
+                    wallet.balance,
+                    wallet.estimated_confirmed,
+                    wallet.estimated_pending,
+                    wallet.estimated_balance
+                );
+            }
+            for r in &state.reservations {
+                let detail = match (r.rank, &r.reason) {
+                    (Some(rank), _) => format!(" (rang {rank})"),
+                    (None, Some(reason)) => format!(" ({reason})"),
+                    _ => String::new(),
+                };
+                out!(
+                    "  {} {} : {}{}",
+                    r.day.format("%d/%m/%Y"),
+                    r.child,
+                    r.state,
+                    detail
+                );
+            }
+        }
+        if args.explain {
+            for m in &state.movements {
+                out!(
+                    "  position {:>7}  {}  {:<24} {:>10} €  {}",
+                    m.position,
+                    m.recorded_at,
+                    m.event_type,
+                    m.amount,
+                    m.day.as_deref().unwrap_or("")
+                );
+            }
+            let total: domain::Money = state.movements.iter().map(|m| m.amount).sum();
+            out!("  total des mouvements : {total} €");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

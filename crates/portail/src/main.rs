@@ -463,6 +463,27 @@ pub struct ExportArgs {
 pub enum AuditCommand {
     /// Recalcule la chaîne de hachage ; code de sortie 1 à la première position fautive.
     Verify(VerifyArgs),
+    /// L'état d'une famille (ou de toutes) à un instant passé, recalculé depuis le journal.
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("point").required(true).args(["at", "position"])))]
+pub struct ReplayArgs {
+    /// L'instant (RFC 3339, par ex. 2026-03-01T00:00:00+01:00).
+    #[arg(long)]
+    pub at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Ou la position du journal.
+    #[arg(long)]
+    pub position: Option<u64>,
+    /// La famille (identifiant ou id) ; sans elle : le solde de chaque famille.
+    #[arg(long)]
+    pub family: Option<String>,
+    /// Liste les événements qui expliquent le solde.
+    #[arg(long)]
+    pub explain: bool,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -668,3 +668,62 @@ fn a_rebuild_concurrent_with_writes_ends_equal_to_a_replay() {
     assert_eq!(report["read_models"], json!("identical"), "{report}");
     assert_eq!(verify.status.code(), Some(0));
 }
+
+/// What the family owed at an instant, recomputed from the log, is what was shown then.
+#[test]
+fn audit_replay_at_an_instant_gives_the_balance_shown_at_that_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("replay.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    let shown_then = balance(&db)["balance"].clone();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let then = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let args = [
+        "payments", "record", "--family", "dupont", "--wallet", "pe2m", "--amount", "25.00",
+        "--mode", "ESP",
+    ];
+    assert!(portail(&db, &args).status.success());
+    assert_ne!(balance(&db)["balance"], shown_then);
+
+    let replay = portail(
+        &db,
+        &[
+            "audit",
+            "replay",
+            "--at",
+            &then,
+            "--family",
+            "dupont",
+            "--explain",
+            "--json",
+        ],
+    );
+    assert!(
+        replay.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    let report: Value = serde_json::from_str(&stdout(&replay)).unwrap();
+    let dupont = &report[0];
+    assert_eq!(dupont["login"], json!("dupont"));
+    assert_eq!(dupont["balance"], shown_then);
+    // The movements explain the figure: they add up to it.
+    let total: i64 = dupont["movements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let text = m["amount"].as_str().unwrap();
+            let negative = text.starts_with('-');
+            let (whole, cents) = text.trim_start_matches('-').split_once('.').unwrap();
+            let value = whole.parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap();
+            if negative { -value } else { value }
+        })
+        .sum();
+    let shown = shown_then.as_str().unwrap();
+    let (whole, cents) = shown.trim_start_matches('-').split_once('.').unwrap();
+    let shown_cents = (whole.parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap())
+        * if shown.starts_with('-') { -1 } else { 1 };
+    assert_eq!(total, shown_cents);
+}

@@ -186,6 +186,17 @@ impl EventStore {
         self.read(read::head)
     }
 
+    /// The last position recorded at or before `instant` (`recorded_at` never decreases), or 0.
+    pub fn position_at(&self, instant: &chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError> {
+        let stamp = instant.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+        self.read(|conn| {
+            let position: Option<i64> = conn
+                .prepare_cached("SELECT MAX(position) FROM events WHERE recorded_at <= ?1")?
+                .query_row([stamp], |row| row.get(0))?;
+            Ok(position.unwrap_or(0) as u64)
+        })
+    }
+
     /// Events of one stream in version order.
     pub fn read_stream(&self, stream: &str) -> Result<Vec<StoredEvent>, StoreError> {
         self.read(|conn| read::stream(conn, stream))
