@@ -448,7 +448,7 @@ fn replay(cli: &Cli, args: &crate::ReplayArgs) -> anyhow::Result<ExitCode> {
             }
         },
         None => app
-            .query(|conn| Ok(app::registry::family_accounts(conn)?))?
+            .query(app::registry::family_accounts)?
             .into_iter()
             .map(|a| a.family_id)
             .collect(),
