@@ -28,13 +28,18 @@ fn main() -> anyhow::Result<()> {
             let per_command = parse_arg(&args, 3, 1)?.max(1);
             append(events, submitters, per_command)
         }
+        Some("rebuild") => {
+            let requests = parse_arg(&args, 1, 330_000)?;
+            let families = parse_arg(&args, 2, 5_000)?;
+            transmit::rebuild(requests, families)
+        }
         Some("transmit") => {
             let requests = parse_arg(&args, 1, 100_000)?;
             let families = parse_arg(&args, 2, 5_000)?;
             transmit::run(requests, families)
         }
         _ => bail!(
-            "usage: bench append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND] | bench transmit [REQUESTS] [FAMILIES]"
+            "usage: bench append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND] | bench transmit [REQUESTS] [FAMILIES] | bench rebuild [REQUESTS] [FAMILIES]"
         ),
     }
 }

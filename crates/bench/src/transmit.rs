@@ -107,12 +107,33 @@ pub fn run(requests: u64, families: u64) -> anyhow::Result<()> {
         ACTIVITIES * DAYS
     );
     super::raw_append_rate(dir.path(), 100_000)?;
+    let (app, now) = world(dir.path(), requests, families)?;
 
+    let head_before = app.store.head()?.position;
+    let started = Instant::now();
+    let report = app::booking::transmit(&app, now, false)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let events = app.store.head()?.position - head_before;
+    let c = report.counts;
+    println!(
+        "transmission: {seconds:.2} s — received {}, accepted {}, waitlisted {}, refused {}; {} events, {} report mails enqueued",
+        c.received, c.accepted, c.waitlisted, c.refused, events, report.mails
+    );
+    Ok(())
+}
+
+/// A database with `families` families and `requests` pending requests; returns the app and the
+/// instant its clock is stopped at.
+pub fn world(
+    dir: &std::path::Path,
+    requests: u64,
+    families: u64,
+) -> anyhow::Result<(App, chrono::DateTime<Utc>)> {
     let now = Utc
         .with_ymd_and_hms(2027, 1, 4, 8, 0, 0)
         .single()
         .context("clock")?;
-    let app = App::open(dir.path().join("transmit.db"), Arc::new(FixedClock(now)))?;
+    let app = App::open(dir.join("transmit.db"), Arc::new(FixedClock(now)))?;
     // Per pair: 60 % of the requests get a place, 20 % the waitlist, 20 % are refused.
     let per_pair = requests / (ACTIVITIES * DAYS);
     let started = Instant::now();
@@ -175,15 +196,37 @@ pub fn run(requests: u64, families: u64) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    let head_before = app.store.head()?.position;
+    Ok((app, now))
+}
+
+/// `bench rebuild [REQUESTS] [FAMILIES]`: builds a log (setup, REQUESTS baskets and requests, one
+/// transmission deciding them all), then measures, in the same run, the raw rate of reading and
+/// JSON-decoding every event and the rate of `portail rebuild` over all read models.
+pub fn rebuild(requests: u64, families: u64) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (app, now) = world(dir.path(), requests, families)?;
+    app::booking::transmit(&app, now, false)?;
+    let head = app.store.head()?.position;
+    println!("log: {head} events");
+
     let started = Instant::now();
-    let report = app::booking::transmit(&app, now, false)?;
+    let mut decoded = 0u64;
+    for stored in app.store.read_range(1, Some(head), 10_000)? {
+        let stored = stored?;
+        let payload = stored.payload_json()?;
+        let _event = domain::Event::decode(&stored.event_type, stored.schema_version, payload)?;
+        decoded += 1;
+    }
+    let read_seconds = started.elapsed().as_secs_f64();
+    let read_rate = decoded as f64 / read_seconds;
+    println!("read + decode:  {read_rate:>10.0} events/s ({read_seconds:.2} s)");
+
+    let db = dir.path().join("transmit.db");
+    let started = Instant::now();
+    let report = projections::rebuild(&app.store, &db, &[], 10_000, &mut |_| {})?;
     let seconds = started.elapsed().as_secs_f64();
-    let events = app.store.head()?.position - head_before;
-    let c = report.counts;
-    println!(
-        "transmission: {seconds:.2} s — received {}, accepted {}, waitlisted {}, refused {}; {} events, {} report mails enqueued",
-        c.received, c.accepted, c.waitlisted, c.refused, events, report.mails
-    );
+    let rate = (report.replayed + report.caught_up) as f64 / seconds;
+    println!("rebuild (all read models, swap included): {rate:>10.0} events/s ({seconds:.2} s)");
+    println!("rebuild / read+decode: {:.2}", rate / read_rate);
     Ok(())
 }
