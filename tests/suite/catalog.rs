@@ -418,7 +418,7 @@ fn all_pricing_kinds() -> Vec<Pricing> {
 
 /// Realistic events of every type; nested enums (pricing, forecast, reasons, modes, outcomes)
 /// and optional fields appear in each of their forms.
-fn samples() -> Vec<Event> {
+pub(crate) fn samples() -> Vec<Event> {
     let organisation = OrganisationId::from_uuid(uuid(1));
     let wallet = WalletId::from_uuid(uuid(2));
     let structure = StructureId::from_uuid(uuid(3));

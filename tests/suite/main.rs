@@ -7,6 +7,7 @@ mod booking;
 mod catalog;
 mod money;
 mod online_payment;
+mod rebuild;
 mod setup_import;
 mod sql;
 mod store;

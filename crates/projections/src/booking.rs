@@ -91,8 +91,10 @@ pub(crate) fn apply(
         Event::BookingRequested(e) => {
             let forecast = serde_json::to_string(&e.forecast)
                 .map_err(|error| ProjectionError::malformed("booking_requests", error))?;
-            conn.prepare_cached(
-                "INSERT INTO booking_requests (request_id, basket_id, family_id, kind, child_id, activity_id, day,
+            // A request id is recorded once; a repeated one (never written by the product) is
+            // ignored rather than failing the projection, live and in a rebuild alike.
+            let inserted = conn.prepare_cached(
+                "INSERT OR IGNORE INTO booking_requests (request_id, basket_id, family_id, kind, child_id, activity_id, day,
                                                forecast, state, requested_position)
                  VALUES (?1, ?2, ?3, 'booking', ?4, ?5, ?6, ?7, 'non_transmis', ?8)",
             )?
@@ -106,7 +108,9 @@ pub(crate) fn apply(
                 forecast,
                 position as i64
             ])?;
-            count(conn, e.activity_id, e.day, 0, 0, 1)?;
+            if inserted > 0 {
+                count(conn, e.activity_id, e.day, 0, 0, 1)?;
+            }
         }
         Event::CancellationRequested(e) => {
             let target: Option<(String, String, String)> = conn
@@ -122,7 +126,7 @@ pub(crate) fn apply(
                 None => (None, None, None),
             };
             conn.prepare_cached(
-                "INSERT INTO booking_requests (request_id, basket_id, family_id, kind, child_id, activity_id, day,
+                "INSERT OR IGNORE INTO booking_requests (request_id, basket_id, family_id, kind, child_id, activity_id, day,
                                                reservation_id, state, requested_position)
                  VALUES (?1, ?2, ?3, 'cancellation', ?4, ?5, ?6, ?7, 'non_transmis', ?8)",
             )?
