@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::Event;
 use domain::booking::{
     self as rules, AccountStanding, ActivityOnDay, BasketLine, ChildFacts, Decision, Engagement,
     EngagementState, HeldReservation, PendingRequest, SlotState, TransmissionInput,
@@ -102,18 +103,10 @@ pub fn refusal_code_text(code: &str) -> String {
         .unwrap_or_else(|_| code.to_owned())
 }
 
+/// The id of a basket, request or transmission, derived like the setup file's ids
+/// ([`crate::setup::model::derive_id`]) from the parts that make it unique.
 fn derived(kind: &str, parts: &[&str]) -> Uuid {
-    let mut hasher = Sha256::new();
-    hasher.update(b"portail-famille/");
-    hasher.update(kind.as_bytes());
-    for part in parts {
-        hasher.update(b"/");
-        hasher.update(part.as_bytes());
-    }
-    let digest = hasher.finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+    crate::setup::model::derive_id(kind, &parts.join("/"))
 }
 
 /// Validates and records a basket for `family`. Lines that break a rule are refused with their
@@ -294,8 +287,6 @@ fn submit_in(
         .execute(params![family.to_string(), client_request_id, hash, text])?;
     Ok(receipt)
 }
-
-use domain::Event;
 
 /// What the family owes and whether its file is complete.
 pub fn account_standing(

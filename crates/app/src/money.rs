@@ -9,22 +9,13 @@ use domain::values::PaymentMode;
 use projections::queries;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::registry::{self, PaymentDetails};
 use crate::{App, AppError};
 
 fn derived(kind: &str, key: &str) -> Uuid {
-    let digest = Sha256::new()
-        .chain_update(b"portail-famille/")
-        .chain_update(kind.as_bytes())
-        .chain_update(b"/")
-        .chain_update(key.as_bytes())
-        .finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+    crate::setup::model::derive_id(kind, key)
 }
 
 /// The price of one booked day of `activity` for `family` on `day`: unit price (quotient bracket
