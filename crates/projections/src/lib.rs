@@ -539,6 +539,36 @@ const SWAP_STATEMENTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The SQL of `selected` split into what creates tables and what creates indexes.
+fn split_indexes(selected: &[&'static Projection]) -> (String, String) {
+    let (mut tables, mut indexes) = (String::new(), String::new());
+    for projection in selected {
+        // Comments first (they may hold ';'); our SQL files have no "--" inside literals.
+        let code: String = projection
+            .schema
+            .lines()
+            .map(|line| line.split("--").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for statement in code.split(';') {
+            let statement = statement.trim();
+            if statement.is_empty() {
+                continue;
+            }
+            let target = if statement.starts_with("CREATE INDEX")
+                || statement.starts_with("CREATE UNIQUE INDEX")
+            {
+                &mut indexes
+            } else {
+                &mut tables
+            };
+            target.push_str(statement);
+            target.push_str(";\n");
+        }
+    }
+    (tables, indexes)
+}
+
 /// The tables a projection owns, from its SQL file.
 pub fn tables_of(projection: &Projection) -> Vec<&'static str> {
     projection
@@ -634,9 +664,10 @@ pub fn rebuild(
         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072;",
     )?;
     scratch.set_prepared_statement_cache_capacity(256);
-    for projection in &selected {
-        scratch.execute_batch(projection.schema)?;
-    }
+    // Tables first, secondary indexes after the bulk replay: building an index once is cheaper
+    // than maintaining it row by row.
+    let (tables_sql, indexes_sql) = split_indexes(&selected);
+    scratch.execute_batch(&tables_sql)?;
     let apply_selected =
         |conn: &Connection, stored: &store::StoredEvent| -> Result<(), ProjectionError> {
             let event = decode(stored)?;
@@ -665,6 +696,7 @@ pub fn rebuild(
         }
     }
     scratch.execute_batch("COMMIT")?;
+    scratch.execute_batch(&indexes_sql)?;
     let replayed = done;
     let seconds = started.elapsed().as_secs_f64().max(1e-6);
     progress(Progress {
