@@ -71,6 +71,53 @@ fn reservation_state(
         .optional()?)
 }
 
+/// A place a transmission gave: accepted, or on the waitlist.
+struct Place {
+    reservation: ReservationId,
+    request: domain::ids::RequestId,
+    family: domain::ids::FamilyId,
+    child: domain::ids::ChildId,
+    activity: ActivityId,
+    day: NaiveDate,
+}
+
+/// Records a decided place and closes its request. A waitlisted place is ordered by the
+/// position of its decision (its rank follows from that order).
+fn record_place(
+    conn: &Connection,
+    place: &Place,
+    state: &str,
+    position: u64,
+    transmission: domain::ids::TransmissionId,
+) -> Result<(), ProjectionError> {
+    let waitlist_order = (state == "liste_attente").then_some(position as i64);
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO reservations (reservation_id, request_id, family_id, child_id, activity_id, day,
+                                              state, waitlist_order, decided_position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        place.reservation.to_string(),
+        place.request.to_string(),
+        place.family.to_string(),
+        place.child.to_string(),
+        place.activity.to_string(),
+        place.day.to_string(),
+        state,
+        waitlist_order,
+        position as i64
+    ])?;
+    decide_request(
+        conn,
+        &place.request.to_string(),
+        state,
+        Some(place.reservation),
+        None,
+        position,
+        Some(transmission.to_string()),
+    )
+}
+
 pub(crate) fn apply(
     conn: &Connection,
     position: u64,
@@ -191,55 +238,27 @@ pub(crate) fn apply(
             .execute(params![e.transmission_id.to_string(), position as i64, counts])?;
         }
         Event::BookingAccepted(e) => {
-            conn.prepare_cached(
-                "INSERT OR REPLACE INTO reservations (reservation_id, request_id, family_id, child_id, activity_id, day,
-                                                      state, waitlist_order, decided_position)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'acceptee', NULL, ?7)",
-            )?
-            .execute(params![
-                e.reservation_id.to_string(),
-                e.request_id.to_string(),
-                e.family_id.to_string(),
-                e.child_id.to_string(),
-                e.activity_id.to_string(),
-                e.day.to_string(),
-                position as i64
-            ])?;
-            decide_request(
-                conn,
-                &e.request_id.to_string(),
-                "acceptee",
-                Some(e.reservation_id),
-                None,
-                position,
-                Some(e.transmission_id.to_string()),
-            )?;
+            let place = Place {
+                reservation: e.reservation_id,
+                request: e.request_id,
+                family: e.family_id,
+                child: e.child_id,
+                activity: e.activity_id,
+                day: e.day,
+            };
+            record_place(conn, &place, "acceptee", position, e.transmission_id)?;
             count(conn, e.activity_id, e.day, 1, 0, -1)?;
         }
         Event::BookingWaitlisted(e) => {
-            conn.prepare_cached(
-                "INSERT OR REPLACE INTO reservations (reservation_id, request_id, family_id, child_id, activity_id, day,
-                                                      state, waitlist_order, decided_position)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'liste_attente', ?7, ?7)",
-            )?
-            .execute(params![
-                e.reservation_id.to_string(),
-                e.request_id.to_string(),
-                e.family_id.to_string(),
-                e.child_id.to_string(),
-                e.activity_id.to_string(),
-                e.day.to_string(),
-                position as i64
-            ])?;
-            decide_request(
-                conn,
-                &e.request_id.to_string(),
-                "liste_attente",
-                Some(e.reservation_id),
-                None,
-                position,
-                Some(e.transmission_id.to_string()),
-            )?;
+            let place = Place {
+                reservation: e.reservation_id,
+                request: e.request_id,
+                family: e.family_id,
+                child: e.child_id,
+                activity: e.activity_id,
+                day: e.day,
+            };
+            record_place(conn, &place, "liste_attente", position, e.transmission_id)?;
             count(conn, e.activity_id, e.day, 0, 1, -1)?;
         }
         Event::BookingRefused(e) => {
