@@ -23,6 +23,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Backup(args) => backup(cli, args),
         Command::Calendar(args) => booking_commands::calendar(cli, args),
         Command::Rebuild(args) => rebuild(cli, args),
+        Command::Serve(args) => crate::serve::serve(cli, args),
         Command::Restore(args) => restore(cli, args),
         Command::Audit(AuditCommand::Verify(args)) => verify(cli, args),
         Command::Audit(AuditCommand::Replay(args)) => replay(cli, args),

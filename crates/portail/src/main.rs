@@ -25,6 +25,7 @@ mod booking_commands;
 mod commands;
 mod money_commands;
 mod schemas;
+mod serve;
 mod setup_commands;
 
 use std::path::PathBuf;
@@ -104,12 +105,43 @@ pub enum Command {
     /// Historiques des consommations et des règlements.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Démarre le service : santé (/sante), retours de paiement, travaux de nuit, envoi des courriels.
+    Serve(ServeArgs),
     /// Reconstruit les modèles de lecture depuis le journal, sans interrompre le service.
     Rebuild(RebuildArgs),
     /// Sauvegarde cohérente de la base, même pendant les écritures.
     Backup(BackupArgs),
     /// Restaure une sauvegarde dans --db, puis vérifie la chaîne et les modèles de lecture.
     Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Adresse d'écoute.
+    #[arg(long, env = "PORTAIL_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Démonstration : crée le monde de démonstration si la base est vide et branche le
+    /// simulateur PayFiP (aucun paiement réel).
+    #[arg(long)]
+    pub demo: bool,
+    /// Adresse publique du portail (liens des courriels, retours de paiement).
+    #[arg(long, env = "PORTAIL_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Heure des travaux de nuit (Europe/Paris) : transmission, consommations, rapprochement.
+    #[arg(long, env = "PORTAIL_NIGHTLY_AT", default_value = "02:00")]
+    pub nightly_at: String,
+    /// Dossier des courriels .eml quand aucun serveur SMTP n'est configuré.
+    #[arg(long, env = "PORTAIL_MAIL_DIR", default_value = "mail")]
+    pub mail_dir: PathBuf,
+    /// Expéditeur des courriels (par défaut : le nom et le courriel de l'organisation).
+    #[arg(long, env = "PORTAIL_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    #[arg(long, env = "PORTAIL_PAYFIP_ENDPOINT")]
+    pub payfip_endpoint: Option<String>,
+    #[arg(long, env = "PORTAIL_PAYFIP_NUMCLI")]
+    pub payfip_numcli: Option<String>,
+    #[arg(long, env = "PORTAIL_PAYFIP_MODE", default_value = "T")]
+    pub payfip_mode: String,
 }
 
 #[derive(Debug, Args)]
