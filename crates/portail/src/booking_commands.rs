@@ -8,20 +8,11 @@ use app::booking::{self, LineOutcome, LineRequest};
 use app::listing;
 use chrono::Utc;
 
-use crate::setup_commands::{open_app, print_json, refused_or};
+use crate::setup_commands::{open_app, print_json};
 use crate::{
     CalendarArgs, CancelArgs, Cli, FamilyListArgs, OutboxArgs, RequestArgs, SendArgs, TransmitArgs,
     WaitlistArgs, WithdrawArgs,
 };
-
-macro_rules! user {
-    ($expr:expr) => {
-        match $expr {
-            Ok(value) => value,
-            Err(error) => return refused_or(error),
-        }
-    };
-}
 
 fn client_request_id(given: &Option<String>) -> String {
     given

@@ -21,6 +21,17 @@ macro_rules! out_raw {
     }};
 }
 
+/// Unwraps a result of the application; a user's mistake ends the command with its French
+/// message on stderr and exit 1 (see `setup_commands::refused_or`).
+macro_rules! user {
+    ($expr:expr) => {
+        match $expr {
+            Ok(value) => value,
+            Err(error) => return crate::setup_commands::refused_or(error),
+        }
+    };
+}
+
 mod booking_commands;
 mod commands;
 mod money_commands;

@@ -7,20 +7,11 @@ use app::{App, AppError, listing};
 use chrono::{Datelike, Days, NaiveDate};
 use domain::Money;
 
-use crate::setup_commands::{open_app, print_json, refused_or};
+use crate::setup_commands::{open_app, print_json};
 use crate::{
     AbsenceArgs, BalanceArgs, ChildDayArgs, Cli, ConsumeArgs, HistoryArgs, PaymentArgs,
     PaymentCancelArgs, ReconcileArgs,
 };
-
-macro_rules! user {
-    ($expr:expr) => {
-        match $expr {
-            Ok(value) => value,
-            Err(error) => return refused_or(error),
-        }
-    };
-}
 
 pub fn consume(cli: &Cli, args: &ConsumeArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;
