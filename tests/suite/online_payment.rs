@@ -102,8 +102,16 @@ fn a_paid_operation_credits_once_whatever_the_callbacks() {
         "brings the estimated balance to zero"
     );
 
-    let started =
-        online_payment::start(&app, &provider, dupont(), wallet(), None, &callbacks()).unwrap();
+    let started = online_payment::start(
+        &app,
+        &provider,
+        dupont(),
+        wallet(),
+        None,
+        None,
+        &callbacks(),
+    )
+    .unwrap();
     assert_eq!(started.amount, suggested);
     assert!(started.redirect_url.contains(&started.operation_id));
     let request = provider.request(&started.operation_id);
@@ -161,8 +169,16 @@ fn refused_cancelled_lost_forged_and_too_small_payments_credit_nothing() {
     let app = demo(&dir, 0);
     let provider = FakeProvider::default();
     let before = balance(&app);
-    let refused =
-        online_payment::start(&app, &provider, dupont(), wallet(), None, &callbacks()).unwrap();
+    let refused = online_payment::start(
+        &app,
+        &provider,
+        dupont(),
+        wallet(),
+        None,
+        None,
+        &callbacks(),
+    )
+    .unwrap();
     provider.set(
         &refused.operation_id,
         PaymentStatus::Refused {
@@ -176,8 +192,16 @@ fn refused_cancelled_lost_forged_and_too_small_payments_credit_nothing() {
         }
     );
     // An abandoned operation stays payable while valid: not final yet.
-    let cancelled =
-        online_payment::start(&app, &provider, dupont(), wallet(), None, &callbacks()).unwrap();
+    let cancelled = online_payment::start(
+        &app,
+        &provider,
+        dupont(),
+        wallet(),
+        None,
+        None,
+        &callbacks(),
+    )
+    .unwrap();
     provider.set(&cancelled.operation_id, PaymentStatus::Cancelled);
     assert_eq!(
         online_payment::settle(&app, &provider, &cancelled.operation_id).unwrap(),
@@ -199,14 +223,23 @@ fn refused_cancelled_lost_forged_and_too_small_payments_credit_nothing() {
         dupont(),
         wallet(),
         Some(Money::parse("0.50").unwrap()),
+        None,
         &callbacks(),
     );
     assert!(matches!(too_small, Err(app::AppError::Refused(_))));
     assert_eq!(balance(&app), before);
 
     // A payment whose notification is lost: the nightly reconciliation credits it.
-    let lost =
-        online_payment::start(&app, &provider, dupont(), wallet(), None, &callbacks()).unwrap();
+    let lost = online_payment::start(
+        &app,
+        &provider,
+        dupont(),
+        wallet(),
+        None,
+        None,
+        &callbacks(),
+    )
+    .unwrap();
     provider.set(
         &lost.operation_id,
         PaymentStatus::Paid {
@@ -225,8 +258,16 @@ fn refused_cancelled_lost_forged_and_too_small_payments_credit_nothing() {
 
     // An operation nobody paid, still pending at the provider 30 minutes later, expires.
     let app = demo(&dir, 0);
-    let forgotten =
-        online_payment::start(&app, &provider, dupont(), wallet(), None, &callbacks()).unwrap();
+    let forgotten = online_payment::start(
+        &app,
+        &provider,
+        dupont(),
+        wallet(),
+        None,
+        None,
+        &callbacks(),
+    )
+    .unwrap();
     drop(app);
     let later = demo(&dir, 30);
     let report = online_payment::reconcile(&later, &provider).unwrap();

@@ -167,16 +167,61 @@ fn submit_in(
         return Ok(receipt);
     }
     let now = command.now();
+    let basket_id =
+        BasketId::from_uuid(derived("basket", &[&family.to_string(), client_request_id]));
+    let (outcomes, planned) = evaluate(command.conn(), now, family, basket_id, &lines)?;
+    let recorded_bookings = planned
+        .iter()
+        .filter(|e| matches!(e, Event::BookingRequested(_)))
+        .count() as u32;
+    let recorded_cancellations = planned.len() as u32 - recorded_bookings;
+    let receipt = BasketReceipt {
+        basket_id: (!planned.is_empty()).then_some(basket_id),
+        lines: outcomes,
+        replayed: false,
+    };
+    if !planned.is_empty() {
+        command.emit(BasketSubmitted {
+            basket_id,
+            family_id: family,
+            client_request_id: client_request_id.to_owned(),
+            booking_lines: recorded_bookings,
+            cancellation_lines: recorded_cancellations,
+        })?;
+        for event in planned {
+            command.emit(event)?;
+        }
+    }
+    let text =
+        serde_json::to_string(&receipt).map_err(|e| AppError::corrupt("basket_receipts", e))?;
+    command
+        .conn()
+        .prepare_cached(
+            "INSERT INTO basket_receipts (family_id, client_request_id, content_hash, receipt) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![family.to_string(), client_request_id, hash, text])?;
+    Ok(receipt)
+}
+
+/// Each line with its outcome, and the events the recorded lines would append.
+type Evaluated = (Vec<(LineRequest, LineOutcome)>, Vec<Event>);
+
+/// Lines of a basket and the events they would record, judged on `conn` at `now`: the same code
+/// answers the récapitulatif (on a read connection) and the final « Valider » (in the writer).
+fn evaluate(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    family: FamilyId,
+    basket_id: BasketId,
+    lines: &[LineRequest],
+) -> Result<Evaluated, AppError> {
     let today = domain::deadline::paris_day(now);
-    let conn = command.conn();
     let Some(family_row) = queries::family(conn, family, today)? else {
         return Err(AppError::Refused("Famille inconnue.".to_owned()));
     };
     let standing = account_standing(conn, family, &family_row)?;
     let blocked = rules::account_block(&standing);
 
-    let basket_id =
-        BasketId::from_uuid(derived("basket", &[&family.to_string(), client_request_id]));
     let mut outcomes: Vec<(LineRequest, LineOutcome)> = Vec::with_capacity(lines.len());
     let mut accepted_lines: Vec<BasketLine> = Vec::new();
     let mut planned: Vec<Event> = Vec::new();
@@ -255,37 +300,70 @@ fn submit_in(
         };
         outcomes.push((line.clone(), outcome));
     }
-    let recorded_bookings = planned
-        .iter()
-        .filter(|e| matches!(e, Event::BookingRequested(_)))
-        .count() as u32;
-    let recorded_cancellations = planned.len() as u32 - recorded_bookings;
-    let receipt = BasketReceipt {
-        basket_id: (!planned.is_empty()).then_some(basket_id),
-        lines: outcomes,
-        replayed: false,
-    };
-    if !planned.is_empty() {
-        command.emit(BasketSubmitted {
-            basket_id,
-            family_id: family,
-            client_request_id: client_request_id.to_owned(),
-            booking_lines: recorded_bookings,
-            cancellation_lines: recorded_cancellations,
-        })?;
-        for event in planned {
-            command.emit(event)?;
+    Ok((outcomes, planned))
+}
+
+/// The récapitulatif: what « Valider » would answer for these lines now, recording nothing.
+/// Each booking line carries its estimated cost.
+pub fn preview_basket(
+    app: &App,
+    family: FamilyId,
+    lines: Vec<LineRequest>,
+) -> Result<Vec<PreviewLine>, AppError> {
+    let now = app.now();
+    app.query(move |conn| {
+        let basket_id = BasketId::from_uuid(Uuid::nil());
+        let (outcomes, _) = evaluate(conn, now, family, basket_id, &lines)?;
+        let mut preview = Vec::with_capacity(outcomes.len());
+        for (line, outcome) in outcomes {
+            let cost = match (&line, &outcome) {
+                (
+                    LineRequest::Book {
+                        activity_id, day, ..
+                    },
+                    LineOutcome::Requested { .. },
+                ) => Some(crate::money::day_price(conn, family, *activity_id, *day)?.amount),
+                (
+                    LineRequest::Cancel { reservation_id },
+                    LineOutcome::CancellationRequested { .. },
+                ) => match bq::reservation_by_id(conn, *reservation_id)? {
+                    Some(row) => Some(
+                        -crate::money::day_price(conn, family, row.activity_id, row.day)?.amount,
+                    ),
+                    None => None,
+                },
+                _ => None,
+            };
+            preview.push(PreviewLine {
+                line,
+                outcome,
+                cost,
+            });
         }
-    }
-    let text =
-        serde_json::to_string(&receipt).map_err(|e| AppError::corrupt("basket_receipts", e))?;
-    command
-        .conn()
-        .prepare_cached(
-            "INSERT INTO basket_receipts (family_id, client_request_id, content_hash, receipt) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![family.to_string(), client_request_id, hash, text])?;
-    Ok(receipt)
+        Ok(preview)
+    })
+}
+
+/// One line of the récapitulatif.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PreviewLine {
+    pub line: LineRequest,
+    pub outcome: LineOutcome,
+    /// Estimated cost of a booking (negative: a cancellation gives it back); none when refused.
+    pub cost: Option<Money>,
+}
+
+/// Why the family may not book now (debt at or above the threshold, incomplete file), in the
+/// words shown to the parent; `None` when it may.
+pub fn booking_blocked(app: &App, family: FamilyId) -> Result<Option<String>, AppError> {
+    let today = app.today();
+    app.query(move |conn| {
+        let Some(row) = queries::family(conn, family, today)? else {
+            return Err(AppError::Refused("Famille inconnue.".to_owned()));
+        };
+        let standing = account_standing(conn, family, &row)?;
+        Ok(rules::account_block(&standing).map(|block| block.message()))
+    })
 }
 
 /// What the family owes and whether its file is complete.
@@ -943,4 +1021,158 @@ pub fn promote_after_capacity_change(
         }
     }
     Ok(promoted)
+}
+
+/// A basket line in words: who, what, which day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LineLabel {
+    pub child_id: ChildId,
+    pub child: String,
+    pub activity: String,
+    pub day: NaiveDate,
+    pub cancellation: bool,
+}
+
+/// Describes basket lines for the pages; a line naming something not the family's is `None`.
+pub fn describe_lines(
+    app: &App,
+    family: FamilyId,
+    lines: Vec<LineRequest>,
+) -> Result<Vec<Option<LineLabel>>, AppError> {
+    app.query(move |conn| {
+        let mut cache = ActivityCache::default();
+        let mut out = Vec::with_capacity(lines.len());
+        for line in &lines {
+            let (child, activity, day, cancellation) = match line {
+                LineRequest::Book {
+                    child_id,
+                    activity_id,
+                    day,
+                } => (*child_id, *activity_id, *day, false),
+                LineRequest::Cancel { reservation_id } => {
+                    match bq::reservation_by_id(conn, *reservation_id)?
+                        .filter(|r| r.family_id == family)
+                    {
+                        Some(row) => (row.child_id, row.activity_id, row.day, true),
+                        None => {
+                            out.push(None);
+                            continue;
+                        }
+                    }
+                }
+            };
+            let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == family)
+            else {
+                out.push(None);
+                continue;
+            };
+            let activity = cache
+                .get(conn, activity, day)?
+                .map(|a| a.label.clone())
+                .unwrap_or_default();
+            out.push(Some(LineLabel {
+                child_id: child,
+                child: profile.display_name(),
+                activity,
+                day,
+                cancellation,
+            }));
+        }
+        Ok(out)
+    })
+}
+
+/// The answer recorded for a validated basket of the family.
+pub fn receipt(
+    app: &App,
+    family: FamilyId,
+    client_request_id: &str,
+) -> Result<Option<BasketReceipt>, AppError> {
+    let id = client_request_id.to_owned();
+    app.query(move |conn| {
+        let text: Option<String> = conn
+            .prepare_cached(
+                "SELECT receipt FROM basket_receipts WHERE family_id = ?1 AND client_request_id = ?2",
+            )?
+            .query_row(params![family.to_string(), id], |row| row.get(0))
+            .optional()?;
+        text.map(|t| serde_json::from_str(&t).map_err(|e| AppError::corrupt("basket_receipts", e)))
+            .transpose()
+    })
+}
+
+/// One line of « Suivi », ready to show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FollowUpLine {
+    pub request_id: RequestId,
+    pub reservation_id: Option<ReservationId>,
+    pub child_id: ChildId,
+    pub child: String,
+    pub activity: String,
+    pub day: NaiveDate,
+    /// `non_transmis`, `acceptee`, `liste_attente`, `refusee` or `annulee`.
+    pub state: String,
+    /// « Non transmis », « Acceptée », « Liste d'attente — rang 2 », « Refusée — complet »…
+    pub state_text: String,
+    pub cancellation_pending: bool,
+    /// The request may still be withdrawn (not transmitted).
+    pub withdrawable: bool,
+    /// The place may be cancelled now (accepted or waitlisted, before the deadline).
+    pub cancellable: bool,
+}
+
+/// The family's requests and what became of them, by day then child.
+pub fn follow_up(app: &App, family: FamilyId) -> Result<Vec<FollowUpLine>, AppError> {
+    let now = app.now();
+    app.query(move |conn| {
+        let mut cache = ActivityCache::default();
+        let mut out = Vec::new();
+        for row in bq::follow_up(conn, family)? {
+            let state_text = match row.state.as_str() {
+                "non_transmis" => "Non transmis".to_owned(),
+                "acceptee" => "Acceptée".to_owned(),
+                "liste_attente" => match row.rank {
+                    Some(rank) => format!("Liste d'attente — rang {rank}"),
+                    None => "Liste d'attente".to_owned(),
+                },
+                "refusee" => match &row.reason {
+                    Some(reason) => format!("Refusée — {}", refusal_code_text(reason)),
+                    None => "Refusée".to_owned(),
+                },
+                "annulee" => "Annulée".to_owned(),
+                other => other.to_owned(),
+            };
+            let engaged = match row.state.as_str() {
+                "acceptee" => Some(EngagementState::Accepted),
+                "liste_attente" => Some(EngagementState::Waitlisted),
+                _ => None,
+            };
+            let cancellable = match engaged {
+                Some(state) if !row.cancellation_pending => {
+                    activity_on_day(conn, row.activity_id, row.day)?.is_some_and(|on_day| {
+                        rules::validate_cancellation(now, row.day, &on_day, state).is_ok()
+                    })
+                }
+                _ => false,
+            };
+            let activity = cache
+                .get(conn, row.activity_id, row.day)?
+                .map(|a| a.label.clone())
+                .unwrap_or_default();
+            out.push(FollowUpLine {
+                request_id: row.request_id,
+                reservation_id: row.reservation_id,
+                child_id: row.child_id,
+                child: cache.child_name(conn, row.child_id)?,
+                activity,
+                day: row.day,
+                withdrawable: row.state == "non_transmis",
+                cancellable,
+                state: row.state,
+                state_text,
+                cancellation_pending: row.cancellation_pending,
+            });
+        }
+        Ok(out)
+    })
 }

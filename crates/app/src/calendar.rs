@@ -16,6 +16,8 @@ use crate::{App, AppError};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CalendarCell {
     pub activity_id: Uuid,
+    /// The structure offering the activity (the portal shows the structure being consulted).
+    pub structure_id: Uuid,
     pub activity: String,
     pub state: DayState,
     /// The state in words (the seed's legend).
@@ -96,6 +98,7 @@ pub fn month(
                 let state = rules::day_state(now, day, &on_day, state);
                 cells.push(CalendarCell {
                     activity_id: row.activity_id.0,
+                    structure_id: row.structure_id.0,
                     activity: row.label,
                     state,
                     state_label: state.label(),

@@ -46,6 +46,11 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
     Ok(hash.to_string())
 }
 
+/// True when `stored` was hashed with other parameters than today's (rehash at the next log-in).
+pub fn needs_rehash(stored: &str) -> bool {
+    !stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
+}
+
 /// True when `password` matches the stored PHC string.
 pub fn verify_password(password: &str, stored: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(stored) else {

@@ -6,6 +6,7 @@
 //! decision reads its state inside the transaction that records it.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod audit;
 pub mod booking;
 pub mod calendar;
@@ -14,7 +15,7 @@ pub mod demo;
 mod error;
 pub mod listing;
 pub mod money;
-mod notify;
+pub mod notify;
 pub mod online_payment;
 pub mod registry;
 pub mod setup;
@@ -68,6 +69,7 @@ impl App {
         let store = EventStore::open(path, StoreOptions::default())?;
         store.write(|tx| -> Result<(), AppError> {
             registry::install(tx.connection())?;
+            accounts::install(tx.connection())?;
             projections::install(tx.connection())?;
             mail::install(tx.connection())?;
             Ok(())

@@ -54,14 +54,21 @@ pub struct CallbackUrls {
 }
 
 /// Starts a card payment of `requested` (or the suggested amount) on `wallet` for `family`.
+/// `email`: the address typed on the payment page when the profile has none (used for this
+/// payment only); otherwise the profile's.
 pub fn start(
     app: &App,
     provider: &dyn PaymentProvider,
     family: FamilyId,
     wallet: WalletId,
     requested: Option<Money>,
+    email: Option<&str>,
     callbacks: &CallbackUrls,
 ) -> Result<Started, AppError> {
+    let typed = email
+        .filter(|e| !e.trim().is_empty())
+        .map(crate::accounts::parse_email)
+        .transpose()?;
     let today = app.today();
     let (statement, email) = app.query(move |conn| {
         let statement = money::statement_in(conn, family, today, true, true)?
@@ -71,7 +78,7 @@ pub fn start(
         let email = registry::family_account(conn, family)?.and_then(|a| a.email);
         Ok((statement, email))
     })?;
-    let Some(email) = email else {
+    let Some(email) = typed.or(email) else {
         return Err(AppError::Refused(
             "Renseignez votre adresse mail dans votre profil avant de payer : elle est obligatoire pour le paiement en ligne."
                 .to_owned(),

@@ -153,6 +153,9 @@ pub struct ServeArgs {
     pub payfip_numcli: Option<String>,
     #[arg(long, env = "PORTAIL_PAYFIP_MODE", default_value = "T")]
     pub payfip_mode: String,
+    /// Derrière un proxy inverse : l'adresse du client est lue dans X-Forwarded-For.
+    #[arg(long, env = "PORTAIL_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Args)]

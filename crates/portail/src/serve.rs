@@ -69,7 +69,9 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         None => app::listing::default_sender(&app)?,
     };
     let from: mail::Mailbox = from.parse().context("expéditeur des courriels")?;
-    let services = Arc::new(web::Services { app, provider });
+    let mut config = web::WebConfig::for_base_url(&base_url);
+    config.trust_forwarded_for = args.trust_forwarded_for;
+    let services = Arc::new(web::Services::new(app, provider, config)?);
     let router = web::router(Arc::clone(&services), simulator);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -96,12 +98,15 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             from,
             std::time::Duration::from_secs(30),
         ));
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .context("service HTTP")
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("service HTTP")
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -32,6 +32,11 @@ pub fn run_nightly(services: &Shared) -> NightlyReport {
         Ok(done) => report.consumption = Some(done),
         Err(error) => report.failures.push(format!("consommations : {error}")),
     }
+    if let Err(error) = app::accounts::purge_expired(app) {
+        report
+            .failures
+            .push(format!("sessions et liens expirés : {error}"));
+    }
     if let Some(provider) = &services.provider {
         match app::online_payment::reconcile(app, provider.as_ref()) {
             Ok(done) => report.reconciliation = Some(done),

@@ -1,33 +1,110 @@
-//! The HTTP side of Portail Famille and the jobs `portail serve` runs.
+//! The HTTP side of Portail Famille: the parents' portal and the jobs `portail serve` runs.
 //!
-//! Handlers are thin: they parse the request, call the `app` services on the blocking pool (the
-//! store and the payment adapter are synchronous) and render. Every response carries the
-//! security headers (strict CSP without inline script or style, no framing, nosniff, no-store).
-//! The router is built by [`router`], so tests drive it with `tower::ServiceExt::oneshot`.
+//! Handlers are thin: they parse the request into typed values, call the `app` services on the
+//! blocking pool (the store and the payment adapter are synchronous; password hashing on its own
+//! bounded pool) and render maud views. No business rule lives here.
+//!
+//! Every response carries the security headers (strict CSP without inline script or style, no
+//! framing, nosniff, no-store); every POST but the provider's notification carries a CSRF token
+//! checked by one middleware before any handler runs; panics become a French 500 page with an
+//! incident id. The router is built by [`router`], so tests drive it with
+//! `tower::ServiceExt::oneshot`.
 #![forbid(unsafe_code)]
 
+mod accounts_pages;
+mod booking_pages;
+mod error;
+mod follow_up;
+mod hashing;
 mod jobs;
+mod layout;
+mod money_pages;
 mod pages;
+mod profile_pages;
+mod session;
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use app::App;
-use app::online_payment::{self, Settlement};
-use axum::extract::{Form, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use futures_util::FutureExt;
 use payment::PaymentProvider;
-use serde::Deserialize;
 
+pub use error::WebError;
+pub use hashing::HashingPool;
 pub use jobs::{NightlyReport, mail_worker, nightly, run_nightly};
+pub use session::{CSRF_FIELD, SESSION_COOKIE, VISITOR_COOKIE};
+
+/// Largest request body accepted (forms are small; a basket of 62 lines is a few KiB).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// How the portal is reached.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Public address of the portal, without trailing slash (links in mails, payment returns).
+    pub base_url: String,
+    /// Cookies marked `Secure` and HSTS sent: true unless the portal is served over plain HTTP
+    /// on loopback (the demo).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (behind a reverse proxy only).
+    pub trust_forwarded_for: bool,
+}
+
+impl WebConfig {
+    /// Plain HTTP on loopback: the only case where cookies may go without `Secure`.
+    pub fn for_base_url(base_url: &str) -> WebConfig {
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+            .iter()
+            .any(|prefix| base_url.starts_with(prefix));
+        WebConfig {
+            secure_cookies: !local,
+            base_url,
+            trust_forwarded_for: false,
+        }
+    }
+}
 
 /// What the handlers share.
 pub struct Services {
     pub app: App,
     /// The card payment provider (PayFiP, or the simulator in demo); `None`: no online payment.
     pub provider: Option<Arc<dyn PaymentProvider>>,
+    pub config: WebConfig,
+    /// Password hashing off the async runtime, bounded.
+    pub hashing: HashingPool,
+    /// Key of the CSRF tokens (HMAC-SHA256), kept in the database so restarts keep forms valid.
+    csrf_key: Vec<u8>,
+}
+
+impl Services {
+    /// Builds the services; the CSRF key is read from the database (created at the first start).
+    pub fn new(
+        app: App,
+        provider: Option<Arc<dyn PaymentProvider>>,
+        config: WebConfig,
+    ) -> Result<Services, app::AppError> {
+        let csrf_key = session::load_or_create_key(&app)?;
+        Ok(Services {
+            app,
+            provider,
+            config,
+            hashing: HashingPool::for_this_machine(),
+            csrf_key,
+        })
+    }
+
+    /// The same with another hashing pool (tests).
+    pub fn with_hashing(mut self, hashing: HashingPool) -> Services {
+        self.hashing = hashing;
+        self
+    }
 }
 
 /// The router's state.
@@ -36,130 +113,154 @@ pub type Shared = Arc<Services>;
 /// Builds the router. `simulator`: the PayFiP simulator, mounted under `/simulateur-payfip`
 /// (demo only: anyone can "pay" there).
 pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorState>) -> Router {
-    let mut router = Router::new()
-        .route("/sante", get(health))
-        .route("/paiement/notification", post(payment_notification))
-        .route("/paiement/retour", get(payment_return))
+    let portal = Router::new()
+        .route("/", get(accounts_pages::home))
+        .route("/style.css", get(layout::stylesheet))
+        .route("/sante", get(pages::health))
+        .route(
+            "/connexion",
+            get(accounts_pages::login_form).post(accounts_pages::login),
+        )
+        .route("/deconnexion", post(accounts_pages::logout))
+        .route("/accueil", get(accounts_pages::welcome))
+        .route(
+            "/structure",
+            get(accounts_pages::structures).post(accounts_pages::choose_structure),
+        )
+        .route(
+            "/activation",
+            get(accounts_pages::activation_form).post(accounts_pages::activate),
+        )
+        .route(
+            "/mot-de-passe-oublie",
+            get(accounts_pages::recovery_form).post(accounts_pages::recovery),
+        )
+        .route(
+            "/mot-de-passe-oublie/lien",
+            post(accounts_pages::send_reset_link),
+        )
+        .route(
+            "/mot-de-passe-oublie/reponse",
+            post(accounts_pages::answer_question),
+        )
+        .route(
+            "/reinitialisation/{token}",
+            get(accounts_pages::reset_form).post(accounts_pages::reset),
+        )
+        .route("/profil", get(profile_pages::profile))
+        .route("/profil/modifier", get(profile_pages::edit))
+        .route("/profil/mot-de-passe", post(profile_pages::change_password))
+        .route("/profil/courriel", post(profile_pages::change_email))
+        .route("/profil/question", post(profile_pages::change_question))
+        .route(
+            "/profil/confirmation/{token}",
+            get(profile_pages::confirm_email_form).post(profile_pages::confirm_email),
+        )
+        .route(
+            "/historique/consommations",
+            get(money_pages::consumption_history),
+        )
+        .route("/historique/reglements", get(money_pages::payment_history))
+        .route("/solde", get(money_pages::wallet))
+        .route(
+            "/paiement",
+            get(money_pages::payment_form).post(money_pages::start_payment),
+        )
+        .route(
+            "/paiement/notification",
+            post(money_pages::payment_notification),
+        )
+        .route("/paiement/retour", get(money_pages::payment_return))
+        .route("/reservations", get(booking_pages::children))
+        .route("/reservations/{child}", get(booking_pages::calendar))
+        .route("/reservations/{child}/jour/{day}", get(booking_pages::day))
+        .route("/reservations/{child}/panier", post(booking_pages::toggle))
+        .route(
+            "/reservations/recapitulatif",
+            get(booking_pages::summary).post(booking_pages::validate),
+        )
+        .route("/reservations/abandonner", post(booking_pages::abandon))
+        .route("/reservations/resultat", get(booking_pages::result))
+        .route("/suivi", get(follow_up::follow_up))
+        .route("/suivi/retirer", post(follow_up::withdraw))
+        .route("/suivi/annuler", post(follow_up::cancel))
         .fallback(not_found)
-        .with_state(services);
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&services),
+            session::csrf_and_visitor,
+        ))
+        .with_state(Arc::clone(&services));
+    let mut router = portal;
     if let Some(simulator) = simulator {
         router = router.nest("/simulateur-payfip", payment::simulator::router(simulator));
     }
-    router.layer(axum::middleware::map_response(security_headers))
+    let hsts = services.config.secure_cookies;
+    router
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(catch_panics))
+        .layer(axum::middleware::map_response(move |response: Response| {
+            security_headers(response, hsts)
+        }))
 }
 
-async fn security_headers(mut response: Response) -> Response {
+async fn security_headers(mut response: Response, hsts: bool) -> Response {
     let headers = response.headers_mut();
+    let cache_set = headers.contains_key(header::CACHE_CONTROL);
     let mut set = |name: header::HeaderName, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };
     set(
         header::CONTENT_SECURITY_POLICY,
-        "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        "default-src 'self'; frame-ancestors 'none'; form-action 'self' https:; base-uri 'none'; object-src 'none'",
     );
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
     set(header::REFERRER_POLICY, "same-origin");
-    set(header::CACHE_CONTROL, "no-store");
+    if !cache_set {
+        set(header::CACHE_CONTROL, "no-store");
+    }
+    if hsts {
+        set(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
     response
 }
 
-/// A short id quoted to the user and written in the logs with the failure.
-fn incident_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()[..8].to_owned()
+/// A panic in a handler becomes the French 500 page with an incident id, logged.
+async fn catch_panics(request: Request, next: Next) -> Response {
+    let method: Method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(panic) => {
+            let incident = error::incident_id();
+            let detail = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(%incident, %method, %path, %detail, "handler panicked");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                pages::error_page(500, &incident),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Runs blocking work (store, payment adapter) off the async runtime.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, app::AppError> + Send + 'static,
-) -> Result<T, app::AppError> {
+) -> Result<T, WebError> {
     match tokio::task::spawn_blocking(work).await {
-        Ok(result) => result,
-        Err(join) => Err(app::AppError::Refused(format!(
-            "tâche interrompue : {join}"
-        ))),
+        Ok(result) => result.map_err(WebError::from),
+        Err(join) => Err(WebError::Internal(format!("blocking task: {join}"))),
     }
 }
 
-/// `/sante`: is the database reachable, where is the log, when was the last transmission.
-async fn health(State(services): State<Shared>) -> Response {
-    let app = services.app.clone();
-    let result = blocking(move || {
-        let head = app.store.head()?;
-        let last = app.query(|conn| Ok(projections::booking_queries::last_transmission(conn)?))?;
-        Ok((head, last))
-    })
-    .await;
-    match result {
-        Ok((head, last)) => Json(serde_json::json!({
-            "database": "ok",
-            "last_position": head.position,
-            "last_recorded_at": head.recorded_at,
-            "last_transmission": last.map(|t| serde_json::json!({ "id": t.transmission_id, "cut_off": t.cut_off })),
-        }))
-        .into_response(),
-        Err(error) => {
-            let incident = incident_id();
-            tracing::error!(%incident, %error, "health check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "database": "unreachable", "incident": incident })),
-            )
-                .into_response()
-        }
-    }
-}
-
-/// PayFiP sends the operation id, and only that.
-#[derive(Debug, Deserialize)]
-struct OperationParams {
-    #[serde(rename = "idOp", alias = "idop")]
-    id_op: String,
-}
-
-async fn settle(services: &Shared, operation: String) -> Result<Settlement, app::AppError> {
-    let Some(provider) = services.provider.clone() else {
-        return Ok(Settlement::Unknown);
-    };
-    let app = services.app.clone();
-    blocking(move || online_payment::settle(&app, provider.as_ref(), &operation)).await
-}
-
-/// Server-to-server notification: only a trigger; the outcome comes from the provider itself.
-async fn payment_notification(
-    State(services): State<Shared>,
-    Form(params): Form<OperationParams>,
-) -> Response {
-    match settle(&services, params.id_op).await {
-        Ok(_) => (StatusCode::OK, "OK").into_response(),
-        Err(error) => {
-            // The nightly reconciliation will settle it; the provider need not retry.
-            let incident = incident_id();
-            tracing::warn!(%incident, %error, "payment notification not settled now");
-            (StatusCode::OK, "OK").into_response()
-        }
-    }
-}
-
-/// The parent's browser comes back from the provider: tell the result.
-async fn payment_return(
-    State(services): State<Shared>,
-    Query(params): Query<OperationParams>,
-) -> Response {
-    match settle(&services, params.id_op).await {
-        Ok(settlement) => pages::payment_result(&settlement).into_response(),
-        Err(error) => {
-            let incident = incident_id();
-            tracing::error!(%incident, %error, "payment return not settled");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                pages::error_page(503, &incident),
-            )
-                .into_response()
-        }
-    }
-}
-
-async fn not_found() -> Response {
+async fn not_found(State(_services): State<Shared>) -> Response {
     (StatusCode::NOT_FOUND, pages::not_found()).into_response()
 }

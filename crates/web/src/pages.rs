@@ -1,9 +1,15 @@
-//! The few pages of this crate, in French, server-rendered with maud (no inline script or style).
+//! Pages that need no session and no database: errors, and `/sante`.
 
-use app::online_payment::Settlement;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
-fn layout(title: &str, body: Markup) -> Markup {
+use crate::{Shared, blocking};
+
+/// A plain page (errors): no header, the stylesheet, a way back.
+fn plain(title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="fr" {
@@ -11,59 +17,92 @@ fn layout(title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — Portail Famille" }
+                link rel="stylesheet" href="/style.css";
             }
             body {
-                main {
+                main id="contenu" {
                     h1 { (title) }
                     (body)
+                    p { a href="/accueil" { "Retour à l'accueil du portail" } }
                 }
             }
         }
     }
 }
 
-/// What the parent reads when coming back from the payment page.
-pub fn payment_result(settlement: &Settlement) -> Markup {
-    let (title, text) = match settlement {
-        Settlement::Paid { amount } => (
-            "Paiement accepté",
-            format!("Votre paiement de {amount} € est accepté : votre porte-monnaie est crédité."),
-        ),
-        Settlement::Failed { state } if state == "refused" => (
-            "Paiement refusé",
-            "Votre banque a refusé le paiement : rien n'a été débité.".to_owned(),
-        ),
-        Settlement::Failed { .. } => ("Paiement non abouti", "Le paiement n'a pas abouti : rien n'a été débité.".to_owned()),
-        Settlement::Pending => (
-            "Paiement en cours",
-            "Le paiement n'est pas encore confirmé. S'il aboutit, votre porte-monnaie sera crédité ; vous pouvez le vérifier dans « Solde et Paiement ».".to_owned(),
-        ),
-        Settlement::AlreadySettled { state } if state == "paid" => (
-            "Paiement accepté",
-            "Ce paiement est déjà enregistré : votre porte-monnaie est crédité.".to_owned(),
-        ),
-        Settlement::AlreadySettled { .. } => (
-            "Paiement non abouti",
-            "Ce paiement n'a pas abouti : rien n'a été débité.".to_owned(),
-        ),
-        Settlement::Unknown => ("Paiement inconnu", "Nous ne connaissons pas ce paiement.".to_owned()),
-    };
-    layout(title, html! { p { (text) } })
-}
-
 pub fn not_found() -> Markup {
-    layout(
+    plain(
         "Page introuvable",
-        html! { p { "Cette page n'existe pas." } },
+        html! { p { "Cette page n'existe pas, ou ce que vous cherchez n'est pas rattaché à votre compte." } },
     )
 }
 
 pub fn error_page(status: u16, incident: &str) -> Markup {
-    layout(
+    plain(
         "Service momentanément indisponible",
         html! {
-            p { "Une erreur est survenue de notre côté (" (status) "). Réessayez dans quelques minutes." }
+            p { "Une erreur est survenue de notre côté (" (status) "). Rien n'a été enregistré par cette demande ; réessayez dans quelques minutes." }
             p { "Si le problème persiste, indiquez ce numéro d'incident à la structure : " strong { (incident) } }
         },
     )
+}
+
+pub fn refused_page(message: &str) -> Markup {
+    plain(
+        "Demande refusée",
+        html! {
+            p class="flash error" role="alert" { (message) }
+            p { "Rien n'a été modifié." }
+        },
+    )
+}
+
+pub fn busy_page() -> Markup {
+    plain(
+        "Beaucoup de connexions en ce moment",
+        html! { p { "Le portail reçoit beaucoup de connexions à la fois. Patientez quelques secondes puis réessayez : votre demande n'a pas été perdue, elle n'a simplement pas encore été traitée." } },
+    )
+}
+
+pub fn csrf_refused() -> Markup {
+    plain(
+        "Formulaire expiré",
+        html! { p { "Ce formulaire n'est plus valable (page ouverte depuis longtemps, ou envoyée d'un autre site). Rechargez la page et recommencez : rien n'a été modifié." } },
+    )
+}
+
+pub fn too_large() -> Markup {
+    plain(
+        "Demande trop volumineuse",
+        html! { p { "Le formulaire envoyé est trop volumineux. Rien n'a été modifié." } },
+    )
+}
+
+/// `/sante`: is the database reachable, where is the log, when was the last transmission.
+pub async fn health(State(services): State<Shared>) -> Response {
+    let app = services.app.clone();
+    let result = blocking(move || {
+        let head = app.store.head()?;
+        let last = app.query(|conn| Ok(projections::booking_queries::last_transmission(conn)?))?;
+        Ok((head, last))
+    })
+    .await;
+    match result {
+        Ok((head, last)) => Json(serde_json::json!({
+            "database": "ok",
+            "last_position": head.position,
+            "last_recorded_at": head.recorded_at,
+            "last_transmission": last.map(|t| serde_json::json!({ "id": t.transmission_id, "cut_off": t.cut_off })),
+        }))
+        .into_response(),
+        Err(error) => {
+            let incident = crate::error::incident_id();
+            tracing::error!(%incident, %error, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "database": "unreachable", "incident": incident })),
+            )
+                .into_response()
+        }
+    }
 }

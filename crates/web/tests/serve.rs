@@ -20,10 +20,14 @@ fn demo_app(dir: &tempfile::TempDir) -> App {
 #[tokio::test]
 async fn health_answers_json_with_the_security_headers() {
     let dir = tempfile::tempdir().unwrap();
-    let services = Arc::new(web::Services {
-        app: demo_app(&dir),
-        provider: None,
-    });
+    let services = Arc::new(
+        web::Services::new(
+            demo_app(&dir),
+            None,
+            web::WebConfig::for_base_url("http://127.0.0.1:8080"),
+        )
+        .unwrap(),
+    );
     let router = web::router(services, None);
     let response = router
         .clone()
@@ -75,10 +79,14 @@ async fn a_simulated_card_payment_credits_once_even_when_notified_three_times() 
         .unwrap(),
     );
     let simulator = SimulatorState::new();
-    let services = Arc::new(web::Services {
-        app: app.clone(),
-        provider: Some(provider.clone()),
-    });
+    let services = Arc::new(
+        web::Services::new(
+            app.clone(),
+            Some(provider.clone()),
+            web::WebConfig::for_base_url("http://127.0.0.1:8080"),
+        )
+        .unwrap(),
+    );
     tokio::spawn(
         axum::serve(listener, web::router(services, Some(simulator.clone()))).into_future(),
     );
@@ -99,6 +107,7 @@ async fn a_simulated_card_payment_credits_once_even_when_notified_three_times() 
             start_provider.as_ref(),
             family,
             wallet,
+            None,
             None,
             &callbacks,
         )
@@ -135,10 +144,14 @@ async fn a_simulated_card_payment_credits_once_even_when_notified_three_times() 
     }
     // The browser comes back.
     let (return_app, return_provider) = (app.clone(), provider.clone());
-    let services = Arc::new(web::Services {
-        app: return_app,
-        provider: Some(return_provider),
-    });
+    let services = Arc::new(
+        web::Services::new(
+            return_app,
+            Some(return_provider),
+            web::WebConfig::for_base_url("http://127.0.0.1:8080"),
+        )
+        .unwrap(),
+    );
     let path = redirect.trim_start_matches(&base).to_owned();
     let response = web::router(services, None)
         .oneshot(Request::get(path).body(Body::empty()).unwrap())

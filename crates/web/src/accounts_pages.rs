@@ -1,0 +1,673 @@
+//! Log in and out, the welcome page, the structure choice, first activation and password
+//! recovery (« Le retrouver »). The existing password is never shown or sent: recovery ends with
+//! the parent choosing a new one.
+
+use app::accounts::{self, AnswerOutcome, LoginOutcome};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::layout::{self, Chrome, csrf_field, flash, page};
+use crate::session::{Parent, SESSION_COOKIE, Visitor, see_other, set_cookie};
+use crate::{Shared, WebError, blocking};
+
+/// `/`: the welcome page for a parent, the log-in page otherwise.
+pub async fn home(parent: Result<Parent, Response>) -> Response {
+    match parent {
+        Ok(_) => see_other("/accueil"),
+        Err(_) => see_other("/connexion"),
+    }
+}
+
+/// Welcome messages of every structure (the log-in page shows them, as the seed asks).
+async fn all_welcome_messages(services: &Shared) -> Result<Vec<(String, Vec<String>)>, WebError> {
+    let app = services.app.clone();
+    blocking(move || {
+        app.query(|conn| {
+            let mut out = Vec::new();
+            for structure in projections::queries::structures(conn)? {
+                let messages = app::registry::welcome_messages(conn, structure.structure_id)?;
+                if !messages.is_empty() {
+                    out.push((structure.label, messages));
+                }
+            }
+            Ok(out)
+        })
+    })
+    .await
+}
+
+fn welcome_block(messages: &[(String, Vec<String>)]) -> Markup {
+    html! {
+        @for (structure, lines) in messages {
+            div class="welcome" {
+                h2 { (structure) }
+                @for line in lines { p { (line) } }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    expiree: Option<String>,
+    fait: Option<String>,
+}
+
+fn login_page(
+    chrome: &Chrome,
+    messages: &[(String, Vec<String>)],
+    login: &str,
+    notice: Option<Markup>,
+) -> Markup {
+    page(
+        chrome,
+        "Connexion",
+        "",
+        html! {
+            @if let Some(notice) = notice { (notice) }
+            (welcome_block(messages))
+            section class="card" {
+                h2 { "Votre portail famille" }
+                form class="stack" method="post" action="/connexion" {
+                    (csrf_field(&chrome.csrf))
+                    div class="field" {
+                        label for="identifiant" { "Identifiant" }
+                        input id="identifiant" name="identifiant" type="text" autocomplete="username"
+                            required maxlength="100" value=(login) autocapitalize="none" spellcheck="false";
+                    }
+                    div class="field" {
+                        label for="mot_de_passe" { "Mot de passe" }
+                        input id="mot_de_passe" name="mot_de_passe" type="password"
+                            autocomplete="current-password" required maxlength="128";
+                    }
+                    div class="actions" { button type="submit" { "Se connecter" } }
+                }
+                p { "Mot de passe oublié ? " a href="/mot-de-passe-oublie" { "Le retrouver" } }
+                p { "Première connexion avec le code remis par la structure ? " a href="/activation" { "Activer votre compte" } }
+            }
+        },
+    )
+}
+
+pub async fn login_form(
+    State(services): State<Shared>,
+    visitor: Visitor,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    let messages = match all_welcome_messages(&services).await {
+        Ok(messages) => messages,
+        Err(error) => return error.into_response(),
+    };
+    let notice = if query.expiree.is_some() {
+        Some(flash(
+            "info",
+            "Votre session a expiré (30 minutes sans activité, ou 12 heures depuis la connexion). Connectez-vous à nouveau.",
+        ))
+    } else {
+        match query.fait.as_deref() {
+            Some("deconnexion") => Some(flash("success", "Vous êtes déconnecté.")),
+            Some("mot-de-passe") => Some(flash(
+                "success",
+                "Votre nouveau mot de passe est enregistré. Connectez-vous avec lui.",
+            )),
+            _ => None,
+        }
+    };
+    login_page(&visitor.chrome, &messages, "", notice).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    identifiant: String,
+    mot_de_passe: String,
+}
+
+pub async fn login(
+    State(services): State<Shared>,
+    visitor: Visitor,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let app = services.app.clone();
+    let (login, password) = (form.identifiant.clone(), form.mot_de_passe);
+    let ip = visitor.ip.clone();
+    let previous = visitor.session_token.clone();
+    let outcome = services
+        .hashing
+        .run(move || accounts::login(&app, &login, &password, ip.as_deref(), previous.as_deref()))
+        .await;
+    let (status, message) = match outcome {
+        Ok(LoginOutcome::LoggedIn { token, family }) => {
+            tracing::info!(%family, "parent logged in");
+            let mut response = see_other("/accueil");
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, Some(&token), services.config.secure_cookies),
+            );
+            return response;
+        }
+        Ok(LoginOutcome::Rejected) => (
+            StatusCode::UNAUTHORIZED,
+            accounts::REJECTED_MESSAGE.to_owned(),
+        ),
+        Ok(LoginOutcome::Throttled {
+            retry_after_seconds,
+        }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            accounts::throttled_message(retry_after_seconds),
+        ),
+        Err(error) => return error.into_response(),
+    };
+    let messages = all_welcome_messages(&services).await.unwrap_or_default();
+    let mut response = (
+        status,
+        login_page(
+            &visitor.chrome,
+            &messages,
+            &form.identifiant,
+            Some(flash("error", &message)),
+        ),
+    )
+        .into_response();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+    }
+    response
+}
+
+pub async fn logout(State(services): State<Shared>, parent: Result<Parent, Response>) -> Response {
+    if let Ok(parent) = parent {
+        let app = services.app.clone();
+        let token = parent.token.clone();
+        if let Err(error) = blocking(move || accounts::close_session(&app, &token)).await {
+            return error.into_response();
+        }
+    }
+    let mut response = see_other("/connexion?fait=deconnexion");
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, None, services.config.secure_cookies),
+    );
+    response
+}
+
+/// The welcome page: the structure's messages and the sections of the portal.
+pub async fn welcome(State(services): State<Shared>, parent: Parent) -> Response {
+    let app = services.app.clone();
+    let structure = parent.session.structure_id;
+    let family = parent.family();
+    let today = services.app.today();
+    let loaded = blocking(move || {
+        app.query(move |conn| {
+            let structures = layout::family_structures(conn, family, today)?;
+            let current = structure
+                .filter(|s| structures.iter().any(|(id, _)| id == s))
+                .or(structures.first().map(|(id, _)| *id));
+            let messages = match current {
+                Some(id) => app::registry::welcome_messages(conn, id)?,
+                None => Vec::new(),
+            };
+            Ok(messages)
+        })
+    })
+    .await;
+    let messages = match loaded {
+        Ok(messages) => messages,
+        Err(error) => return error.into_response(),
+    };
+    page(
+        &parent.chrome,
+        "Accueil",
+        "accueil",
+        html! {
+            @if !messages.is_empty() {
+                div class="welcome" {
+                    h2 { "Informations de la structure" }
+                    @for line in &messages { p { (line) } }
+                }
+            }
+            ul class="choices" {
+                li { a class="choice" href="/reservations" { strong { "Réservations" } br; "Réserver les mercredis et les vacances de vos enfants." } }
+                li { a class="choice" href="/suivi" { strong { "Suivi" } br; "L'état de vos demandes et de vos réservations." } }
+                li { a class="choice" href="/solde" { strong { "Solde et Paiement" } br; "Votre solde et le paiement par carte bancaire." } }
+                li { a class="choice" href="/historique/consommations" { strong { "Historique des consommations" } br; "Les journées consommées, mois par mois." } }
+                li { a class="choice" href="/historique/reglements" { strong { "Historique des règlements" } br; "Vos paiements, mois par mois." } }
+                li { a class="choice" href="/profil" { strong { "Profil" } br; "Mot de passe, adresse mail, question de secours." } }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// `/structure`: choose the structure to consult.
+pub async fn structures(State(services): State<Shared>, parent: Parent) -> Response {
+    let app = services.app.clone();
+    let family = parent.family();
+    let today = services.app.today();
+    let list = match blocking(move || {
+        app.query(move |conn| layout::family_structures(conn, family, today))
+    })
+    .await
+    {
+        Ok(list) => list,
+        Err(error) => return error.into_response(),
+    };
+    let current = parent.session.structure_id;
+    page(
+        &parent.chrome,
+        "Choisir la structure",
+        "",
+        html! {
+            p { "Choisissez la structure que vous souhaitez consulter." }
+            ul class="choices" {
+                @for (id, label) in &list {
+                    li {
+                        form method="post" action="/structure" {
+                            (csrf_field(parent.csrf()))
+                            input type="hidden" name="structure" value=(id);
+                            button class="choice" type="submit" aria-pressed=(if current == Some(*id) { "true" } else { "false" }) {
+                                (label)
+                                @if current == Some(*id) { " (structure consultée)" }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StructureForm {
+    structure: String,
+}
+
+pub async fn choose_structure(
+    State(services): State<Shared>,
+    parent: Parent,
+    Form(form): Form<StructureForm>,
+) -> Response {
+    let Ok(structure) = form.structure.trim().parse::<domain::ids::StructureId>() else {
+        return WebError::NotFound.into_response();
+    };
+    let app = services.app.clone();
+    let family = parent.family();
+    let today = services.app.today();
+    let session = parent.session.clone();
+    let result = blocking(move || {
+        let mine = app.query(move |conn| layout::family_structures(conn, family, today))?;
+        if !mine.iter().any(|(id, _)| *id == structure) {
+            return Ok(false);
+        }
+        accounts::choose_structure(&app, &session, structure)?;
+        Ok(true)
+    })
+    .await;
+    match result {
+        Ok(true) => see_other("/accueil"),
+        Ok(false) => WebError::NotFound.into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+fn activation_page(chrome: &Chrome, login: &str, error: Option<&str>) -> Markup {
+    page(
+        chrome,
+        "Activer votre compte",
+        "",
+        html! {
+            @if let Some(error) = error { (flash("error", error)) }
+            p { "Saisissez l'identifiant et le code d'activation remis par la structure, puis choisissez votre mot de passe. Le code ne sert qu'une fois." }
+            form class="stack" method="post" action="/activation" {
+                (csrf_field(&chrome.csrf))
+                div class="field" {
+                    label for="identifiant" { "Identifiant" }
+                    input id="identifiant" name="identifiant" type="text" autocomplete="username" required maxlength="100" value=(login);
+                }
+                div class="field" {
+                    label for="code" { "Code d'activation" }
+                    input id="code" name="code" type="text" autocomplete="one-time-code" required maxlength="40" aria-describedby="code-aide";
+                    p class="hint" id="code-aide" { "Douze caractères, par exemple ABCD-EFGH-JKMN." }
+                }
+                (new_password_fields())
+                div class="actions" { button type="submit" { "Activer mon compte" } }
+            }
+        },
+    )
+}
+
+/// The two fields of a new password, with the policy in words.
+pub fn new_password_fields() -> Markup {
+    html! {
+        div class="field" {
+            label for="nouveau" { "Nouveau mot de passe" }
+            input id="nouveau" name="nouveau" type="password" autocomplete="new-password" required
+                minlength=(app::credentials::MIN_PASSWORD_CHARS) maxlength=(app::credentials::MAX_PASSWORD_CHARS) aria-describedby="nouveau-aide";
+            p class="hint" id="nouveau-aide" {
+                "Au moins " (app::credentials::MIN_PASSWORD_CHARS) " caractères ; une phrase facile à retenir convient très bien (par exemple : « le chat dort sur la table bleue »)."
+            }
+        }
+        div class="field" {
+            label for="confirmation" { "Nouveau mot de passe (confirmation)" }
+            input id="confirmation" name="confirmation" type="password" autocomplete="new-password" required maxlength=(app::credentials::MAX_PASSWORD_CHARS);
+        }
+    }
+}
+
+pub async fn activation_form(visitor: Visitor) -> Markup {
+    activation_page(&visitor.chrome, "", None)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ActivationForm {
+    identifiant: String,
+    code: String,
+    nouveau: String,
+    confirmation: String,
+}
+
+pub async fn activate(
+    State(services): State<Shared>,
+    visitor: Visitor,
+    Form(form): Form<ActivationForm>,
+) -> Response {
+    if form.nouveau != form.confirmation {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            activation_page(
+                &visitor.chrome,
+                &form.identifiant,
+                Some("Les deux saisies du nouveau mot de passe sont différentes."),
+            ),
+        )
+            .into_response();
+    }
+    let app = services.app.clone();
+    let ip = visitor.ip.clone();
+    let (login, code, password) = (form.identifiant.clone(), form.code, form.nouveau);
+    let result = services
+        .hashing
+        .run(move || accounts::activate(&app, &login, &code, &password, ip.as_deref()))
+        .await;
+    match result {
+        Ok(token) => {
+            let mut response = see_other("/accueil");
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, Some(&token), services.config.secure_cookies),
+            );
+            response
+        }
+        Err(WebError::Refused(message)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            activation_page(&visitor.chrome, &form.identifiant, Some(&message)),
+        )
+            .into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+fn recovery_start(chrome: &Chrome, error: Option<&str>) -> Markup {
+    page(
+        chrome,
+        "Mot de passe oublié",
+        "",
+        html! {
+            @if let Some(error) = error { (flash("error", error)) }
+            p { "Saisissez votre identifiant : nous vous proposerons les moyens de choisir un nouveau mot de passe que vous avez prévus dans votre profil (lien par mail, ou question/réponse). Votre mot de passe actuel n'est jamais affiché ni envoyé." }
+            form class="stack" method="post" action="/mot-de-passe-oublie" {
+                (csrf_field(&chrome.csrf))
+                div class="field" {
+                    label for="identifiant" { "Identifiant" }
+                    input id="identifiant" name="identifiant" type="text" autocomplete="username" required maxlength="100";
+                }
+                div class="actions" {
+                    button type="submit" { "Continuer" }
+                    a class="button secondary" href="/connexion" { "Retour" }
+                }
+            }
+        },
+    )
+}
+
+pub async fn recovery_form(visitor: Visitor) -> Markup {
+    recovery_start(&visitor.chrome, None)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginOnlyForm {
+    identifiant: String,
+}
+
+fn contact_the_structure(chrome: &Chrome) -> Markup {
+    html! {
+        p { "Aucune adresse mail ni question/réponse n'est renseignée pour cet identifiant : le mot de passe ne peut pas être retrouvé depuis le site. Contactez la Communauté de Communes :" }
+        div class="card" { (layout::contact_block(&chrome.contact)) }
+    }
+}
+
+fn recovery_choices(
+    chrome: &Chrome,
+    login: &str,
+    options: &accounts::RecoveryOptions,
+    error: Option<&str>,
+) -> Markup {
+    page(
+        chrome,
+        "Mot de passe oublié",
+        "",
+        html! {
+            @if let Some(error) = error { (flash("error", error)) }
+            @if options.masked_email.is_none() && options.question.is_none() {
+                (contact_the_structure(chrome))
+            }
+            @if let Some(email) = &options.masked_email {
+                section class="card" {
+                    h2 { "Recevoir un lien par mail" }
+                    p { "Un lien pour choisir un nouveau mot de passe sera envoyé à l'adresse de votre profil (" (email) "). Il ne sert qu'une fois et n'est valable qu'une heure." }
+                    form method="post" action="/mot-de-passe-oublie/lien" {
+                        (csrf_field(&chrome.csrf))
+                        input type="hidden" name="identifiant" value=(login);
+                        button type="submit" { "Envoyer le lien" }
+                    }
+                }
+            }
+            @if let Some(question) = &options.question {
+                section class="card" {
+                    h2 { "Répondre à votre question" }
+                    form class="stack" method="post" action="/mot-de-passe-oublie/reponse" {
+                        (csrf_field(&chrome.csrf))
+                        input type="hidden" name="identifiant" value=(login);
+                        div class="field" {
+                            label for="reponse" { (question) }
+                            input id="reponse" name="reponse" type="text" autocomplete="off" required maxlength="100";
+                        }
+                        button type="submit" { "Valider la réponse" }
+                    }
+                }
+            }
+            p { a href="/connexion" { "Retour à la connexion" } }
+        },
+    )
+}
+
+pub async fn recovery(
+    State(services): State<Shared>,
+    visitor: Visitor,
+    Form(form): Form<LoginOnlyForm>,
+) -> Response {
+    let app = services.app.clone();
+    let login = form.identifiant.trim().to_owned();
+    if login.is_empty() {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            recovery_start(&visitor.chrome, Some("Saisissez votre identifiant.")),
+        )
+            .into_response();
+    }
+    let lookup = login.clone();
+    match blocking(move || accounts::recovery_options(&app, &lookup)).await {
+        Ok(options) => recovery_choices(&visitor.chrome, &login, &options, None).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+pub async fn send_reset_link(
+    State(services): State<Shared>,
+    visitor: Visitor,
+    Form(form): Form<LoginOnlyForm>,
+) -> Response {
+    let app = services.app.clone();
+    let base = services.config.base_url.clone();
+    let login = form.identifiant;
+    if let Err(error) = blocking(move || accounts::send_reset_link(&app, &login, &base)).await {
+        return error.into_response();
+    }
+    page(
+        &visitor.chrome,
+        "Mot de passe oublié",
+        "",
+        html! {
+            (flash("success", "Si cet identifiant a une adresse mail dans son profil, un lien vient de lui être envoyé. Ouvrez-le dans l'heure pour choisir un nouveau mot de passe."))
+            p { "Pensez à regarder dans les courriers indésirables. Chaque nouvelle demande remplace le lien précédent." }
+            p { a href="/connexion" { "Retour à la connexion" } }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AnswerForm {
+    identifiant: String,
+    reponse: String,
+}
+
+pub async fn answer_question(
+    State(services): State<Shared>,
+    visitor: Visitor,
+    Form(form): Form<AnswerForm>,
+) -> Response {
+    let app = services.app.clone();
+    let ip = visitor.ip.clone();
+    let (login, answer) = (form.identifiant.clone(), form.reponse);
+    let outcome = services
+        .hashing
+        .run(move || accounts::answer_question(&app, &login, &answer, ip.as_deref()))
+        .await;
+    let message = match outcome {
+        Ok(AnswerOutcome::Correct { reset_token }) => {
+            return see_other(&format!("/reinitialisation/{reset_token}"));
+        }
+        Ok(AnswerOutcome::Wrong) => "Réponse incorrecte.".to_owned(),
+        Ok(AnswerOutcome::Throttled {
+            retry_after_seconds,
+        }) => accounts::throttled_message(retry_after_seconds),
+        Err(error) => return error.into_response(),
+    };
+    let app = services.app.clone();
+    let lookup = form.identifiant.clone();
+    match blocking(move || accounts::recovery_options(&app, &lookup)).await {
+        Ok(options) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            recovery_choices(&visitor.chrome, &form.identifiant, &options, Some(&message)),
+        )
+            .into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+fn reset_page(chrome: &Chrome, token: &str, login: &str, error: Option<&str>) -> Markup {
+    page(
+        chrome,
+        "Choisir un nouveau mot de passe",
+        "",
+        html! {
+            @if let Some(error) = error { (flash("error", error)) }
+            p { "Identifiant : " strong { (login) } }
+            form class="stack" method="post" action={ "/reinitialisation/" (token) } {
+                (csrf_field(&chrome.csrf))
+                (new_password_fields())
+                div class="actions" { button type="submit" { "Enregistrer le nouveau mot de passe" } }
+            }
+        },
+    )
+}
+
+fn dead_link_page(chrome: &Chrome) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        page(
+            chrome,
+            "Lien expiré",
+            "",
+            html! {
+                (flash("error", "Ce lien n'est plus valable (il a déjà servi, a expiré ou a été remplacé par un plus récent)."))
+                p { a href="/mot-de-passe-oublie" { "Refaire une demande" } }
+            },
+        ),
+    )
+        .into_response()
+}
+
+pub async fn reset_form(
+    State(services): State<Shared>,
+    visitor: Visitor,
+    Path(token): Path<String>,
+) -> Response {
+    let app = services.app.clone();
+    let lookup = token.clone();
+    match blocking(move || accounts::reset_link_login(&app, &lookup)).await {
+        Ok(Some(login)) => reset_page(&visitor.chrome, &token, &login, None).into_response(),
+        Ok(None) => dead_link_page(&visitor.chrome),
+        Err(error) => error.into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewPasswordForm {
+    nouveau: String,
+    confirmation: String,
+}
+
+pub async fn reset(
+    State(services): State<Shared>,
+    visitor: Visitor,
+    Path(token): Path<String>,
+    Form(form): Form<NewPasswordForm>,
+) -> Response {
+    let app = services.app.clone();
+    let spent = token.clone();
+    let result = services
+        .hashing
+        .run(move || accounts::reset_password(&app, &spent, &form.nouveau, &form.confirmation))
+        .await;
+    match result {
+        Ok(()) => {
+            let mut response = see_other("/connexion?fait=mot-de-passe");
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, None, services.config.secure_cookies),
+            );
+            response
+        }
+        Err(WebError::Refused(message)) => {
+            let app = services.app.clone();
+            let lookup = token.clone();
+            match blocking(move || accounts::reset_link_login(&app, &lookup)).await {
+                Ok(Some(login)) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    reset_page(&visitor.chrome, &token, &login, Some(&message)),
+                )
+                    .into_response(),
+                Ok(None) => dead_link_page(&visitor.chrome),
+                Err(error) => error.into_response(),
+            }
+        }
+        Err(error) => error.into_response(),
+    }
+}

@@ -1,0 +1,314 @@
+//! « Profil » then « Modifier »: password (current one required), e-mail (confirmed by a link
+//! sent to the new address), recovery question. Changes apply at once.
+
+use app::accounts;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::accounts_pages::new_password_fields;
+use crate::layout::{csrf_field, flash, page};
+use crate::session::{Parent, SESSION_COOKIE, Visitor, see_other, set_cookie};
+use crate::{Shared, WebError, blocking};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    fait: Option<String>,
+}
+
+fn done_message(code: Option<&str>) -> Option<&'static str> {
+    match code? {
+        "mot-de-passe" => {
+            Some("Votre nouveau mot de passe est enregistré. Vos autres sessions ont été fermées.")
+        }
+        "courriel" => Some(
+            "Un lien de confirmation a été envoyé à la nouvelle adresse : elle sera celle de votre compte dès que vous l'aurez ouvert.",
+        ),
+        "question" => Some("Votre question et sa réponse sont enregistrées."),
+        "courriel-confirme" => Some("Votre adresse mail est confirmée."),
+        _ => None,
+    }
+}
+
+async fn load(services: &Shared, parent: &Parent) -> Result<accounts::Profile, WebError> {
+    let app = services.app.clone();
+    let family = parent.family();
+    blocking(move || accounts::profile(&app, family)).await
+}
+
+pub async fn profile(
+    State(services): State<Shared>,
+    parent: Parent,
+    Query(query): Query<DoneQuery>,
+) -> Response {
+    let profile = match load(&services, &parent).await {
+        Ok(profile) => profile,
+        Err(error) => return error.into_response(),
+    };
+    page(
+        &parent.chrome,
+        "Profil",
+        "profil",
+        html! {
+            @if let Some(message) = done_message(query.fait.as_deref()) { (flash("success", message)) }
+            section class="card" {
+                dl class="profile" {
+                    div { dt { "Nom" } dd { (profile.account.addressee()) } }
+                    div { dt { "Identifiant" } dd { (profile.account.login) } }
+                    div { dt { "Adresse mail" } dd {
+                        (profile.account.email.as_deref().unwrap_or("non renseignée"))
+                        @if let Some(pending) = &profile.email_pending { " (en attente de confirmation : " (pending) ")" }
+                    } }
+                    div { dt { "Question de secours" } dd { (profile.question.as_deref().unwrap_or("non renseignée")) } }
+                    div { dt { "Mot de passe" } dd { "•••••••• (jamais affiché)" } }
+                }
+                @if profile.account.email.is_none() {
+                    p { "Renseignez votre adresse mail : vous recevrez le compte rendu de vos réservations et vous serez averti si une place en liste d'attente vous est attribuée." }
+                }
+                div class="actions" { a class="button" href="/profil/modifier" { "Modifier" } }
+            }
+        },
+    )
+    .into_response()
+}
+
+fn edit_page(parent: &Parent, profile: &accounts::Profile, error: Option<(&str, &str)>) -> Markup {
+    let error_for = |section: &str| {
+        error
+            .filter(|(s, _)| *s == section)
+            .map(|(_, m)| m.to_owned())
+    };
+    let current_password = |id: &str| {
+        html! {
+            div class="field" {
+                label for=(id) { "Mot de passe actuel" }
+                input id=(id) name="actuel" type="password" autocomplete="current-password" required maxlength="128";
+            }
+        }
+    };
+    page(
+        &parent.chrome,
+        "Modifier le profil",
+        "profil",
+        html! {
+            p { "Les modifications s'appliquent immédiatement." }
+            section class="card" id="mot-de-passe" {
+                h2 { "Modifier votre mot de passe" }
+                @if let Some(message) = error_for("mot-de-passe") { (flash("error", &message)) }
+                form class="stack" method="post" action="/profil/mot-de-passe" {
+                    (csrf_field(parent.csrf()))
+                    (current_password("actuel-mdp"))
+                    (new_password_fields())
+                    div class="actions" { button type="submit" { "Enregistrer le mot de passe" } }
+                }
+            }
+            section class="card" id="courriel" {
+                h2 { "Renseigner ou modifier votre adresse mail" }
+                p { "Elle sert au compte rendu de vos réservations, aux avis de liste d'attente et au lien pour retrouver votre mot de passe. Un lien de confirmation est envoyé à la nouvelle adresse." }
+                @if let Some(message) = error_for("courriel") { (flash("error", &message)) }
+                form class="stack" method="post" action="/profil/courriel" {
+                    (csrf_field(parent.csrf()))
+                    div class="field" {
+                        label for="courriel-champ" { "Adresse mail" }
+                        input id="courriel-champ" name="courriel" type="email" autocomplete="email" required maxlength="80"
+                            value=(profile.account.email.as_deref().unwrap_or(""));
+                    }
+                    (current_password("actuel-courriel"))
+                    div class="actions" { button type="submit" { "Enregistrer l'adresse" } }
+                }
+            }
+            section class="card" id="question" {
+                h2 { "Question / réponse de secours" }
+                p { "Elle vous permettra de choisir un nouveau mot de passe si vous l'oubliez (« Le retrouver »). La réponse est conservée chiffrée ; majuscules et espaces n'y comptent pas." }
+                @if let Some(message) = error_for("question") { (flash("error", &message)) }
+                form class="stack" method="post" action="/profil/question" {
+                    (csrf_field(parent.csrf()))
+                    div class="field" {
+                        label for="question-champ" { "Question" }
+                        input id="question-champ" name="question" type="text" required maxlength="200"
+                            value=(profile.question.as_deref().unwrap_or(""));
+                    }
+                    div class="field" {
+                        label for="reponse-champ" { "Réponse" }
+                        input id="reponse-champ" name="reponse" type="text" autocomplete="off" required maxlength="100";
+                    }
+                    (current_password("actuel-question"))
+                    div class="actions" { button type="submit" { "Enregistrer la question" } }
+                }
+            }
+            p { a class="button secondary" href="/profil" { "Retour" } }
+        },
+    )
+}
+
+pub async fn edit(State(services): State<Shared>, parent: Parent) -> Response {
+    match load(&services, &parent).await {
+        Ok(profile) => edit_page(&parent, &profile, None).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// A refused change: the edit page again with the reason beside the form.
+async fn refused(services: &Shared, parent: &Parent, section: &str, message: &str) -> Response {
+    match load(services, parent).await {
+        Ok(profile) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            edit_page(parent, &profile, Some((section, message))),
+        )
+            .into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    actuel: String,
+    nouveau: String,
+    confirmation: String,
+}
+
+pub async fn change_password(
+    State(services): State<Shared>,
+    parent: Parent,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let app = services.app.clone();
+    let family = parent.family();
+    let result = services
+        .hashing
+        .run(move || {
+            accounts::change_password(
+                &app,
+                family,
+                &form.actuel,
+                &form.nouveau,
+                &form.confirmation,
+            )
+        })
+        .await;
+    match result {
+        Ok(token) => {
+            let mut response = see_other("/profil?fait=mot-de-passe");
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, Some(&token), services.config.secure_cookies),
+            );
+            response
+        }
+        Err(WebError::Refused(message)) => {
+            refused(&services, &parent, "mot-de-passe", &message).await
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EmailForm {
+    courriel: String,
+    actuel: String,
+}
+
+pub async fn change_email(
+    State(services): State<Shared>,
+    parent: Parent,
+    Form(form): Form<EmailForm>,
+) -> Response {
+    let app = services.app.clone();
+    let family = parent.family();
+    let base = services.config.base_url.clone();
+    let result = services
+        .hashing
+        .run(move || {
+            accounts::request_email_change(&app, family, &form.actuel, &form.courriel, &base)
+        })
+        .await;
+    match result {
+        Ok(_) => see_other("/profil?fait=courriel"),
+        Err(WebError::Refused(message)) => refused(&services, &parent, "courriel", &message).await,
+        Err(error) => error.into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct QuestionForm {
+    question: String,
+    reponse: String,
+    actuel: String,
+}
+
+pub async fn change_question(
+    State(services): State<Shared>,
+    parent: Parent,
+    Form(form): Form<QuestionForm>,
+) -> Response {
+    let app = services.app.clone();
+    let family = parent.family();
+    let result = services
+        .hashing
+        .run(move || {
+            accounts::set_recovery_question(
+                &app,
+                family,
+                &form.actuel,
+                &form.question,
+                &form.reponse,
+            )
+        })
+        .await;
+    match result {
+        Ok(()) => see_other("/profil?fait=question"),
+        Err(WebError::Refused(message)) => refused(&services, &parent, "question", &message).await,
+        Err(error) => error.into_response(),
+    }
+}
+
+/// The link of the confirmation mail shows a button: opening a link (GET) changes nothing,
+/// mail scanners that follow links do not confirm in the parent's place.
+pub async fn confirm_email_form(visitor: Visitor, Path(token): Path<String>) -> Response {
+    page(
+        &visitor.chrome,
+        "Confirmer votre adresse mail",
+        "",
+        html! {
+            p { "Confirmez que cette adresse est bien la vôtre : elle deviendra celle de votre compte famille." }
+            form method="post" action={ "/profil/confirmation/" (token) } {
+                (csrf_field(&visitor.chrome.csrf))
+                button type="submit" { "Confirmer l'adresse" }
+            }
+        },
+    )
+    .into_response()
+}
+
+pub async fn confirm_email(
+    State(services): State<Shared>,
+    visitor: Visitor,
+    Path(token): Path<String>,
+) -> Response {
+    let app = services.app.clone();
+    match blocking(move || accounts::confirm_email(&app, &token)).await {
+        Ok(email) => page(
+            &visitor.chrome,
+            "Adresse mail confirmée",
+            "",
+            html! {
+                (flash("success", &format!("L'adresse {email} est maintenant celle de votre compte famille.")))
+                p { a href="/profil" { "Voir votre profil" } }
+            },
+        )
+        .into_response(),
+        Err(WebError::Refused(message)) => (
+            StatusCode::NOT_FOUND,
+            page(
+                &visitor.chrome,
+                "Lien expiré",
+                "",
+                html! { (flash("error", &message)) p { a href="/profil/modifier" { "Renseigner à nouveau l'adresse" } } },
+            ),
+        )
+            .into_response(),
+        Err(error) => error.into_response(),
+    }
+}

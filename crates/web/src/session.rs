@@ -1,0 +1,277 @@
+//! Cookies, CSRF and the two kinds of callers: a logged-in [`Parent`] and an anonymous
+//! [`Visitor`].
+//!
+//! CSRF: every form carries `jeton`, an HMAC-SHA256 (server key) of the session cookie for a
+//! parent, or of the `pf_visiteur` cookie for an anonymous page (log-in, recovery). One
+//! middleware checks it on every POST before any handler runs; only the provider's server-to-
+//! server notification and the demo's simulator are exempt.
+
+use std::net::SocketAddr;
+
+use app::accounts::{self, Session};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::layout::{self, Chrome};
+use crate::{BODY_LIMIT, Shared, blocking, pages};
+
+/// The session cookie: 256 random bits; the server keeps only their sha256.
+pub const SESSION_COOKIE: &str = "pf_session";
+/// A random id given to every browser, which anonymous forms' CSRF tokens are bound to.
+pub const VISITOR_COOKIE: &str = "pf_visiteur";
+/// The form field carrying the CSRF token.
+pub const CSRF_FIELD: &str = "jeton";
+
+/// Paths whose POSTs carry no CSRF token: the provider's notification (verified with the
+/// provider itself) and the demo's payment simulator (the provider's own pages).
+fn csrf_exempt(path: &str) -> bool {
+    path == "/paiement/notification" || path.starts_with("/simulateur-payfip")
+}
+
+/// The CSRF key, created at the first start and kept in `service_settings`.
+pub(crate) fn load_or_create_key(app: &app::App) -> Result<Vec<u8>, app::AppError> {
+    let fresh = accounts::new_secret();
+    let stored: String = app.execute("system:portal", move |command| {
+        command.conn().execute(
+            "INSERT INTO service_settings (name, value) VALUES ('csrf_key', ?1) ON CONFLICT (name) DO NOTHING",
+            [&fresh],
+        )?;
+        Ok(command.conn().query_row(
+            "SELECT value FROM service_settings WHERE name = 'csrf_key'",
+            [],
+            |row| row.get(0),
+        )?)
+    })?;
+    hex::decode(stored.trim()).map_err(|e| app::AppError::Refused(format!("csrf_key: {e}")))
+}
+
+fn mac(key: &[u8], kind: &str, value: &str) -> Option<Hmac<Sha256>> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
+    mac.update(kind.as_bytes());
+    mac.update(b":");
+    mac.update(value.as_bytes());
+    Some(mac)
+}
+
+/// The token of forms bound to `value` (a session or visitor cookie).
+pub(crate) fn csrf_token(key: &[u8], kind: &str, value: &str) -> String {
+    mac(key, kind, value)
+        .map(|m| hex::encode(m.finalize().into_bytes()))
+        .unwrap_or_default()
+}
+
+fn csrf_matches(key: &[u8], kind: &str, value: &str, token: &str) -> bool {
+    let (Some(mac), Ok(bytes)) = (mac(key, kind, value), hex::decode(token)) else {
+        return false;
+    };
+    mac.verify_slice(&bytes).is_ok()
+}
+
+/// The value of cookie `name`, if sent.
+pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim())
+}
+
+fn is_hex(text: &str, length: usize) -> bool {
+    text.len() == length && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `Set-Cookie` for `name`; `None` deletes it.
+pub(crate) fn set_cookie(name: &str, value: Option<&str>, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let text = match value {
+        Some(value) => format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}"),
+        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    };
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
+}
+
+/// The visitor id of this request (set by [`csrf_and_visitor`]).
+#[derive(Clone, Debug)]
+pub(crate) struct VisitorId(pub String);
+
+/// Gives every browser a visitor id and checks the CSRF token of every POST.
+pub(crate) async fn csrf_and_visitor(
+    State(services): State<Shared>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let sent_visitor = cookie(request.headers(), VISITOR_COOKIE)
+        .filter(|v| is_hex(v, 32))
+        .map(str::to_owned);
+    let new_visitor = sent_visitor
+        .is_none()
+        .then(|| uuid::Uuid::new_v4().simple().to_string());
+    let visitor = sent_visitor
+        .clone()
+        .or_else(|| new_visitor.clone())
+        .unwrap_or_default();
+    request.extensions_mut().insert(VisitorId(visitor));
+
+    if request.method() == Method::POST && !csrf_exempt(request.uri().path()) {
+        let session = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
+        let (parts, body) = request.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+            return (StatusCode::PAYLOAD_TOO_LARGE, pages::too_large()).into_response();
+        };
+        let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD))
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        let key = &services.csrf_key;
+        let valid = session
+            .as_deref()
+            .is_some_and(|s| csrf_matches(key, "session", s, &token))
+            || sent_visitor
+                .as_deref()
+                .is_some_and(|v| csrf_matches(key, "visitor", v, &token));
+        if !valid {
+            tracing::warn!(path = %parts.uri.path(), "POST refused: missing or invalid CSRF token");
+            return (StatusCode::FORBIDDEN, pages::csrf_refused()).into_response();
+        }
+        request = Request::from_parts(parts, Body::from(bytes));
+    }
+    let mut response = next.run(request).await;
+    if let Some(visitor) = new_visitor {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(
+                VISITOR_COOKIE,
+                Some(&visitor),
+                services.config.secure_cookies,
+            ),
+        );
+    }
+    response
+}
+
+/// The client's address, for throttling.
+fn client_ip(parts: &Parts, services: &Shared) -> Option<String> {
+    if services.config.trust_forwarded_for
+        && let Some(forwarded) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+    {
+        return Some(forwarded.trim().to_owned());
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+}
+
+/// An anonymous caller: the page chrome, the CSRF token of its forms, its address.
+pub struct Visitor {
+    pub chrome: Chrome,
+    pub ip: Option<String>,
+    /// The session cookie, when one was sent (it is replaced at log-in).
+    pub session_token: Option<String>,
+}
+
+impl FromRequestParts<Shared> for Visitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, services: &Shared) -> Result<Self, Response> {
+        let visitor = parts
+            .extensions
+            .get::<VisitorId>()
+            .map(|v| v.0.clone())
+            .unwrap_or_default();
+        let csrf = csrf_token(&services.csrf_key, "visitor", &visitor);
+        let app = services.app.clone();
+        let chrome = blocking(move || layout::visitor_chrome(&app, csrf))
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Visitor {
+            chrome,
+            ip: client_ip(parts, services),
+            session_token: cookie(&parts.headers, SESSION_COOKIE).map(str::to_owned),
+        })
+    }
+}
+
+/// A logged-in parent: the live session, the family's header data, the CSRF token.
+pub struct Parent {
+    pub session: Session,
+    /// The session cookie's value.
+    pub token: String,
+    pub chrome: Chrome,
+}
+
+impl Parent {
+    pub fn family(&self) -> domain::ids::FamilyId {
+        self.session.family_id
+    }
+
+    pub fn csrf(&self) -> &str {
+        &self.chrome.csrf
+    }
+}
+
+/// Where a caller without a live session goes.
+fn to_login(expired: bool, secure: bool) -> Response {
+    let target = if expired {
+        "/connexion?expiree=1"
+    } else {
+        "/connexion"
+    };
+    let mut response = Redirect::to(target).into_response();
+    if expired {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, None, secure));
+    }
+    response
+}
+
+impl FromRequestParts<Shared> for Parent {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, services: &Shared) -> Result<Self, Response> {
+        let secure = services.config.secure_cookies;
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE).map(str::to_owned) else {
+            return Err(to_login(false, secure));
+        };
+        let app = services.app.clone();
+        let lookup = token.clone();
+        let csrf = csrf_token(&services.csrf_key, "session", &token);
+        let loaded = blocking(move || {
+            let Some(session) = accounts::session(&app, &lookup)? else {
+                return Ok(None);
+            };
+            let chrome = layout::parent_chrome(&app, &session, csrf)?;
+            Ok(Some((session, chrome)))
+        })
+        .await;
+        match loaded {
+            Ok(Some((session, chrome))) => Ok(Parent {
+                session,
+                token,
+                chrome,
+            }),
+            Ok(None) => Err(to_login(true, secure)),
+            Err(error) => Err(error.into_response()),
+        }
+    }
+}
+
+/// The answer to a POST that worked: back to `target` (303, so a reload does not resend).
+pub(crate) fn see_other(target: &str) -> Response {
+    Redirect::to(target).into_response()
+}
