@@ -1,0 +1,724 @@
+//! The seed guide, section by section, as a parent does it in the portal: pages, buttons with
+//! the seed's words, figures to the cent, and snapshots of the key pages.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Browser, Page, Portal};
+use domain::Money;
+
+/// A page's `<main>` as stable text for a snapshot: one element per line, tokens and random
+/// ids replaced.
+fn snapshot_of(page: &Page) -> String {
+    let start = page.body.find("<main").unwrap();
+    let end = page.body.find("</main>").unwrap();
+    let mut html = page.body[start..end].to_owned();
+    for token in page.input_values(web::CSRF_FIELD) {
+        html = html.replace(&token, "[jeton]");
+    }
+    for form in page.input_values("formulaire") {
+        html = html.replace(&form, "[formulaire]");
+    }
+    for tag in [
+        "<tr", "<li", "<p", "<h1", "<h2", "<section", "<table", "<form", "<aside", "<nav", "<td",
+        "<div", "<dl",
+    ] {
+        html = html.replace(tag, &format!("\n{tag}"));
+    }
+    html
+}
+
+async fn lilou_calendar_url(browser: &mut Browser) -> String {
+    let page = browser.get("/reservations").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let link = page
+        .body
+        .split("href=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .find(|href| href.starts_with("/reservations/") && href.len() > 20)
+        .unwrap()
+        .to_owned();
+    assert!(page.text().contains("Lilou DUPONT"));
+    link
+}
+
+/// Switches the session to the structure named `label` (« Modifier » in the header).
+async fn consult(browser: &mut Browser, label: &str) {
+    let page = browser.get("/structure").await;
+    let chunk = page
+        .body
+        .split("<form")
+        .find(|f| f.contains(label) && f.contains("name=\"structure\""))
+        .unwrap();
+    let needle = "name=\"structure\" value=\"";
+    let start = chunk.find(needle).unwrap() + needle.len();
+    let chosen = chunk[start..start + 36].to_owned();
+    let answer = browser.post("/structure", &[("structure", &chosen)]).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let welcome = browser.get("/accueil").await;
+    assert!(welcome.text().contains(&format!("Structure : {label}")));
+}
+
+/// The id of `label` in the calendar's activity tabs.
+fn activity_id(calendar: &Page, label: &str) -> String {
+    let needle = format!("\">{label}</a>");
+    let end = calendar.body.find(&needle).unwrap();
+    let start = calendar.body[..end].rfind("activite=").unwrap() + 9;
+    calendar.body[start..end].to_owned()
+}
+
+/// Clicks the day `day` in a calendar or day page: the form carrying `action` for that day.
+async fn click(
+    browser: &mut Browser,
+    page: &Page,
+    child_url: &str,
+    day: &str,
+    action: &str,
+) -> Page {
+    let fields = page
+        .form(
+            &format!("{child_url}/panier"),
+            &[("jour", day), ("action", action)],
+        )
+        .unwrap_or_else(|| panic!("no « {action} » on {day}"));
+    let pairs: Vec<(String, String)> = fields;
+    let answer = browser
+        .post_raw(&format!("{child_url}/panier"), &pairs)
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    browser.get(answer.location()).await
+}
+
+#[tokio::test]
+async fn the_login_page_shows_the_welcome_messages_and_the_seed_words() {
+    let portal = Portal::demo();
+    let mut browser = portal.browser();
+    let page = browser.get("/connexion").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("lang=\"fr\""));
+    assert!(page.body.contains("name=\"identifiant\""));
+    assert!(page.body.contains("name=\"mot_de_passe\""));
+    assert!(page.text().contains("Le retrouver"));
+    insta::assert_snapshot!("connexion", snapshot_of(&page));
+
+    let home = browser.get("/").await;
+    assert_eq!(home.location(), "/connexion");
+    let private = browser.get("/solde").await;
+    assert_eq!(private.status, StatusCode::SEE_OTHER);
+    assert!(private.location().starts_with("/connexion"));
+}
+
+#[tokio::test]
+async fn the_header_names_the_parent_the_structure_and_the_last_update() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    let page = browser.get("/accueil").await;
+    let text = page.text();
+    assert!(text.contains("M. DUPONT Jean-Paul"), "{text}");
+    assert!(text.contains("Structure : Accueil de Loisirs de Latresne Modifier"));
+    assert!(text.contains("Dernière mise à jour : "));
+    assert!(text.contains("Se déconnecter"));
+    consult(&mut browser, "Accueil de Loisirs de Quinsac").await;
+    let logout = browser.post("/deconnexion", &[]).await;
+    assert_eq!(logout.location(), "/connexion?fait=deconnexion");
+    assert_eq!(browser.get("/accueil").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn dupont_books_for_lilou_validates_and_follows_the_request_to_its_final_state() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    consult(&mut browser, "Accueil de Loisirs de Quinsac").await;
+    let child = lilou_calendar_url(&mut browser).await;
+    let all = browser.get(&format!("{child}?mois=2026-12")).await;
+    assert_eq!(all.status, StatusCode::OK);
+    let matin = activity_id(&all, "CDC - ALSH 6-12 Matin");
+    let calendar = browser
+        .get(&format!("{child}?mois=2026-12&activite={matin}"))
+        .await;
+    insta::assert_snapshot!("calendrier_matin", snapshot_of(&calendar));
+    // Every day is a button with its state in words, or a text: never colour alone.
+    assert!(calendar.body.contains("aria-label=\"lundi 28 décembre 2026 : CDC - ALSH 6-12 Matin : ouvert, aucune réservation — réserver\""));
+
+    // Click the 28th (orange: in the basket), then « Valider ».
+    let calendar = click(&mut browser, &calendar, &child, "2026-12-28", "reserver").await;
+    assert!(calendar.body.contains("state-adding"));
+    assert!(
+        calendar
+            .text()
+            .contains("1 réservation et 0 annulation à valider")
+    );
+    let head = portal.head();
+    let summary = browser.get("/reservations/recapitulatif").await;
+    assert_eq!(portal.head(), head, "the récapitulatif records nothing");
+    let text = summary.main_text();
+    assert!(text.contains("lundi 28 décembre 2026 DUPONT Lilou CDC - ALSH 6-12 Matin Réservation place disponible 10.35"), "{text}");
+    assert!(text.contains("Coût estimé total (€) 10.35"));
+    for button in ["Valider", "Retour", "Abandonner"] {
+        assert!(summary.body.contains(&format!(">{button}</")), "{button}");
+    }
+    insta::assert_snapshot!("recapitulatif", snapshot_of(&summary));
+
+    // « Retour » keeps the basket.
+    let back = browser
+        .get(&format!("{child}?mois=2026-12&activite={matin}"))
+        .await;
+    assert!(back.body.contains("state-adding"));
+
+    // The final « Valider »: recorded once, even if the form is sent twice.
+    let form_id = summary.input_values("formulaire")[0].clone();
+    let answer = browser
+        .post("/reservations/recapitulatif", &[("formulaire", &form_id)])
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let after_first = portal.head();
+    assert!(after_first > head);
+    let again = browser
+        .post("/reservations/recapitulatif", &[("formulaire", &form_id)])
+        .await;
+    assert_eq!(again.location(), answer.location());
+    assert_eq!(
+        portal.head(),
+        after_first,
+        "a resubmitted form is recorded once"
+    );
+    let result = browser.get(answer.location()).await;
+    assert!(result.main_text().contains("1 demande enregistrée"));
+
+    // Suivi: « Non transmis », with « Retirer ».
+    let follow_up = browser.get("/suivi").await;
+    let text = follow_up.main_text();
+    assert!(
+        text.contains(
+            "lundi 28 décembre 2026 DUPONT Lilou CDC - ALSH 6-12 Matin Non transmis Retirer"
+        ),
+        "{text}"
+    );
+
+    // The nightly transmission, then the final state.
+    let app = portal.app.clone();
+    // The cut-off is judged on the log's recording instants, which come from the real clock.
+    tokio::task::spawn_blocking(move || {
+        app::booking::transmit(&app, chrono::Utc::now(), false).unwrap()
+    })
+    .await
+    .unwrap();
+    let follow_up = browser.get("/suivi").await;
+    let text = follow_up.main_text();
+    assert!(
+        text.contains("lundi 28 décembre 2026 DUPONT Lilou CDC - ALSH 6-12 Matin Acceptée Annuler"),
+        "{text}"
+    );
+    insta::assert_snapshot!("suivi", snapshot_of(&follow_up));
+}
+
+#[tokio::test]
+async fn abandonner_empties_the_basket_and_records_nothing() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    consult(&mut browser, "Accueil de Loisirs de Quinsac").await;
+    let child = lilou_calendar_url(&mut browser).await;
+    let all = browser.get(&format!("{child}?mois=2026-12")).await;
+    let matin = activity_id(&all, "CDC - ALSH 6-12 Matin");
+    let calendar = browser
+        .get(&format!("{child}?mois=2026-12&activite={matin}"))
+        .await;
+    let head = portal.head();
+    click(&mut browser, &calendar, &child, "2026-12-28", "reserver").await;
+    let summary = browser.get("/reservations/recapitulatif").await;
+    assert!(summary.main_text().contains("DUPONT Lilou"));
+    let answer = browser.post("/reservations/abandonner", &[]).await;
+    assert_eq!(answer.location(), "/reservations");
+    let summary = browser.get("/reservations/recapitulatif").await;
+    assert!(summary.main_text().contains("Votre panier est vide."));
+    assert_eq!(portal.head(), head);
+}
+
+#[tokio::test]
+async fn a_click_on_a_booked_day_cancels_it_through_the_basket() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    consult(&mut browser, "Accueil de Loisirs de Quinsac").await;
+    let child = lilou_calendar_url(&mut browser).await;
+    let all = browser.get(&format!("{child}?mois=2026-12")).await;
+    let matin = activity_id(&all, "CDC - ALSH 6-12 Matin");
+    let calendar = browser
+        .get(&format!("{child}?mois=2026-12&activite={matin}"))
+        .await;
+    // The 2nd is booked (accepted) and still modifiable: clicking it puts a cancellation in the
+    // basket (green).
+    let calendar = click(&mut browser, &calendar, &child, "2026-12-02", "annuler").await;
+    assert!(calendar.body.contains("state-removing"));
+    let summary = browser.get("/reservations/recapitulatif").await;
+    let text = summary.main_text();
+    assert!(text.contains("mercredi 2 décembre 2026 DUPONT Lilou CDC - ALSH 6-12 Matin Annulation annulation possible -10.35"), "{text}");
+    let form_id = summary.input_values("formulaire")[0].clone();
+    let answer = browser
+        .post("/reservations/recapitulatif", &[("formulaire", &form_id)])
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let follow_up = browser.get("/suivi").await;
+    assert!(follow_up.main_text().contains("mercredi 2 décembre 2026 DUPONT Lilou CDC - ALSH 6-12 Matin Acceptée — annulation demandée (non transmise)"));
+}
+
+#[tokio::test]
+async fn a_request_not_transmitted_can_be_withdrawn_from_suivi() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    let follow_up = browser.get("/suivi").await;
+    assert!(follow_up.main_text().contains(
+        "mercredi 16 décembre 2026 DUPONT Lilou CDC - ALSH 6-12 Matin Non transmis Retirer"
+    ));
+    let request = follow_up.input_values("demande")[0].clone();
+    let answer = browser
+        .post("/suivi/retirer", &[("demande", &request)])
+        .await;
+    assert_eq!(answer.location(), "/suivi?fait=retiree");
+    let follow_up = browser.get(answer.location()).await;
+    let text = follow_up.main_text();
+    assert!(text.contains("La demande est retirée"));
+    assert!(
+        !text.contains("mercredi 16 décembre 2026 DUPONT Lilou CDC - ALSH 6-12 Matin Non transmis")
+    );
+    // Filters by child and month.
+    let filtered = browser.get("/suivi?enfant=&mois=2026-10").await;
+    let text = filtered.main_text();
+    assert!(text.contains("octobre 2026"));
+    assert!(!text.contains("décembre 2026 DUPONT"));
+}
+
+#[tokio::test]
+async fn all_activities_mode_lists_a_day_then_retour_goes_back_to_the_calendar() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    consult(&mut browser, "Accueil de Loisirs de Quinsac").await;
+    let child = lilou_calendar_url(&mut browser).await;
+    let all = browser.get(&format!("{child}?mois=2026-12")).await;
+    assert!(
+        all.body
+            .contains(&format!("href=\"{child}/jour/2026-12-28\""))
+    );
+    let day = browser.get(&format!("{child}/jour/2026-12-28")).await;
+    let text = day.main_text();
+    assert!(text.contains("Activités disponibles"));
+    assert!(text.contains("CDC - ALSH 6-12 Après-midi"));
+    assert!(
+        day.body
+            .contains(&format!("href=\"{child}?mois=2026-12\">Retour</a>"))
+    );
+    let day = click(&mut browser, &day, &child, "2026-12-28", "reserver").await;
+    assert!(day.body.contains("state-adding"));
+    assert!(day.text().contains("à réserver (dans votre panier)"));
+}
+
+#[tokio::test]
+async fn booking_is_refused_with_the_exact_reason_when_the_account_owes_or_the_file_is_incomplete()
+{
+    let portal = Portal::demo();
+    let mut martin = portal.logged_in("martin").await;
+    let page = martin.get("/reservations").await;
+    let text = page.main_text();
+    assert!(
+        text.contains("Vous ne pouvez pas réserver pour le moment."),
+        "{text}"
+    );
+    assert!(text.contains("59.40"), "{text}");
+    let mut bernard = portal.logged_in("bernard").await;
+    let text = bernard.get("/reservations").await.main_text();
+    assert!(text.contains("dossier"), "{text}");
+}
+
+#[tokio::test]
+async fn histories_show_the_seed_tables_with_exact_totals_and_month_arrows() {
+    let portal = Portal::demo();
+    let family = portal.family("dupont");
+    let app = portal.app.clone();
+    let history = tokio::task::spawn_blocking(move || {
+        app::money::consumption_history(&app, family, app.today()).unwrap()
+    })
+    .await
+    .unwrap();
+    let month = history.months_with_data.last().unwrap().clone();
+    let mut browser = portal.logged_in("dupont").await;
+    let page = browser
+        .get(&format!("/historique/consommations?mois={month}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.main_text();
+    for column in [
+        "Jour",
+        "Consommateur",
+        "Activité",
+        "Prix (€)",
+        "Qté",
+        "Total",
+        "TOTAL (€)",
+    ] {
+        assert!(text.contains(column), "{column}");
+    }
+    let app = portal.app.clone();
+    let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").unwrap();
+    let expected = tokio::task::spawn_blocking(move || {
+        app::money::consumption_history(&app, family, first).unwrap()
+    })
+    .await
+    .unwrap();
+    let sum: Money = expected.lines.iter().map(|l| l.total).sum();
+    assert!(text.contains(&format!("TOTAL (€) {sum}")), "{text}");
+    assert!(page.body.contains("rel=\"prev\""));
+    assert!(page.body.contains("rel=\"next\""));
+    insta::assert_snapshot!("historique_consommations", snapshot_of(&page));
+
+    let payments = browser.get("/historique/reglements?mois=2026-10").await;
+    let text = payments.main_text();
+    for column in [
+        "Date reglt",
+        "Mode règlement",
+        "N° pièce",
+        "Nom Payeur",
+        "Nom Banque",
+        "Montant",
+    ] {
+        assert!(text.contains(column), "{column}");
+    }
+}
+
+#[tokio::test]
+async fn solde_shows_the_wallet_as_the_seed_and_the_boxes_change_the_estimate() {
+    let portal = Portal::demo();
+    let family = portal.family("dupont");
+    let app = portal.app.clone();
+    let statement = tokio::task::spawn_blocking(move || {
+        app::money::statement(&app, family, true, true).unwrap()
+    })
+    .await
+    .unwrap();
+    let mut browser = portal.logged_in("dupont").await;
+    let page = browser.get("/solde").await;
+    let text = page.main_text();
+    for words in [
+        "Solde",
+        "Coût estimé",
+        "Nouveau solde",
+        "Confirmées",
+        "En attente",
+        "Montant dû",
+        "Montant des réservations",
+        "Solde estimé",
+    ] {
+        assert!(text.contains(words), "{words}");
+    }
+    let wallet = &statement[0];
+    assert!(
+        text.contains(&format!(
+            "{} {} {} {}",
+            wallet.wallet,
+            wallet.balance,
+            wallet.estimated_confirmed + wallet.estimated_pending,
+            wallet.estimated_balance
+        )),
+        "{text}"
+    );
+    insta::assert_snapshot!("solde", snapshot_of(&page));
+    // No box checked: nothing estimated, the new balance is the balance.
+    let unchecked = browser.get("/solde?choix=1").await;
+    assert!(unchecked.main_text().contains(&format!(
+        "{} {} 0.00 {}",
+        wallet.wallet, wallet.balance, wallet.balance
+    )));
+}
+
+#[tokio::test]
+async fn profile_changes_apply_at_once_and_a_new_email_is_confirmed_by_a_link() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    let profile = browser.get("/profil").await;
+    assert!(profile.main_text().contains("carteplus@wanadoo.fr"));
+    assert!(profile.body.contains(">Modifier</a>"));
+    let edit = browser.get("/profil/modifier").await;
+    assert_eq!(edit.status, StatusCode::OK);
+    let answer = browser
+        .post(
+            "/profil/courriel",
+            &[
+                ("courriel", "jean-paul.dupont@exemple.fr"),
+                ("actuel", "portail-demo-dupont"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.location(), "/profil?fait=courriel");
+    let mails = portal.mails("email_confirmation");
+    let (recipient, body) = mails.last().unwrap();
+    assert_eq!(recipient, "jean-paul.dupont@exemple.fr");
+    let link = body
+        .lines()
+        .find(|l| l.starts_with("https://portail.example.fr/profil/confirmation/"))
+        .unwrap();
+    let path = link.trim_start_matches("https://portail.example.fr");
+    // Opening the link changes nothing until the button is pressed.
+    let confirm = browser.get(path).await;
+    assert!(
+        browser
+            .get("/profil")
+            .await
+            .main_text()
+            .contains("en attente de confirmation : jean-paul.dupont@exemple.fr")
+    );
+    assert!(confirm.body.contains("Confirmer l'adresse"));
+    let done = browser.post(path, &[]).await;
+    assert!(
+        done.main_text()
+            .contains("jean-paul.dupont@exemple.fr est maintenant celle de votre compte")
+    );
+    assert!(
+        browser
+            .get("/profil")
+            .await
+            .main_text()
+            .contains("Adresse mail jean-paul.dupont@exemple.fr")
+    );
+    // Wrong current password: refused, nothing changed.
+    let refused = browser
+        .post(
+            "/profil/question",
+            &[
+                ("question", "Nom de mon premier chat ?"),
+                ("reponse", "Minou"),
+                ("actuel", "pas le bon mot de passe"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .main_text()
+            .contains("Le mot de passe actuel est incorrect")
+    );
+    assert!(
+        browser
+            .get("/profil")
+            .await
+            .main_text()
+            .contains("Question de secours non renseignée")
+    );
+}
+
+#[tokio::test]
+async fn a_new_account_is_activated_with_its_one_time_code() {
+    let portal = Portal::demo();
+    let family = portal.family("bernard");
+    let app = portal.app.clone();
+    tokio::task::spawn_blocking(move || {
+        app.execute("staff:test", move |command| {
+            app::registry::set_activation_code_hash(
+                command.conn(),
+                family,
+                &app::setup::import::hash_activation_code("ABCD-EFGH-JKMN"),
+            )
+        })
+        .unwrap()
+    })
+    .await
+    .unwrap();
+    let mut browser = portal.browser();
+    browser.get("/activation").await;
+    let too_short = browser
+        .post(
+            "/activation",
+            &[
+                ("identifiant", "bernard"),
+                ("code", "abcd efgh jkmn"),
+                ("nouveau", "court"),
+                ("confirmation", "court"),
+            ],
+        )
+        .await;
+    assert_eq!(too_short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_short.main_text().contains("au moins 15 caractères"));
+    let phrase = "trois petits chats dans le jardin";
+    let done = browser
+        .post(
+            "/activation",
+            &[
+                ("identifiant", "bernard"),
+                ("code", "abcd efgh jkmn"),
+                ("nouveau", phrase),
+                ("confirmation", phrase),
+            ],
+        )
+        .await;
+    assert_eq!(done.location(), "/accueil");
+    assert!(browser.get("/accueil").await.text().contains("BERNARD"));
+    // The code served once.
+    let mut other = portal.browser();
+    other.get("/activation").await;
+    let again = other
+        .post(
+            "/activation",
+            &[
+                ("identifiant", "bernard"),
+                ("code", "ABCD-EFGH-JKMN"),
+                ("nouveau", phrase),
+                ("confirmation", phrase),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    other.login("bernard", phrase).await;
+}
+
+#[tokio::test]
+async fn without_email_nor_question_the_recovery_page_gives_the_contact_of_the_cdc() {
+    let portal = Portal::demo();
+    let mut browser = portal.browser();
+    browser.get("/mot-de-passe-oublie").await;
+    let page = browser
+        .post("/mot-de-passe-oublie", &[("identifiant", "personne")])
+        .await;
+    let text = page.main_text();
+    assert!(
+        text.contains("Contactez la Communauté de Communes"),
+        "{text}"
+    );
+    assert!(text.contains("05 56 20 83 60"));
+}
+
+#[tokio::test]
+async fn every_page_is_french_labelled_and_keyboard_reachable() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    consult(&mut browser, "Accueil de Loisirs de Quinsac").await;
+    let child = lilou_calendar_url(&mut browser).await;
+    let pages = [
+        "/accueil".to_owned(),
+        "/reservations".to_owned(),
+        format!("{child}?mois=2026-12"),
+        format!("{child}/jour/2026-12-28"),
+        "/reservations/recapitulatif".to_owned(),
+        "/suivi".to_owned(),
+        "/solde".to_owned(),
+        "/historique/consommations".to_owned(),
+        "/historique/reglements".to_owned(),
+        "/profil".to_owned(),
+        "/profil/modifier".to_owned(),
+        "/structure".to_owned(),
+    ];
+    for path in pages {
+        let page = browser.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(page.body.contains("<html lang=\"fr\">"), "{path}");
+        assert!(
+            page.body.contains("<a class=\"skip\" href=\"#contenu\">"),
+            "{path}"
+        );
+        // Every visible input has a label naming it.
+        for input in page.body.split("<input").skip(1) {
+            let tag = &input[..input.find('>').unwrap()];
+            if tag.contains("type=\"hidden\"") {
+                continue;
+            }
+            if tag.contains("type=\"checkbox\"") {
+                continue; // wrapped in its <label>
+            }
+            let id = tag
+                .split("id=\"")
+                .nth(1)
+                .map(|s| &s[..s.find('"').unwrap()]);
+            let id = id.unwrap_or_else(|| panic!("{path}: input without id: {tag}"));
+            assert!(
+                page.body.contains(&format!("<label for=\"{id}\"")),
+                "{path}: no label for {id}"
+            );
+        }
+        // No inline script or style: the CSP forbids them anyway.
+        assert!(!page.body.contains("<script"), "{path}");
+        assert!(!page.body.contains(" style="), "{path}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paiement_cb_goes_to_the_provider_and_credits_the_wallet_once() {
+    let (portal, simulator) = Portal::with_payment_simulator().await;
+    let family = portal.family("dupont");
+    let mut browser = portal.logged_in("dupont").await;
+    let wallet_page = browser.get("/solde").await;
+    assert!(
+        wallet_page
+            .body
+            .contains("href=\"/paiement\">Paiement CB</a>")
+    );
+    let form = browser.get("/paiement").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let text = form.main_text();
+    assert!(text.contains("Montant à créditer"), "{text}");
+    let fields = form.form("/paiement", &[]).unwrap();
+    let field = |name: &str| fields.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    let (wallet, suggested) = (field("porte_monnaie"), field("montant"));
+    assert_eq!(field("email"), "carteplus@wanadoo.fr");
+
+    // Less than what brings the estimated balance back to zero: refused, nothing started.
+    let head = portal.head();
+    let too_little = browser
+        .post(
+            "/paiement",
+            &[
+                ("porte_monnaie", &wallet),
+                ("montant", "0.50"),
+                ("email", "carteplus@wanadoo.fr"),
+            ],
+        )
+        .await;
+    assert_eq!(too_little.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        too_little
+            .main_text()
+            .contains("ne peut pas être inférieur")
+    );
+    assert_eq!(portal.head(), head);
+
+    let app = portal.app.clone();
+    let balance = move || app::money::statement(&app, family, true, true).unwrap()[0].balance;
+    let check = balance.clone();
+    let before = tokio::task::spawn_blocking(check).await.unwrap();
+    let started = browser
+        .post(
+            "/paiement",
+            &[
+                ("porte_monnaie", &wallet),
+                ("montant", &suggested),
+                ("email", "carteplus@wanadoo.fr"),
+            ],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER);
+    let redirect = started.location().to_owned();
+    assert!(
+        redirect.contains("/simulateur-payfip/tpa/paiementws.web?idop="),
+        "{redirect}"
+    );
+    let operation = redirect.split("idop=").nth(1).unwrap().to_owned();
+    // The parent presses « Payer » on the provider's page; it notifies us and sends the
+    // browser back.
+    let sim = simulator.clone();
+    let back = tokio::task::spawn_blocking(move || {
+        sim.choose(&operation, payment::simulator::Choice::Pay)
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let path = &back[back.find("/paiement/retour").unwrap()..];
+    let result = browser.get(path).await;
+    assert!(
+        result.main_text().contains("Paiement accepté"),
+        "{}",
+        result.main_text()
+    );
+    let after = tokio::task::spawn_blocking(balance).await.unwrap();
+    assert_eq!(
+        after - before,
+        Money::parse(&suggested).unwrap(),
+        "credited exactly once"
+    );
+}
