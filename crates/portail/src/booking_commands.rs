@@ -264,33 +264,21 @@ pub fn outbox(cli: &Cli, args: &OutboxArgs) -> anyhow::Result<ExitCode> {
 
 /// The transport from the environment: SMTP when `PORTAIL_SMTP_HOST` is set, else `.eml` files.
 pub fn transport(mail_dir: &std::path::Path) -> anyhow::Result<Box<dyn mail::Transport>> {
-    let Ok(host) = std::env::var("PORTAIL_SMTP_HOST") else {
-        return Ok(Box::new(mail::FileTransport::new(mail_dir)));
-    };
-    let security = match std::env::var("PORTAIL_SMTP_SECURITY").as_deref() {
-        Ok("none") => mail::SmtpSecurity::None,
-        Ok("tls") => mail::SmtpSecurity::Tls,
-        _ => mail::SmtpSecurity::StartTls,
-    };
-    let port = match std::env::var("PORTAIL_SMTP_PORT") {
-        Ok(port) => port.parse().context("PORTAIL_SMTP_PORT")?,
-        Err(_) => match security {
-            mail::SmtpSecurity::Tls => 465,
-            mail::SmtpSecurity::StartTls => 587,
-            mail::SmtpSecurity::None => 25,
-        },
-    };
-    let config = mail::SmtpConfig {
-        host,
-        port,
-        security,
-        username: std::env::var("PORTAIL_SMTP_USERNAME").ok(),
-        password: std::env::var("PORTAIL_SMTP_PASSWORD").ok(),
-        timeout: std::time::Duration::from_secs(30),
-    };
-    Ok(Box::new(
-        mail::SmtpTransport::new(&config).context("configuration SMTP")?,
-    ))
+    transport_with(mail_dir, None)
+}
+
+/// SMTP when configured (`PORTAIL_SMTP_*`, or the configuration file's `[smtp]`), else .eml
+/// files in `mail_dir`.
+pub fn transport_with(
+    mail_dir: &std::path::Path,
+    file: Option<&crate::config::SmtpSection>,
+) -> anyhow::Result<Box<dyn mail::Transport>> {
+    match crate::config::smtp(file)? {
+        Some(config) => Ok(Box::new(
+            mail::SmtpTransport::new(&config).context("configuration SMTP")?,
+        )),
+        None => Ok(Box::new(mail::FileTransport::new(mail_dir))),
+    }
 }
 
 pub fn send(cli: &Cli, args: &SendArgs) -> anyhow::Result<ExitCode> {

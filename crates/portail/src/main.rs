@@ -34,6 +34,7 @@ macro_rules! user {
 
 mod booking_commands;
 mod commands;
+mod config;
 mod money_commands;
 mod schemas;
 mod serve;
@@ -128,22 +129,28 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Adresse d'écoute.
-    #[arg(long, env = "PORTAIL_ADDR", default_value = "127.0.0.1:8080")]
-    pub addr: std::net::SocketAddr,
-    /// Démonstration : crée le monde de démonstration si la base est vide et branche le
-    /// simulateur PayFiP (aucun paiement réel).
+    /// Fichier de configuration TOML (voir docs/operations.md) ; options et variables
+    /// d'environnement l'emportent sur lui.
+    #[arg(long, env = "PORTAIL_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Adresse d'écoute (défaut : 127.0.0.1:8080).
+    #[arg(long, env = "PORTAIL_ADDR")]
+    pub addr: Option<std::net::SocketAddr>,
+    /// Démonstration : crée le monde de démonstration si la base est vide (ou reprend la base de
+    /// démonstration existante), écrit les courriels dans un dossier et branche le simulateur
+    /// PayFiP (aucun paiement réel).
     #[arg(long)]
     pub demo: bool,
     /// Adresse publique du portail (liens des courriels, retours de paiement).
     #[arg(long, env = "PORTAIL_BASE_URL")]
     pub base_url: Option<String>,
-    /// Heure des travaux de nuit (Europe/Paris) : transmission, consommations, rapprochement.
-    #[arg(long, env = "PORTAIL_NIGHTLY_AT", default_value = "02:00")]
-    pub nightly_at: String,
-    /// Dossier des courriels .eml quand aucun serveur SMTP n'est configuré.
-    #[arg(long, env = "PORTAIL_MAIL_DIR", default_value = "mail")]
-    pub mail_dir: PathBuf,
+    /// Heure des travaux de nuit (Europe/Paris) : transmission, consommations, rapprochement
+    /// (défaut : 02:00).
+    #[arg(long, env = "PORTAIL_NIGHTLY_AT")]
+    pub nightly_at: Option<String>,
+    /// Dossier des courriels .eml quand aucun serveur SMTP n'est configuré (défaut : mail).
+    #[arg(long, env = "PORTAIL_MAIL_DIR")]
+    pub mail_dir: Option<PathBuf>,
     /// Expéditeur des courriels (par défaut : le nom et le courriel de l'organisation).
     #[arg(long, env = "PORTAIL_MAIL_FROM")]
     pub mail_from: Option<String>,
@@ -151,11 +158,15 @@ pub struct ServeArgs {
     pub payfip_endpoint: Option<String>,
     #[arg(long, env = "PORTAIL_PAYFIP_NUMCLI")]
     pub payfip_numcli: Option<String>,
-    #[arg(long, env = "PORTAIL_PAYFIP_MODE", default_value = "T")]
-    pub payfip_mode: String,
+    /// T (test) ou X (production) ; défaut : T.
+    #[arg(long, env = "PORTAIL_PAYFIP_MODE")]
+    pub payfip_mode: Option<String>,
     /// Derrière un proxy inverse : l'adresse du client est lue dans X-Forwarded-For.
     #[arg(long, env = "PORTAIL_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// Clé des jetons CSRF (64 caractères hexadécimaux) ; par défaut créée dans la base.
+    #[arg(long, env = "PORTAIL_SESSION_KEY", hide_env_values = true)]
+    pub session_key: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -10,15 +10,70 @@ use crate::setup_commands::open_app;
 use crate::{Cli, ServeArgs};
 
 pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    let nightly_at = NaiveTime::parse_from_str(args.nightly_at.trim(), "%H:%M")
-        .with_context(|| format!("heure des travaux de nuit « {} » (HH:MM)", args.nightly_at))?;
+    let file = crate::config::load(args.config.as_deref())?;
+    let addr = args
+        .addr
+        .or(file.addr)
+        .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let nightly_text = args
+        .nightly_at
+        .clone()
+        .or(file.nightly_at.clone())
+        .unwrap_or_else(|| "02:00".to_owned());
+    let nightly_at = NaiveTime::parse_from_str(nightly_text.trim(), "%H:%M")
+        .with_context(|| format!("heure des travaux de nuit « {nightly_text} » (HH:MM)"))?;
+    let mail_dir = args
+        .mail_dir
+        .clone()
+        .or(file.mail_dir.clone())
+        .unwrap_or_else(|| std::path::PathBuf::from("mail"));
+    let payfip_file = file.payfip.as_ref();
+    let payfip_numcli = args
+        .payfip_numcli
+        .clone()
+        .or(payfip_file.and_then(|p| p.numcli.clone()));
+    let payfip_endpoint = args
+        .payfip_endpoint
+        .clone()
+        .or(payfip_file.and_then(|p| p.endpoint.clone()));
+    let payfip_mode = args
+        .payfip_mode
+        .clone()
+        .or(payfip_file.and_then(|p| p.mode.clone()))
+        .unwrap_or_else(|| "T".to_owned());
+    let session_key = args
+        .session_key
+        .clone()
+        .or(file.session.as_ref().and_then(|s| s.key.clone()));
     let app = open_app(cli)?;
     let base_url = args
         .base_url
         .clone()
-        .unwrap_or_else(|| format!("http://{}", args.addr))
+        .or(file.base_url.clone())
+        .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
+    let demo_world = app.query(|conn| {
+        Ok(app::registry::family_by_login(conn, app::demo::DEMO_LOGINS[0].login)?.is_some())
+    })?;
+    let empty = app.store.head()?.position == 0;
+    if args.demo && !empty && !demo_world {
+        anyhow::bail!(
+            "--demo : {} n'est pas une base de démonstration (le simulateur de paiement y laisserait « payer » sans payer). Indiquez une base vide ou la base de démonstration avec --db.",
+            cli.db.display()
+        );
+    }
+    if args.demo && !empty {
+        out!("Base de démonstration reprise : {}.", cli.db.display());
+        for login in app::demo::DEMO_LOGINS {
+            out!(
+                "  {:<8} {:<22} {}",
+                login.login,
+                login.password,
+                login.situation
+            );
+        }
+    }
     if args.demo && app.store.head()?.position == 0 {
         let report = app::demo::build(&app)?;
         out!("Monde de démonstration créé dans {}.", cli.db.display());
@@ -49,12 +104,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             Some(payment::simulator::SimulatorState::new()),
         )
     } else {
-        match crate::money_commands::payfip(
-            &args.payfip_endpoint,
-            &args.payfip_numcli,
-            &args.payfip_mode,
-            year,
-        )? {
+        match crate::money_commands::payfip(&payfip_endpoint, &payfip_numcli, &payfip_mode, year)? {
             Some(provider) => (
                 Some(Arc::new(provider) as Arc<dyn payment::PaymentProvider>),
                 None,
@@ -62,16 +112,25 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             None => (None, None),
         }
     };
-    let transport: Arc<dyn mail::Transport> =
-        Arc::from(crate::booking_commands::transport(&args.mail_dir)?);
-    let from = match &args.mail_from {
-        Some(from) => from.clone(),
+    let transport: Arc<dyn mail::Transport> = Arc::from(crate::booking_commands::transport_with(
+        &mail_dir,
+        file.smtp.as_ref(),
+    )?);
+    let from = match args.mail_from.clone().or(file.mail_from.clone()) {
+        Some(from) => from,
         None => app::listing::default_sender(&app)?,
     };
     let from: mail::Mailbox = from.parse().context("expéditeur des courriels")?;
     let mut config = web::WebConfig::for_base_url(&base_url);
-    config.trust_forwarded_for = args.trust_forwarded_for;
-    let services = Arc::new(web::Services::new(app, provider, config)?);
+    config.trust_forwarded_for =
+        args.trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false);
+    let mut services = web::Services::new(app, provider, config)?;
+    if let Some(key) = session_key {
+        services = services
+            .with_csrf_key(&key)
+            .context("clé de session (64 caractères hexadécimaux)")?;
+    }
+    let services = Arc::new(services);
     let router = web::router(Arc::clone(&services), simulator);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -79,9 +138,9 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("démarrage du moteur asynchrone")?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.addr)
+        let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .with_context(|| format!("écoute sur {}", args.addr))?;
+            .with_context(|| format!("écoute sur {}", addr))?;
         out!("Portail Famille : {base_url} (santé : {base_url}/sante)");
         if args.demo {
             out!("Simulateur PayFiP (aucun paiement réel) : {base_url}/simulateur-payfip");

@@ -100,6 +100,20 @@ impl Services {
         })
     }
 
+    /// Uses `key` (64 hex characters, from the configuration) for the CSRF tokens.
+    pub fn with_csrf_key(mut self, key: &str) -> Result<Services, WebError> {
+        let bytes = hex::decode(key.trim())
+            .ok()
+            .filter(|b| b.len() >= 32)
+            .ok_or_else(|| {
+                WebError::Refused(
+                    "la clé doit compter au moins 64 caractères hexadécimaux".to_owned(),
+                )
+            })?;
+        self.csrf_key = bytes;
+        Ok(self)
+    }
+
     /// The same with another hashing pool (tests).
     pub fn with_hashing(mut self, hashing: HashingPool) -> Services {
         self.hashing = hashing;
