@@ -7,6 +7,10 @@ default:
 test:
     cargo test --workspace
 
+# the portal on the demo world (http://127.0.0.1:8080, log in as dupont / portail-demo-dupont)
+demo:
+    cargo run --release -- serve --demo --db demo.db
+
 fmt:
     cargo fmt --all
 

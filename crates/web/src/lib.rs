@@ -210,6 +210,7 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
     }
     let hsts = services.config.secure_cookies;
     router
+        .layer(axum::middleware::map_response(french_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(catch_panics))
         .layer(axum::middleware::map_response(move |response: Response| {
@@ -242,8 +243,40 @@ async fn security_headers(mut response: Response, hsts: bool) -> Response {
     response
 }
 
+/// Errors answered by axum itself (a form that does not parse, a wrong method, a body too
+/// large…) come as English plain text: they become the French page of their status.
+async fn french_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_html_or_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_html_or_json {
+        return response;
+    }
+    let page = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => pages::too_large(),
+        StatusCode::METHOD_NOT_ALLOWED => pages::method_not_allowed(),
+        StatusCode::NOT_FOUND => pages::not_found(),
+        status if status.is_client_error() => pages::bad_request(),
+        status => {
+            let incident = error::incident_id();
+            tracing::error!(%incident, %status, "request failed without a page");
+            pages::error_page(status.as_u16(), &incident)
+        }
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    Response::from_parts(parts, axum::body::Body::from(page.into_string()))
+}
+
 /// A panic in a handler becomes the French 500 page with an incident id, logged.
-async fn catch_panics(request: Request, next: Next) -> Response {
+pub async fn catch_panics(request: Request, next: Next) -> Response {
     let method: Method = request.method().clone();
     let path = request.uri().path().to_owned();
     match AssertUnwindSafe(next.run(request)).catch_unwind().await {

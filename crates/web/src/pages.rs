@@ -71,6 +71,20 @@ pub fn csrf_refused() -> Markup {
     )
 }
 
+pub fn method_not_allowed() -> Markup {
+    plain(
+        "Action impossible",
+        html! { p { "Cette adresse ne s'utilise pas de cette façon (un formulaire s'envoie avec son bouton). Rien n'a été modifié." } },
+    )
+}
+
+pub fn bad_request() -> Markup {
+    plain(
+        "Formulaire incomplet",
+        html! { p { "Le formulaire reçu est incomplet ou mal rempli. Revenez à la page précédente, rechargez-la et recommencez : rien n'a été modifié." } },
+    )
+}
+
 pub fn too_large() -> Markup {
     plain(
         "Demande trop volumineuse",
