@@ -28,6 +28,8 @@ pub const SESSION_ABSOLUTE: Duration = Duration::hours(12);
 pub const RESET_VALID_MINUTES: u32 = 60;
 /// An e-mail confirmation link is valid this long.
 pub const EMAIL_CONFIRMATION_VALID: Duration = Duration::hours(48);
+/// At most one reset mail per account in this interval.
+pub const RESET_MAIL_INTERVAL: Duration = Duration::minutes(5);
 /// `last_seen_at` is written at most this often (each write is a durable commit).
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
@@ -669,6 +671,22 @@ pub fn send_reset_link(app: &App, login: &str, base_url: &str) -> Result<(), App
         let Some(email) = account.email.clone() else {
             return Ok(());
         };
+        // One mail per account every few minutes: a flood of requests does not flood the inbox.
+        let recent: bool = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM account_tokens WHERE family_id = ?1 AND purpose = 'password_reset'
+                                  AND created_at > ?2)",
+            )?
+            .query_row(
+                params![
+                    account.family_id.to_string(),
+                    stamp(command.now() - RESET_MAIL_INTERVAL)
+                ],
+                |r| r.get(0),
+            )?;
+        if recent {
+            return Ok(());
+        }
         let token = issue_token(
             conn,
             account.family_id,
@@ -888,6 +906,11 @@ pub fn profile(app: &App, family: FamilyId) -> Result<Profile, AppError> {
 
 /// Verifies the current password of a logged-in parent (profile changes require it).
 fn check_current_password(app: &App, family: FamilyId, current: &str) -> Result<(), AppError> {
+    let keys = [ThrottleKey::account("profile", &family.to_string())];
+    let wait = retry_after(app, &keys)?;
+    if wait > 0 {
+        return Err(AppError::Refused(throttled_message(wait)));
+    }
     let stored: Option<String> = app.query(move |conn| {
         Ok(conn
             .prepare_cached("SELECT password_hash FROM family_accounts WHERE family_id = ?1")?
@@ -899,6 +922,7 @@ fn check_current_password(app: &App, family: FamilyId, current: &str) -> Result<
     if current.chars().count() > credentials::MAX_PASSWORD_CHARS
         || !credentials::verify_password(current, hash)
     {
+        record_failures(app, &keys)?;
         return Err(AppError::Refused(
             "Le mot de passe actuel est incorrect : rien n'a été modifié.".to_owned(),
         ));

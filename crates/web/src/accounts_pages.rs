@@ -138,6 +138,7 @@ pub async fn login(
         .hashing
         .run(move || accounts::login(&app, &login, &password, ip.as_deref(), previous.as_deref()))
         .await;
+    let mut retry_after = None;
     let (status, message) = match outcome {
         Ok(LoginOutcome::LoggedIn { token, family }) => {
             tracing::info!(%family, "parent logged in");
@@ -154,10 +155,13 @@ pub async fn login(
         ),
         Ok(LoginOutcome::Throttled {
             retry_after_seconds,
-        }) => (
-            StatusCode::TOO_MANY_REQUESTS,
-            accounts::throttled_message(retry_after_seconds),
-        ),
+        }) => {
+            retry_after = Some(retry_after_seconds);
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                accounts::throttled_message(retry_after_seconds),
+            )
+        }
         Err(error) => return error.into_response(),
     };
     let messages = all_welcome_messages(&services).await.unwrap_or_default();
@@ -171,10 +175,12 @@ pub async fn login(
         ),
     )
         .into_response();
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+    // The actual wait: it grows past a minute with the failures (up to the end of the day).
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(seconds.max(1)),
+        );
     }
     response
 }

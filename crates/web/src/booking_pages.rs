@@ -860,6 +860,9 @@ pub async fn validate(
     let family = parent.family();
     let session = parent.session.clone();
     let form_id = form.formulaire.trim().to_owned();
+    if form_id.len() != 32 || !form_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return WebError::NotFound.into_response();
+    }
     // An older tab's form (the basket was validated or abandoned since): show its answer.
     if form_id != basket.form_id {
         return see_other(&format!("/reservations/resultat?demande={form_id}"));

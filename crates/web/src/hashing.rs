@@ -55,8 +55,11 @@ impl HashingPool {
             self.waiting.fetch_sub(1, Ordering::SeqCst);
             return Err(WebError::Busy);
         }
+        // Counted until a worker is free, or until the caller gives up (a browser that goes
+        // away drops this future): an abandoned wait must not keep its place in the queue.
+        let waiting = Waiting(&self.waiting);
         let permit = Arc::clone(&self.permits).acquire_owned().await;
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        drop(waiting);
         let Ok(permit) = permit else {
             return Err(WebError::Internal("hashing pool closed".to_owned()));
         };
@@ -70,5 +73,14 @@ impl HashingPool {
             Ok(result) => result.map_err(WebError::from),
             Err(join) => Err(WebError::Internal(format!("hashing task: {join}"))),
         }
+    }
+}
+
+/// One caller in the queue, until dropped.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }

@@ -272,6 +272,9 @@ impl FromRequestParts<Shared> for Parent {
 }
 
 /// The answer to a POST that worked: back to `target` (303, so a reload does not resend).
+/// A target that is not a valid header value (it never comes from the request) goes home.
 pub(crate) fn see_other(target: &str) -> Response {
-    Redirect::to(target).into_response()
+    let location =
+        HeaderValue::from_str(target).unwrap_or_else(|_| HeaderValue::from_static("/accueil"));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }

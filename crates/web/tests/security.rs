@@ -1,0 +1,1474 @@
+//! What an attacker (or a careless browser) can observe of the portal's defences, REFERENCE §C:
+//! cookies and session lifetimes, identical answers for unknown accounts, throttling, CSRF on
+//! every POST, no mutation on GET, every id checked against the session's family, security
+//! headers, body limits, error pages, the bounded hashing pool, and password recovery that never
+//! reveals a password.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use axum::http::{StatusCode, header};
+use chrono::Duration;
+use common::{Browser, Page, Portal};
+use tokio::time::timeout;
+
+const DUPONT_PASSWORD: &str = "portail-demo-dupont";
+const NEW_PASSWORD: &str = "une phrase de passe toute neuve";
+const WRONG_PASSWORD: &str = "pas du tout le bon mot de passe";
+const REJECTED: &str = "Identifiant ou mot de passe incorrect.";
+const THROTTLED: &str = "Trop de tentatives";
+const BASE: &str = "https://portail.example.fr";
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/// The `Set-Cookie` header of the response for cookie `name`.
+fn set_cookie<'p>(page: &'p Page, name: &str) -> Option<&'p str> {
+    let prefix = format!("{name}=");
+    page.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&prefix))
+}
+
+fn is_secret(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn retry_after(page: &Page) -> Option<i64> {
+    page.headers
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+fn session(browser: &Browser) -> Option<String> {
+    browser.cookies.get(web::SESSION_COOKIE).cloned()
+}
+
+/// A browser sending only `pf_session=<token>` (a stolen or replayed cookie).
+fn replaying(portal: &Portal, token: &str) -> Browser {
+    let mut browser = portal.browser();
+    browser
+        .cookies
+        .insert(web::SESSION_COOKIE.to_owned(), token.to_owned());
+    browser
+}
+
+fn owned(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// Every `href="…"` of the page.
+fn hrefs(body: &str) -> Vec<String> {
+    body.split("href=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap_or(0)].replace("&amp;", "&"))
+        .collect()
+}
+
+/// `/reservations/<child>` links of the children page.
+fn child_links(page: &Page) -> Vec<String> {
+    let mut out: Vec<String> = hrefs(&page.body)
+        .into_iter()
+        .filter(|h| {
+            h.strip_prefix("/reservations/")
+                .is_some_and(|id| uuid::Uuid::parse_str(id).is_ok())
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+async fn attempt(browser: &mut Browser, login: &str, password: &str) -> Page {
+    browser
+        .post(
+            "/connexion",
+            &[("identifiant", login), ("mot_de_passe", password)],
+        )
+        .await
+}
+
+/// A « réserver » form of one of the family's children: (action, fields with the token).
+async fn bookable(browser: &mut Browser) -> (String, Vec<(String, String)>) {
+    let children = browser.get("/reservations").await;
+    for child in child_links(&children) {
+        for month in ["", "?mois=2026-12", "?mois=2027-01"] {
+            let calendar = browser.get(&format!("{child}{month}")).await;
+            let prefix = format!("{child}/jour/");
+            for day in hrefs(&calendar.body)
+                .into_iter()
+                .filter(|h| h.starts_with(&prefix))
+            {
+                let page = browser.get(&day).await;
+                let action = format!("{child}/panier");
+                if let Some(fields) = page.form(&action, &[("action", "reserver")]) {
+                    return (action, fields);
+                }
+            }
+        }
+    }
+    panic!("no day the family can book in the demo");
+}
+
+/// Puts one booking in the basket (valid token); returns its form's fields.
+async fn fill_basket(browser: &mut Browser) -> Vec<(String, String)> {
+    let (action, fields) = bookable(browser).await;
+    let page = browser.post_raw(&action, &fields).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    let summary = browser.get("/reservations/recapitulatif").await;
+    assert!(
+        !summary.main_text().contains("Votre panier est vide"),
+        "{}",
+        summary.main_text()
+    );
+    fields
+}
+
+fn field<'f>(fields: &'f [(String, String)], name: &str) -> &'f str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no field {name}"))
+}
+
+/// The reset link of the last `password_reset` mail, as a path.
+fn last_reset_path(portal: &Portal) -> String {
+    let mails = portal.mails("password_reset");
+    let (_, body) = mails.last().expect("a password_reset mail");
+    link_path(body, "/reinitialisation/")
+}
+
+fn link_path(body: &str, path: &str) -> String {
+    let prefix = format!("{BASE}{path}");
+    let start = body.find(&prefix).expect("the link in the mail");
+    let link = body[start..].split_whitespace().next().unwrap();
+    link.trim_start_matches(BASE).to_owned()
+}
+
+/// The `/structure` value of the structure the session does not consult.
+fn other_structure(page: &Page) -> String {
+    page.body
+        .split("<form")
+        .skip(1)
+        .find(|chunk| {
+            chunk.contains("action=\"/structure\"") && chunk.contains("aria-pressed=\"false\"")
+        })
+        .and_then(|chunk| {
+            let needle = "name=\"structure\" value=\"";
+            let start = chunk.find(needle)? + needle.len();
+            Some(chunk[start..start + chunk[start..].find('"')?].to_owned())
+        })
+        .expect("a second structure")
+}
+
+/// A payment provider that only records what it was asked.
+#[derive(Default)]
+struct RecordingProvider(Mutex<Vec<payment::CreatePayment>>);
+
+impl payment::PaymentProvider for RecordingProvider {
+    fn name(&self) -> &'static str {
+        "test"
+    }
+
+    fn create(
+        &self,
+        request: &payment::CreatePayment,
+    ) -> Result<payment::CreatedPayment, payment::ProviderError> {
+        self.0.lock().unwrap().push(request.clone());
+        Ok(payment::CreatedPayment {
+            operation_id: "operation-test".to_owned(),
+            redirect_url: "https://paiement.example/operation-test".to_owned(),
+        })
+    }
+
+    fn detail(
+        &self,
+        _operation_id: &str,
+    ) -> Result<payment::PaymentStatus, payment::ProviderError> {
+        Ok(payment::PaymentStatus::Pending)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Cookies
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn login_cookie_is_hardened_and_rotated_at_each_login() {
+    let portal = Portal::demo();
+    let mut browser = portal.browser();
+    let page = browser.login("dupont", DUPONT_PASSWORD).await;
+    let cookie = set_cookie(&page, web::SESSION_COOKIE).expect("a session cookie");
+    let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
+    for required in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(
+            attributes.contains(&required),
+            "{required} missing: {cookie}"
+        );
+    }
+    let first = session(&browser).unwrap();
+    assert!(is_secret(&first), "256 random bits expected: {first}");
+    assert_eq!(browser.get("/accueil").await.status, StatusCode::OK);
+
+    // The anonymous visitor cookie is as hardened.
+    let mut fresh = portal.browser();
+    let page = fresh.get("/connexion").await;
+    let visitor = set_cookie(&page, web::VISITOR_COOKIE).expect("a visitor cookie");
+    for required in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(visitor.contains(required), "{required} missing: {visitor}");
+    }
+
+    // Logging in again in the same browser: a new id, and the old one is dead.
+    browser.login("dupont", DUPONT_PASSWORD).await;
+    let second = session(&browser).unwrap();
+    assert_ne!(first, second, "the session id must change at login");
+    let page = replaying(&portal, &first).get("/accueil").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(
+        page.location().starts_with("/connexion"),
+        "{}",
+        page.location()
+    );
+    assert_eq!(browser.get("/accueil").await.status, StatusCode::OK);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Unknown account vs wrong password
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn unknown_account_and_wrong_password_get_the_same_answer() {
+    let portal = Portal::demo();
+    let mut known = portal.browser();
+    known.get("/connexion").await;
+    let wrong = attempt(&mut known, "dupont", WRONG_PASSWORD).await;
+    let mut stranger = portal.browser();
+    stranger.get("/connexion").await;
+    let unknown = attempt(&mut stranger, "personne-inconnue", WRONG_PASSWORD).await;
+
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong.main_text().contains(REJECTED),
+        "{}",
+        wrong.main_text()
+    );
+    assert_eq!(wrong.main_text(), unknown.main_text());
+    assert_eq!(
+        wrong.headers.get(header::RETRY_AFTER),
+        unknown.headers.get(header::RETRY_AFTER)
+    );
+    for page in [&wrong, &unknown] {
+        assert!(!page.body.contains(WRONG_PASSWORD), "password echoed back");
+        assert!(set_cookie(page, web::SESSION_COOKIE).is_none());
+    }
+    assert!(session(&known).is_none() && session(&stranger).is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Throttling
+// ---------------------------------------------------------------------------------------------
+
+/// Five failures for `login`, waiting out the delays after the 3rd (5 s) and the 4th (15 s).
+async fn five_failures(portal: &Portal, browser: &mut Browser, login: &str) {
+    for n in 1..=5 {
+        let page = attempt(browser, login, WRONG_PASSWORD).await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNAUTHORIZED,
+            "failure {n}: {}",
+            page.main_text()
+        );
+        if n == 3 {
+            let early = attempt(browser, login, WRONG_PASSWORD).await;
+            assert_eq!(
+                early.status,
+                StatusCode::TOO_MANY_REQUESTS,
+                "a wait after the 3rd failure"
+            );
+            portal.clock.advance(Duration::seconds(6));
+        }
+        if n == 4 {
+            portal.clock.advance(Duration::seconds(16));
+        }
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_throttle_the_account_even_with_the_right_password() {
+    let portal = Portal::demo();
+    let head = portal.head();
+    let mut browser = portal.browser();
+    browser.get("/connexion").await;
+    five_failures(&portal, &mut browser, "dupont").await;
+
+    let sixth = attempt(&mut browser, "dupont", DUPONT_PASSWORD).await;
+    assert_eq!(sixth.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        sixth.main_text().contains(THROTTLED),
+        "{}",
+        sixth.main_text()
+    );
+    assert!(
+        retry_after(&sixth).is_some_and(|s| s > 0),
+        "Retry-After expected"
+    );
+    assert!(
+        session(&browser).is_none(),
+        "a throttled attempt must not log in"
+    );
+
+    // The same number of failures on an unknown identifiant: the same answer.
+    let mut stranger = portal.browser();
+    stranger.get("/connexion").await;
+    five_failures(&portal, &mut stranger, "personne-inconnue").await;
+    let unknown = attempt(&mut stranger, "personne-inconnue", DUPONT_PASSWORD).await;
+    assert_eq!(unknown.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(unknown.main_text(), sixth.main_text());
+
+    // Still ≥ 60 s after dupont's 5th failure (22 s have passed).
+    let still = attempt(&mut browser, "dupont", DUPONT_PASSWORD).await;
+    assert_eq!(still.status, StatusCode::TOO_MANY_REQUESTS);
+
+    // A client that waits what Retry-After announces may try again, even once the waits have
+    // grown beyond a minute.
+    portal
+        .clock
+        .advance(Duration::seconds(retry_after(&unknown).unwrap()));
+    let sixth_failure = attempt(&mut stranger, "personne-inconnue", WRONG_PASSWORD).await;
+    assert_eq!(sixth_failure.status, StatusCode::UNAUTHORIZED);
+    let throttled = attempt(&mut stranger, "personne-inconnue", WRONG_PASSWORD).await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    let announced = retry_after(&throttled).unwrap();
+    portal.clock.advance(Duration::seconds(announced));
+    let after_wait = attempt(&mut stranger, "personne-inconnue", WRONG_PASSWORD).await;
+    assert_eq!(
+        after_wait.status,
+        StatusCode::UNAUTHORIZED,
+        "still throttled after the announced Retry-After of {announced} s: {}",
+        after_wait.main_text()
+    );
+
+    // Well past the wait, the right password works.
+    portal.clock.advance(Duration::minutes(20));
+    let page = attempt(&mut browser, "dupont", DUPONT_PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    assert_eq!(browser.get("/accueil").await.status, StatusCode::OK);
+    assert_eq!(portal.head(), head);
+}
+
+#[tokio::test]
+async fn many_identifiants_from_one_address_throttle_that_address_only() {
+    let portal = Portal::demo();
+    let mut sprayer = portal.browser();
+    sprayer.ip = "198.51.100.7".into();
+    sprayer.get("/connexion").await;
+    for n in 0..20 {
+        let page = attempt(&mut sprayer, &format!("inconnu-{n}"), WRONG_PASSWORD).await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let page = attempt(&mut sprayer, "dupont", DUPONT_PASSWORD).await;
+    assert_eq!(
+        page.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        page.main_text()
+    );
+    assert!(page.main_text().contains(THROTTLED));
+    assert!(page.headers.contains_key(header::RETRY_AFTER));
+    assert!(session(&sprayer).is_none());
+
+    // Another address is not affected.
+    let mut other = portal.browser();
+    other.login("dupont", DUPONT_PASSWORD).await;
+    assert_eq!(other.get("/accueil").await.status, StatusCode::OK);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Sessions
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn an_idle_session_expires_after_thirty_minutes() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    portal.clock.advance(Duration::minutes(29));
+    assert_eq!(browser.get("/accueil").await.status, StatusCode::OK);
+    let token = session(&browser).unwrap();
+    portal.clock.advance(Duration::minutes(31));
+    let page = browser.get("/accueil").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location(), "/connexion?expiree=1");
+    let page = replaying(&portal, &token).get("/suivi").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.location().starts_with("/connexion"));
+}
+
+#[tokio::test]
+async fn an_active_session_still_ends_twelve_hours_after_login() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    let mut ended_after = None;
+    for step in 1..=40 {
+        portal.clock.advance(Duration::minutes(20));
+        let page = browser.get("/accueil").await;
+        if page.status != StatusCode::OK {
+            assert_eq!(page.status, StatusCode::SEE_OTHER);
+            assert_eq!(page.location(), "/connexion?expiree=1");
+            ended_after = Some(step * 20);
+            break;
+        }
+    }
+    let minutes = ended_after.expect("the session never ended");
+    assert!(
+        (12 * 60..=12 * 60 + 20).contains(&minutes),
+        "ended after {minutes} minutes"
+    );
+}
+
+#[tokio::test]
+async fn logout_destroys_the_server_session() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    browser.get("/accueil").await;
+    let token = session(&browser).unwrap();
+    let page = browser.post("/deconnexion", &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location(), "/connexion?fait=deconnexion");
+    assert!(session(&browser).is_none(), "the cookie is deleted");
+    for path in ["/accueil", "/suivi", "/profil"] {
+        let page = replaying(&portal, &token).get(path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(page.location().starts_with("/connexion"), "{path}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Password change
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn password_change_rotates_the_cookie_and_ends_the_other_sessions() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    let mut other = portal.logged_in("dupont").await;
+
+    // A wrong current password: 422, nothing changed.
+    browser.get("/profil/modifier").await;
+    let before = session(&browser).unwrap();
+    let page = browser
+        .post(
+            "/profil/mot-de-passe",
+            &[
+                ("actuel", WRONG_PASSWORD),
+                ("nouveau", NEW_PASSWORD),
+                ("confirmation", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.main_text().contains("actuel est incorrect"),
+        "{}",
+        page.main_text()
+    );
+    assert!(!page.body.contains(NEW_PASSWORD) && !page.body.contains(WRONG_PASSWORD));
+    assert_eq!(session(&browser).unwrap(), before);
+    assert_eq!(other.get("/accueil").await.status, StatusCode::OK);
+    portal.browser().login("dupont", DUPONT_PASSWORD).await;
+    let mut refused = portal.browser();
+    refused.get("/connexion").await;
+    assert_eq!(
+        attempt(&mut refused, "dupont", NEW_PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // The right one: a new cookie here, the other browser and the old cookie are out.
+    browser.get("/profil/modifier").await;
+    let page = browser
+        .post(
+            "/profil/mot-de-passe",
+            &[
+                ("actuel", DUPONT_PASSWORD),
+                ("nouveau", NEW_PASSWORD),
+                ("confirmation", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    assert_eq!(page.location(), "/profil?fait=mot-de-passe");
+    let after = session(&browser).unwrap();
+    assert_ne!(
+        after, before,
+        "the session id must change with the password"
+    );
+    assert_eq!(browser.get("/profil").await.status, StatusCode::OK);
+    let page = replaying(&portal, &before).get("/accueil").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.location().starts_with("/connexion"));
+    let page = other.get("/accueil").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.location().starts_with("/connexion"));
+
+    portal.browser().login("dupont", NEW_PASSWORD).await;
+    let mut old = portal.browser();
+    old.get("/connexion").await;
+    assert_eq!(
+        attempt(&mut old, "dupont", DUPONT_PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. CSRF
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn every_post_without_a_valid_token_is_refused_and_changes_nothing() {
+    let portal = Portal::demo();
+    let family = portal.family("dupont");
+    let mut dupont = portal.logged_in("dupont").await;
+    let mut martin = portal.logged_in("martin").await;
+    martin.get("/accueil").await;
+    let foreign_token = martin.csrf.clone().unwrap();
+
+    // State the forged POSTs would change if they went through.
+    let booking = fill_basket(&mut dupont).await;
+    let child_panier = {
+        let children = dupont.get("/reservations").await;
+        format!("{}/panier", child_links(&children)[0])
+    };
+    let suivi = dupont.get("/suivi").await;
+    let pending = suivi.input_values("demande");
+    let reservations = suivi.input_values("reservation");
+    assert!(
+        !pending.is_empty() && !reservations.is_empty(),
+        "demo requests and places"
+    );
+    let summary = dupont.get("/reservations/recapitulatif").await;
+    let form_id = summary.input_values("formulaire")[0].clone();
+    let structures = dupont.get("/structure").await;
+    let structure = other_structure(&structures);
+    let mut anonymous = portal.browser();
+    anonymous.get("/mot-de-passe-oublie").await;
+    anonymous
+        .post("/mot-de-passe-oublie/lien", &[("identifiant", "dupont")])
+        .await;
+    let reset = last_reset_path(&portal);
+    app::accounts::request_email_change(
+        &portal.app,
+        family,
+        DUPONT_PASSWORD,
+        "nouvelle.adresse@exemple.fr",
+        BASE,
+    )
+    .unwrap();
+    let confirm = link_path(
+        &portal.mails("email_confirmation").last().unwrap().1,
+        "/profil/confirmation/",
+    );
+    let wallet = app::money::statement(&portal.app, family, true, true).unwrap()[0]
+        .wallet_id
+        .to_string();
+
+    let cookie = session(&dupont).unwrap();
+    let welcome = dupont.get("/accueil").await.text();
+    let profile = dupont.get("/profil").await.main_text();
+    let follow_up = dupont.get("/suivi").await.main_text();
+    let resets = portal.mails("password_reset").len();
+    let confirmations = portal.mails("email_confirmation").len();
+    let head = portal.head();
+
+    let routes: Vec<(String, Vec<(String, String)>)> = vec![
+        (
+            "/connexion".into(),
+            owned(&[("identifiant", "dupont"), ("mot_de_passe", DUPONT_PASSWORD)]),
+        ),
+        ("/deconnexion".into(), vec![]),
+        ("/structure".into(), owned(&[("structure", &structure)])),
+        (
+            "/activation".into(),
+            owned(&[
+                ("identifiant", "dupont"),
+                ("code", "ABCD-EFGH-JKMN"),
+                ("nouveau", NEW_PASSWORD),
+                ("confirmation", NEW_PASSWORD),
+            ]),
+        ),
+        (
+            "/mot-de-passe-oublie".into(),
+            owned(&[("identifiant", "dupont")]),
+        ),
+        (
+            "/mot-de-passe-oublie/lien".into(),
+            owned(&[("identifiant", "dupont")]),
+        ),
+        (
+            "/mot-de-passe-oublie/reponse".into(),
+            owned(&[("identifiant", "dupont"), ("reponse", "une réponse")]),
+        ),
+        (
+            reset.clone(),
+            owned(&[("nouveau", NEW_PASSWORD), ("confirmation", NEW_PASSWORD)]),
+        ),
+        (
+            "/profil/mot-de-passe".into(),
+            owned(&[
+                ("actuel", DUPONT_PASSWORD),
+                ("nouveau", NEW_PASSWORD),
+                ("confirmation", NEW_PASSWORD),
+            ]),
+        ),
+        (
+            "/profil/courriel".into(),
+            owned(&[
+                ("courriel", "autre.adresse@exemple.fr"),
+                ("actuel", DUPONT_PASSWORD),
+            ]),
+        ),
+        (
+            "/profil/question".into(),
+            owned(&[
+                ("question", "Nom de mon premier chat ?"),
+                ("reponse", "Félix"),
+                ("actuel", DUPONT_PASSWORD),
+            ]),
+        ),
+        (confirm.clone(), vec![]),
+        (
+            "/paiement".into(),
+            owned(&[
+                ("porte_monnaie", &wallet),
+                ("montant", "10.00"),
+                ("email", "carteplus@wanadoo.fr"),
+            ]),
+        ),
+        (
+            child_panier,
+            owned(&[
+                ("action", "retirer_demande"),
+                ("activite", field(&booking, "activite")),
+                ("jour", field(&booking, "jour")),
+                ("reference", &pending[0]),
+            ]),
+        ),
+        (
+            "/reservations/recapitulatif".into(),
+            owned(&[("formulaire", &form_id)]),
+        ),
+        ("/reservations/abandonner".into(), vec![]),
+        ("/suivi/retirer".into(), owned(&[("demande", &pending[0])])),
+        (
+            "/suivi/annuler".into(),
+            owned(&[("reservation", &reservations[0])]),
+        ),
+    ];
+    for (path, fields) in &routes {
+        let mut with_foreign = fields.clone();
+        with_foreign.push((web::CSRF_FIELD.to_owned(), foreign_token.clone()));
+        let mut with_garbage = fields.clone();
+        with_garbage.push((web::CSRF_FIELD.to_owned(), "00".repeat(32)));
+        for (variant, pairs) in [
+            ("no token", fields.clone()),
+            ("another family's token", with_foreign),
+            ("a made-up token", with_garbage),
+        ] {
+            let page = dupont.post_raw(path, &pairs).await;
+            assert_eq!(
+                page.status,
+                StatusCode::FORBIDDEN,
+                "POST {path} with {variant}"
+            );
+            assert!(page.main_text().contains("Formulaire expiré"), "{path}");
+            assert_eq!(
+                portal.head(),
+                head,
+                "POST {path} with {variant} recorded something"
+            );
+        }
+    }
+
+    // Nothing changed: same session, same structure, same basket, profile, Suivi, password.
+    assert_eq!(session(&dupont).unwrap(), cookie);
+    assert_eq!(dupont.get("/accueil").await.text(), welcome);
+    assert_eq!(dupont.get("/profil").await.main_text(), profile);
+    assert_eq!(dupont.get("/suivi").await.main_text(), follow_up);
+    let summary = dupont.get("/reservations/recapitulatif").await;
+    assert_eq!(summary.input_values("formulaire"), vec![form_id]);
+    assert_eq!(portal.mails("password_reset").len(), resets);
+    assert_eq!(portal.mails("email_confirmation").len(), confirmations);
+    assert_eq!(portal.browser().get(&reset).await.status, StatusCode::OK);
+    portal.browser().login("dupont", DUPONT_PASSWORD).await;
+    assert_eq!(portal.head(), head);
+
+    // The provider's notification is exempt.
+    let mut provider = portal.browser();
+    let page = provider
+        .post_raw("/paiement/notification", &owned(&[("idOp", "inconnue")]))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.body, "OK");
+
+    // Control: with dupont's own token the same withdrawal goes through.
+    dupont.get("/suivi").await;
+    let page = dupont
+        .post("/suivi/retirer", &[("demande", &pending[0])])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    assert!(portal.head() > head);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. No mutation on GET
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn get_requests_change_nothing() {
+    let portal = Portal::demo();
+    let family = portal.family("dupont");
+    let mut dupont = portal.logged_in("dupont").await;
+    let booking = fill_basket(&mut dupont).await;
+    let child = child_links(&dupont.get("/reservations").await)[0].clone();
+    let suivi = dupont.get("/suivi").await;
+    let pending = suivi.input_values("demande")[0].clone();
+    let reservation = suivi.input_values("reservation")[0].clone();
+    let summary = dupont.get("/reservations/recapitulatif").await;
+    let form_id = summary.input_values("formulaire")[0].clone();
+    let follow_up = dupont.get("/suivi").await.main_text();
+    let token = dupont.csrf.clone().unwrap();
+    let head = portal.head();
+
+    let gets = [
+        format!("/deconnexion?jeton={token}"),
+        "/mot-de-passe-oublie/lien?identifiant=dupont".to_owned(),
+        "/mot-de-passe-oublie/reponse?identifiant=dupont&reponse=x".to_owned(),
+        format!("/profil/mot-de-passe?actuel={DUPONT_PASSWORD}&nouveau=x&confirmation=x"),
+        format!("/profil/courriel?courriel=a%40exemple.fr&actuel={DUPONT_PASSWORD}"),
+        "/profil/question?question=Quelle%20couleur&reponse=bleu".to_owned(),
+        "/paiement/notification?idOp=inconnue".to_owned(),
+        format!(
+            "{child}/panier?action=reserver&activite={}&jour={}&jeton={token}",
+            field(&booking, "activite"),
+            field(&booking, "jour")
+        ),
+        format!("/reservations/abandonner?jeton={token}"),
+        format!("/suivi/retirer?demande={pending}&jeton={token}"),
+        format!("/suivi/annuler?reservation={reservation}&jeton={token}"),
+    ];
+    for path in &gets {
+        let page = dupont.get(path).await;
+        assert!(
+            matches!(
+                page.status,
+                StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_FOUND
+            ),
+            "GET {path}: {}",
+            page.status
+        );
+        assert_eq!(portal.head(), head, "GET {path} recorded something");
+    }
+    // Still logged in, the basket intact, the request still there.
+    assert_eq!(dupont.get("/accueil").await.status, StatusCode::OK);
+    assert_eq!(dupont.get("/suivi").await.main_text(), follow_up);
+
+    // The récapitulatif of a non-empty basket records nothing, as often as it is read.
+    for _ in 0..2 {
+        let summary = dupont.get("/reservations/recapitulatif").await;
+        assert_eq!(summary.status, StatusCode::OK);
+        assert_eq!(summary.input_values("formulaire"), vec![form_id.clone()]);
+    }
+    let result = dupont
+        .get(&format!("/reservations/resultat?demande={form_id}"))
+        .await;
+    assert_eq!(
+        result.status,
+        StatusCode::NOT_FOUND,
+        "nothing was validated"
+    );
+    assert_eq!(portal.head(), head);
+
+    // Opening the link of an e-mail confirmation (mail scanners do) does not confirm it.
+    dupont.get("/profil/modifier").await;
+    let page = dupont
+        .post(
+            "/profil/courriel",
+            &[
+                ("courriel", "nouvelle.adresse@exemple.fr"),
+                ("actuel", DUPONT_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    let confirm = link_path(
+        &portal.mails("email_confirmation").last().unwrap().1,
+        "/profil/confirmation/",
+    );
+    assert_eq!(portal.browser().get(&confirm).await.status, StatusCode::OK);
+    let email = portal
+        .app
+        .query(move |conn| Ok(app::registry::family_account(conn, family)?.unwrap().email))
+        .unwrap();
+    assert_eq!(email.as_deref(), Some("carteplus@wanadoo.fr"));
+    assert_eq!(portal.head(), head);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Authorization
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn another_family_cannot_reach_dupont_s_children_requests_or_places() {
+    let provider = Arc::new(RecordingProvider::default());
+    let portal = Portal::with(Some(provider.clone()), web::HashingPool::new(2, 64));
+
+    // Dupont's ids, as dupont sees them.
+    let mut dupont = portal.logged_in("dupont").await;
+    let children = dupont.get("/reservations").await;
+    let child_pages = child_links(&children);
+    assert_eq!(child_pages.len(), 2, "Lilou and Antoine");
+    let booking = fill_basket(&mut dupont).await;
+    let summary = dupont.get("/reservations/recapitulatif").await;
+    let form_id = summary.input_values("formulaire")[0].clone();
+    let page = dupont
+        .post("/reservations/recapitulatif", &[("formulaire", &form_id)])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    let result = page.location().to_owned();
+    assert!(
+        result.starts_with("/reservations/resultat?demande="),
+        "{result}"
+    );
+    let suivi = dupont.get("/suivi").await;
+    let requests = suivi.input_values("demande");
+    let places = suivi.input_values("reservation");
+    assert!(!requests.is_empty() && !places.is_empty());
+    let follow_up = suivi.main_text();
+
+    // Controls: dupont reaches all of them.
+    let lilou = &child_pages[0];
+    let day = format!("{lilou}/jour/2026-12-02");
+    for path in [lilou.as_str(), day.as_str(), result.as_str()] {
+        let page = dupont.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "dupont GET {path}");
+        assert!(page.text().contains("DUPONT"), "dupont GET {path}");
+    }
+
+    let head = portal.head();
+    let random = uuid::Uuid::new_v4().to_string();
+    for intruder in ["martin", "bernard"] {
+        let mut browser = portal.logged_in(intruder).await;
+        let family = portal.family(intruder);
+        let own_child = portal
+            .app
+            .query(move |conn| app::registry::children_of(conn, family))
+            .unwrap()[0]
+            .child_id
+            .to_string();
+        browser.get("/accueil").await;
+        let check = |page: Page, what: &str| {
+            assert!(
+                matches!(
+                    page.status,
+                    StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY
+                ),
+                "{intruder}: {what} answered {}",
+                page.status
+            );
+            let text = page.text();
+            for secret in ["DUPONT", "Lilou", "Antoine"] {
+                assert!(!text.contains(secret), "{intruder}: {what} shows {secret}");
+            }
+            assert_eq!(portal.head(), head, "{intruder}: {what} recorded something");
+        };
+        for child in &child_pages {
+            for path in [
+                child.clone(),
+                format!("{child}?mois=2026-12"),
+                format!("{child}/jour/2026-12-02"),
+            ] {
+                check(browser.get(&path).await, &format!("GET {path}"));
+            }
+            let panier = format!("{child}/panier");
+            for (action, reference) in [
+                ("reserver", None),
+                ("annuler", Some(&places[0])),
+                ("retirer", None),
+                ("retirer_demande", Some(&requests[0])),
+            ] {
+                let mut fields = vec![
+                    ("action", action),
+                    ("activite", field(&booking, "activite")),
+                    ("jour", field(&booking, "jour")),
+                ];
+                if let Some(reference) = reference {
+                    fields.push(("reference", reference));
+                }
+                let page = browser.post(&panier, &fields).await;
+                check(page, &format!("POST {panier} {action}"));
+            }
+        }
+        // Dupont's ids through the intruder's own child.
+        let panier = format!("/reservations/{own_child}/panier");
+        for (action, reference) in [("annuler", &places[0]), ("retirer_demande", &requests[0])] {
+            let fields = [
+                ("action", action),
+                ("activite", field(&booking, "activite")),
+                ("jour", field(&booking, "jour")),
+                ("reference", reference.as_str()),
+            ];
+            let page = browser.post(&panier, &fields).await;
+            check(page, &format!("POST {panier} {action} with dupont's id"));
+        }
+        for request in &requests {
+            let page = browser
+                .post("/suivi/retirer", &[("demande", request)])
+                .await;
+            check(page, "POST /suivi/retirer");
+        }
+        for place in &places {
+            let page = browser
+                .post("/suivi/annuler", &[("reservation", place)])
+                .await;
+            check(page, "POST /suivi/annuler");
+        }
+        let page = browser.post("/structure", &[("structure", &random)]).await;
+        check(page, "POST /structure");
+        check(browser.get(&result).await, &format!("GET {result}"));
+        let page = browser
+            .post(
+                "/paiement",
+                &[
+                    ("porte_monnaie", &random),
+                    ("montant", "500.00"),
+                    ("email", "intrus@exemple.fr"),
+                ],
+            )
+            .await;
+        check(page, "POST /paiement to a wallet not the family's");
+        assert!(
+            provider.0.lock().unwrap().is_empty(),
+            "the provider was asked"
+        );
+        // Nothing of dupont's went into the intruder's basket.
+        let summary = browser.get("/reservations/recapitulatif").await;
+        assert!(
+            summary.main_text().contains("Votre panier est vide."),
+            "{intruder}: {}",
+            summary.main_text()
+        );
+    }
+    assert_eq!(dupont.get("/suivi").await.main_text(), follow_up);
+    assert_eq!(portal.head(), head);
+
+    // Control: the same payment form with martin's own wallet reaches the provider.
+    let mut martin = portal.logged_in("martin").await;
+    let wallet = app::money::statement(&portal.app, portal.family("martin"), true, true).unwrap()
+        [0]
+    .wallet_id
+    .to_string();
+    martin.get("/accueil").await;
+    let page = martin
+        .post(
+            "/paiement",
+            &[
+                ("porte_monnaie", &wallet),
+                ("montant", "500.00"),
+                ("email", "intrus@exemple.fr"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    assert_eq!(provider.0.lock().unwrap().len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. Headers, no inline script or style
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn pages_carry_the_security_headers_and_no_inline_script_or_style() {
+    let portal = Portal::demo();
+    let mut dupont = portal.logged_in("dupont").await;
+    let page = dupont.get("/accueil").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let header_text = |name: header::HeaderName| {
+        page.headers
+            .get(&name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("{name} missing"))
+            .to_owned()
+    };
+    let csp = header_text(header::CONTENT_SECURITY_POLICY);
+    assert!(csp.contains("default-src 'self'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    assert_eq!(header_text(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+    assert_eq!(header_text(header::CACHE_CONTROL), "no-store");
+    assert!(header_text(header::STRICT_TRANSPORT_SECURITY).contains("max-age="));
+
+    let lilou = child_links(&dupont.get("/reservations").await)[0].clone();
+    let parent_pages = [
+        "/accueil".to_owned(),
+        "/reservations".to_owned(),
+        lilou.clone(),
+        format!("{lilou}?mois=2026-12"),
+        format!("{lilou}/jour/2026-12-02"),
+        "/reservations/recapitulatif".to_owned(),
+        "/suivi".to_owned(),
+        "/solde".to_owned(),
+        "/historique/consommations".to_owned(),
+        "/historique/reglements".to_owned(),
+        "/profil".to_owned(),
+        "/profil/modifier".to_owned(),
+        "/structure".to_owned(),
+    ];
+    let mut visitor = portal.browser();
+    let mut pages = Vec::new();
+    for path in &parent_pages {
+        pages.push((path.clone(), dupont.get(path).await));
+    }
+    for path in ["/connexion", "/mot-de-passe-oublie", "/activation"] {
+        pages.push((path.to_owned(), visitor.get(path).await));
+    }
+    for (path, page) in &pages {
+        assert_eq!(page.status, StatusCode::OK, "GET {path}");
+        let body = page.body.to_lowercase();
+        for forbidden in ["<script", " style=", "onclick", "javascript:"] {
+            assert!(!body.contains(forbidden), "GET {path} contains {forbidden}");
+        }
+        assert!(
+            page.headers.contains_key(header::CONTENT_SECURITY_POLICY),
+            "{path}"
+        );
+        assert_eq!(page.headers[header::CACHE_CONTROL], "no-store", "{path}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. Body limit
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn an_oversized_form_is_refused_before_anything_happens() {
+    let portal = Portal::demo();
+    let head = portal.head();
+    let mut browser = portal.browser();
+    browser.get("/connexion").await;
+    let token = browser.csrf.clone().unwrap();
+    let padding = "x".repeat(200 * 1024);
+    let page = browser
+        .post_raw(
+            "/connexion",
+            &owned(&[
+                ("identifiant", "dupont"),
+                ("mot_de_passe", DUPONT_PASSWORD),
+                ("jeton", &token),
+                ("remplissage", &padding),
+            ]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        page.main_text().contains("trop volumineu"),
+        "{}",
+        page.main_text()
+    );
+    assert!(
+        session(&browser).is_none(),
+        "logged in by an oversized form"
+    );
+    assert_eq!(portal.head(), head);
+    // The same form, small: it logs in (the body was the only problem).
+    let page = browser
+        .post_raw(
+            "/connexion",
+            &owned(&[
+                ("identifiant", "dupont"),
+                ("mot_de_passe", DUPONT_PASSWORD),
+                ("jeton", &token),
+            ]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11. Error pages
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn an_unknown_page_is_a_french_404() {
+    let portal = Portal::demo();
+    for mut browser in [portal.browser(), portal.logged_in("dupont").await] {
+        let page = browser.get("/nulle-part").await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert!(page.body.contains("<html lang=\"fr\""), "{}", page.body);
+        assert!(page.main_text().contains("Page introuvable"));
+        assert!(page.headers.contains_key(header::CONTENT_SECURITY_POLICY));
+    }
+}
+
+#[tokio::test]
+async fn an_internal_failure_shows_a_french_page_with_an_incident_id_and_no_detail() {
+    let portal = Portal::demo();
+    let mut dupont = portal.logged_in("dupont").await;
+    portal
+        .app
+        .execute("test:panne", |command| {
+            command
+                .conn()
+                .execute_batch("DROP TABLE account_recovery")?;
+            Ok(())
+        })
+        .unwrap();
+    let page = dupont.get("/profil").await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(page.body.contains("<html lang=\"fr\""));
+    let text = page.main_text();
+    assert!(text.contains("numéro d'incident"), "{text}");
+    let incident = text
+        .split("numéro d'incident à la structure :")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        incident.len() == 8 && incident.bytes().all(|b| b.is_ascii_hexdigit()),
+        "incident id: {incident:?}"
+    );
+    let lower = page.body.to_lowercase();
+    for detail in ["sqlite", "no such table", "account_recovery", "select "] {
+        assert!(!lower.contains(detail), "the page leaks {detail}");
+    }
+    assert!(page.headers.contains_key(header::CONTENT_SECURITY_POLICY));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 12. The hashing pool
+// ---------------------------------------------------------------------------------------------
+
+async fn until_queued(portal: &Portal, count: usize) {
+    timeout(StdDuration::from_secs(5), async {
+        while portal.services.hashing.waiting() < count {
+            tokio::time::sleep(StdDuration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the login never queued");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saturated_hashing_pool_sheds_logins_but_keeps_serving_pages() {
+    let portal = Portal::with(None, web::HashingPool::new(1, 1));
+    let permit = portal.services.hashing.hold_all(1).await.unwrap();
+
+    let mut queued = portal.browser();
+    queued.get("/connexion").await;
+    let task = tokio::spawn(async move {
+        let page = attempt(&mut queued, "dupont", DUPONT_PASSWORD).await;
+        (page, queued)
+    });
+    until_queued(&portal, 1).await;
+
+    let mut second = portal.browser();
+    second.get("/connexion").await;
+    let busy = timeout(
+        StdDuration::from_secs(5),
+        attempt(&mut second, "martin", "portail-demo-martin"),
+    )
+    .await
+    .expect("the second login must be answered at once");
+    assert_eq!(busy.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry_after(&busy).is_some_and(|s| s > 0));
+    assert!(session(&second).is_none());
+
+    let mut reader = portal.browser();
+    let page = timeout(StdDuration::from_secs(5), reader.get("/connexion"))
+        .await
+        .expect("pages are served while hashing is saturated");
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!task.is_finished(), "the queued login waits for a worker");
+
+    drop(permit);
+    let (page, mut queued) = timeout(StdDuration::from_secs(10), task)
+        .await
+        .expect("the queued login completes")
+        .unwrap();
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    assert_eq!(page.location(), "/accueil");
+    assert_eq!(queued.get("/accueil").await.status, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_abandoned_while_queued_gives_its_place_back() {
+    let portal = Portal::with(None, web::HashingPool::new(1, 1));
+    let permit = portal.services.hashing.hold_all(1).await.unwrap();
+    let mut gone = portal.browser();
+    gone.get("/connexion").await;
+    // The browser goes away while its login waits for a worker (the connection is dropped).
+    let task = tokio::spawn(async move { attempt(&mut gone, "dupont", DUPONT_PASSWORD).await });
+    until_queued(&portal, 1).await;
+    task.abort();
+    assert!(task.await.unwrap_err().is_cancelled());
+    drop(permit);
+
+    let mut next = portal.browser();
+    next.get("/connexion").await;
+    let page = timeout(
+        StdDuration::from_secs(10),
+        attempt(&mut next, "dupont", DUPONT_PASSWORD),
+    )
+    .await
+    .expect("answered");
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "the abandoned login still holds the queue: {}",
+        page.main_text()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 13. Recovery by link
+// ---------------------------------------------------------------------------------------------
+
+async fn ask_link(browser: &mut Browser, login: &str) -> Page {
+    browser.get("/mot-de-passe-oublie").await;
+    let page = browser
+        .post("/mot-de-passe-oublie/lien", &[("identifiant", login)])
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.main_text());
+    page
+}
+
+#[tokio::test]
+async fn a_reset_link_is_mailed_works_once_expires_and_never_carries_the_password() {
+    let portal = Portal::demo();
+    let mut browser = portal.browser();
+    let known = ask_link(&mut browser, "dupont").await;
+    let mails = portal.mails("password_reset");
+    assert_eq!(mails.len(), 1);
+    let (recipient, body) = &mails[0];
+    assert_eq!(recipient, "carteplus@wanadoo.fr");
+    assert!(
+        body.contains(&format!("{BASE}/reinitialisation/")),
+        "{body}"
+    );
+    assert!(
+        !body.contains(DUPONT_PASSWORD),
+        "the mail carries the password"
+    );
+    let link = last_reset_path(&portal);
+    assert!(
+        is_secret(link.trim_start_matches("/reinitialisation/")),
+        "{link}"
+    );
+
+    // An unknown identifiant: the same answer, no mail.
+    let mut stranger = portal.browser();
+    let unknown = ask_link(&mut stranger, "personne-inconnue").await;
+    assert_eq!(unknown.main_text(), known.main_text());
+    assert_eq!(portal.mails("password_reset").len(), 1);
+
+    // Once.
+    let mut parent = portal.logged_in("dupont").await;
+    let form = browser.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.main_text().contains("dupont"));
+    assert!(!form.body.contains(DUPONT_PASSWORD));
+    let page = browser
+        .post(
+            &link,
+            &[("nouveau", NEW_PASSWORD), ("confirmation", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    assert_eq!(page.location(), "/connexion?fait=mot-de-passe");
+    let again = browser.get(&link).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert!(again.text().contains("Lien expiré"), "{}", again.text());
+    let replay = browser
+        .post(
+            &link,
+            &[
+                ("nouveau", "encore une autre phrase"),
+                ("confirmation", "encore une autre phrase"),
+            ],
+        )
+        .await;
+    assert_eq!(replay.status, StatusCode::NOT_FOUND);
+    // The new password is the one, the old sessions are closed.
+    portal.browser().login("dupont", NEW_PASSWORD).await;
+    let page = parent.get("/accueil").await;
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "sessions survive a reset"
+    );
+
+    // Asking again at once sends nothing more: a flood of requests does not flood the inbox.
+    let sent = portal.mails("password_reset").len();
+    ask_link(&mut browser, "dupont").await;
+    assert_eq!(portal.mails("password_reset").len(), sent);
+
+    // A second request, later, revokes the first link.
+    portal.clock.advance(Duration::minutes(6));
+    ask_link(&mut browser, "dupont").await;
+    let first = last_reset_path(&portal);
+    portal.clock.advance(Duration::minutes(6));
+    ask_link(&mut browser, "dupont").await;
+    let second = last_reset_path(&portal);
+    assert_ne!(first, second);
+    assert_eq!(browser.get(&first).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(browser.get(&second).await.status, StatusCode::OK);
+
+    // Valid an hour, not 61 minutes.
+    portal.clock.advance(Duration::minutes(61));
+    let page = browser.get(&second).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.text().contains("Lien expiré"));
+
+    for (_, body) in portal.mails("password_reset") {
+        assert!(!body.contains(DUPONT_PASSWORD) && !body.contains(NEW_PASSWORD));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 14. Recovery question
+// ---------------------------------------------------------------------------------------------
+
+async fn answer(browser: &mut Browser, reply: &str) -> Page {
+    browser
+        .post(
+            "/mot-de-passe-oublie/reponse",
+            &[("identifiant", "dupont"), ("reponse", reply)],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn the_recovery_question_only_leads_to_a_new_password_and_is_throttled() {
+    let portal = Portal::demo();
+    let mut parent = portal.logged_in("dupont").await;
+    parent.get("/profil/modifier").await;
+    let page = parent
+        .post(
+            "/profil/question",
+            &[
+                ("question", "Le nom de mon premier chat ?"),
+                ("reponse", "  Félix le   Rouquin "),
+                ("actuel", DUPONT_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+
+    let mut browser = portal.browser();
+    browser.get("/mot-de-passe-oublie").await;
+    let page = browser
+        .post("/mot-de-passe-oublie", &[("identifiant", "dupont")])
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.main_text().contains("Le nom de mon premier chat ?"));
+
+    let wrong = answer(&mut browser, "Minou").await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.main_text().contains("Réponse incorrecte."),
+        "{}",
+        wrong.main_text()
+    );
+
+    let right = answer(&mut browser, "FÉLIX  LE ROUQUIN").await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.main_text());
+    let link = right.location().to_owned();
+    assert!(
+        link.strip_prefix("/reinitialisation/")
+            .is_some_and(is_secret),
+        "{link}"
+    );
+    assert!(!right.body.contains(DUPONT_PASSWORD));
+    let form = browser.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(!form.body.contains(DUPONT_PASSWORD));
+
+    // Throttled like a log-in: five wrong answers, then even the right one is refused.
+    for n in 1..=5 {
+        let page = answer(&mut browser, "Minou").await;
+        assert!(
+            page.main_text().contains("Réponse incorrecte."),
+            "answer {n}"
+        );
+        match n {
+            3 => portal.clock.advance(Duration::seconds(6)),
+            4 => portal.clock.advance(Duration::seconds(16)),
+            _ => {}
+        }
+    }
+    let sixth = answer(&mut browser, "félix le rouquin").await;
+    assert_ne!(
+        sixth.status,
+        StatusCode::SEE_OTHER,
+        "a throttled answer opened a reset"
+    );
+    assert!(
+        sixth.main_text().contains(THROTTLED),
+        "{}",
+        sixth.main_text()
+    );
+    portal.clock.advance(Duration::minutes(20));
+    let later = answer(&mut browser, "félix le rouquin").await;
+    assert_eq!(later.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_on_the_profile_is_throttled_too() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    browser.get("/profil/modifier").await;
+    let change = |current: &'static str| {
+        [
+            ("question", "Ville de naissance de ma grand-mère ?"),
+            ("reponse", "Quinsac"),
+            ("actuel", current),
+        ]
+    };
+    for _ in 0..3 {
+        let page = browser
+            .post("/profil/question", &change("pas le mot de passe"))
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.main_text()
+                .contains("Le mot de passe actuel est incorrect")
+        );
+    }
+    // Even the right one now waits: a stolen session cannot try passwords at full speed.
+    let page = browser
+        .post("/profil/question", &change("portail-demo-dupont"))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.main_text().contains("Trop de tentatives"),
+        "{}",
+        page.main_text()
+    );
+    portal.clock.advance(Duration::minutes(1));
+    let page = browser
+        .post("/profil/question", &change("portail-demo-dupont"))
+        .await;
+    assert_eq!(page.location(), "/profil?fait=question");
+}
