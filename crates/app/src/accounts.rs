@@ -467,7 +467,8 @@ pub fn login(
     Ok(LoginOutcome::LoggedIn { token, family })
 }
 
-/// The structure a new session consults: the family's first (by name).
+/// The structure a new session consults: the one of the family's latest request, else the
+/// family's first by name.
 fn first_structure(
     conn: &Connection,
     family: FamilyId,
@@ -477,6 +478,20 @@ fn first_structure(
     let Some(row) = projections::queries::family(conn, family, today)? else {
         return Ok(None);
     };
+    let latest: Option<(String, String)> = conn
+        .prepare_cached(
+            "SELECT activity_id, day FROM booking_requests WHERE family_id = ?1 AND kind = 'booking'
+             ORDER BY requested_position DESC LIMIT 1",
+        )?
+        .query_row(params![family.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((activity, day)) = latest
+        && let (Ok(activity), Ok(day)) = (activity.parse(), day.parse())
+        && let Some(activity) = projections::queries::activity(conn, activity, day)?
+        && row.structures.contains(&activity.structure_id)
+    {
+        return Ok(Some(activity.structure_id));
+    }
     let mut structures: Vec<(String, StructureId)> = projections::queries::structures(conn)?
         .into_iter()
         .filter(|s| row.structures.contains(&s.structure_id))

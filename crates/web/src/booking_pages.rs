@@ -138,7 +138,7 @@ fn cell_look(cell: &CalendarCell, basket: InBasket) -> (&'static str, &'static s
             }
             let waitlisted = cell.booking.as_deref() == Some("liste_attente");
             match cell.state {
-                DayState::Closed => ("state-closed", "—", cell.state_label.to_owned()),
+                DayState::Closed => ("state-closed", "—", "fermé".to_owned()),
                 DayState::Open => ("state-open", "○", cell.state_label.to_owned()),
                 DayState::Booked if waitlisted => (
                     "state-booked",
@@ -198,13 +198,19 @@ fn cell_entry(
     let basket = in_basket(&parent.session.basket, child, day, cell);
     let (class, icon, words) = cell_look(cell, basket);
     let action = cell_action(cell, basket);
+    // « fermé » on screen; the seed's full words for a screen reader.
+    let spoken = if class == "state-closed" {
+        cell.state_label
+    } else {
+        words.as_str()
+    };
     let accessible = match action {
         Some((_, _, verb)) => format!(
-            "{} : {} : {words} — {verb}",
+            "{} : {} : {spoken} — {verb}",
             layout::long_date(day),
             cell.activity
         ),
-        None => format!("{} : {} : {words}", layout::long_date(day), cell.activity),
+        None => format!("{} : {} : {spoken}", layout::long_date(day), cell.activity),
     };
     let inner = html! {
         span class="icon" aria-hidden="true" { (icon) }
@@ -481,7 +487,7 @@ fn month_table(
                             @for entry in week {
                                 @match entry {
                                     None => td class="outside" {},
-                                    Some(calendar_day) => td {
+                                    Some(calendar_day) => td class=[closed_day(parent, child, calendar_day, selected).then_some("closed-day")] {
                                         (day_cell(parent, child, month, calendar_day, selected))
                                     },
                                 }
@@ -492,6 +498,30 @@ fn month_table(
             }
         }
     }
+}
+
+/// « Mer », shown before the day's number where the calendar is a list (phones).
+fn weekday_short(day: NaiveDate) -> &'static str {
+    ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"][day.weekday().num_days_from_monday() as usize]
+}
+
+/// Nothing to see or do that day (phones hide such days to keep the month short).
+fn closed_day(
+    parent: &Parent,
+    child: ChildId,
+    calendar_day: &CalendarDay,
+    selected: Option<ActivityId>,
+) -> bool {
+    let basket = &parent.session.basket;
+    calendar_day
+        .cells
+        .iter()
+        .filter(|c| selected.is_none_or(|a| a.0 == c.activity_id))
+        .all(|c| {
+            c.state == DayState::Closed
+                && c.booking.is_none()
+                && in_basket(basket, child, calendar_day.day, c) == InBasket::No
+        })
 }
 
 fn day_cell(
@@ -509,7 +539,7 @@ fn day_cell(
                 .iter()
                 .find(|c| c.activity_id == activity.0);
             html! {
-                span class="day-number" { (day.day()) }
+                span class="day-number" { span class="weekday" { (weekday_short(day)) " " } (day.day()) }
                 @match cell {
                     Some(cell) => (cell_entry(parent, child, day, month, cell, Back::Calendar(Some(activity)), false)),
                     None => span class="day state-closed" aria-label={ (layout::long_date(day)) " : pas d'activité" } { span class="icon" aria-hidden="true" { "—" } " " span class="label" { "pas d'activité" } },
@@ -533,14 +563,14 @@ fn day_cell(
                 .any(|c| cell_action(c, in_basket(basket, child, day, c)).is_some());
             html! {
                 @if visible.is_empty() {
-                    span class="day-number" { (day.day()) }
+                    span class="day-number" { span class="weekday" { (weekday_short(day)) " " } (day.day()) }
                     span class="day state-closed" role="img" aria-label={ (layout::long_date(day)) " : pas ouvert à la réservation" } {
                         span class="icon" aria-hidden="true" { "—" } " " span class="label" { "fermé" }
                     }
                 } @else {
                     a class="day-number" href={ "/reservations/" (child) "/jour/" (day) }
                         aria-label={ (layout::long_date(day)) " : " (visible.len()) " activité" @if visible.len() > 1 { "s" } @if actionable { ", choisir" } } {
-                        (day.day())
+                        span class="weekday" { (weekday_short(day)) " " } (day.day())
                     }
                     @for cell in &visible {
                         @let (class, icon, words) = cell_look(cell, in_basket(&parent.session.basket, child, day, cell));

@@ -120,10 +120,14 @@ async fn the_header_names_the_parent_the_structure_and_the_last_update() {
     let page = browser.get("/accueil").await;
     let text = page.text();
     assert!(text.contains("M. DUPONT Jean-Paul"), "{text}");
-    assert!(text.contains("Structure : Accueil de Loisirs de Latresne Modifier"));
+    // The structure of the family's latest request; « Modifier » when there are several.
+    assert!(
+        text.contains("Structure : Accueil de Loisirs de Quinsac Modifier"),
+        "{text}"
+    );
     assert!(text.contains("Dernière mise à jour : "));
     assert!(text.contains("Se déconnecter"));
-    consult(&mut browser, "Accueil de Loisirs de Quinsac").await;
+    consult(&mut browser, "Accueil de Loisirs de Latresne").await;
     let logout = browser.post("/deconnexion", &[]).await;
     assert_eq!(logout.location(), "/connexion?fait=deconnexion");
     assert_eq!(browser.get("/accueil").await.status, StatusCode::SEE_OTHER);
