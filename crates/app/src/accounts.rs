@@ -43,6 +43,11 @@ pub fn new_secret() -> String {
     format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
 }
 
+/// Who acts in the metadata of what a parent does.
+fn family_actor(family: FamilyId) -> String {
+    format!("family:{family}")
+}
+
 fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
@@ -453,7 +458,7 @@ pub fn login(
         .transpose()?;
     let previous = previous_session.map(str::to_owned);
     let account_key = keys[0].clone();
-    let token = app.execute(&format!("family:{family}"), move |command| {
+    let token = app.execute(&family_actor(family), move |command| {
         if let Some(previous) = &previous {
             delete_session(command.conn(), previous)?;
         }
@@ -540,7 +545,7 @@ pub fn activate(
         ));
     };
     let hash = credentials::hash_password(new_password)?;
-    app.execute(&format!("family:{family}"), move |command| {
+    app.execute(&family_actor(family), move |command| {
         registry::set_password_hash(command.conn(), family, &hash)?;
         clear_throttle(command.conn(), &keys[0])?;
         let structure = first_structure(command.conn(), family, command.now())?;
@@ -794,7 +799,7 @@ pub fn answer_question(
         record_failures(app, &keys)?;
         return Ok(AnswerOutcome::Wrong);
     };
-    let reset_token = app.execute(&format!("family:{family}"), move |command| {
+    let reset_token = app.execute(&family_actor(family), move |command| {
         clear_throttle(command.conn(), &keys[0])?;
         issue_token(
             command.conn(),
@@ -961,7 +966,7 @@ pub fn change_password(
     check_new_password(new_password, confirmation, &login)?;
     check_current_password(app, family, current)?;
     let hash = credentials::hash_password(new_password)?;
-    app.execute(&format!("family:{family}"), move |command| {
+    app.execute(&family_actor(family), move |command| {
         let conn = command.conn();
         registry::set_password_hash(conn, family, &hash)?;
         let structure: Option<String> = conn
@@ -1008,7 +1013,7 @@ pub fn request_email_change(
     check_current_password(app, family, current_password)?;
     let base_url = base_url.trim_end_matches('/').to_owned();
     let recipient = email.clone();
-    app.execute(&format!("family:{family}"), move |command| {
+    app.execute(&family_actor(family), move |command| {
         let conn = command.conn();
         let account = registry::family_account(conn, family)?
             .ok_or_else(|| AppError::Refused("Compte inconnu.".to_owned()))?;
@@ -1088,7 +1093,7 @@ pub fn set_recovery_question(
     }
     check_current_password(app, family, current_password)?;
     let hash = credentials::hash_password(&answer)?;
-    app.execute(&format!("family:{family}"), move |command| {
+    app.execute(&family_actor(family), move |command| {
         command
             .conn()
             .prepare_cached(
