@@ -25,6 +25,10 @@ CREATE TABLE IF NOT EXISTS booking_requests (
 CREATE INDEX IF NOT EXISTS booking_requests_by_family ON booking_requests (family_id, day);
 CREATE INDEX IF NOT EXISTS booking_requests_pending ON booking_requests (state, requested_position);
 CREATE INDEX IF NOT EXISTS booking_requests_by_slot ON booking_requests (activity_id, day, state);
+-- A child's requests on a day (calendar cells, basket validation in the writer).
+CREATE INDEX IF NOT EXISTS booking_requests_by_child ON booking_requests (child_id, day);
+-- Is a cancellation of this place pending? (Suivi, baskets, promotions.)
+CREATE INDEX IF NOT EXISTS booking_requests_by_reservation ON booking_requests (reservation_id, kind, state);
 
 -- Baskets, by the client's one-time request id (a resubmitted form is recorded once).
 CREATE TABLE IF NOT EXISTS baskets (

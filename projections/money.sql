@@ -27,6 +27,8 @@ CREATE TABLE IF NOT EXISTS consumption_history (
     reservation_id TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS consumption_history_by_family_day ON consumption_history (family_id, day);
+-- Has this reservation been debited yet? (the wallet's estimated cost)
+CREATE INDEX IF NOT EXISTS consumption_history_by_reservation ON consumption_history (reservation_id);
 
 -- One row per credit: the seed's "Historique des règlements" (payer, bank, number: registry).
 CREATE TABLE IF NOT EXISTS payment_history (

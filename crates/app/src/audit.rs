@@ -53,11 +53,45 @@ pub fn family_as_of(
     position: u64,
     family: FamilyId,
 ) -> Result<FamilyAsOf, AppError> {
-    let scratch = Connection::open_in_memory()?;
-    projections::install(&scratch)?;
-    scratch.execute_batch("BEGIN")?;
-    projections::replay(&scratch, store.read_range(1, Some(position), 2_000)?)?;
-    scratch.execute_batch("COMMIT")?;
+    Replayed::up_to(store, position)?.family(store, live, family)
+}
+
+/// The read models as they stood at a position, in memory: replayed once, then read for as many
+/// families as asked.
+pub struct Replayed {
+    scratch: Connection,
+    position: u64,
+}
+
+impl Replayed {
+    /// Replays the log up to `position` (included) into an in-memory database.
+    pub fn up_to(store: &EventStore, position: u64) -> Result<Replayed, AppError> {
+        let scratch = Connection::open_in_memory()?;
+        projections::install(&scratch)?;
+        scratch.execute_batch("BEGIN")?;
+        projections::replay(&scratch, store.read_range(1, Some(position), 2_000)?)?;
+        scratch.execute_batch("COMMIT")?;
+        Ok(Replayed { scratch, position })
+    }
+
+    /// `family` as of the replayed position.
+    pub fn family(
+        &self,
+        store: &EventStore,
+        live: &Connection,
+        family: FamilyId,
+    ) -> Result<FamilyAsOf, AppError> {
+        family_in(&self.scratch, store, live, self.position, family)
+    }
+}
+
+fn family_in(
+    scratch: &Connection,
+    store: &EventStore,
+    live: &Connection,
+    position: u64,
+    family: FamilyId,
+) -> Result<FamilyAsOf, AppError> {
     let mut recorded_at = None;
     let mut movements = Vec::new();
     let family_tag = family.stream();
@@ -94,9 +128,9 @@ pub fn family_as_of(
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
         .map(|t| domain::deadline::paris_day(t.with_timezone(&chrono::Utc)))
         .unwrap_or(NaiveDate::MIN);
-    let wallets = money::statement_in(&scratch, family, day, true, true)?;
+    let wallets = money::statement_in(scratch, family, day, true, true)?;
     let mut reservations = Vec::new();
-    for row in projections::booking_queries::follow_up(&scratch, family)? {
+    for row in projections::booking_queries::follow_up(scratch, family)? {
         reservations.push(ReservationState {
             day: row.day,
             child: registry::child(live, row.child_id)?

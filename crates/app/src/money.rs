@@ -405,7 +405,7 @@ pub fn statement_in(
               WHERE r.family_id = ?1 AND r.state IN ('acceptee', 'liste_attente')
              UNION ALL
              SELECT q.activity_id, q.day, 'non_transmis', NULL FROM booking_requests q
-              WHERE q.family_id = ?1 AND q.kind = 'booking' AND q.state = 'non_transmis'",
+              WHERE q.family_id = ?1 AND q.kind = 'booking' AND +q.state = 'non_transmis'",
         )?
         .query_map(params![family.to_string()], |row| {
             Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))

@@ -31,7 +31,9 @@ fn main() -> anyhow::Result<()> {
         Some("rebuild") => {
             let requests = parse_arg(&args, 1, 330_000)?;
             let families = parse_arg(&args, 2, 5_000)?;
-            transmit::rebuild(requests, families)
+            // A directory to keep the log in (and reuse at the next run).
+            let keep = args.get(3).map(std::path::PathBuf::from);
+            transmit::rebuild(requests, families, keep.as_deref())
         }
         Some("transmit") => {
             let requests = parse_arg(&args, 1, 100_000)?;
@@ -39,7 +41,7 @@ fn main() -> anyhow::Result<()> {
             transmit::run(requests, families)
         }
         _ => bail!(
-            "usage: bench append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND] | bench transmit [REQUESTS] [FAMILIES] | bench rebuild [REQUESTS] [FAMILIES]"
+            "usage: bench append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND] | bench transmit [REQUESTS] [FAMILIES] | bench rebuild [REQUESTS] [FAMILIES] [KEEP_DIR]"
         ),
     }
 }

@@ -202,10 +202,24 @@ pub fn world(
 /// `bench rebuild [REQUESTS] [FAMILIES]`: builds a log (setup, REQUESTS baskets and requests, one
 /// transmission deciding them all), then measures, in the same run, the raw rate of reading and
 /// JSON-decoding every event and the rate of `portail rebuild` over all read models.
-pub fn rebuild(requests: u64, families: u64) -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let (app, now) = world(dir.path(), requests, families)?;
-    app::booking::transmit(&app, now, false)?;
+pub fn rebuild(requests: u64, families: u64, keep: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let temp = tempfile::tempdir()?;
+    let dir = keep.unwrap_or(temp.path());
+    std::fs::create_dir_all(dir)?;
+    let (app, now) = if dir.join("transmit.db").exists() {
+        let now = Utc
+            .with_ymd_and_hms(2027, 1, 4, 8, 0, 0)
+            .single()
+            .context("clock")?;
+        let app = App::open(dir.join("transmit.db"), Arc::new(FixedClock(now)))?;
+        println!("reusing {}", dir.join("transmit.db").display());
+        (app, now)
+    } else {
+        let (app, now) = world(dir, requests, families)?;
+        app::booking::transmit(&app, now, false)?;
+        (app, now)
+    };
+    let _ = now;
     let head = app.store.head()?.position;
     println!("log: {head} events");
 
@@ -221,9 +235,9 @@ pub fn rebuild(requests: u64, families: u64) -> anyhow::Result<()> {
     let read_rate = decoded as f64 / read_seconds;
     println!("read + decode:  {read_rate:>10.0} events/s ({read_seconds:.2} s)");
 
-    let db = dir.path().join("transmit.db");
+    let db = dir.join("transmit.db");
     let started = Instant::now();
-    let report = projections::rebuild(&app.store, &db, &[], 10_000, &mut |_| {})?;
+    let report = projections::rebuild(&app.store, &db, &[], 100_000, &mut |_| {})?;
     let seconds = started.elapsed().as_secs_f64();
     let rate = (report.replayed + report.caught_up) as f64 / seconds;
     println!("rebuild (all read models, swap included): {rate:>10.0} events/s ({seconds:.2} s)");

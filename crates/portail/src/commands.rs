@@ -455,14 +455,13 @@ fn replay(cli: &Cli, args: &crate::ReplayArgs) -> anyhow::Result<ExitCode> {
             .collect(),
     };
     let mut reports = Vec::new();
+    // One replay, read for every family asked.
+    let replayed = app::audit::Replayed::up_to(&app.store, position)?;
     for family in families {
-        let store = app.store.clone();
-        let state = app.query(move |conn| {
-            match app::audit::family_as_of(&store, conn, position, family) {
-                Ok(state) => Ok(Some(state)),
-                Err(app::AppError::Refused(_)) => Ok(None),
-                Err(error) => Err(error),
-            }
+        let state = app.query(|conn| match replayed.family(&app.store, conn, family) {
+            Ok(state) => Ok(Some(state)),
+            Err(app::AppError::Refused(_)) => Ok(None),
+            Err(error) => Err(error),
         })?;
         let login = app
             .query(move |conn| Ok(app::registry::family_account(conn, family)?.map(|a| a.login)))?;

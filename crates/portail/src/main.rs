@@ -174,8 +174,8 @@ pub struct RebuildArgs {
     /// Modèle(s) à reconstruire (setup, families, booking, money) ; par défaut : tous.
     #[arg(long = "projection")]
     pub projections: Vec<String>,
-    /// Événements par lot.
-    #[arg(long, default_value_t = 10_000)]
+    /// Événements par transaction dans la base de travail.
+    #[arg(long, default_value_t = 100_000)]
     pub batch: usize,
 }
 

@@ -620,6 +620,11 @@ pub struct RebuildReport {
 /// the live database in one transaction: readers see the old models until the commit, then the
 /// new ones, never a half-built one. An interrupted rebuild leaves the live models untouched and
 /// its scratch file is recreated by the next run. The outbox is not a read model: no mail moves.
+/// Decoded events handed from the reading thread to the applying one at a time.
+const DECODED_BATCH: usize = 2_000;
+/// Events between two progress reports of a rebuild.
+const PROGRESS_EVERY: u64 = 10_000;
+
 pub fn rebuild(
     store: &EventStore,
     db: &std::path::Path,
@@ -677,24 +682,59 @@ pub fn rebuild(
             Ok(())
         };
 
-    // 1. Replay up to the head as it is now, in batches, reporting progress.
+    // 1. Replay up to the head as it is now. Two threads: one reads and decodes the log, this one
+    //    applies; a transaction every `batch` events, progress every 10,000.
     let total = store.head()?.position;
     let mut done = 0u64;
+    let commit_every = batch.max(1) as u64;
     scratch.execute_batch("BEGIN")?;
-    for stored in store.read_range(1, Some(total), batch.max(1))? {
-        let stored = stored?;
-        apply_selected(&scratch, &stored)?;
-        done += 1;
-        if done.is_multiple_of(batch.max(1) as u64) {
-            scratch.execute_batch("COMMIT; BEGIN")?;
-            let seconds = started.elapsed().as_secs_f64().max(1e-6);
-            progress(Progress {
-                done,
-                total,
-                events_per_second: done as f64 / seconds,
-            });
+    std::thread::scope(|scope| -> Result<(), ProjectionError> {
+        let (sender, receiver) =
+            std::sync::mpsc::sync_channel::<Result<Vec<(u64, Event)>, ProjectionError>>(16);
+        scope.spawn(move || {
+            let read = || -> Result<(), ProjectionError> {
+                let mut decoded = Vec::with_capacity(DECODED_BATCH);
+                for stored in store.read_range(1, Some(total), 10_000)? {
+                    let stored = stored?;
+                    decoded.push((stored.position, decode(&stored)?));
+                    if decoded.len() == DECODED_BATCH {
+                        let full =
+                            std::mem::replace(&mut decoded, Vec::with_capacity(DECODED_BATCH));
+                        if sender.send(Ok(full)).is_err() {
+                            return Ok(());
+                        }
+                    }
+                }
+                if !decoded.is_empty() {
+                    let _ = sender.send(Ok(decoded));
+                }
+                Ok(())
+            };
+            if let Err(error) = read() {
+                let _ = sender.send(Err(error));
+            }
+        });
+        for decoded in receiver {
+            for (position, event) in decoded? {
+                for projection in &selected {
+                    (projection.apply)(&scratch, position, &event)?;
+                }
+                done += 1;
+                if done.is_multiple_of(commit_every) {
+                    scratch.execute_batch("COMMIT; BEGIN")?;
+                }
+                if done.is_multiple_of(PROGRESS_EVERY) {
+                    let seconds = started.elapsed().as_secs_f64().max(1e-6);
+                    progress(Progress {
+                        done,
+                        total,
+                        events_per_second: done as f64 / seconds,
+                    });
+                }
+            }
         }
-    }
+        Ok(())
+    })?;
     scratch.execute_batch("COMMIT")?;
     scratch.execute_batch(&indexes_sql)?;
     let replayed = done;
