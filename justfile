@@ -29,3 +29,7 @@ bench-append events="1000000" submitters="64" per_command="1":
 # transmission benchmark (100,000 pending requests, 5,000 families)
 bench-transmit requests="100000" families="5000":
     cargo run --release -p bench -- transmit {{requests}} {{families}}
+
+# the portal under a rush: calendar render time, pages/s with CLIENTS parents, log-ins/s
+bench-portal clients="32":
+    cargo run --release -p bench -- portal {{clients}}

@@ -27,8 +27,10 @@ CREATE INDEX IF NOT EXISTS booking_requests_pending ON booking_requests (state, 
 CREATE INDEX IF NOT EXISTS booking_requests_by_slot ON booking_requests (activity_id, day, state);
 -- A child's requests on a day (calendar cells, basket validation in the writer).
 CREATE INDEX IF NOT EXISTS booking_requests_by_child ON booking_requests (child_id, day);
--- Is a cancellation of this place pending? (Suivi, baskets, promotions.)
-CREATE INDEX IF NOT EXISTS booking_requests_by_reservation ON booking_requests (reservation_id, kind, state);
+-- Is a cancellation of this place pending? (Suivi, baskets.) Partial: the transmission's updates of
+-- booking requests do not maintain it.
+CREATE INDEX IF NOT EXISTS booking_requests_cancelling ON booking_requests (reservation_id, state)
+    WHERE kind = 'cancellation';
 
 -- Baskets, by the client's one-time request id (a resubmitted form is recorded once).
 CREATE TABLE IF NOT EXISTS baskets (

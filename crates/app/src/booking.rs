@@ -390,13 +390,23 @@ pub fn activity_on_day(
     activity: ActivityId,
     day: NaiveDate,
 ) -> Result<Option<ActivityOnDay>, AppError> {
+    activity_on_day_among(conn, activity, day, &queries::periods(conn)?)
+}
+
+/// The same with the periods already read (a month of calendar reads them once).
+pub fn activity_on_day_among(
+    conn: &Connection,
+    activity: ActivityId,
+    day: NaiveDate,
+    periods: &[queries::PeriodRow],
+) -> Result<Option<ActivityOnDay>, AppError> {
     let Some(row) = queries::activity(conn, activity, day)? else {
         return Ok(None);
     };
     let mut open = false;
     let mut window = None;
-    for period in queries::periods(conn)?
-        .into_iter()
+    for period in periods
+        .iter()
         .filter(|p| p.activity_ids.contains(&activity))
     {
         let calendar = OpeningCalendar::new(vec![Period {

@@ -8,7 +8,7 @@ use projections::{booking_queries as bq, queries};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::booking::activity_on_day;
+use crate::booking::activity_on_day_among;
 use crate::registry;
 use crate::{App, AppError};
 
@@ -56,10 +56,12 @@ pub fn month(
         let Some(family_row) = queries::family(conn, family, today)? else {
             return Err(AppError::Refused("Famille inconnue.".to_owned()));
         };
+        let periods = queries::periods(conn)?;
         let mut days = Vec::new();
         let mut day = first;
         while day.month() == first.month() {
             let mut cells = Vec::new();
+            let engagements = bq::child_engagements(conn, child, day)?;
             for row in queries::activities(conn, day)? {
                 if activity.is_some_and(|a| a != row.activity_id)
                     || !family_row.structures.contains(&row.structure_id)
@@ -70,11 +72,12 @@ pub fn month(
                 if age < u32::from(row.age_min) || age > u32::from(row.age_max) {
                     continue;
                 }
-                let Some(on_day) = activity_on_day(conn, row.activity_id, day)? else {
+                let Some(on_day) = activity_on_day_among(conn, row.activity_id, day, &periods)?
+                else {
                     continue;
                 };
-                let engagement = bq::child_engagements(conn, child, day)?
-                    .into_iter()
+                let engagement = engagements
+                    .iter()
                     .find(|e| e.activity_id == row.activity_id);
                 let (booking, state, booking_id, rank) = match &engagement {
                     Some(e) => {

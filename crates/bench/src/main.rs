@@ -7,6 +7,7 @@
 //!    event, durable (`synchronous=FULL`), group-committed by the single writer.
 #![forbid(unsafe_code)]
 
+mod portal;
 mod transmit;
 
 use std::sync::Arc;
@@ -35,13 +36,14 @@ fn main() -> anyhow::Result<()> {
             let keep = args.get(3).map(std::path::PathBuf::from);
             transmit::rebuild(requests, families, keep.as_deref())
         }
+        Some("portal") => portal::run(parse_arg(&args, 1, 32)? as usize),
         Some("transmit") => {
             let requests = parse_arg(&args, 1, 100_000)?;
             let families = parse_arg(&args, 2, 5_000)?;
             transmit::run(requests, families)
         }
         _ => bail!(
-            "usage: bench append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND] | bench transmit [REQUESTS] [FAMILIES] | bench rebuild [REQUESTS] [FAMILIES] [KEEP_DIR]"
+            "usage: bench append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND] | bench transmit [REQUESTS] [FAMILIES] | bench rebuild [REQUESTS] [FAMILIES] [KEEP_DIR] | bench portal [CLIENTS]"
         ),
     }
 }

@@ -302,7 +302,8 @@ pub(crate) fn apply(
             )?
             .execute(params![e.reservation_id.to_string()])?;
             conn.prepare_cached(
-                "UPDATE booking_requests SET state = 'acceptee' WHERE reservation_id = ?1 AND kind = 'booking'",
+                "UPDATE booking_requests SET state = 'acceptee'
+                 WHERE request_id = (SELECT request_id FROM reservations WHERE reservation_id = ?1)",
             )?
             .execute(params![e.reservation_id.to_string()])?;
             count(conn, e.activity_id, e.day, 1, -1, 0)?;
