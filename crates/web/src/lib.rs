@@ -247,12 +247,14 @@ async fn security_headers(mut response: Response, hsts: bool) -> Response {
 /// large…) come as English plain text: they become the French page of their status.
 async fn french_errors(response: Response) -> Response {
     let status = response.status();
-    let is_html_or_json = response
+    // Only bare or plain-text answers: pages, JSON and the simulator's SOAP faults (text/xml,
+    // which the PayFiP adapter reads) pass untouched.
+    let plain = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_html_or_json {
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
         return response;
     }
     let page = match status {

@@ -706,6 +706,10 @@ async fn paiement_cb_goes_to_the_provider_and_credits_the_wallet_once() {
         "{redirect}"
     );
     let operation = redirect.split("idop=").nth(1).unwrap().to_owned();
+    // Back from the provider before paying (the provider answers with a SOAP fault: still in
+    // progress): nothing credited yet, the parent is told so.
+    let early = browser.get(&format!("/paiement/retour?idOp={operation}")).await;
+    assert!(early.main_text().contains("Paiement en cours"), "{}", early.main_text());
     // The parent presses « Payer » on the provider's page; it notifies us and sends the
     // browser back.
     let sim = simulator.clone();
