@@ -748,6 +748,7 @@ pub async fn toggle(
             }
             _ => return Ok(false),
         }
+        sort_basket(&mut basket);
         accounts::save_basket(&app, &session, &basket)?;
         Ok(true)
     })
@@ -757,6 +758,19 @@ pub async fn toggle(
         Ok(false) => WebError::NotFound.into_response(),
         Err(error) => error.into_response(),
     }
+}
+
+/// Cancellations first (they free places before the bookings of the same basket are judged),
+/// then bookings by day: the récapitulatif and the final « Valider » read in calendar order.
+pub(crate) fn sort_basket(basket: &mut Basket) {
+    basket.lines.sort_by_key(|line| match line {
+        LineRequest::Cancel { .. } => (0, NaiveDate::MIN, Uuid::nil(), Uuid::nil()),
+        LineRequest::Book {
+            child_id,
+            activity_id,
+            day,
+        } => (1, *day, child_id.0, activity_id.0),
+    });
 }
 
 /// The récapitulatif: every line with its forecast and estimated cost; nothing recorded yet.

@@ -15,6 +15,14 @@ use crate::layout::{self, csrf_field, flash, page};
 use crate::session::{Parent, see_other};
 use crate::{Shared, WebError, blocking};
 
+/// Which days « Suivi » lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Period {
+    Upcoming,
+    All,
+    Month(chrono::NaiveDate),
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct FollowUpQuery {
     enfant: Option<String>,
@@ -54,11 +62,18 @@ pub async fn follow_up(
         .as_deref()
         .filter(|c| !c.is_empty())
         .and_then(|c| c.parse().ok());
-    let month = query
-        .mois
-        .as_deref()
-        .filter(|m| !m.is_empty())
-        .map(|m| layout::parse_month(Some(m), services.app.today()));
+    // No month chosen: from this month on (what a parent checks); « tous »: everything.
+    let today = services.app.today();
+    let this_month = today.with_day(1).unwrap_or(today);
+    let period = match query.mois.as_deref().map(str::trim) {
+        None | Some("") => Period::Upcoming,
+        Some("tous") => Period::All,
+        Some(m) => Period::Month(layout::parse_month(Some(m), today)),
+    };
+    let month = match period {
+        Period::Month(m) => Some(m),
+        _ => None,
+    };
     let mut months: Vec<chrono::NaiveDate> =
         lines.iter().filter_map(|l| l.day.with_day(1)).collect();
     months.sort();
@@ -66,7 +81,11 @@ pub async fn follow_up(
     let shown: Vec<_> = lines
         .iter()
         .filter(|l| child.is_none_or(|c| c == l.child_id))
-        .filter(|l| month.is_none_or(|m| l.day.year() == m.year() && l.day.month() == m.month()))
+        .filter(|l| match period {
+            Period::All => true,
+            Period::Upcoming => l.day >= this_month,
+            Period::Month(m) => l.day.year() == m.year() && l.day.month() == m.month(),
+        })
         .collect();
     let done = match query.fait.as_deref() {
         Some("retiree") => Some("La demande est retirée : elle ne sera pas transmise."),
@@ -92,7 +111,8 @@ pub async fn follow_up(
                 div class="field" {
                     label for="mois" { "Mois" }
                     select id="mois" name="mois" {
-                        option value="" { "Tous" }
+                        option value="" selected[period == Period::Upcoming] { "À partir de " (layout::month_title(this_month)) }
+                        option value="tous" selected[period == Period::All] { "Tous les mois" }
                         @for m in &months {
                             option value=(layout::month_param(*m)) selected[month == Some(*m)] { (layout::month_title(*m)) }
                         }
@@ -209,6 +229,7 @@ pub async fn cancel(
         if !basket.lines.contains(&line) {
             basket.lines.push(line);
         }
+        crate::booking_pages::sort_basket(&mut basket);
         accounts::save_basket(&app, &session, &basket)?;
         Ok(true)
     })

@@ -233,9 +233,16 @@ async fn abandonner_empties_the_basket_and_records_nothing() {
         .get(&format!("{child}?mois=2026-12&activite={matin}"))
         .await;
     let head = portal.head();
+    // Clicked out of order, listed in calendar order.
+    let calendar = click(&mut browser, &calendar, &child, "2026-12-31", "reserver").await;
     click(&mut browser, &calendar, &child, "2026-12-28", "reserver").await;
     let summary = browser.get("/reservations/recapitulatif").await;
-    assert!(summary.main_text().contains("DUPONT Lilou"));
+    let text = summary.main_text();
+    let (first, last) = (
+        text.find("28 décembre").unwrap(),
+        text.find("31 décembre").unwrap(),
+    );
+    assert!(first < last, "{text}");
     let answer = browser.post("/reservations/abandonner", &[]).await;
     assert_eq!(answer.location(), "/reservations");
     let summary = browser.get("/reservations/recapitulatif").await;
@@ -708,8 +715,14 @@ async fn paiement_cb_goes_to_the_provider_and_credits_the_wallet_once() {
     let operation = redirect.split("idop=").nth(1).unwrap().to_owned();
     // Back from the provider before paying (the provider answers with a SOAP fault: still in
     // progress): nothing credited yet, the parent is told so.
-    let early = browser.get(&format!("/paiement/retour?idOp={operation}")).await;
-    assert!(early.main_text().contains("Paiement en cours"), "{}", early.main_text());
+    let early = browser
+        .get(&format!("/paiement/retour?idOp={operation}"))
+        .await;
+    assert!(
+        early.main_text().contains("Paiement en cours"),
+        "{}",
+        early.main_text()
+    );
     // The parent presses « Payer » on the provider's page; it notifies us and sends the
     // browser back.
     let sim = simulator.clone();
