@@ -17,6 +17,7 @@ pub mod listing;
 pub mod money;
 pub mod notify;
 pub mod online_payment;
+pub mod privacy;
 pub mod registry;
 pub mod setup;
 

@@ -163,6 +163,7 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
         )
         .route("/profil", get(profile_pages::profile))
         .route("/profil/modifier", get(profile_pages::edit))
+        .route("/profil/donnees", get(profile_pages::download_data))
         .route("/profil/mot-de-passe", post(profile_pages::change_password))
         .route("/profil/courriel", post(profile_pages::change_email))
         .route("/profil/question", post(profile_pages::change_question))

@@ -69,6 +69,11 @@ pub async fn profile(
                 }
                 div class="actions" { a class="button" href="/profil/modifier" { "Modifier" } }
             }
+            section class="card" {
+                h2 { "Vos données" }
+                p { "Téléchargez tout ce que le portail conserve sur votre famille (compte, enfants, réservations, consommations, règlements, solde), dans un fichier lisible par un tableur ou un éditeur de texte." }
+                p { a class="button secondary" href="/profil/donnees" download { "Télécharger mes données" } }
+            }
         },
     )
     .into_response()
@@ -311,4 +316,35 @@ pub async fn confirm_email(
             .into_response(),
         Err(error) => error.into_response(),
     }
+}
+
+/// « Télécharger mes données » (RGPD): everything the portal holds about the family, as JSON.
+pub async fn download_data(State(services): State<Shared>, parent: Parent) -> Response {
+    let app = services.app.clone();
+    let family = parent.family();
+    let data = match blocking(move || app::privacy::family_data(&app, family)).await {
+        Ok(data) => data,
+        Err(error) => return error.into_response(),
+    };
+    let Ok(json) = serde_json::to_string_pretty(&data) else {
+        return WebError::Internal("family data as JSON".to_owned()).into_response();
+    };
+    let file = format!(
+        "attachment; filename=\"portail-famille-{}.json\"",
+        data.account
+            .login
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+    );
+    let mut response = json.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&file) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }

@@ -795,3 +795,38 @@ async fn a_panic_becomes_the_french_error_page_with_an_incident_number() {
     assert!(text.contains("numéro d'incident"), "{text}");
     assert!(!text.contains("boom"), "the detail stays in the logs");
 }
+
+#[tokio::test]
+async fn a_parent_downloads_what_the_portal_holds_about_the_family() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    let profile = browser.get("/profil").await;
+    assert!(profile.body.contains("href=\"/profil/donnees\""));
+    let data = browser.get("/profil/donnees").await;
+    assert_eq!(data.status, StatusCode::OK);
+    assert!(
+        data.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("portail-famille-dupont.json")
+    );
+    let json: serde_json::Value = serde_json::from_str(&data.body).unwrap();
+    assert_eq!(json["account"]["login"], "dupont");
+    assert_eq!(json["account"]["email"], "carteplus@wanadoo.fr");
+    let children: Vec<&str> = json["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["first_name"].as_str().unwrap())
+        .collect();
+    assert!(children.contains(&"Lilou") && children.contains(&"Antoine"));
+    assert!(!json["consumptions"].as_array().unwrap().is_empty());
+    assert!(!json["payments"].as_array().unwrap().is_empty());
+    assert!(!json["reservations"].as_array().unwrap().is_empty());
+    // Never a password or a hash.
+    assert!(!data.body.contains("argon2") && !data.body.contains("portail-demo-dupont"));
+    // Only one's own family.
+    let mut martin = portal.logged_in("martin").await;
+    let theirs = martin.get("/profil/donnees").await;
+    assert!(!theirs.body.contains("DUPONT") && theirs.body.contains("MARTIN"));
+}
