@@ -122,6 +122,19 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let from: mail::Mailbox = from.parse().context("expéditeur des courriels")?;
     let mut config = web::WebConfig::for_base_url(&base_url);
+    if config.secure_cookies && base_url.starts_with("http://") {
+        // Cookies are Secure off loopback: a browser would never send them back over http.
+        let advice = "servez le portail en https (derrière un proxy inverse) ou, pour essayer, à l'adresse http://127.0.0.1";
+        if args.demo {
+            eprintln!(
+                "Attention : {base_url} est en http hors de cette machine ; les navigateurs n'y garderont pas la session. {advice}."
+            );
+        } else {
+            anyhow::bail!(
+                "adresse publique {base_url} en http : les cookies de session sont « Secure » et ne seraient jamais renvoyés ; {advice}"
+            );
+        }
+    }
     config.trust_forwarded_for =
         args.trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false);
     let mut services = web::Services::new(app, provider, config)?;
