@@ -48,6 +48,11 @@ fn family_actor(family: FamilyId) -> String {
     format!("family:{family}")
 }
 
+/// True when `text` could be a [`new_secret`] (checked before touching the database).
+pub fn is_secret_shaped(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
@@ -113,6 +118,13 @@ impl ThrottleKey {
             hash: sha256_hex(&format!("{purpose}:{}", login.trim().to_lowercase())),
             policy: ACCOUNT_POLICY,
         }
+    }
+
+    /// The keys an attempt by `login` from `ip` counts against: the account's first.
+    pub fn for_attempt(purpose: &str, login: &str, ip: Option<&str>) -> Vec<ThrottleKey> {
+        let mut keys = vec![ThrottleKey::account(purpose, login)];
+        keys.extend(ip.map(ThrottleKey::ip));
+        keys
     }
 
     /// Failures from an address.
@@ -281,7 +293,7 @@ fn delete_session(conn: &Connection, token: &str) -> Result<(), AppError> {
 
 /// The session of a cookie, if it is live.
 pub fn session(app: &App, token: &str) -> Result<Option<Session>, AppError> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !is_secret_shaped(token) {
         return Ok(None);
     }
     let now = app.now();
@@ -422,10 +434,7 @@ pub fn login(
     previous_session: Option<&str>,
 ) -> Result<LoginOutcome, AppError> {
     let login = login.trim().to_owned();
-    let mut keys = vec![ThrottleKey::account("login", &login)];
-    if let Some(ip) = ip {
-        keys.push(ThrottleKey::ip(ip));
-    }
+    let keys = ThrottleKey::for_attempt("login", &login, ip);
     let wait = retry_after(app, &keys)?;
     if wait > 0 {
         return Ok(LoginOutcome::Throttled {
@@ -497,13 +506,9 @@ fn first_structure(
     {
         return Ok(Some(activity.structure_id));
     }
-    let mut structures: Vec<(String, StructureId)> = projections::queries::structures(conn)?
-        .into_iter()
-        .filter(|s| row.structures.contains(&s.structure_id))
-        .map(|s| (s.label, s.structure_id))
-        .collect();
-    structures.sort();
-    Ok(structures.first().map(|(_, id)| *id))
+    Ok(crate::listing::family_structures(conn, family, today)?
+        .first()
+        .map(|(id, _)| *id))
 }
 
 /// First log-in: the one-time code handed out by the structure, then a password of the
@@ -516,10 +521,7 @@ pub fn activate(
     ip: Option<&str>,
 ) -> Result<String, AppError> {
     let login = login.trim().to_owned();
-    let mut keys = vec![ThrottleKey::account("activation", &login)];
-    if let Some(ip) = ip {
-        keys.push(ThrottleKey::ip(ip));
-    }
+    let keys = ThrottleKey::for_attempt("activation", &login, ip);
     let wait = retry_after(app, &keys)?;
     if wait > 0 {
         return Err(AppError::Refused(throttled_message(wait)));
@@ -766,10 +768,7 @@ pub fn answer_question(
     ip: Option<&str>,
 ) -> Result<AnswerOutcome, AppError> {
     let login = login.trim().to_owned();
-    let mut keys = vec![ThrottleKey::account("recovery", &login)];
-    if let Some(ip) = ip {
-        keys.push(ThrottleKey::ip(ip));
-    }
+    let keys = ThrottleKey::for_attempt("recovery", &login, ip);
     let wait = retry_after(app, &keys)?;
     if wait > 0 {
         return Ok(AnswerOutcome::Throttled {
@@ -819,7 +818,7 @@ fn live_token(
     purpose: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(FamilyId, Option<String>)>, AppError> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !is_secret_shaped(token) {
         return Ok(None);
     }
     let row: Option<(String, Option<String>, String)> = conn

@@ -44,6 +44,22 @@ pub fn month(
     month: NaiveDate,
     activity: Option<ActivityId>,
 ) -> Result<Vec<CalendarDay>, AppError> {
+    let first = month.with_day(1).unwrap_or(month);
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .map_or(first, |next| next - Days::new(1));
+    days(app, family, child, first, last, activity)
+}
+
+/// The days `first..=last` for `child` of `family`; only `activity` when given.
+pub fn days(
+    app: &App,
+    family: FamilyId,
+    child: ChildId,
+    first: NaiveDate,
+    last: NaiveDate,
+    activity: Option<ActivityId>,
+) -> Result<Vec<CalendarDay>, AppError> {
     let now = app.now();
     app.query(move |conn| {
         let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == family) else {
@@ -51,7 +67,6 @@ pub fn month(
                 "Cet enfant n'est pas rattaché à ce compte.".to_owned(),
             ));
         };
-        let first = month.with_day(1).unwrap_or(month);
         let today = domain::deadline::paris_day(now);
         let Some(family_row) = queries::family(conn, family, today)? else {
             return Err(AppError::Refused("Famille inconnue.".to_owned()));
@@ -59,7 +74,7 @@ pub fn month(
         let periods = queries::periods(conn)?;
         let mut days = Vec::new();
         let mut day = first;
-        while day.month() == first.month() {
+        while day <= last {
             let mut cells = Vec::new();
             let engagements = bq::child_engagements(conn, child, day)?;
             for row in queries::activities(conn, day)? {

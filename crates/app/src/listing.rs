@@ -1,8 +1,11 @@
 //! What the staff listing commands show: read models joined with the registry, in shapes ready
 //! for a table or for `--json` (snake_case keys, money as decimal strings).
 
+use chrono::NaiveDate;
 use domain::Money;
+use domain::ids::{FamilyId, StructureId};
 use domain::values::{Deadline, Pricing};
+use rusqlite::Connection;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -394,4 +397,22 @@ pub fn default_sender(app: &App) -> Result<String, AppError> {
             _ => "Portail Famille <portail@localhost>".to_owned(),
         })
     })
+}
+
+/// The structures a family may consult, by name (the portal's « Modifier » list).
+pub fn family_structures(
+    conn: &Connection,
+    family: FamilyId,
+    today: NaiveDate,
+) -> Result<Vec<(StructureId, String)>, AppError> {
+    let Some(row) = projections::queries::family(conn, family, today)? else {
+        return Ok(Vec::new());
+    };
+    let mut structures: Vec<(StructureId, String)> = projections::queries::structures(conn)?
+        .into_iter()
+        .filter(|s| row.structures.contains(&s.structure_id))
+        .map(|s| (s.structure_id, s.label))
+        .collect();
+    structures.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(structures)
 }

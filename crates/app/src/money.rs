@@ -356,6 +356,20 @@ pub struct WalletStatement {
     pub estimated_balance: Money,
 }
 
+impl WalletStatement {
+    /// The « Coût estimé » the two check boxes select.
+    pub fn estimated_cost(&self, confirmed: bool, pending: bool) -> Money {
+        let mut cost = Money::ZERO;
+        if confirmed {
+            cost = cost + self.estimated_confirmed;
+        }
+        if pending {
+            cost = cost + self.estimated_pending;
+        }
+        cost
+    }
+}
+
 /// The family's wallets; `confirmed` / `pending` are the seed's check boxes (Confirmées,
 /// En attente) choosing what the estimated balance counts.
 pub fn statement(
@@ -440,22 +454,16 @@ pub fn statement_in(
                     .map(|(_, _, amount)| *amount)
                     .sum()
             };
-            let (estimated_confirmed, estimated_pending) = (sum(true), sum(false));
-            let mut estimated_balance = balance;
-            if confirmed {
-                estimated_balance = estimated_balance - estimated_confirmed;
-            }
-            if pending {
-                estimated_balance = estimated_balance - estimated_pending;
-            }
-            WalletStatement {
+            let mut statement = WalletStatement {
                 wallet_id: wallet.0,
                 wallet: label,
                 balance,
-                estimated_confirmed,
-                estimated_pending,
-                estimated_balance,
-            }
+                estimated_confirmed: sum(true),
+                estimated_pending: sum(false),
+                estimated_balance: balance,
+            };
+            statement.estimated_balance = balance - statement.estimated_cost(confirmed, pending);
+            statement
         })
         .collect())
 }

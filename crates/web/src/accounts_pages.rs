@@ -209,7 +209,7 @@ pub async fn welcome(State(services): State<Shared>, parent: Parent) -> Response
     let today = services.app.today();
     let loaded = blocking(move || {
         app.query(move |conn| {
-            let structures = layout::family_structures(conn, family, today)?;
+            let structures = app::listing::family_structures(conn, family, today)?;
             let current = structure
                 .filter(|s| structures.iter().any(|(id, _)| id == s))
                 .or(structures.first().map(|(id, _)| *id));
@@ -255,7 +255,7 @@ pub async fn structures(State(services): State<Shared>, parent: Parent) -> Respo
     let family = parent.family();
     let today = services.app.today();
     let list = match blocking(move || {
-        app.query(move |conn| layout::family_structures(conn, family, today))
+        app.query(move |conn| app::listing::family_structures(conn, family, today))
     })
     .await
     {
@@ -306,7 +306,7 @@ pub async fn choose_structure(
     let today = services.app.today();
     let session = parent.session.clone();
     let result = blocking(move || {
-        let mine = app.query(move |conn| layout::family_structures(conn, family, today))?;
+        let mine = app.query(move |conn| app::listing::family_structures(conn, family, today))?;
         if !mine.iter().any(|(id, _)| *id == structure) {
             return Ok(false);
         }

@@ -338,11 +338,12 @@ struct CalendarData {
     days: Vec<CalendarDay>,
 }
 
+/// The child's calendar for `days` (a month, or the one day of the day page).
 async fn load_calendar(
     services: &Shared,
     parent: &Parent,
     child: ChildId,
-    month: NaiveDate,
+    days: (NaiveDate, NaiveDate),
 ) -> Result<CalendarData, WebError> {
     let app = services.app.clone();
     let family = parent.family();
@@ -355,7 +356,7 @@ async fn load_calendar(
             return Ok(None);
         };
         let blocked = booking::booking_blocked(&app, family)?;
-        let mut days = app::calendar::month(&app, family, child, month, None)?;
+        let mut days = app::calendar::days(&app, family, child, days.0, days.1, None)?;
         // Only the structure being consulted (« Modifier » in the header changes it).
         if let Some(structure) = structure {
             for day in &mut days {
@@ -387,7 +388,8 @@ pub async fn calendar(
         Err(error) => return error.into_response(),
     };
     let month = layout::parse_month(query.mois.as_deref(), services.app.today());
-    let data = match load_calendar(&services, &parent, child, month).await {
+    let last = layout::next_month(month) - Days::new(1);
+    let data = match load_calendar(&services, &parent, child, (month, last)).await {
         Ok(data) => data,
         Err(error) => return error.into_response(),
     };
@@ -479,7 +481,7 @@ fn month_table(
             table class="calendar" {
                 caption { (layout::month_title(month)) }
                 thead { tr {
-                    @for name in ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"] { th scope="col" { (name) } }
+                    @for name in layout::WEEKDAYS { th scope="col" { (name) } }
                 } }
                 tbody {
                     @for week in &weeks {
@@ -500,11 +502,6 @@ fn month_table(
     }
 }
 
-/// « Mer », shown before the day's number where the calendar is a list (phones).
-fn weekday_short(day: NaiveDate) -> &'static str {
-    ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"][day.weekday().num_days_from_monday() as usize]
-}
-
 /// Nothing to see or do that day (phones hide such days to keep the month short).
 fn closed_day(
     parent: &Parent,
@@ -517,11 +514,12 @@ fn closed_day(
         .cells
         .iter()
         .filter(|c| selected.is_none_or(|a| a.0 == c.activity_id))
-        .all(|c| {
-            c.state == DayState::Closed
-                && c.booking.is_none()
-                && in_basket(basket, child, calendar_day.day, c) == InBasket::No
-        })
+        .all(|c| closed_and_empty(c, in_basket(basket, child, calendar_day.day, c)))
+}
+
+/// Not open, nothing booked, nothing in the basket: only « fermé » to show.
+fn closed_and_empty(cell: &CalendarCell, basket: InBasket) -> bool {
+    cell.state == DayState::Closed && cell.booking.is_none() && basket == InBasket::No
 }
 
 fn day_cell(
@@ -539,7 +537,7 @@ fn day_cell(
                 .iter()
                 .find(|c| c.activity_id == activity.0);
             html! {
-                span class="day-number" { span class="weekday" { (weekday_short(day)) " " } (day.day()) }
+                span class="day-number" { span class="weekday" { (layout::weekday_abbreviation(day)) " " } (day.day()) }
                 @match cell {
                     Some(cell) => (cell_entry(parent, child, day, month, cell, Back::Calendar(Some(activity)), false)),
                     None => span class="day state-closed" aria-label={ (layout::long_date(day)) " : pas d'activité" } { span class="icon" aria-hidden="true" { "—" } " " span class="label" { "pas d'activité" } },
@@ -547,33 +545,29 @@ fn day_cell(
             }
         }
         None => {
-            let basket = &parent.session.basket;
             // Days and activities not open, with nothing booked, are only « fermé ».
-            let visible: Vec<&CalendarCell> = calendar_day
+            let visible: Vec<(&CalendarCell, InBasket)> = calendar_day
                 .cells
                 .iter()
-                .filter(|c| {
-                    c.state != DayState::Closed
-                        || c.booking.is_some()
-                        || in_basket(basket, child, day, c) != InBasket::No
-                })
+                .map(|c| (c, in_basket(&parent.session.basket, child, day, c)))
+                .filter(|(c, basket)| !closed_and_empty(c, *basket))
                 .collect();
             let actionable = visible
                 .iter()
-                .any(|c| cell_action(c, in_basket(basket, child, day, c)).is_some());
+                .any(|(c, basket)| cell_action(c, *basket).is_some());
             html! {
                 @if visible.is_empty() {
-                    span class="day-number" { span class="weekday" { (weekday_short(day)) " " } (day.day()) }
+                    span class="day-number" { span class="weekday" { (layout::weekday_abbreviation(day)) " " } (day.day()) }
                     span class="day state-closed" role="img" aria-label={ (layout::long_date(day)) " : pas ouvert à la réservation" } {
                         span class="icon" aria-hidden="true" { "—" } " " span class="label" { "fermé" }
                     }
                 } @else {
                     a class="day-number" href={ "/reservations/" (child) "/jour/" (day) }
                         aria-label={ (layout::long_date(day)) " : " (visible.len()) " activité" @if visible.len() > 1 { "s" } @if actionable { ", choisir" } } {
-                        span class="weekday" { (weekday_short(day)) " " } (day.day())
+                        span class="weekday" { (layout::weekday_abbreviation(day)) " " } (day.day())
                     }
-                    @for cell in &visible {
-                        @let (class, icon, words) = cell_look(cell, in_basket(&parent.session.basket, child, day, cell));
+                    @for (cell, basket) in &visible {
+                        @let (class, icon, words) = cell_look(cell, *basket);
                         span class={ "day " (class) } {
                             span class="icon" aria-hidden="true" { (icon) } " "
                             span class="activity" { (cell.activity) } " "
@@ -600,7 +594,7 @@ pub async fn day(
         return WebError::NotFound.into_response();
     };
     let month = day.with_day(1).unwrap_or(day);
-    let data = match load_calendar(&services, &parent, child, month).await {
+    let data = match load_calendar(&services, &parent, child, (day, day)).await {
         Ok(data) => data,
         Err(error) => return error.into_response(),
     };
@@ -714,16 +708,8 @@ pub async fn toggle(
                 let Some(reservation) = reference.map(ReservationId) else {
                     return Ok(false);
                 };
-                let owned = app.query(move |conn| {
-                    Ok(projections::booking_queries::reservation_by_id(conn, reservation)?
-                        .is_some_and(|r| r.family_id == family && r.child_id == child))
-                })?;
-                if !owned {
+                if !add_cancellation(&app, family, Some(child), reservation, &mut basket)? {
                     return Ok(false);
-                }
-                let line = LineRequest::Cancel { reservation_id: reservation };
-                if !basket.lines.contains(&line) {
-                    basket.lines.push(line);
                 }
             }
             "retirer" => {
@@ -758,6 +744,30 @@ pub async fn toggle(
         Ok(false) => WebError::NotFound.into_response(),
         Err(error) => error.into_response(),
     }
+}
+
+/// Puts the cancellation of `reservation` in `basket` when the place is the family's (and
+/// `child`'s, when given); false when it is not theirs.
+pub(crate) fn add_cancellation(
+    app: &app::App,
+    family: domain::ids::FamilyId,
+    child: Option<ChildId>,
+    reservation: ReservationId,
+    basket: &mut Basket,
+) -> Result<bool, app::AppError> {
+    let owned = app.query(move |conn| {
+        Ok(
+            projections::booking_queries::reservation_by_id(conn, reservation)?
+                .is_some_and(|r| r.family_id == family && child.is_none_or(|c| c == r.child_id)),
+        )
+    })?;
+    let line = LineRequest::Cancel {
+        reservation_id: reservation,
+    };
+    if owned && !basket.lines.contains(&line) {
+        basket.lines.push(line);
+    }
+    Ok(owned)
 }
 
 /// Cancellations first (they free places before the bookings of the same basket are judged),
@@ -904,7 +914,7 @@ pub async fn validate(
     let family = parent.family();
     let session = parent.session.clone();
     let form_id = form.formulaire.trim().to_owned();
-    if form_id.len() != 32 || !form_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !crate::session::is_hex(&form_id, 32) {
         return WebError::NotFound.into_response();
     }
     // An older tab's form (the basket was validated or abandoned since): show its answer.

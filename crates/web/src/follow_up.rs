@@ -3,7 +3,7 @@
 //! withdraw a request not transmitted, cancel a place (waitlisted ones too) through the basket.
 
 use app::accounts;
-use app::booking::{self, LineRequest};
+use app::booking;
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
@@ -213,21 +213,9 @@ pub async fn cancel(
     let family = parent.family();
     let session = parent.session.clone();
     let result = blocking(move || {
-        let owned = app.query(move |conn| {
-            Ok(
-                projections::booking_queries::reservation_by_id(conn, reservation)?
-                    .is_some_and(|r| r.family_id == family),
-            )
-        })?;
-        if !owned {
-            return Ok(false);
-        }
         let mut basket = session.basket.clone();
-        let line = LineRequest::Cancel {
-            reservation_id: reservation,
-        };
-        if !basket.lines.contains(&line) {
-            basket.lines.push(line);
+        if !crate::booking_pages::add_cancellation(&app, family, None, reservation, &mut basket)? {
+            return Ok(false);
         }
         crate::booking_pages::sort_basket(&mut basket);
         accounts::save_basket(&app, &session, &basket)?;

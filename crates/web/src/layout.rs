@@ -39,25 +39,6 @@ pub fn visitor_chrome(app: &App, csrf: String) -> Result<Chrome, AppError> {
     })
 }
 
-/// The structures a family may consult, by name.
-pub fn family_structures(
-    conn: &rusqlite::Connection,
-    family: domain::ids::FamilyId,
-    today: NaiveDate,
-) -> Result<Vec<(domain::ids::StructureId, String)>, AppError> {
-    let Some(row) = projections::queries::family(conn, family, today)? else {
-        return Ok(Vec::new());
-    };
-    let mut structures: Vec<(domain::ids::StructureId, String)> =
-        projections::queries::structures(conn)?
-            .into_iter()
-            .filter(|s| row.structures.contains(&s.structure_id))
-            .map(|s| (s.structure_id, s.label))
-            .collect();
-    structures.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(structures)
-}
-
 pub fn parent_chrome(app: &App, session: &Session, csrf: String) -> Result<Chrome, AppError> {
     let family = session.family_id;
     let structure = session.structure_id;
@@ -66,7 +47,7 @@ pub fn parent_chrome(app: &App, session: &Session, csrf: String) -> Result<Chrom
         let contact = app::notify::contact_block(conn)?;
         let account = app::registry::family_account(conn, family)?
             .ok_or_else(|| AppError::Refused("Compte inconnu.".to_owned()))?;
-        let structures = family_structures(conn, family, today)?;
+        let structures = app::listing::family_structures(conn, family, today)?;
         let current = structure
             .and_then(|id| structures.iter().find(|(s, _)| *s == id))
             .or(structures.first())
@@ -241,9 +222,15 @@ pub fn month_title(month: NaiveDate) -> String {
 
 /// « Mer 4 », the seed's history column.
 pub fn short_day(day: NaiveDate) -> String {
-    let name = ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"]
-        [day.weekday().num_days_from_monday() as usize];
-    format!("{name} {}", day.day())
+    format!("{} {}", weekday_abbreviation(day), day.day())
+}
+
+/// The calendar's column heads, Monday first.
+pub const WEEKDAYS: [&str; 7] = ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"];
+
+/// « Mer ».
+pub fn weekday_abbreviation(day: NaiveDate) -> &'static str {
+    WEEKDAYS[day.weekday().num_days_from_monday() as usize]
 }
 
 /// « 15/02/2026 ».
@@ -312,5 +299,5 @@ pub fn month_nav(path: &str, month: NaiveDate) -> Markup {
     }
 }
 
-/// A non-breaking space, for amounts and units.
+/// A non-breaking space, for amounts and units (a constant entity: nothing from a request).
 pub const NBSP: PreEscaped<&str> = PreEscaped("&nbsp;");

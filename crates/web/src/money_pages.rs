@@ -162,16 +162,7 @@ pub async fn wallet(
     let owed = sum(|w| w.balance);
     let estimated: Money = wallets
         .iter()
-        .map(|w| {
-            let mut cost = Money::ZERO;
-            if confirmed {
-                cost = cost + w.estimated_confirmed;
-            }
-            if pending {
-                cost = cost + w.estimated_pending;
-            }
-            cost
-        })
+        .map(|w| w.estimated_cost(confirmed, pending))
         .sum();
     let new_balance = sum(|w| w.estimated_balance);
     let name = parent
@@ -206,11 +197,10 @@ pub async fn wallet(
                     } }
                     tbody {
                         @for w in &wallets {
-                            @let cost = (if confirmed { w.estimated_confirmed } else { Money::ZERO }) + (if pending { w.estimated_pending } else { Money::ZERO });
                             tr {
                                 td { (w.wallet) }
                                 td class="num" { (amount(w.balance)) }
-                                td class="num" { (amount(cost)) }
+                                td class="num" { (amount(w.estimated_cost(confirmed, pending))) }
                                 td class="num" { (amount(w.estimated_balance)) }
                             }
                         }
@@ -264,7 +254,7 @@ fn payment_page(
                             } }
                             tbody { tr {
                                 td class="num" { (amount(w.balance)) }
-                                td class="num" { (amount(w.estimated_confirmed + w.estimated_pending)) }
+                                td class="num" { (amount(w.estimated_cost(true, true))) }
                                 td class="num" { (amount(suggested)) }
                                 td class="num" { (amount(w.estimated_balance + suggested)) }
                             } }

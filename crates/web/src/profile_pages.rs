@@ -174,26 +174,33 @@ pub struct PasswordForm {
     confirmation: String,
 }
 
+/// Runs a profile change (it checks the current password) on the hashing pool; a refusal
+/// answers the edit page with the reason beside `section`'s form.
+async fn profile_change<T: Send + 'static>(
+    services: &Shared,
+    parent: &Parent,
+    section: &str,
+    change: impl FnOnce(&app::App, domain::ids::FamilyId) -> Result<T, app::AppError> + Send + 'static,
+) -> Result<T, Response> {
+    let app = services.app.clone();
+    let family = parent.family();
+    match services.hashing.run(move || change(&app, family)).await {
+        Ok(done) => Ok(done),
+        Err(WebError::Refused(message)) => Err(refused(services, parent, section, &message).await),
+        Err(error) => Err(error.into_response()),
+    }
+}
+
 pub async fn change_password(
     State(services): State<Shared>,
     parent: Parent,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let app = services.app.clone();
-    let family = parent.family();
-    let result = services
-        .hashing
-        .run(move || {
-            accounts::change_password(
-                &app,
-                family,
-                &form.actuel,
-                &form.nouveau,
-                &form.confirmation,
-            )
-        })
-        .await;
-    match result {
+    let changed = profile_change(&services, &parent, "mot-de-passe", move |app, family| {
+        accounts::change_password(app, family, &form.actuel, &form.nouveau, &form.confirmation)
+    })
+    .await;
+    match changed {
         Ok(token) => {
             let mut response = see_other("/profil?fait=mot-de-passe");
             response.headers_mut().append(
@@ -202,10 +209,7 @@ pub async fn change_password(
             );
             response
         }
-        Err(WebError::Refused(message)) => {
-            refused(&services, &parent, "mot-de-passe", &message).await
-        }
-        Err(error) => error.into_response(),
+        Err(response) => response,
     }
 }
 
@@ -220,19 +224,14 @@ pub async fn change_email(
     parent: Parent,
     Form(form): Form<EmailForm>,
 ) -> Response {
-    let app = services.app.clone();
-    let family = parent.family();
     let base = services.config.base_url.clone();
-    let result = services
-        .hashing
-        .run(move || {
-            accounts::request_email_change(&app, family, &form.actuel, &form.courriel, &base)
-        })
-        .await;
-    match result {
+    let changed = profile_change(&services, &parent, "courriel", move |app, family| {
+        accounts::request_email_change(app, family, &form.actuel, &form.courriel, &base)
+    })
+    .await;
+    match changed {
         Ok(_) => see_other("/profil?fait=courriel"),
-        Err(WebError::Refused(message)) => refused(&services, &parent, "courriel", &message).await,
-        Err(error) => error.into_response(),
+        Err(response) => response,
     }
 }
 
@@ -248,24 +247,13 @@ pub async fn change_question(
     parent: Parent,
     Form(form): Form<QuestionForm>,
 ) -> Response {
-    let app = services.app.clone();
-    let family = parent.family();
-    let result = services
-        .hashing
-        .run(move || {
-            accounts::set_recovery_question(
-                &app,
-                family,
-                &form.actuel,
-                &form.question,
-                &form.reponse,
-            )
-        })
-        .await;
-    match result {
+    let changed = profile_change(&services, &parent, "question", move |app, family| {
+        accounts::set_recovery_question(app, family, &form.actuel, &form.question, &form.reponse)
+    })
+    .await;
+    match changed {
         Ok(()) => see_other("/profil?fait=question"),
-        Err(WebError::Refused(message)) => refused(&services, &parent, "question", &message).await,
-        Err(error) => error.into_response(),
+        Err(response) => response,
     }
 }
 

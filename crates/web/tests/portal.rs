@@ -72,6 +72,20 @@ fn activity_id(calendar: &Page, label: &str) -> String {
     calendar.body[start..end].to_owned()
 }
 
+/// Dupont logged in on Quinsac, and Lilou's December calendar for « CDC - ALSH 6-12 Matin »:
+/// (browser, the child's calendar address, the Matin month's address, the page).
+async fn lilou_matin_in_december(portal: &Portal) -> (Browser, String, String, Page) {
+    let mut browser = portal.logged_in("dupont").await;
+    consult(&mut browser, "Accueil de Loisirs de Quinsac").await;
+    let child = lilou_calendar_url(&mut browser).await;
+    let all = browser.get(&format!("{child}?mois=2026-12")).await;
+    assert_eq!(all.status, StatusCode::OK);
+    let matin = activity_id(&all, "CDC - ALSH 6-12 Matin");
+    let month = format!("{child}?mois=2026-12&activite={matin}");
+    let calendar = browser.get(&month).await;
+    (browser, child, month, calendar)
+}
+
 /// Clicks the day `day` in a calendar or day page: the form carrying `action` for that day.
 async fn click(
     browser: &mut Browser,
@@ -136,15 +150,7 @@ async fn the_header_names_the_parent_the_structure_and_the_last_update() {
 #[tokio::test]
 async fn dupont_books_for_lilou_validates_and_follows_the_request_to_its_final_state() {
     let portal = Portal::demo();
-    let mut browser = portal.logged_in("dupont").await;
-    consult(&mut browser, "Accueil de Loisirs de Quinsac").await;
-    let child = lilou_calendar_url(&mut browser).await;
-    let all = browser.get(&format!("{child}?mois=2026-12")).await;
-    assert_eq!(all.status, StatusCode::OK);
-    let matin = activity_id(&all, "CDC - ALSH 6-12 Matin");
-    let calendar = browser
-        .get(&format!("{child}?mois=2026-12&activite={matin}"))
-        .await;
+    let (mut browser, child, month, calendar) = lilou_matin_in_december(&portal).await;
     insta::assert_snapshot!("calendrier_matin", snapshot_of(&calendar));
     // Every day is a button with its state in words, or a text: never colour alone.
     assert!(calendar.body.contains("aria-label=\"lundi 28 décembre 2026 : CDC - ALSH 6-12 Matin : ouvert, aucune réservation — réserver\""));
@@ -169,9 +175,7 @@ async fn dupont_books_for_lilou_validates_and_follows_the_request_to_its_final_s
     insta::assert_snapshot!("recapitulatif", snapshot_of(&summary));
 
     // « Retour » keeps the basket.
-    let back = browser
-        .get(&format!("{child}?mois=2026-12&activite={matin}"))
-        .await;
+    let back = browser.get(&month).await;
     assert!(back.body.contains("state-adding"));
 
     // The final « Valider »: recorded once, even if the form is sent twice.
@@ -224,14 +228,7 @@ async fn dupont_books_for_lilou_validates_and_follows_the_request_to_its_final_s
 #[tokio::test]
 async fn abandonner_empties_the_basket_and_records_nothing() {
     let portal = Portal::demo();
-    let mut browser = portal.logged_in("dupont").await;
-    consult(&mut browser, "Accueil de Loisirs de Quinsac").await;
-    let child = lilou_calendar_url(&mut browser).await;
-    let all = browser.get(&format!("{child}?mois=2026-12")).await;
-    let matin = activity_id(&all, "CDC - ALSH 6-12 Matin");
-    let calendar = browser
-        .get(&format!("{child}?mois=2026-12&activite={matin}"))
-        .await;
+    let (mut browser, child, _, calendar) = lilou_matin_in_december(&portal).await;
     let head = portal.head();
     // Clicked out of order, listed in calendar order.
     let calendar = click(&mut browser, &calendar, &child, "2026-12-31", "reserver").await;
@@ -253,14 +250,7 @@ async fn abandonner_empties_the_basket_and_records_nothing() {
 #[tokio::test]
 async fn a_click_on_a_booked_day_cancels_it_through_the_basket() {
     let portal = Portal::demo();
-    let mut browser = portal.logged_in("dupont").await;
-    consult(&mut browser, "Accueil de Loisirs de Quinsac").await;
-    let child = lilou_calendar_url(&mut browser).await;
-    let all = browser.get(&format!("{child}?mois=2026-12")).await;
-    let matin = activity_id(&all, "CDC - ALSH 6-12 Matin");
-    let calendar = browser
-        .get(&format!("{child}?mois=2026-12&activite={matin}"))
-        .await;
+    let (mut browser, child, _, calendar) = lilou_matin_in_december(&portal).await;
     // The 2nd is booked (accepted) and still modifiable: clicking it puts a cancellation in the
     // basket (green).
     let calendar = click(&mut browser, &calendar, &child, "2026-12-02", "annuler").await;

@@ -37,6 +37,15 @@ pub fn demo_instant() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap()
 }
 
+/// The demo world in a fresh directory, its clock stopped at [`demo_instant`].
+fn demo_world() -> (tempfile::TempDir, Arc<TestClock>, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(TestClock(Mutex::new(demo_instant())));
+    let app = App::open(dir.path().join("portal.db"), clock.clone()).unwrap();
+    app::demo::build(&app).unwrap();
+    (dir, clock, app)
+}
+
 pub struct Portal {
     pub app: App,
     pub services: web::Shared,
@@ -56,10 +65,7 @@ impl Portal {
         provider: Option<Arc<dyn payment::PaymentProvider>>,
         hashing: web::HashingPool,
     ) -> Portal {
-        let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(TestClock(Mutex::new(demo_instant())));
-        let app = App::open(dir.path().join("portal.db"), clock.clone()).unwrap();
-        app::demo::build(&app).unwrap();
+        let (dir, clock, app) = demo_world();
         let config = web::WebConfig::for_base_url("https://portail.example.fr");
         let services = Arc::new(
             web::Services::new(app.clone(), provider, config)
@@ -88,10 +94,7 @@ impl Portal {
             ))
             .unwrap(),
         );
-        let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(TestClock(Mutex::new(demo_instant())));
-        let app = App::open(dir.path().join("portal.db"), clock.clone()).unwrap();
-        app::demo::build(&app).unwrap();
+        let (dir, clock, app) = demo_world();
         let services = Arc::new(
             web::Services::new(
                 app.clone(),
