@@ -185,6 +185,83 @@ fn consumptions_are_billed_at_the_price_in_force_exactly() {
     assert_eq!(history.total.to_string(), "70.55");
 }
 
+/// The metadata of the last event of the log.
+fn last_metadata(app: &App) -> serde_json::Value {
+    let head = app.store.head().unwrap().position;
+    let event = app
+        .store
+        .read_range(head, Some(head), 1)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    event.metadata_json().unwrap()
+}
+
+/// A consumption typed by staff is held to the opening calendar like a booking (the same
+/// domain rule); staff may record it as an exception, which the event's metadata names.
+#[test]
+fn a_staff_consumption_on_a_closed_day_is_refused_unless_recorded_as_an_exception() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_at(&dir, 2027, 1, 15);
+    import(
+        &app,
+        parse_setup(SETUP, "m.toml").unwrap(),
+        day("2027-01-01"),
+    )
+    .unwrap();
+    let head = app.store.head().unwrap().position;
+    // Given Thursday 14 January 2027, which the Wednesdays' period does not open
+    let thursday = day("2027-01-14");
+    let refused = money::record_consumption(
+        &app,
+        family("dupont"),
+        child("dupont/lilou"),
+        activity(),
+        thursday,
+    );
+    match refused {
+        Err(app::AppError::RuleRefused(rules)) => {
+            assert_eq!(rules, vec![domain::booking::LineRefusal::DayClosed]);
+        }
+        other => panic!("a closed day was not refused: {other:?}"),
+    }
+    assert_eq!(app.store.head().unwrap().position, head, "nothing written");
+    assert_eq!(total_balance(&app, "dupont"), Money::ZERO);
+
+    // As a staff-approved exception it is billed, and the log says which rule was set aside
+    let exception = money::record_consumption_as_exception(
+        &app,
+        family("dupont"),
+        child("dupont/lilou"),
+        activity(),
+        thursday,
+    )
+    .unwrap();
+    assert_eq!(
+        exception.set_aside,
+        vec![domain::booking::LineRefusal::DayClosed]
+    );
+    assert_eq!(exception.recorded.amount.to_string(), "70.55");
+    assert_eq!(
+        last_metadata(&app)["overrides"],
+        serde_json::json!(["day_closed"])
+    );
+    assert_eq!(total_balance(&app, "dupont").to_string(), "-70.55");
+
+    // An open Wednesday breaks no rule: recorded as an ordinary consumption
+    let wednesday = money::record_consumption_as_exception(
+        &app,
+        family("dupont"),
+        child("dupont/lilou"),
+        activity(),
+        day("2027-01-13"),
+    )
+    .unwrap();
+    assert!(wednesday.set_aside.is_empty());
+    assert!(last_metadata(&app).get("overrides").is_none());
+}
+
 #[test]
 fn a_desk_payment_moves_the_balance_by_exactly_its_amount_and_bad_amounts_are_refused() {
     let dir = tempfile::tempdir().unwrap();

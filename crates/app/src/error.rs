@@ -4,13 +4,18 @@ use crate::setup::file::SetupError;
 
 /// What went wrong in an application service.
 ///
-/// `Refused` and `Setup` are caused by the user and carry a French message; nothing was written.
+/// `Refused`, `RuleRefused` and `Setup` are caused by the user and carry a French message; nothing was written.
 /// The others are ours: the caller logs them with an incident id.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// A command refused with a reason the user can act on.
     #[error("{0}")]
     Refused(String),
+    /// The activity's rules refuse it (a closed day, a child outside the ages), every breach
+    /// listed; staff may record it anyway as an approved exception (`--force`), which the
+    /// event's metadata keeps.
+    #[error("{}", rule_messages(.0))]
+    RuleRefused(Vec<domain::booking::LineRefusal>),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -41,8 +46,19 @@ impl AppError {
 
     /// True when the user caused it (and can fix it); false when it is our failure.
     pub fn is_user_error(&self) -> bool {
-        matches!(self, AppError::Refused(_) | AppError::Setup(_))
+        matches!(
+            self,
+            AppError::Refused(_) | AppError::RuleRefused(_) | AppError::Setup(_)
+        )
     }
+}
+
+fn rule_messages(refusals: &[domain::booking::LineRefusal]) -> String {
+    refusals
+        .iter()
+        .map(domain::booking::LineRefusal::message)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl From<store::WriteError<AppError>> for AppError {

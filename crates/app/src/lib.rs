@@ -174,6 +174,12 @@ impl Command<'_, '_> {
         self.metadata.client_request_id = Some(id.to_owned());
     }
 
+    /// Marks the events this command appends from now on as a staff-approved exception to
+    /// `rules` (their codes go into the metadata, for the audit trail).
+    pub fn set_overrides(&mut self, rules: &[domain::booking::LineRefusal]) {
+        self.metadata.overrides = rules.iter().map(|r| r.code().to_owned()).collect();
+    }
+
     /// Appends an event to its stream and applies it to the read models.
     pub fn emit(&mut self, event: impl Into<Event>) -> Result<u64, AppError> {
         let event = event.into();

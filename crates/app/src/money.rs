@@ -201,6 +201,11 @@ pub fn record_absence(
 }
 
 /// Staff record a consumption without a reservation (a child who came without booking).
+///
+/// The day must be one the opening calendar opens and the child's age must fit the activity,
+/// the same rules as a booking (`domain::booking::day_open`, `age_eligible`): otherwise
+/// [`AppError::RuleRefused`] lists every breach and nothing is written. See
+/// [`record_consumption_as_exception`] for a consumption staff approved despite them.
 pub fn record_consumption(
     app: &App,
     family: FamilyId,
@@ -208,14 +213,77 @@ pub fn record_consumption(
     activity: ActivityId,
     day: NaiveDate,
 ) -> Result<ConsumptionRecorded, AppError> {
+    staff_consumption(app, family, child, activity, day, Breaches::Refuse).map(|(event, _)| event)
+}
+
+/// A consumption recorded as an exception, with the rules it set aside (none: it broke none).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsumptionException {
+    pub recorded: ConsumptionRecorded,
+    pub set_aside: Vec<domain::booking::LineRefusal>,
+}
+
+/// The same, recorded even when the day is closed or the child outside the activity's ages: a
+/// staff-approved exception. The rules it sets aside are named in the event's metadata
+/// (`overrides`); a consumption that breaks no rule is recorded as an ordinary one.
+pub fn record_consumption_as_exception(
+    app: &App,
+    family: FamilyId,
+    child: ChildId,
+    activity: ActivityId,
+    day: NaiveDate,
+) -> Result<ConsumptionException, AppError> {
+    staff_consumption(app, family, child, activity, day, Breaches::SetAside).map(
+        |(recorded, set_aside)| ConsumptionException {
+            recorded,
+            set_aside,
+        },
+    )
+}
+
+/// What a staff consumption does with the booking rules it breaks.
+#[derive(Clone, Copy)]
+enum Breaches {
+    Refuse,
+    SetAside,
+}
+
+fn staff_consumption(
+    app: &App,
+    family: FamilyId,
+    child: ChildId,
+    activity: ActivityId,
+    day: NaiveDate,
+    breaches: Breaches,
+) -> Result<(ConsumptionRecorded, Vec<domain::booking::LineRefusal>), AppError> {
     app.execute("staff:consumption", move |command| {
-        if registry::child(command.conn(), child)?
-            .filter(|c| c.family_id == family)
-            .is_none()
-        {
+        let Some(profile) =
+            registry::child(command.conn(), child)?.filter(|c| c.family_id == family)
+        else {
             return Err(AppError::Refused(
                 "Cet enfant n'est pas rattaché à cette famille.".to_owned(),
             ));
+        };
+        let Some(on_day) = crate::booking::activity_on_day(command.conn(), activity, day)? else {
+            return Err(AppError::Refused("Activité inconnue.".to_owned()));
+        };
+        let facts = domain::booking::ChildFacts {
+            child_id: child,
+            first_name: profile.first_name.clone(),
+            birth_date: profile.birth_date,
+        };
+        let broken: Vec<domain::booking::LineRefusal> = [
+            domain::booking::day_open(&on_day),
+            domain::booking::age_eligible(&facts, &on_day, day),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect();
+        if !broken.is_empty() {
+            match breaches {
+                Breaches::Refuse => return Err(AppError::RuleRefused(broken)),
+                Breaches::SetAside => command.set_overrides(&broken),
+            }
         }
         let consumption =
             ConsumptionId(derived("consumption", &format!("{child}/{activity}/{day}")));
@@ -238,7 +306,7 @@ pub fn record_consumption(
             reservation_id: None,
         };
         command.emit(event.clone())?;
-        Ok(event)
+        Ok((event, broken))
     })
 }
 

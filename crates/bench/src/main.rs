@@ -80,6 +80,7 @@ fn realistic_event(n: u64, family: Uuid) -> NewEvent {
             correlation_id: Some(Uuid::now_v7()),
             causation_id: None,
             client_request_id: Some(format!("form-{n}")),
+            overrides: Vec::new(),
         },
         tags: vec![
             format!("activity-{activity}"),

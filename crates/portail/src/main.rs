@@ -219,8 +219,19 @@ pub struct ChildDayArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ConsumptionsCommand {
-    /// Enregistre une consommation sans réservation (débit au tarif en vigueur).
-    Record(ChildDayArgs),
+    /// Enregistre une consommation sans réservation (débit au tarif en vigueur) ; le jour doit
+    /// être ouvert et l'enfant avoir l'âge de l'activité, sauf exception (--force).
+    Record(ConsumptionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConsumptionArgs {
+    #[command(flatten)]
+    pub on: ChildDayArgs,
+    /// Exception validée par l'équipe : enregistre même un jour fermé ou un enfant hors des âges
+    /// de l'activité ; les règles écartées sont inscrites au journal.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,8 +9,8 @@ use domain::Money;
 
 use crate::setup_commands::{open_app, print_json};
 use crate::{
-    AbsenceArgs, BalanceArgs, ChildDayArgs, Cli, ConsumeArgs, HistoryArgs, PaymentArgs,
-    PaymentCancelArgs, ReconcileArgs,
+    AbsenceArgs, BalanceArgs, ChildDayArgs, Cli, ConsumeArgs, ConsumptionArgs, HistoryArgs,
+    PaymentArgs, PaymentCancelArgs, ReconcileArgs,
 };
 
 pub fn consume(cli: &Cli, args: &ConsumeArgs) -> anyhow::Result<ExitCode> {
@@ -48,12 +48,35 @@ fn resolve(
     Ok((family, child, activity))
 }
 
-pub fn record_consumption(cli: &Cli, args: &ChildDayArgs) -> anyhow::Result<ExitCode> {
+pub fn record_consumption(cli: &Cli, args: &ConsumptionArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;
-    let (family, child, activity) = user!(resolve(&app, args));
-    let recorded = user!(money::record_consumption(
-        &app, family, child, activity, args.day
-    ));
+    let (family, child, activity) = user!(resolve(&app, &args.on));
+    let day = args.on.day;
+    let recorded = if args.force {
+        money::record_consumption_as_exception(&app, family, child, activity, day).map(
+            |exception| {
+                for rule in &exception.set_aside {
+                    out!("Exception validée, inscrite au journal : {rule}");
+                }
+                exception.recorded
+            },
+        )
+    } else {
+        money::record_consumption(&app, family, child, activity, day)
+    };
+    let recorded = match recorded {
+        Ok(recorded) => recorded,
+        Err(AppError::RuleRefused(rules)) => {
+            for rule in &rules {
+                eprintln!("{rule}");
+            }
+            eprintln!(
+                "Consommation non enregistrée. Si l'équipe accepte cette exception, relancez avec --force (elle sera inscrite au journal)."
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(error) => return crate::setup_commands::refused_or(error),
+    };
     out!(
         "Consommation enregistrée : {} × {} € = {} €",
         recorded.quantity,

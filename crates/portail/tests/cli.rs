@@ -727,3 +727,91 @@ fn audit_replay_at_an_instant_gives_the_balance_shown_at_that_time() {
         * if shown.starts_with('-') { -1 } else { 1 };
     assert_eq!(total, shown_cents);
 }
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The last event of the log, as `events export` prints it.
+fn last_event(db: &Path) -> Value {
+    let export = stdout(&portail(db, &["events", "export"]));
+    serde_json::from_str(export.lines().last().unwrap()).unwrap()
+}
+
+/// A consumption typed by staff follows the opening calendar and the activity's ages, like a
+/// booking; `--force` records a staff-approved exception, named in the event's metadata.
+#[test]
+fn a_staff_consumption_on_a_closed_day_or_outside_the_ages_needs_force_which_the_log_keeps() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("staff.db");
+    assert!(portail(&db, &["import", EXAMPLE]).status.success());
+    let record = |child: &str, day: &str, extra: &[&str]| {
+        let mut args = vec![
+            "consumptions",
+            "record",
+            "--family",
+            "dupont",
+            "--child",
+            child,
+            "--activity",
+            "alsh-6-12-matin",
+            "--day",
+            day,
+        ];
+        args.extend_from_slice(extra);
+        portail(&db, &args)
+    };
+    let events = event_count(&db);
+
+    // Given Thursday 7 January 2027, which the Wednesdays' period does not open
+    let closed = record("lilou", "2027-01-07", &[]);
+    assert_eq!(closed.status.code(), Some(1), "{}", stdout(&closed));
+    assert!(
+        stderr(&closed).contains("Ce jour n'est pas ouvert"),
+        "{}",
+        stderr(&closed)
+    );
+    assert!(stderr(&closed).contains("--force"), "{}", stderr(&closed));
+    assert_eq!(
+        event_count(&db),
+        events,
+        "a refused consumption writes nothing"
+    );
+
+    // Given Antoine, 5 years old, on the 6-12 activity of an open Wednesday
+    let too_young = record("antoine", "2027-01-13", &[]);
+    assert_eq!(too_young.status.code(), Some(1));
+    assert!(
+        stderr(&too_young).contains("Antoine a 5 ans"),
+        "{}",
+        stderr(&too_young)
+    );
+    assert_eq!(event_count(&db), events);
+
+    // Both at once: both rules are named
+    let both = record("antoine", "2027-01-07", &[]);
+    assert_eq!(both.status.code(), Some(1));
+    assert!(stderr(&both).contains("Ce jour n'est pas ouvert"));
+    assert!(stderr(&both).contains("Antoine a 5 ans"));
+
+    // With --force the exception is recorded, and the log says which rules were set aside
+    let forced = record("antoine", "2027-01-07", &["--force"]);
+    assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
+    assert!(stdout(&forced).contains("Exception"), "{}", stdout(&forced));
+    assert!(stdout(&forced).contains("Consommation enregistrée : 1 × 10.35 €"));
+    let event = last_event(&db);
+    assert_eq!(event["type"], json!("ConsumptionRecorded"), "{event}");
+    assert_eq!(
+        event["metadata"]["overrides"],
+        json!(["day_closed", "age_out_of_range"]),
+        "{event}"
+    );
+
+    // An ordinary consumption carries no exception
+    let ordinary = record("lilou", "2027-01-13", &[]);
+    assert_eq!(ordinary.status.code(), Some(0), "{}", stderr(&ordinary));
+    let event = last_event(&db);
+    assert_eq!(event["type"], json!("ConsumptionRecorded"));
+    assert!(event["metadata"].get("overrides").is_none(), "{event}");
+    assert_eq!(portail(&db, &["audit", "verify"]).status.code(), Some(0));
+}

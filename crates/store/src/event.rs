@@ -39,6 +39,10 @@ pub struct Metadata {
     pub causation_id: Option<Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
+    /// Rules the actor set aside for this command (an exception staff approved), as the
+    /// rules' codes (`day_closed`, `age_out_of_range`…). Absent when no rule was set aside.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
 }
 
 impl Metadata {

@@ -253,6 +253,23 @@ pub enum LineRefusal {
 }
 
 impl LineRefusal {
+    /// A stable code for the refusal (logs, and the rules an exception set aside in an event's
+    /// metadata); never shown to people.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LineRefusal::DayClosed => "day_closed",
+            LineRefusal::WindowNotOpen { .. } => "window_not_open",
+            LineRefusal::WindowClosed { .. } => "window_closed",
+            LineRefusal::BookingTooLate { .. } => "booking_too_late",
+            LineRefusal::NotEligible { .. } => "age_out_of_range",
+            LineRefusal::AlreadyRequested => "already_requested",
+            LineRefusal::Incompatible { .. } => "incompatible",
+            LineRefusal::NotYetTransmitted => "not_yet_transmitted",
+            LineRefusal::CancellationTooLate { .. } => "cancellation_too_late",
+            LineRefusal::EmptyBasket => "empty_basket",
+        }
+    }
+
     /// The French message shown next to the line.
     pub fn message(&self) -> String {
         match self {
@@ -328,6 +345,39 @@ fn clash(
     a == b || a_incompatible.contains(&b) || b_incompatible.contains(&a)
 }
 
+/// The opening calendar opens `activity` that day ([`LineRefusal::DayClosed`] otherwise).
+///
+/// Rule 1 of [`validate_booking`]; staff recording a consumption without reservation are held
+/// to it too (app `money::record_consumption`).
+pub fn day_open(activity: &ActivityOnDay) -> Result<(), LineRefusal> {
+    if activity.open {
+        Ok(())
+    } else {
+        Err(LineRefusal::DayClosed)
+    }
+}
+
+/// The child's age on `day`, in whole years, is within the activity's inclusive range
+/// ([`LineRefusal::NotEligible`] otherwise).
+///
+/// Rule 4 of [`validate_booking`]; also applied to a staff consumption, like [`day_open`].
+pub fn age_eligible(
+    child: &ChildFacts,
+    activity: &ActivityOnDay,
+    day: NaiveDate,
+) -> Result<(), LineRefusal> {
+    let age = age_on(child.birth_date, day);
+    if age < u32::from(activity.age_min) || age > u32::from(activity.age_max) {
+        return Err(LineRefusal::NotEligible {
+            first_name: child.first_name.clone(),
+            age,
+            age_min: activity.age_min,
+            age_max: activity.age_max,
+        });
+    }
+    Ok(())
+}
+
 /// Checks one booking line of a basket at `now` and, when it is valid, forecasts its fate.
 ///
 /// `engagements` are the child's engagements on `day` (see [`Engagement`]); `other_lines` the
@@ -354,9 +404,7 @@ pub fn validate_booking(
     engagements: &[Engagement],
     other_lines: &[BasketLine],
 ) -> Result<Forecast, LineRefusal> {
-    if !activity.open {
-        return Err(LineRefusal::DayClosed);
-    }
+    day_open(activity)?;
     match activity.booking_window {
         None => return Err(LineRefusal::WindowNotOpen { opens_at: None }),
         Some((opens_at, _)) if now < opens_at => {
@@ -376,15 +424,7 @@ pub fn validate_booking(
             limit: deadline_instant(&activity.booking_deadline, day),
         });
     }
-    let age = age_on(child.birth_date, day);
-    if age < u32::from(activity.age_min) || age > u32::from(activity.age_max) {
-        return Err(LineRefusal::NotEligible {
-            first_name: child.first_name.clone(),
-            age,
-            age_min: activity.age_min,
-            age_max: activity.age_max,
-        });
-    }
+    age_eligible(child, activity, day)?;
     let same_line = |line: &&BasketLine| line.child_id == child.child_id && line.day == day;
     let duplicate = engagements
         .iter()
