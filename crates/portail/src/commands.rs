@@ -315,10 +315,34 @@ fn import_check(args: &crate::ImportCheckArgs) -> anyhow::Result<ExitCode> {
 
 fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let store = open(cli)?;
+    let checked = check_store(&store)?;
+    if args.json {
+        out!("{}", checked.json);
+    } else {
+        for line in &checked.lines {
+            out!("{line}");
+        }
+    }
+    Ok(if checked.intact {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// What `audit verify` finds in a store: the hash chain, then the read models against their
+/// replay.
+struct StoreCheck {
+    intact: bool,
+    json: serde_json::Value,
+    lines: Vec<String>,
+}
+
+fn check_store(store: &EventStore) -> anyhow::Result<StoreCheck> {
     let report = store.verify_chain()?;
-    let (mut code, mut json, mut lines) = match &report {
+    let (mut intact, mut json, mut lines) = match &report {
         ChainReport::Intact { events, head } => (
-            ExitCode::SUCCESS,
+            true,
             serde_json::json!({ "chain": "intact", "events": events, "head": hex_string(head) }),
             vec![format!(
                 "Chaîne intacte : {events} événements, tête {}",
@@ -326,7 +350,7 @@ fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
             )],
         ),
         ChainReport::Broken(broken) => (
-            ExitCode::FAILURE,
+            false,
             serde_json::json!({ "chain": "broken", "position": broken.position, "reason": broken.reason }),
             vec![format!(
                 "Chaîne rompue à la position {} : {}",
@@ -334,7 +358,7 @@ fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
             )],
         ),
     };
-    match projections::verify_read_models(&store)? {
+    match projections::verify_read_models(store)? {
         projections::ReadModelCheck::Absent => {
             json["read_models"] = serde_json::json!("absent");
         }
@@ -345,7 +369,7 @@ fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
             ));
         }
         projections::ReadModelCheck::Different(difference) => {
-            code = ExitCode::FAILURE;
+            intact = false;
             json["read_models"] = serde_json::json!("different");
             json["difference"] = serde_json::json!({
                 "table": difference.table,
@@ -360,14 +384,11 @@ fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
             ));
         }
     }
-    if args.json {
-        out!("{json}");
-    } else {
-        for line in lines {
-            out!("{line}");
-        }
-    }
-    Ok(code)
+    Ok(StoreCheck {
+        intact,
+        json,
+        lines,
+    })
 }
 
 fn rebuild(cli: &Cli, args: &crate::RebuildArgs) -> anyhow::Result<ExitCode> {
@@ -547,21 +568,52 @@ fn backup(cli: &Cli, args: &crate::BackupArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("sauvegarde vers {}", args.to.display()))?;
     let size = std::fs::metadata(&args.to).map(|m| m.len()).unwrap_or(0);
     out!(
-        "Sauvegarde écrite : {} ({} Kio)",
+        "Sauvegarde écrite : {} ({} Kio), empreinte dans {}",
         args.to.display(),
-        size / 1024
+        size / 1024,
+        store::checksum_path(&args.to).display()
     );
     Ok(ExitCode::SUCCESS)
 }
 
+/// Checks the backup (its `.sha256` when present, then the chain and read models of a copy in a
+/// scratch file) and only then puts that copy in place of `--db`, in one rename. A backup that
+/// fails leaves `--db` untouched.
 fn restore(cli: &Cli, args: &crate::RestoreArgs) -> anyhow::Result<ExitCode> {
+    let untouched = || {
+        eprintln!(
+            "Restauration refusée : {} n'a pas été modifiée.",
+            cli.db.display()
+        );
+        Ok(ExitCode::FAILURE)
+    };
     if !args.from.exists() {
         eprintln!("Sauvegarde introuvable : {}", args.from.display());
         return Ok(ExitCode::FAILURE);
     }
+    let sidecar = store::checksum_path(&args.from);
+    match store::check_backup_checksum(&args.from)
+        .with_context(|| format!("empreinte de {}", args.from.display()))?
+    {
+        store::ChecksumCheck::Absent | store::ChecksumCheck::Matches => {}
+        store::ChecksumCheck::Differs { expected, actual } => {
+            eprintln!(
+                "La sauvegarde {} ne correspond pas à son empreinte {} (attendue {expected}, calculée {actual}) : elle a changé depuis qu'elle a été écrite.",
+                args.from.display(),
+                sidecar.display()
+            );
+            return untouched();
+        }
+        store::ChecksumCheck::Malformed => {
+            eprintln!(
+                "L'empreinte {} est illisible (64 chiffres hexadécimaux attendus, au format de sha256sum).",
+                sidecar.display()
+            );
+            return untouched();
+        }
+    }
     if cli.db.exists() {
-        let holds_events = EventStore::open(&cli.db, StoreOptions::default())
-            .and_then(|store| store.head())
+        let holds_events = store::head_of_file(&cli.db)
             .map(|head| head.position > 0)
             .unwrap_or(true);
         if holds_events && !args.force {
@@ -571,19 +623,37 @@ fn restore(cli: &Cli, args: &crate::RestoreArgs) -> anyhow::Result<ExitCode> {
             );
             return Ok(ExitCode::FAILURE);
         }
-        for suffix in ["", "-wal", "-shm"] {
-            let path = std::path::PathBuf::from(format!("{}{suffix}", cli.db.display()));
-            if path.exists() {
-                std::fs::remove_file(&path)
-                    .with_context(|| format!("suppression de {}", path.display()))?;
+    }
+    let restored = store::restore(&args.from, &cli.db, |store| {
+        let checked = check_store(store)?;
+        Ok::<_, anyhow::Error>((checked.intact, checked.lines))
+    });
+    match restored {
+        Ok(store::Restore::Restored(lines)) => {
+            out!("Base restaurée : {}", cli.db.display());
+            for line in lines {
+                out!("{line}");
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(store::Restore::Refused(lines)) => {
+            for line in lines {
+                eprintln!("{line}");
+            }
+            eprintln!(
+                "La sauvegarde {} ne se vérifie pas : elle n'a pas été restaurée.",
+                args.from.display()
+            );
+            untouched()
+        }
+        Err(error) => {
+            eprintln!(
+                "La sauvegarde {} n'a pas pu être restaurée : {error:#}",
+                args.from.display()
+            );
+            untouched()
         }
     }
-    // The backup itself is copied through SQLite, never as a raw file.
-    store::backup(&args.from, &cli.db)
-        .with_context(|| format!("restauration de {}", args.from.display()))?;
-    out!("Base restaurée : {}", cli.db.display());
-    verify(cli, &crate::VerifyArgs { json: false })
 }
 
 fn hex_string(bytes: &[u8; 32]) -> String {

@@ -121,9 +121,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Reconstruit les modèles de lecture depuis le journal, sans interrompre le service.
     Rebuild(RebuildArgs),
-    /// Sauvegarde cohérente de la base, même pendant les écritures.
+    /// Sauvegarde cohérente de la base, même pendant les écritures, et son empreinte (.sha256).
     Backup(BackupArgs),
-    /// Restaure une sauvegarde dans --db, puis vérifie la chaîne et les modèles de lecture.
+    /// Vérifie une sauvegarde (empreinte, chaîne, modèles de lecture) puis la met à la place de --db.
     Restore(RestoreArgs),
 }
 

@@ -815,3 +815,146 @@ fn a_staff_consumption_on_a_closed_day_or_outside_the_ages_needs_force_which_the
     assert!(event["metadata"].get("overrides").is_none(), "{event}");
     assert_eq!(portail(&db, &["audit", "verify"]).status.code(), Some(0));
 }
+
+fn sha256_of(path: &Path) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(std::fs::read(path).unwrap()))
+}
+
+/// A demo database and a backup of it with its `.sha256`.
+fn database_and_backup(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let db = dir.join("live.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    let backup = dir.join("backup.db");
+    let taken = portail(&db, &["backup", "--to", backup.to_str().unwrap()]);
+    assert!(taken.status.success(), "{}", stderr(&taken));
+    (db, backup)
+}
+
+#[test]
+fn a_backup_writes_its_sha256_beside_it_in_sha256sum_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, backup) = database_and_backup(dir.path());
+    let sidecar = std::fs::read_to_string(dir.path().join("backup.db.sha256")).unwrap();
+    assert_eq!(sidecar, format!("{}  backup.db\n", sha256_of(&backup)));
+}
+
+/// A tampered backup is refused before anything is replaced: the live database stays as it was,
+/// byte for byte, and still verifies.
+#[test]
+fn restore_force_refuses_a_tampered_backup_and_leaves_the_target_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, backup) = database_and_backup(dir.path());
+    // Given a backup whose event at position 5 was changed behind the store, and no checksum
+    // beside it to give it away
+    let _ = std::fs::remove_file(dir.path().join("backup.db.sha256"));
+    let conn = Connection::open(&backup).unwrap();
+    conn.execute_batch("DROP TRIGGER events_refuse_update")
+        .unwrap();
+    conn.execute(
+        "UPDATE events SET payload = json_set(payload, '$.label', 'Falsifié') WHERE position = 5",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let before = sha256_of(&db);
+    let head = last_event(&db)["position"].clone();
+
+    // When it is restored over the live database with --force
+    let output = portail(
+        &db,
+        &["restore", "--from", backup.to_str().unwrap(), "--force"],
+    );
+
+    // Then it is refused in French, and the live database is unchanged
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        !stdout(&output).contains("Base restaurée"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stderr(&output).contains("Chaîne rompue à la position 5"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("n'a pas été modifiée"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(sha256_of(&db), before, "the target's bytes changed");
+    assert_eq!(last_event(&db)["position"], head);
+    assert_eq!(portail(&db, &["audit", "verify"]).status.code(), Some(0));
+    // No scratch file is left behind
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("restauration"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn restore_refuses_a_backup_that_does_not_match_its_sha256() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, backup) = database_and_backup(dir.path());
+    let sidecar = dir.path().join("backup.db.sha256");
+    // Given a checksum that is not the backup's
+    std::fs::write(&sidecar, format!("{}  backup.db\n", "0".repeat(64))).unwrap();
+    let before = sha256_of(&db);
+    let output = portail(
+        &db,
+        &["restore", "--from", backup.to_str().unwrap(), "--force"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("ne correspond pas à son empreinte"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(sha256_of(&db), before);
+    // A checksum file that is not one is refused too
+    std::fs::write(&sidecar, "pas une empreinte\n").unwrap();
+    let output = portail(
+        &db,
+        &["restore", "--from", backup.to_str().unwrap(), "--force"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("illisible"), "{}", stderr(&output));
+    assert_eq!(sha256_of(&db), before);
+}
+
+/// A good backup replaces a database that moved on since: the events written after it are gone
+/// and the result verifies.
+#[test]
+fn restore_force_puts_a_good_backup_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, backup) = database_and_backup(dir.path());
+    let at_backup = last_event(&db)["position"].clone();
+    let paid = portail(
+        &db,
+        &[
+            "payments", "record", "--family", "martin", "--wallet", "pe2m", "--amount", "12.00",
+            "--mode", "ESP",
+        ],
+    );
+    assert!(paid.status.success(), "{}", stderr(&paid));
+    assert_ne!(last_event(&db)["position"], at_backup);
+
+    let output = portail(
+        &db,
+        &["restore", "--from", backup.to_str().unwrap(), "--force"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("Base restaurée"));
+    assert!(stdout(&output).contains("Chaîne intacte"));
+    assert_eq!(last_event(&db)["position"], at_backup);
+    assert_eq!(portail(&db, &["audit", "verify"]).status.code(), Some(0));
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("restauration"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

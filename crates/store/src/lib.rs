@@ -14,6 +14,7 @@
 //! version. Decoding and upcasting belong to the `domain` crate.
 #![forbid(unsafe_code)]
 
+mod backup;
 mod canonical;
 mod checkpoint;
 mod error;
@@ -24,28 +25,15 @@ mod schema;
 mod verify;
 mod writer;
 
+pub use backup::{
+    ChecksumCheck, Restore, backup, check_backup_checksum, checksum_path, file_sha256,
+    head_of_file, restore,
+};
 pub use canonical::canonical_json;
 pub use error::{AppendError, StoreError, WriteError};
 pub use event::{Appended, ExpectedVersion, Metadata, NewEvent, StoredEvent};
 pub use hash::{GENESIS_HASH, HashInput, chain_hash};
 pub use read::{EventPage, Head};
-
-/// Writes a consistent copy of the database at `db` to `target` (`VACUUM INTO`: one read
-/// transaction, so a snapshot even while another process writes). Refuses an existing target.
-pub fn backup(db: &Path, target: &Path) -> Result<(), StoreError> {
-    if target.exists() {
-        return Err(StoreError::Io(std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            format!("{} existe déjà", target.display()),
-        )));
-    }
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-    conn.busy_timeout(std::time::Duration::from_secs(30))?;
-    let target = target.to_string_lossy().into_owned();
-    conn.execute("VACUUM INTO ?1", [target])?;
-    Ok(())
-}
 
 /// The head as seen by `conn` (inside a read transaction: consistent with what else it reads).
 pub fn head_on(conn: &rusqlite::Connection) -> Result<Head, StoreError> {
