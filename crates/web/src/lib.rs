@@ -71,6 +71,26 @@ impl WebConfig {
     }
 }
 
+impl WebConfig {
+    /// The origin of [`WebConfig::base_url`] as browsers write it in `Origin`: scheme, host in
+    /// lowercase, and the port unless it is the scheme's default (`https://portail.example.fr`).
+    /// `None` when the base URL has no scheme or host.
+    pub fn origin(&self) -> Option<String> {
+        let uri: axum::http::Uri = self.base_url.parse().ok()?;
+        let scheme = uri.scheme_str()?.to_ascii_lowercase();
+        let host = uri.host()?.to_ascii_lowercase();
+        let default_port = match scheme.as_str() {
+            "https" => Some(443),
+            "http" => Some(80),
+            _ => None,
+        };
+        Some(match uri.port_u16() {
+            Some(port) if Some(port) != default_port => format!("{scheme}://{host}:{port}"),
+            _ => format!("{scheme}://{host}"),
+        })
+    }
+}
+
 /// What the handlers share.
 pub struct Services {
     pub app: App,

@@ -71,6 +71,13 @@ pub fn csrf_refused() -> Markup {
     )
 }
 
+pub fn cross_site_refused() -> Markup {
+    plain(
+        "Demande refusée",
+        html! { p { "Ce formulaire a été envoyé depuis un autre site que le Portail Famille : par sécurité, il n'a pas été pris en compte et rien n'a été modifié. Ouvrez le portail à son adresse habituelle et recommencez." } },
+    )
+}
+
 pub fn method_not_allowed() -> Markup {
     plain(
         "Action impossible",

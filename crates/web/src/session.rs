@@ -4,7 +4,9 @@
 //! CSRF: every form carries `jeton`, an HMAC-SHA256 (server key) of the session cookie for a
 //! parent, or of the `pf_visiteur` cookie for an anonymous page (log-in, recovery). One
 //! middleware checks it on every POST before any handler runs; only the provider's server-to-
-//! server notification and the demo's simulator are exempt.
+//! server notification and the demo's simulator are exempt. The same middleware first refuses
+//! any state-changing request a browser says comes from another site (`Sec-Fetch-Site`,
+//! `Origin`), token or not.
 
 use std::net::SocketAddr;
 
@@ -12,7 +14,7 @@ use app::accounts::{self, Session};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use hmac::{Hmac, Mac};
@@ -32,6 +34,32 @@ pub const CSRF_FIELD: &str = "jeton";
 /// provider itself) and the demo's payment simulator (the provider's own pages).
 fn csrf_exempt(path: &str) -> bool {
     path == "/paiement/notification" || path.starts_with("/simulateur-payfip")
+}
+
+/// Why a state-changing request comes from another site, if it does (OWASP: verifying origin
+/// with standard headers, and the Fetch Metadata resource isolation policy), checked before the
+/// token as a second line of defence:
+/// - `Sec-Fetch-Site: cross-site` is refused; `same-origin`, `same-site` and `none` (typed in
+///   the address bar, a bookmark) pass, as that policy allows;
+/// - an `Origin` that is sent and is not the configured base URL's origin is refused. Browsers
+///   send it with every POST, so this is also what stops a sibling site of the same registrable
+///   domain that `same-site` let through. A request without `Origin` (an older browser, a
+///   client that is not a browser) still needs its token.
+fn cross_site(headers: &HeaderMap, config: &crate::WebConfig) -> Option<&'static str> {
+    let fetch_site = headers
+        .get("sec-fetch-site")
+        .map(|v| v.to_str().unwrap_or_default().trim().to_ascii_lowercase());
+    if fetch_site.as_deref() == Some("cross-site") {
+        return Some("Sec-Fetch-Site: cross-site");
+    }
+    let origin = headers.get(header::ORIGIN)?;
+    let ours = config.origin();
+    let matches = origin
+        .to_str()
+        .ok()
+        .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
+        .is_some_and(|o| ours.as_deref() == Some(o.as_str()));
+    (!matches).then_some("Origin is not the portal's")
 }
 
 /// The CSRF key, created at the first start and kept in `service_settings`.
@@ -121,7 +149,11 @@ pub(crate) async fn csrf_and_visitor(
         .unwrap_or_default();
     request.extensions_mut().insert(VisitorId(visitor));
 
-    if request.method() == Method::POST && !csrf_exempt(request.uri().path()) {
+    if !request.method().is_safe() && !csrf_exempt(request.uri().path()) {
+        if let Some(reason) = cross_site(request.headers(), &services.config) {
+            tracing::warn!(path = %request.uri().path(), reason, "request refused: sent from another site");
+            return (StatusCode::FORBIDDEN, pages::cross_site_refused()).into_response();
+        }
         let session = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
         let (parts, body) = request.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {

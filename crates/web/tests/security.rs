@@ -728,6 +728,120 @@ async fn every_post_without_a_valid_token_is_refused_and_changes_nothing() {
     assert!(portal.head() > head);
 }
 
+/// Defence in depth (REFERENCE §F): a POST a browser says comes from another site is refused
+/// even with a valid token, before anything is read or written.
+#[tokio::test]
+async fn a_cross_site_post_with_a_valid_token_is_refused_and_changes_nothing() {
+    let portal = Portal::demo();
+    let mut dupont = portal.logged_in("dupont").await;
+    let suivi = dupont.get("/suivi").await;
+    let pending = suivi.input_values("demande");
+    assert!(!pending.is_empty(), "demo pending requests");
+    let follow_up = suivi.main_text();
+    let head = portal.head();
+
+    for headers in [
+        vec![("origin", "http://evil.example")],
+        vec![("sec-fetch-site", "cross-site")],
+        vec![
+            ("origin", "http://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ],
+        // A sibling site of the same domain: same-site for Fetch Metadata, but not our origin
+        vec![
+            ("origin", "https://autre.example.fr"),
+            ("sec-fetch-site", "same-site"),
+        ],
+        // Our host over plain http is another origin
+        vec![("origin", "http://portail.example.fr")],
+        vec![("origin", "null")],
+    ] {
+        // Given dupont's own valid token, when the withdrawal arrives from another site
+        dupont.get("/suivi").await;
+        let page = dupont
+            .post_with_headers("/suivi/retirer", &[("demande", &pending[0])], &headers)
+            .await;
+        // Then it is refused with a French page, and nothing is written
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{headers:?}");
+        assert!(
+            page.main_text().contains("envoyé depuis un autre site"),
+            "{headers:?}: {}",
+            page.main_text()
+        );
+        assert_eq!(portal.head(), head, "{headers:?} recorded something");
+    }
+    assert_eq!(dupont.get("/suivi").await.main_text(), follow_up);
+
+    // A log-in form posted from another site is refused too (login CSRF)
+    let mut visitor = portal.browser();
+    visitor.get("/connexion").await;
+    let page = visitor
+        .post_with_headers(
+            "/connexion",
+            &[("identifiant", "dupont"), ("mot_de_passe", DUPONT_PASSWORD)],
+            &[("origin", "http://evil.example")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(!visitor.cookies.contains_key(web::SESSION_COOKIE));
+
+    // The provider's notification stays exempt: PayFiP's server calls it
+    let page = portal
+        .browser()
+        .post_with_headers(
+            "/paiement/notification",
+            &[("idOp", "inconnue")],
+            &[("origin", "https://www.tipi.budget.gouv.fr")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+
+    // Same-site without Origin passes, as the Fetch Metadata policy allows
+    let mut visitor = portal.browser();
+    visitor.get("/connexion").await;
+    let page = visitor
+        .post_with_headers(
+            "/connexion",
+            &[("identifiant", "dupont"), ("mot_de_passe", DUPONT_PASSWORD)],
+            &[("sec-fetch-site", "same-site")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+
+    // Control: from the portal itself (same origin, default port written or not) it goes through
+    dupont.get("/suivi").await;
+    let page = dupont
+        .post_with_headers(
+            "/suivi/retirer",
+            &[("demande", &pending[0])],
+            &[
+                ("origin", "https://portail.example.fr"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    assert!(portal.head() > head);
+}
+
+#[test]
+fn the_portal_origin_is_the_base_url_without_path_or_default_port() {
+    let origin = |base: &str| web::WebConfig::for_base_url(base).origin();
+    assert_eq!(
+        origin("https://portail.example.fr/").as_deref(),
+        Some("https://portail.example.fr")
+    );
+    assert_eq!(
+        origin("https://Portail.Example.fr:443/famille").as_deref(),
+        Some("https://portail.example.fr")
+    );
+    assert_eq!(
+        origin("http://127.0.0.1:8080").as_deref(),
+        Some("http://127.0.0.1:8080")
+    );
+    assert_eq!(origin("portail").as_deref(), None);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 7. No mutation on GET
 // ---------------------------------------------------------------------------------------------

@@ -352,13 +352,41 @@ impl Browser {
 
     /// POSTs exactly `pairs`.
     pub async fn post_raw(&mut self, path: &str, pairs: &[(String, String)]) -> Page {
+        self.post_raw_with_headers(path, pairs, &[]).await
+    }
+
+    /// POSTs `fields` plus the CSRF token of the last page read, with extra request `headers`
+    /// (what a browser adds: `Origin`, `Sec-Fetch-Site`).
+    pub async fn post_with_headers(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut pairs: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        if let Some(token) = &self.csrf {
+            pairs.push((web::CSRF_FIELD.to_owned(), token.clone()));
+        }
+        self.post_raw_with_headers(path, &pairs, headers).await
+    }
+
+    async fn post_raw_with_headers(
+        &mut self,
+        path: &str,
+        pairs: &[(String, String)],
+        headers: &[(&str, &str)],
+    ) -> Page {
         let body = serde_urlencoded::to_string(pairs).unwrap();
-        let request = Request::post(path)
+        let mut request = Request::post(path)
             .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        self.send(request).await
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
     }
 
     /// Reads the log-in page then logs in; panics unless it worked.
