@@ -76,7 +76,35 @@ impl WebConfig {
     /// lowercase, and the port unless it is the scheme's default (`https://portail.example.fr`).
     /// `None` when the base URL has no scheme or host.
     pub fn origin(&self) -> Option<String> {
-        let uri: axum::http::Uri = self.base_url.parse().ok()?;
+        WebOrigin::parse(&self.base_url).map(|origin| origin.to_string())
+    }
+
+    /// Whether an `Origin` header names this portal. On loopback the host may be written
+    /// `127.0.0.1`, `localhost` or `[::1]` (the demo prints one, a person types another): the
+    /// same scheme and port on any loopback spelling is the same machine, and nothing outside
+    /// it can send such an origin from a page the browser loaded elsewhere.
+    pub fn accepts_origin(&self, header: &str) -> bool {
+        match (
+            WebOrigin::parse(&self.base_url),
+            WebOrigin::parse(header.trim()),
+        ) {
+            (Some(ours), Some(theirs)) => ours.same_as(&theirs),
+            _ => false,
+        }
+    }
+}
+
+/// Scheme, host and port of an origin, normalised as browsers send them.
+#[derive(Debug, PartialEq, Eq)]
+struct WebOrigin {
+    scheme: String,
+    host: String,
+    port: Option<u16>,
+}
+
+impl WebOrigin {
+    fn parse(text: &str) -> Option<WebOrigin> {
+        let uri: axum::http::Uri = text.trim_end_matches('/').parse().ok()?;
         let scheme = uri.scheme_str()?.to_ascii_lowercase();
         let host = uri.host()?.to_ascii_lowercase();
         let default_port = match scheme.as_str() {
@@ -84,10 +112,31 @@ impl WebConfig {
             "http" => Some(80),
             _ => None,
         };
-        Some(match uri.port_u16() {
-            Some(port) if Some(port) != default_port => format!("{scheme}://{host}:{port}"),
-            _ => format!("{scheme}://{host}"),
-        })
+        let port = uri.port_u16().filter(|port| Some(*port) != default_port);
+        Some(WebOrigin { scheme, host, port })
+    }
+
+    fn is_loopback(&self) -> bool {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|address| address.is_loopback())
+    }
+
+    fn same_as(&self, other: &WebOrigin) -> bool {
+        self.scheme == other.scheme
+            && self.port == other.port
+            && (self.host == other.host || (self.is_loopback() && other.is_loopback()))
+    }
+}
+
+impl std::fmt::Display for WebOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.port {
+            Some(port) => write!(f, "{}://{}:{port}", self.scheme, self.host),
+            None => write!(f, "{}://{}", self.scheme, self.host),
+        }
     }
 }
 

@@ -53,12 +53,9 @@ fn cross_site(headers: &HeaderMap, config: &crate::WebConfig) -> Option<&'static
         return Some("Sec-Fetch-Site: cross-site");
     }
     let origin = headers.get(header::ORIGIN)?;
-    let ours = config.origin();
     let matches = origin
         .to_str()
-        .ok()
-        .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
-        .is_some_and(|o| ours.as_deref() == Some(o.as_str()));
+        .is_ok_and(|origin| config.accepts_origin(origin));
     (!matches).then_some("Origin is not the portal's")
 }
 

@@ -842,6 +842,22 @@ fn the_portal_origin_is_the_base_url_without_path_or_default_port() {
     assert_eq!(origin("portail").as_deref(), None);
 }
 
+#[test]
+fn on_loopback_any_spelling_of_the_host_is_the_portal_but_not_another_port_or_site() {
+    let demo = web::WebConfig::for_base_url("http://127.0.0.1:8080");
+    assert!(demo.accepts_origin("http://127.0.0.1:8080"));
+    assert!(demo.accepts_origin("http://localhost:8080"));
+    assert!(demo.accepts_origin("http://[::1]:8080"));
+    assert!(!demo.accepts_origin("http://localhost:9090"));
+    assert!(!demo.accepts_origin("https://localhost:8080"));
+    assert!(!demo.accepts_origin("http://evil.example:8080"));
+    assert!(!demo.accepts_origin("null"));
+    let public = web::WebConfig::for_base_url("https://portail.example.fr");
+    assert!(public.accepts_origin("https://portail.example.fr"));
+    assert!(!public.accepts_origin("https://localhost"));
+    assert!(!public.accepts_origin("https://evil.portail.example.fr"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // 7. No mutation on GET
 // ---------------------------------------------------------------------------------------------
