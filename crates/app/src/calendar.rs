@@ -115,7 +115,10 @@ pub fn days(
                             ),
                             None => {
                                 let request = pending_request(conn, child, row.activity_id, day)?;
-                                (request, Withdrawable::of_place(request.map(RequestId), None))
+                                (
+                                    request,
+                                    Withdrawable::of_place(request.map(RequestId), None),
+                                )
                             }
                         };
                         (Some(e.state.clone()), Some(state), id, rank, withdrawable)

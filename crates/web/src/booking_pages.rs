@@ -592,7 +592,14 @@ fn day_cell(
                 .iter()
                 .find(|c| c.activity_id == activity.0);
             match cell {
-                Some(cell) => cell_entry(parent, child, day, month, cell, Back::Calendar(Some(activity))),
+                Some(cell) => cell_entry(
+                    parent,
+                    child,
+                    day,
+                    month,
+                    cell,
+                    Back::Calendar(Some(activity)),
+                ),
                 None => html! {
                     div class="day-link" id=(day_anchor(day)) tabindex="-1" {
                         (day_number(day))

@@ -358,10 +358,9 @@ async fn all_activities_mode_lists_a_day_then_retour_goes_back_to_the_calendar()
     let text = day.main_text();
     assert!(text.contains("Activités disponibles"));
     assert!(text.contains("CDC - ALSH 6-12 Après-midi"));
-    assert!(
-        day.body
-            .contains(&format!("href=\"{child}?mois=2026-12#jour-2026-12-28\">Retour</a>"))
-    );
+    assert!(day.body.contains(&format!(
+        "href=\"{child}?mois=2026-12#jour-2026-12-28\">Retour</a>"
+    )));
     let day = click(&mut browser, &day, &child, "2026-12-28", "reserver").await;
     assert!(day.body.contains("state-adding"));
     assert!(day.text().contains("à réserver (dans votre panier)"));
@@ -888,7 +887,10 @@ async fn a_whole_day_is_one_control_named_by_its_visible_text() {
     assert!(!cell.contains("<button"), "{cell}");
     let (tag, inner) = element_by_id(&all, "jour-2026-12-28").unwrap();
     assert!(tag.starts_with("<a "), "{tag}");
-    assert!(tag.contains(&format!("href=\"{child}/jour/2026-12-28\"")), "{tag}");
+    assert!(
+        tag.contains(&format!("href=\"{child}/jour/2026-12-28\"")),
+        "{tag}"
+    );
     // its name is its text (no aria-label hiding it), starting with « Lun 28 ».
     assert!(!tag.contains("aria-label"), "{tag}");
     let spoken = spoken_text(&inner);
@@ -896,7 +898,10 @@ async fn a_whole_day_is_one_control_named_by_its_visible_text() {
         spoken.starts_with("Lun 28 CDC - ALSH 6-12 Après-midi ouvert, aucune réservation CDC"),
         "{spoken}"
     );
-    assert!(spoken.ends_with("lundi 28 décembre 2026 : choisir une activité"), "{spoken}");
+    assert!(
+        spoken.ends_with("lundi 28 décembre 2026 : choisir une activité"),
+        "{spoken}"
+    );
 
     // Every link and button of a calendar day is named by its own text.
     for page in [&all, &matin] {
@@ -907,7 +912,10 @@ async fn a_whole_day_is_one_control_named_by_its_visible_text() {
     }
     let (tag, button) = element_by_id(&matin, "jour-2026-12-02").unwrap();
     assert!(tag.starts_with("<button "), "{tag}");
-    assert!(spoken_text(&button).starts_with("Mer 2 réservé, modifiable"), "{button}");
+    assert!(
+        spoken_text(&button).starts_with("Mer 2 réservé, modifiable"),
+        "{button}"
+    );
 }
 
 /// Item 12: after a click the parent is back on the day clicked (its id in the redirect, on
@@ -923,7 +931,10 @@ async fn a_click_brings_the_parent_back_to_the_day_clicked() {
     }
     // Given the Matin calendar, when the parent clicks the 28th,
     let fields = calendar
-        .form(&format!("{child}/panier"), &[("jour", "2026-12-28"), ("action", "reserver")])
+        .form(
+            &format!("{child}/panier"),
+            &[("jour", "2026-12-28"), ("action", "reserver")],
+        )
         .unwrap();
     let answer = browser.post_raw(&format!("{child}/panier"), &fields).await;
     // then the redirect names that day,
@@ -938,9 +949,17 @@ async fn a_click_brings_the_parent_back_to_the_day_clicked() {
     // The same from the day page: back to the activity clicked, « Retour » to the day.
     let day = browser.get(&format!("{child}/jour/2026-12-29")).await;
     let fields = day
-        .form(&format!("{child}/panier"), &[("jour", "2026-12-29"), ("action", "reserver")])
+        .form(
+            &format!("{child}/panier"),
+            &[("jour", "2026-12-29"), ("action", "reserver")],
+        )
         .unwrap();
-    let activity = fields.iter().find(|(n, _)| n == "activite").unwrap().1.clone();
+    let activity = fields
+        .iter()
+        .find(|(n, _)| n == "activite")
+        .unwrap()
+        .1
+        .clone();
     let answer = browser.post_raw(&format!("{child}/panier"), &fields).await;
     assert_eq!(
         answer.location(),
@@ -948,7 +967,10 @@ async fn a_click_brings_the_parent_back_to_the_day_clicked() {
     );
     let day = browser.get(without_fragment(answer.location())).await;
     assert!(element_by_id(&day, &format!("activite-{activity}")).is_some());
-    assert!(day.body.contains(&format!("href=\"{child}?mois=2026-12#jour-2026-12-29\"")));
+    assert!(
+        day.body
+            .contains(&format!("href=\"{child}?mois=2026-12#jour-2026-12-29\""))
+    );
 }
 
 /// The phone part of the stylesheet (`max-width: 37.49rem`), up to the next `@media`.
@@ -974,11 +996,16 @@ async fn on_a_phone_nothing_covers_the_day_numbers_and_the_menu_is_one_line() {
     }
     assert!(!css.contains(".day-number { position: absolute"));
     // The menu scrolls sideways on one line instead of filling the screen.
-    let menu = phone
+    let start = css.find("@media (max-width: 63.99rem)").unwrap();
+    let narrow = &css[start..start + css[start..].find("\n}").unwrap()];
+    let menu = narrow
         .split('}')
-        .find(|r| r.trim_start().starts_with(".menu ul"))
+        .find(|r| r.contains(".menu ul {"))
         .unwrap();
-    assert!(menu.contains("flex-wrap: nowrap") && menu.contains("overflow-x: auto"), "{menu}");
+    assert!(
+        menu.contains("flex-wrap: nowrap") && menu.contains("overflow-x: auto"),
+        "{menu}"
+    );
 }
 
 /// The relative luminance of `#rrggbb` (WCAG 2.1).
@@ -991,7 +1018,11 @@ fn luminance(hex: &str) -> f64 {
     };
     let channel = |i: usize| {
         let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
-        if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
     };
     0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
 }
@@ -1004,7 +1035,10 @@ async fn state_boxes_are_contrasted_and_the_solde_table_is_a_named_focusable_reg
     let mut browser = portal.logged_in("dupont").await;
     let css = browser.get("/style.css").await.body;
     let mut checked = 0;
-    for line in css.lines().filter(|l| l.starts_with(".state-") && l.contains("background:")) {
+    for line in css
+        .lines()
+        .filter(|l| l.starts_with(".state-") && l.contains("background:"))
+    {
         let value = |name: &str| {
             let at = line.find(&format!("{name}:")).unwrap() + name.len() + 1;
             let rest = line[at..].trim_start();
@@ -1033,7 +1067,13 @@ async fn a_pending_cancellation_is_withdrawn_like_a_request() {
     async fn request_cancellation(browser: &mut Browser, calendar: &Page, child: &str) {
         click(browser, calendar, child, "2026-12-02", "annuler").await;
         let summary = browser.get("/reservations/recapitulatif").await;
-        assert!(summary.main_text().contains("Annulation annulation possible"), "{}", summary.main_text());
+        assert!(
+            summary
+                .main_text()
+                .contains("Annulation annulation possible"),
+            "{}",
+            summary.main_text()
+        );
         let form_id = summary.input_values("formulaire")[0].clone();
         let answer = browser
             .post("/reservations/recapitulatif", &[("formulaire", &form_id)])
@@ -1046,14 +1086,26 @@ async fn a_pending_cancellation_is_withdrawn_like_a_request() {
     let follow_up = browser.get("/suivi").await;
     let text = follow_up.main_text();
     assert!(
-        text.contains(&format!("{line} Acceptée — annulation demandée (non transmise) Retirer")),
+        text.contains(&format!(
+            "{line} Acceptée — annulation demandée (non transmise) Retirer"
+        )),
         "{text}"
     );
     // and the calendar shows it, with « Retirer » and no « annuler ».
     let calendar = browser.get(&month).await;
     let (_, cell) = element_by_id(&calendar, "jour-2026-12-02").unwrap();
-    assert!(spoken_text(&cell).starts_with("Mer 2 annulation demandée (non transmise)"), "{cell}");
-    assert!(calendar.form(&format!("{child}/panier"), &[("jour", "2026-12-02"), ("action", "annuler")]).is_none());
+    assert!(
+        spoken_text(&cell).starts_with("Mer 2 annulation demandée (non transmise)"),
+        "{cell}"
+    );
+    assert!(
+        calendar
+            .form(
+                &format!("{child}/panier"),
+                &[("jour", "2026-12-02"), ("action", "annuler")]
+            )
+            .is_none()
+    );
 
     // When the parent withdraws it from « Suivi », the place is back, cancellable.
     let form = follow_up
@@ -1061,9 +1113,17 @@ async fn a_pending_cancellation_is_withdrawn_like_a_request() {
         .into_iter()
         .find(|(action, _)| action == "/suivi/retirer")
         .unwrap();
-    let request = form.1.iter().find(|(n, _)| n == "demande").unwrap().1.clone();
+    let request = form
+        .1
+        .iter()
+        .find(|(n, _)| n == "demande")
+        .unwrap()
+        .1
+        .clone();
     let head = portal.head();
-    let answer = browser.post("/suivi/retirer", &[("demande", &request)]).await;
+    let answer = browser
+        .post("/suivi/retirer", &[("demande", &request)])
+        .await;
     assert_eq!(answer.location(), "/suivi?fait=retiree");
     assert!(portal.head() > head);
     let text = browser.get(answer.location()).await.main_text();
@@ -1074,9 +1134,19 @@ async fn a_pending_cancellation_is_withdrawn_like_a_request() {
     let calendar = browser.get(&month).await;
     request_cancellation(&mut browser, &calendar, &child).await;
     let calendar = browser.get(&month).await;
-    let calendar = click(&mut browser, &calendar, &child, "2026-12-02", "retirer_demande").await;
+    let calendar = click(
+        &mut browser,
+        &calendar,
+        &child,
+        "2026-12-02",
+        "retirer_demande",
+    )
+    .await;
     let (_, cell) = element_by_id(&calendar, "jour-2026-12-02").unwrap();
-    assert!(spoken_text(&cell).starts_with("Mer 2 réservé, modifiable"), "{cell}");
+    assert!(
+        spoken_text(&cell).starts_with("Mer 2 réservé, modifiable"),
+        "{cell}"
+    );
     let text = browser.get("/suivi").await.main_text();
     assert!(text.contains(&format!("{line} Acceptée Annuler")), "{text}");
 }
