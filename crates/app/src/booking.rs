@@ -563,15 +563,41 @@ fn cancellation_line(
 }
 
 fn cancellation_pending(conn: &Connection, reservation: ReservationId) -> Result<bool, AppError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM booking_requests WHERE kind = 'cancellation' AND state = 'non_transmis'
-                            AND reservation_id = ?1)",
-        )?
-        .query_row(params![reservation.to_string()], |r| r.get(0))?)
+    Ok(bq::pending_cancellation(conn, reservation)?.is_some())
 }
 
-/// Withdraws a request not yet transmitted.
+/// A request not transmitted yet, which « Retirer » withdraws: the booking of a day, or the
+/// cancellation of a place. Both are only intentions until the nightly transmission, so both
+/// are withdrawn the same way (`withdraw_request`), from the calendar as from « Suivi ».
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "request_id", rename_all = "snake_case")]
+pub enum Withdrawable {
+    Booking(RequestId),
+    Cancellation(RequestId),
+}
+
+impl Withdrawable {
+    /// What a place has pending: its booking request while not transmitted, else the pending
+    /// cancellation of the place it got. A place with either offers « Retirer », nothing else.
+    pub fn of_place(
+        pending_booking: Option<RequestId>,
+        pending_cancellation: Option<RequestId>,
+    ) -> Option<Withdrawable> {
+        pending_booking
+            .map(Withdrawable::Booking)
+            .or(pending_cancellation.map(Withdrawable::Cancellation))
+    }
+
+    /// The request `withdraw_request` takes.
+    pub fn request_id(self) -> RequestId {
+        match self {
+            Withdrawable::Booking(id) | Withdrawable::Cancellation(id) => id,
+        }
+    }
+}
+
+/// Withdraws a request not yet transmitted: a booking request or a cancellation request (see
+/// [`Withdrawable`]).
 pub fn withdraw_request(
     app: &App,
     actor: &str,
@@ -1124,10 +1150,11 @@ pub struct FollowUpLine {
     pub state: String,
     /// « Non transmis », « Acceptée », « Liste d'attente — rang 2 », « Refusée — complet »…
     pub state_text: String,
-    pub cancellation_pending: bool,
-    /// The request may still be withdrawn (not transmitted).
-    pub withdrawable: bool,
-    /// The place may be cancelled now (accepted or waitlisted, before the deadline).
+    /// What « Retirer » withdraws: the request while not transmitted, or the pending
+    /// cancellation of its place (« annulation demandée (non transmise) »).
+    pub withdrawable: Option<Withdrawable>,
+    /// The place may be cancelled now (accepted or waitlisted, before the deadline, no
+    /// cancellation pending).
     pub cancellable: bool,
 }
 
@@ -1158,7 +1185,7 @@ pub fn follow_up(app: &App, family: FamilyId) -> Result<Vec<FollowUpLine>, AppEr
                 _ => None,
             };
             let cancellable = match engaged {
-                Some(state) if !row.cancellation_pending => {
+                Some(state) if row.pending_cancellation.is_none() => {
                     activity_on_day(conn, row.activity_id, row.day)?.is_some_and(|on_day| {
                         rules::validate_cancellation(now, row.day, &on_day, state).is_ok()
                     })
@@ -1176,11 +1203,13 @@ pub fn follow_up(app: &App, family: FamilyId) -> Result<Vec<FollowUpLine>, AppEr
                 child: cache.child_name(conn, row.child_id)?,
                 activity,
                 day: row.day,
-                withdrawable: row.state == "non_transmis",
+                withdrawable: Withdrawable::of_place(
+                    (row.state == "non_transmis").then_some(row.request_id),
+                    row.pending_cancellation,
+                ),
                 cancellable,
                 state: row.state,
                 state_text,
-                cancellation_pending: row.cancellation_pending,
             });
         }
         Ok(out)

@@ -8,7 +8,7 @@ use projections::{booking_queries as bq, queries};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::booking::activity_on_day_among;
+use crate::booking::{Withdrawable, activity_on_day_among};
 use crate::registry;
 use crate::{App, AppError};
 
@@ -27,6 +27,9 @@ pub struct CalendarCell {
     pub rank: Option<u32>,
     /// The reservation (or pending request) to cancel (or withdraw).
     pub booking_id: Option<Uuid>,
+    /// The request « Retirer » withdraws: the booking request not transmitted, or the pending
+    /// cancellation of the place (then the place is not offered « annuler » again).
+    pub withdrawable: Option<Withdrawable>,
 }
 
 /// One day of the month.
@@ -94,7 +97,7 @@ pub fn days(
                 let engagement = engagements
                     .iter()
                     .find(|e| e.activity_id == row.activity_id);
-                let (booking, state, booking_id, rank) = match &engagement {
+                let (booking, state, booking_id, rank, withdrawable) = match &engagement {
                     Some(e) => {
                         let state = match e.state.as_str() {
                             "acceptee" => EngagementState::Accepted,
@@ -105,13 +108,22 @@ pub fn days(
                             Some(id) => bq::reservation_by_id(conn, id)?.and_then(|r| r.rank),
                             None => None,
                         };
-                        let id = match e.reservation_id {
-                            Some(id) => Some(id.0),
-                            None => pending_request(conn, child, row.activity_id, day)?,
+                        let (id, withdrawable) = match e.reservation_id {
+                            Some(id) => (
+                                Some(id.0),
+                                Withdrawable::of_place(None, bq::pending_cancellation(conn, id)?),
+                            ),
+                            None => {
+                                let request = pending_request(conn, child, row.activity_id, day)?;
+                                (
+                                    request,
+                                    Withdrawable::of_place(request.map(RequestId), None),
+                                )
+                            }
                         };
-                        (Some(e.state.clone()), Some(state), id, rank)
+                        (Some(e.state.clone()), Some(state), id, rank, withdrawable)
                     }
-                    None => (None, None, None, None),
+                    None => (None, None, None, None, None),
                 };
                 let state = rules::day_state(now, day, &on_day, state);
                 cells.push(CalendarCell {
@@ -123,6 +135,7 @@ pub fn days(
                     booking,
                     rank,
                     booking_id,
+                    withdrawable,
                 });
             }
             days.push(CalendarDay { day, cells });

@@ -240,7 +240,7 @@ pub fn reservations(
                 state: row.state,
                 rank: row.rank,
                 reason: row.reason.as_deref().map(crate::booking::refusal_code_text),
-                cancellation_pending: row.cancellation_pending,
+                cancellation_pending: row.pending_cancellation.is_some(),
             });
         }
         Ok(lines)

@@ -249,8 +249,8 @@ pub struct FollowUpRow {
     pub rank: Option<u32>,
     /// Refusal reason code.
     pub reason: Option<String>,
-    /// A cancellation of this place is waiting for the transmission.
-    pub cancellation_pending: bool,
+    /// The cancellation of this place waiting for the transmission, if any.
+    pub pending_cancellation: Option<RequestId>,
     pub requested_position: u64,
 }
 
@@ -263,8 +263,8 @@ pub fn follow_up(conn: &Connection, family: FamilyId) -> Result<Vec<FollowUpRow>
                     (SELECT COUNT(*) FROM reservations w WHERE w.activity_id = r.activity_id AND w.day = r.day
                        AND w.state = 'liste_attente' AND w.waitlist_order <= r.waitlist_order)
                 END,
-                EXISTS (SELECT 1 FROM booking_requests c WHERE c.kind = 'cancellation' AND c.state = 'non_transmis'
-                          AND c.reservation_id = q.reservation_id)
+                (SELECT c.request_id FROM booking_requests c WHERE c.kind = 'cancellation' AND c.state = 'non_transmis'
+                   AND c.reservation_id = q.reservation_id ORDER BY c.requested_position LIMIT 1)
          FROM booking_requests q LEFT JOIN reservations r ON r.reservation_id = q.reservation_id
          WHERE q.family_id = ?1 AND q.kind = 'booking' AND q.state <> 'retiree'
          ORDER BY q.day, q.child_id, q.requested_position",
@@ -280,7 +280,7 @@ pub fn follow_up(conn: &Connection, family: FamilyId) -> Result<Vec<FollowUpRow>
             row.get::<_, Option<String>>(6)?,
             row.get::<_, i64>(7)?,
             row.get::<_, Option<u32>>(8)?,
-            row.get::<_, bool>(9)?,
+            row.get::<_, Option<String>>(9)?,
         ))
     })?;
     rows.map(|row| {
@@ -294,11 +294,27 @@ pub fn follow_up(conn: &Connection, family: FamilyId) -> Result<Vec<FollowUpRow>
             state,
             rank,
             reason,
-            cancellation_pending: cancelling,
+            pending_cancellation: opt_uuid(cancelling)?.map(RequestId),
             requested_position: position as u64,
         })
     })
     .collect()
+}
+
+/// The cancellation of `reservation` waiting for the transmission, if any (a parent may still
+/// withdraw it, as a booking request not transmitted).
+pub fn pending_cancellation(
+    conn: &Connection,
+    reservation: ReservationId,
+) -> Result<Option<RequestId>, ProjectionError> {
+    let id: Option<String> = conn
+        .prepare_cached(
+            "SELECT request_id FROM booking_requests WHERE kind = 'cancellation' AND state = 'non_transmis'
+               AND reservation_id = ?1 ORDER BY requested_position LIMIT 1",
+        )?
+        .query_row(params![reservation.to_string()], |row| row.get(0))
+        .optional()?;
+    Ok(opt_uuid(id)?.map(RequestId))
 }
 
 /// A request as recorded.

@@ -8,7 +8,7 @@
 //! alone.
 
 use app::accounts::{self, Basket};
-use app::booking::{self, LineOutcome, LineRequest};
+use app::booking::{self, LineOutcome, LineRequest, Withdrawable};
 use app::calendar::{CalendarCell, CalendarDay};
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -119,6 +119,22 @@ fn in_basket(basket: &Basket, child: ChildId, day: NaiveDate, cell: &CalendarCel
     }
 }
 
+/// What a pending request shows on its place (calendar and « Suivi » alike).
+pub(crate) fn withdrawable_text(pending: Withdrawable) -> &'static str {
+    match pending {
+        Withdrawable::Booking(_) => "demande non transmise",
+        Withdrawable::Cancellation(_) => "annulation demandée (non transmise)",
+    }
+}
+
+/// The verb of « Retirer » for a pending request.
+fn withdraw_verb(pending: Withdrawable) -> &'static str {
+    match pending {
+        Withdrawable::Booking(_) => "retirer la demande",
+        Withdrawable::Cancellation(_) => "retirer la demande d'annulation",
+    }
+}
+
 /// What a cell shows: css state, icon, words.
 fn cell_look(cell: &CalendarCell, basket: InBasket) -> (&'static str, &'static str, String) {
     match basket {
@@ -133,8 +149,8 @@ fn cell_look(cell: &CalendarCell, basket: InBasket) -> (&'static str, &'static s
             "à annuler (dans votre panier)".to_owned(),
         ),
         InBasket::No => {
-            if cell.booking.as_deref() == Some("non_transmis") {
-                return ("state-pending", "…", "demande non transmise".to_owned());
+            if let Some(pending) = cell.withdrawable {
+                return ("state-pending", "…", withdrawable_text(pending).to_owned());
             }
             let waitlisted = cell.booking.as_deref() == Some("liste_attente");
             match cell.state {
@@ -158,23 +174,31 @@ fn cell_look(cell: &CalendarCell, basket: InBasket) -> (&'static str, &'static s
 }
 
 /// The click a cell offers: (action, reservation or request id, verb for the accessible name).
+/// A pending request (a booking, or the cancellation of a place) offers « Retirer » and
+/// nothing else, whatever the day's state: it is withdrawn until the transmission.
 fn cell_action(
     cell: &CalendarCell,
     basket: InBasket,
 ) -> Option<(&'static str, Option<Uuid>, &'static str)> {
     match basket {
         InBasket::Adding | InBasket::Removing => Some(("retirer", None, "retirer du panier")),
-        InBasket::No => match (cell.booking.as_deref(), cell.state) {
-            (Some("non_transmis"), DayState::Booked) => {
-                Some(("retirer_demande", cell.booking_id, "retirer la demande"))
+        InBasket::No => {
+            if let Some(pending) = cell.withdrawable {
+                return Some((
+                    "retirer_demande",
+                    Some(pending.request_id().0),
+                    withdraw_verb(pending),
+                ));
             }
-            (Some(_), DayState::Booked) => Some(("annuler", cell.booking_id, "annuler")),
-            (None, DayState::Open) => Some(("reserver", None, "réserver")),
-            (None, DayState::FullWaitlistOpen) => {
-                Some(("reserver", None, "demander la liste d'attente"))
+            match (cell.booking.as_deref(), cell.state) {
+                (Some(_), DayState::Booked) => Some(("annuler", cell.booking_id, "annuler")),
+                (None, DayState::Open) => Some(("reserver", None, "réserver")),
+                (None, DayState::FullWaitlistOpen) => {
+                    Some(("reserver", None, "demander la liste d'attente"))
+                }
+                _ => None,
             }
-            _ => None,
-        },
+        }
     }
 }
 
@@ -185,7 +209,26 @@ enum Back {
     Day,
 }
 
-/// One activity on one day: a button (form) when something can be done, a text otherwise.
+/// The id of a day's cell in a calendar: a click's redirect comes back to it (`#jour-…`).
+fn day_anchor(day: NaiveDate) -> String {
+    format!("jour-{day}")
+}
+
+/// The id of an activity's entry on the day page.
+fn activity_anchor(activity: Uuid) -> String {
+    format!("activite-{activity}")
+}
+
+/// « Lun 4 » (the weekday only on phones, where the calendar is a list).
+fn day_number(day: NaiveDate) -> Markup {
+    html! {
+        span class="day-number" { span class="weekday" { (layout::weekday_abbreviation(day)) " " } (day.day()) }
+    }
+}
+
+/// One activity on one day: a button (form) when something can be done, a text otherwise. In a
+/// calendar the whole cell (day number and state box) is the one control; its accessible name
+/// is its visible text, then the date, the activity and the verb for a screen reader.
 fn cell_entry(
     parent: &Parent,
     child: ChildId,
@@ -193,33 +236,35 @@ fn cell_entry(
     month: NaiveDate,
     cell: &CalendarCell,
     back: Back,
-    show_activity: bool,
 ) -> Markup {
     let basket = in_basket(&parent.session.basket, child, day, cell);
     let (class, icon, words) = cell_look(cell, basket);
     let action = cell_action(cell, basket);
+    let in_calendar = matches!(back, Back::Calendar(_));
+    let anchor = if in_calendar {
+        day_anchor(day)
+    } else {
+        activity_anchor(cell.activity_id)
+    };
     // « fermé » on screen; the seed's full words for a screen reader.
     let spoken = if class == "state-closed" {
         cell.state_label
     } else {
         words.as_str()
     };
-    let accessible = match action {
-        Some((_, _, verb)) => format!(
-            "{} : {} : {spoken} — {verb}",
-            layout::long_date(day),
-            cell.activity
-        ),
-        None => format!("{} : {} : {spoken}", layout::long_date(day), cell.activity),
-    };
-    let inner = html! {
-        span class="icon" aria-hidden="true" { (icon) }
-        " "
-        @if show_activity { span class="activity" { (cell.activity) } " " }
-        span class="label" { (words) }
+    let state_box = |role_img: bool| {
+        html! {
+            span class={ "day " (class) } role=[role_img.then_some("img")]
+                aria-label=[role_img.then(|| format!("{} : {} : {spoken}", layout::long_date(day), cell.activity))] {
+                span class="icon" aria-hidden="true" { (icon) }
+                " "
+                @if !in_calendar { span class="activity" { (cell.activity) } " " }
+                span class="label" { (words) }
+            }
+        }
     };
     match action {
-        Some((action, id, _)) => html! {
+        Some((action, id, verb)) => html! {
             form class="cell-action" method="post" action={ "/reservations/" (child) "/panier" } {
                 (csrf_field(parent.csrf()))
                 input type="hidden" name="action" value=(action);
@@ -232,11 +277,21 @@ fn cell_entry(
                     Back::Calendar(None) => { input type="hidden" name="vue" value="calendrier"; }
                     Back::Day => { input type="hidden" name="vue" value="jour"; }
                 }
-                button class={ "day " (class) } type="submit" aria-label=(accessible) { (inner) }
+                button class="day-link" id=(anchor) type="submit" {
+                    @if in_calendar { (day_number(day)) }
+                    (state_box(false))
+                    span class="visually-hidden" {
+                        @if in_calendar { " — " (layout::long_date(day)) ", " (cell.activity) " : " (verb) }
+                        @else { " — " (verb) }
+                    }
+                }
             }
         },
         None => html! {
-            span class={ "day " (class) } role="img" aria-label=(accessible) { (inner) }
+            div class="day-link" id=(anchor) tabindex="-1" {
+                @if in_calendar { (day_number(day)) }
+                (state_box(true))
+            }
         },
     }
 }
@@ -536,12 +591,21 @@ fn day_cell(
                 .cells
                 .iter()
                 .find(|c| c.activity_id == activity.0);
-            html! {
-                span class="day-number" { span class="weekday" { (layout::weekday_abbreviation(day)) " " } (day.day()) }
-                @match cell {
-                    Some(cell) => (cell_entry(parent, child, day, month, cell, Back::Calendar(Some(activity)), false)),
-                    None => span class="day state-closed" aria-label={ (layout::long_date(day)) " : pas d'activité" } { span class="icon" aria-hidden="true" { "—" } " " span class="label" { "pas d'activité" } },
-                }
+            match cell {
+                Some(cell) => cell_entry(
+                    parent,
+                    child,
+                    day,
+                    month,
+                    cell,
+                    Back::Calendar(Some(activity)),
+                ),
+                None => html! {
+                    div class="day-link" id=(day_anchor(day)) tabindex="-1" {
+                        (day_number(day))
+                        span class="day state-closed" role="img" aria-label={ (layout::long_date(day)) " : pas d'activité" } { span class="icon" aria-hidden="true" { "—" } " " span class="label" { "pas d'activité" } }
+                    }
+                },
             }
         }
         None => {
@@ -557,21 +621,26 @@ fn day_cell(
                 .any(|(c, basket)| cell_action(c, *basket).is_some());
             html! {
                 @if visible.is_empty() {
-                    span class="day-number" { span class="weekday" { (layout::weekday_abbreviation(day)) " " } (day.day()) }
-                    span class="day state-closed" role="img" aria-label={ (layout::long_date(day)) " : pas ouvert à la réservation" } {
-                        span class="icon" aria-hidden="true" { "—" } " " span class="label" { "fermé" }
+                    div class="day-link" id=(day_anchor(day)) tabindex="-1" {
+                        (day_number(day))
+                        span class="day state-closed" role="img" aria-label={ (layout::long_date(day)) " : pas ouvert à la réservation" } {
+                            span class="icon" aria-hidden="true" { "—" } " " span class="label" { "fermé" }
+                        }
                     }
                 } @else {
-                    a class="day-number" href={ "/reservations/" (child) "/jour/" (day) }
-                        aria-label={ (layout::long_date(day)) " : " (visible.len()) " activité" @if visible.len() > 1 { "s" } @if actionable { ", choisir" } } {
-                        span class="weekday" { (layout::weekday_abbreviation(day)) " " } (day.day())
-                    }
-                    @for (cell, basket) in &visible {
-                        @let (class, icon, words) = cell_look(cell, *basket);
-                        span class={ "day " (class) } {
-                            span class="icon" aria-hidden="true" { (icon) } " "
-                            span class="activity" { (cell.activity) } " "
-                            span class="label" { (words) }
+                    // The whole cell is one link; its name starts with what it shows.
+                    a class="day-link" id=(day_anchor(day)) href={ "/reservations/" (child) "/jour/" (day) } {
+                        (day_number(day))
+                        @for (cell, basket) in &visible {
+                            @let (class, icon, words) = cell_look(cell, *basket);
+                            span class={ "day " (class) } {
+                                span class="icon" aria-hidden="true" { (icon) } " "
+                                span class="activity" { (cell.activity) } " "
+                                span class="label" { (words) }
+                            }
+                        }
+                        span class="visually-hidden" {
+                            " — " (layout::long_date(day)) @if actionable { " : choisir une activité" }
                         }
                     }
                 }
@@ -624,12 +693,12 @@ pub async fn day(
             } @else {
                 ul class="activities" {
                     @for cell in &cells {
-                        li { (cell_entry(&parent, child, day, month, cell, Back::Day, true)) }
+                        li { (cell_entry(&parent, child, day, month, cell, Back::Day)) }
                     }
                 }
             }
             div class="actions" {
-                a class="button secondary" href=(calendar_url(child, month, None)) { "Retour" }
+                a class="button secondary" href={ (calendar_url(child, month, None)) "#" (day_anchor(day)) } { "Retour" }
             }
             (basket_aside(&parent, &parent.session.basket))
             (legend())
@@ -671,14 +740,22 @@ pub async fn toggle(
         .as_deref()
         .and_then(|r| r.parse::<Uuid>().ok());
     let month = layout::parse_month(form.mois.as_deref(), day);
+    // Back to the day clicked (its id: the browser scrolls to it and Tab goes on from there).
     let back = match form.vue.as_deref() {
-        Some("jour") => format!("/reservations/{child}/jour/{day}"),
-        Some("activite") => calendar_url(
-            child,
-            month,
-            form.filtre.as_deref().and_then(|f| f.parse().ok()),
+        Some("jour") => format!(
+            "/reservations/{child}/jour/{day}#{}",
+            activity_anchor(activity.0)
         ),
-        _ => calendar_url(child, month, None),
+        Some("activite") => format!(
+            "{}#{}",
+            calendar_url(
+                child,
+                month,
+                form.filtre.as_deref().and_then(|f| f.parse().ok()),
+            ),
+            day_anchor(day)
+        ),
+        _ => format!("{}#{}", calendar_url(child, month, None), day_anchor(day)),
     };
     let app = services.app.clone();
     let family = parent.family();

@@ -1,9 +1,10 @@
 //! « Suivi »: every request with its state (Non transmis, Acceptée, Liste d'attente — rang n,
 //! Refusée — motif, Annulée), filters by child and month, and the buttons that are allowed:
-//! withdraw a request not transmitted, cancel a place (waitlisted ones too) through the basket.
+//! withdraw a request not transmitted (a booking, or the cancellation of a place), cancel a
+//! place (waitlisted ones too) through the basket.
 
 use app::accounts;
-use app::booking;
+use app::booking::{self, Withdrawable};
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
@@ -11,6 +12,7 @@ use domain::ids::{ChildId, RequestId, ReservationId};
 use maud::html;
 use serde::Deserialize;
 
+use crate::booking_pages::withdrawable_text;
 use crate::layout::{self, csrf_field, flash, page};
 use crate::session::{Parent, see_other};
 use crate::{Shared, WebError, blocking};
@@ -135,15 +137,21 @@ pub async fn follow_up(
                                 td { (line.activity) }
                                 td {
                                     span class=(badge(&line.state)) { (line.state_text) }
-                                    @if line.cancellation_pending { " — annulation demandée (non transmise)" }
+                                    @if let Some(pending @ Withdrawable::Cancellation(_)) = line.withdrawable {
+                                        " — " (withdrawable_text(pending))
+                                    }
                                 }
                                 td class="no-print" {
-                                    @if line.withdrawable {
+                                    @if let Some(pending) = line.withdrawable {
+                                        @let what = match pending {
+                                            Withdrawable::Booking(_) => "Retirer la demande du ",
+                                            Withdrawable::Cancellation(_) => "Retirer la demande d'annulation du ",
+                                        };
                                         form method="post" action="/suivi/retirer" {
                                             (csrf_field(parent.csrf()))
-                                            input type="hidden" name="demande" value=(line.request_id);
+                                            input type="hidden" name="demande" value=(pending.request_id());
                                             button class="small secondary" type="submit"
-                                                aria-label={ "Retirer la demande du " (layout::long_date(line.day)) " pour " (line.child) ", " (line.activity) } { "Retirer" }
+                                                aria-label={ (what) (layout::long_date(line.day)) " pour " (line.child) ", " (line.activity) } { "Retirer" }
                                         }
                                     } @else if line.cancellable {
                                         @if let Some(reservation) = line.reservation_id {
@@ -174,7 +182,7 @@ pub struct WithdrawForm {
     demande: String,
 }
 
-/// Withdraws a request not transmitted yet.
+/// Withdraws a request not transmitted yet (a booking or a cancellation).
 pub async fn withdraw(
     State(services): State<Shared>,
     parent: Parent,

@@ -188,7 +188,7 @@ pub async fn wallet(
                     button class="small" type="submit" { "Actualiser" }
                 }
             }
-            div class="table-wrap" {
+            div class="table-wrap" role="region" aria-label="Solde porte-monnaie" tabindex="0" {
                 table class="data" {
                     caption { "Solde porte-monnaie" }
                     thead { tr {

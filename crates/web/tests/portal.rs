@@ -105,7 +105,53 @@ async fn click(
         .post_raw(&format!("{child_url}/panier"), &pairs)
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
-    browser.get(answer.location()).await
+    browser.get(without_fragment(answer.location())).await
+}
+
+/// An address as the browser asks for it: the fragment stays in the browser.
+fn without_fragment(location: &str) -> &str {
+    location.split('#').next().unwrap()
+}
+
+/// The element carrying `id="{id}"`: (its opening tag, its inner HTML). Cells hold no element
+/// of their own kind inside them, so the first closing tag ends it.
+fn element_by_id(page: &Page, id: &str) -> Option<(String, String)> {
+    let at = page.body.find(&format!(" id=\"{id}\""))?;
+    let start = page.body[..at].rfind('<')?;
+    let name: String = page.body[start + 1..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let open_end = start + page.body[start..].find('>')? + 1;
+    let close = open_end + page.body[open_end..].find(&format!("</{name}>"))?;
+    Some((
+        page.body[start..open_end].to_owned(),
+        page.body[open_end..close].to_owned(),
+    ))
+}
+
+/// The text a screen reader reads from some HTML: its text without what is `aria-hidden`.
+fn spoken_text(html: &str) -> String {
+    let mut html = html.to_owned();
+    while let Some(at) = html.find(" aria-hidden=\"true\"") {
+        let start = html[..at].rfind('<').unwrap();
+        let end = at + html[at..].find("</span>").unwrap() + "</span>".len();
+        html.replace_range(start..end, "");
+    }
+    Page {
+        status: StatusCode::OK,
+        headers: axum::http::HeaderMap::new(),
+        body: html,
+    }
+    .text()
+}
+
+/// The table cell (`<td>`) holding the element `id`.
+fn cell_holding(page: &Page, id: &str) -> String {
+    let at = page.body.find(&format!(" id=\"{id}\"")).unwrap();
+    let start = page.body[..at].rfind("<td").unwrap();
+    let end = at + page.body[at..].find("</td>").unwrap();
+    page.body[start..end].to_owned()
 }
 
 #[tokio::test]
@@ -153,7 +199,11 @@ async fn dupont_books_for_lilou_validates_and_follows_the_request_to_its_final_s
     let (mut browser, child, month, calendar) = lilou_matin_in_december(&portal).await;
     insta::assert_snapshot!("calendrier_matin", snapshot_of(&calendar));
     // Every day is a button with its state in words, or a text: never colour alone.
-    assert!(calendar.body.contains("aria-label=\"lundi 28 décembre 2026 : CDC - ALSH 6-12 Matin : ouvert, aucune réservation — réserver\""));
+    let (_, button) = element_by_id(&calendar, "jour-2026-12-28").unwrap();
+    assert_eq!(
+        spoken_text(&button),
+        "Lun 28 ouvert, aucune réservation — lundi 28 décembre 2026, CDC - ALSH 6-12 Matin : réserver"
+    );
 
     // Click the 28th (orange: in the basket), then « Valider ».
     let calendar = click(&mut browser, &calendar, &child, "2026-12-28", "reserver").await;
@@ -308,10 +358,9 @@ async fn all_activities_mode_lists_a_day_then_retour_goes_back_to_the_calendar()
     let text = day.main_text();
     assert!(text.contains("Activités disponibles"));
     assert!(text.contains("CDC - ALSH 6-12 Après-midi"));
-    assert!(
-        day.body
-            .contains(&format!("href=\"{child}?mois=2026-12\">Retour</a>"))
-    );
+    assert!(day.body.contains(&format!(
+        "href=\"{child}?mois=2026-12#jour-2026-12-28\">Retour</a>"
+    )));
     let day = click(&mut browser, &day, &child, "2026-12-28", "reserver").await;
     assert!(day.body.contains("state-adding"));
     assert!(day.text().contains("à réserver (dans votre panier)"));
@@ -819,4 +868,285 @@ async fn a_parent_downloads_what_the_portal_holds_about_the_family() {
     let mut martin = portal.logged_in("martin").await;
     let theirs = martin.get("/profil/donnees").await;
     assert!(!theirs.body.contains("DUPONT") && theirs.body.contains("MARTIN"));
+}
+
+/// Item 11: in « Toutes les activités » the whole day (number and boxes) is one link, named by
+/// what it shows; in one activity's calendar the whole day is the one button.
+#[tokio::test]
+async fn a_whole_day_is_one_control_named_by_its_visible_text() {
+    let portal = Portal::demo();
+    let (_, child, _, matin) = lilou_matin_in_december(&portal).await;
+    let mut browser = portal.logged_in("dupont").await;
+    consult(&mut browser, "Accueil de Loisirs de Quinsac").await;
+    let all = browser.get(&format!("{child}?mois=2026-12")).await;
+
+    // Given the calendar of all activities, when the parent looks at Monday 28,
+    let cell = cell_holding(&all, "jour-2026-12-28");
+    // then the day is one link holding the number and every box, and nothing else to click;
+    assert_eq!(cell.matches("<a ").count(), 1, "{cell}");
+    assert!(!cell.contains("<button"), "{cell}");
+    let (tag, inner) = element_by_id(&all, "jour-2026-12-28").unwrap();
+    assert!(tag.starts_with("<a "), "{tag}");
+    assert!(
+        tag.contains(&format!("href=\"{child}/jour/2026-12-28\"")),
+        "{tag}"
+    );
+    // its name is its text (no aria-label hiding it), starting with « Lun 28 ».
+    assert!(!tag.contains("aria-label"), "{tag}");
+    let spoken = spoken_text(&inner);
+    assert!(
+        spoken.starts_with("Lun 28 CDC - ALSH 6-12 Après-midi ouvert, aucune réservation CDC"),
+        "{spoken}"
+    );
+    assert!(
+        spoken.ends_with("lundi 28 décembre 2026 : choisir une activité"),
+        "{spoken}"
+    );
+
+    // Every link and button of a calendar day is named by its own text.
+    for page in [&all, &matin] {
+        for chunk in page.body.split("class=\"day-link\"").skip(1) {
+            let tag = &chunk[..chunk.find('>').unwrap()];
+            assert!(!tag.contains("aria-label"), "{tag}");
+        }
+    }
+    let (tag, button) = element_by_id(&matin, "jour-2026-12-02").unwrap();
+    assert!(tag.starts_with("<button "), "{tag}");
+    assert!(
+        spoken_text(&button).starts_with("Mer 2 réservé, modifiable"),
+        "{button}"
+    );
+}
+
+/// Item 12: after a click the parent is back on the day clicked (its id in the redirect, on
+/// the control itself, so the focus is there and Tab goes on to the next day).
+#[tokio::test]
+async fn a_click_brings_the_parent_back_to_the_day_clicked() {
+    let portal = Portal::demo();
+    let (mut browser, child, month, calendar) = lilou_matin_in_december(&portal).await;
+    // Every day of the month has its id.
+    for day in 1..=31 {
+        let id = format!("jour-2026-12-{day:02}");
+        assert!(element_by_id(&calendar, &id).is_some(), "{id}");
+    }
+    // Given the Matin calendar, when the parent clicks the 28th,
+    let fields = calendar
+        .form(
+            &format!("{child}/panier"),
+            &[("jour", "2026-12-28"), ("action", "reserver")],
+        )
+        .unwrap();
+    let answer = browser.post_raw(&format!("{child}/panier"), &fields).await;
+    // then the redirect names that day,
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.location(), format!("{month}#jour-2026-12-28"));
+    // and on the page it leads to, that id is the day's button (focusable).
+    let back = browser.get(without_fragment(answer.location())).await;
+    let (tag, inner) = element_by_id(&back, "jour-2026-12-28").unwrap();
+    assert!(tag.starts_with("<button "), "{tag}");
+    assert!(inner.contains("à réserver (dans votre panier)"), "{inner}");
+
+    // The same from the day page: back to the activity clicked, « Retour » to the day.
+    let day = browser.get(&format!("{child}/jour/2026-12-29")).await;
+    let fields = day
+        .form(
+            &format!("{child}/panier"),
+            &[("jour", "2026-12-29"), ("action", "reserver")],
+        )
+        .unwrap();
+    let activity = fields
+        .iter()
+        .find(|(n, _)| n == "activite")
+        .unwrap()
+        .1
+        .clone();
+    let answer = browser.post_raw(&format!("{child}/panier"), &fields).await;
+    assert_eq!(
+        answer.location(),
+        format!("{child}/jour/2026-12-29#activite-{activity}")
+    );
+    let day = browser.get(without_fragment(answer.location())).await;
+    assert!(element_by_id(&day, &format!("activite-{activity}")).is_some());
+    assert!(
+        day.body
+            .contains(&format!("href=\"{child}?mois=2026-12#jour-2026-12-29\""))
+    );
+}
+
+/// The phone part of the stylesheet (`max-width: 37.49rem`), up to the next `@media`.
+fn phone_rules(css: &str) -> &str {
+    let start = css.find("@media (max-width: 37.49rem)").unwrap();
+    let end = start + 10 + css[start + 10..].find("@media").unwrap();
+    &css[start..end]
+}
+
+/// Items 12 and 13: on a phone the day's number and its boxes are laid out one after the
+/// other (never one over the other), and the header keeps the menu on one line.
+#[tokio::test]
+async fn on_a_phone_nothing_covers_the_day_numbers_and_the_menu_is_one_line() {
+    let portal = Portal::demo();
+    let mut browser = portal.browser();
+    let css = browser.get("/style.css").await.body;
+    let phone = phone_rules(&css);
+    // No box or number is taken out of the flow to be placed over the others.
+    for rule in phone.split('}') {
+        if rule.contains(".day") || rule.contains(".calendar td") {
+            assert!(!rule.contains("position: absolute"), "{rule}");
+        }
+    }
+    assert!(!css.contains(".day-number { position: absolute"));
+    // The menu scrolls sideways on one line instead of filling the screen.
+    let start = css.find("@media (max-width: 63.99rem)").unwrap();
+    let narrow = &css[start..start + css[start..].find("\n}").unwrap()];
+    let menu = narrow
+        .split('}')
+        .find(|r| r.contains(".menu ul {"))
+        .unwrap();
+    assert!(
+        menu.contains("flex-wrap: nowrap") && menu.contains("overflow-x: auto"),
+        "{menu}"
+    );
+}
+
+/// The relative luminance of `#rrggbb` (WCAG 2.1).
+fn luminance(hex: &str) -> f64 {
+    let hex = hex.trim_start_matches('#');
+    let hex = if hex.len() == 3 {
+        hex.chars().flat_map(|c| [c, c]).collect::<String>()
+    } else {
+        hex.to_owned()
+    };
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+}
+
+/// Item 13: every state box has text at 4.5:1 at least on its background, and the Solde table
+/// that scrolls sideways on a phone is reachable and named for the keyboard.
+#[tokio::test]
+async fn state_boxes_are_contrasted_and_the_solde_table_is_a_named_focusable_region() {
+    let portal = Portal::demo();
+    let mut browser = portal.logged_in("dupont").await;
+    let css = browser.get("/style.css").await.body;
+    let mut checked = 0;
+    for line in css
+        .lines()
+        .filter(|l| l.starts_with(".state-") && l.contains("background:"))
+    {
+        let value = |name: &str| {
+            let at = line.find(&format!("{name}:")).unwrap() + name.len() + 1;
+            let rest = line[at..].trim_start();
+            rest[..rest.find(';').unwrap()].to_owned()
+        };
+        let (a, b) = (luminance(&value("background")), luminance(&value(" color")));
+        let ratio = (a.max(b) + 0.05) / (a.min(b) + 0.05);
+        assert!(ratio >= 4.5, "{line}: {ratio:.2}:1");
+        checked += 1;
+    }
+    assert_eq!(checked, 9);
+    let solde = browser.get("/solde").await;
+    assert!(solde.body.contains(
+        "<div class=\"table-wrap\" role=\"region\" aria-label=\"Solde porte-monnaie\" tabindex=\"0\">"
+    ));
+}
+
+/// Item 14: a pending cancellation shows « annulation demandée (non transmise) » and
+/// « Retirer », in « Suivi » and in the calendar (which no longer offers « annuler » on it),
+/// and « Retirer » gives the place back as it was.
+#[tokio::test]
+async fn a_pending_cancellation_is_withdrawn_like_a_request() {
+    let portal = Portal::demo();
+    let (mut browser, child, month, calendar) = lilou_matin_in_december(&portal).await;
+    let line = "mercredi 2 décembre 2026 DUPONT Lilou CDC - ALSH 6-12 Matin";
+    async fn request_cancellation(browser: &mut Browser, calendar: &Page, child: &str) {
+        click(browser, calendar, child, "2026-12-02", "annuler").await;
+        let summary = browser.get("/reservations/recapitulatif").await;
+        assert!(
+            summary
+                .main_text()
+                .contains("Annulation annulation possible"),
+            "{}",
+            summary.main_text()
+        );
+        let form_id = summary.input_values("formulaire")[0].clone();
+        let answer = browser
+            .post("/reservations/recapitulatif", &[("formulaire", &form_id)])
+            .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    }
+    // Given a cancellation of the 2nd validated, not transmitted yet,
+    request_cancellation(&mut browser, &calendar, &child).await;
+    // then « Suivi » says so and offers « Retirer »;
+    let follow_up = browser.get("/suivi").await;
+    let text = follow_up.main_text();
+    assert!(
+        text.contains(&format!(
+            "{line} Acceptée — annulation demandée (non transmise) Retirer"
+        )),
+        "{text}"
+    );
+    // and the calendar shows it, with « Retirer » and no « annuler ».
+    let calendar = browser.get(&month).await;
+    let (_, cell) = element_by_id(&calendar, "jour-2026-12-02").unwrap();
+    assert!(
+        spoken_text(&cell).starts_with("Mer 2 annulation demandée (non transmise)"),
+        "{cell}"
+    );
+    assert!(
+        calendar
+            .form(
+                &format!("{child}/panier"),
+                &[("jour", "2026-12-02"), ("action", "annuler")]
+            )
+            .is_none()
+    );
+
+    // When the parent withdraws it from « Suivi », the place is back, cancellable.
+    let form = follow_up
+        .forms()
+        .into_iter()
+        .find(|(action, _)| action == "/suivi/retirer")
+        .unwrap();
+    let request = form
+        .1
+        .iter()
+        .find(|(n, _)| n == "demande")
+        .unwrap()
+        .1
+        .clone();
+    let head = portal.head();
+    let answer = browser
+        .post("/suivi/retirer", &[("demande", &request)])
+        .await;
+    assert_eq!(answer.location(), "/suivi?fait=retiree");
+    assert!(portal.head() > head);
+    let text = browser.get(answer.location()).await.main_text();
+    assert!(text.contains("La demande est retirée"), "{text}");
+    assert!(text.contains(&format!("{line} Acceptée Annuler")), "{text}");
+
+    // Again, withdrawn from the calendar this time.
+    let calendar = browser.get(&month).await;
+    request_cancellation(&mut browser, &calendar, &child).await;
+    let calendar = browser.get(&month).await;
+    let calendar = click(
+        &mut browser,
+        &calendar,
+        &child,
+        "2026-12-02",
+        "retirer_demande",
+    )
+    .await;
+    let (_, cell) = element_by_id(&calendar, "jour-2026-12-02").unwrap();
+    assert!(
+        spoken_text(&cell).starts_with("Mer 2 réservé, modifiable"),
+        "{cell}"
+    );
+    let text = browser.get("/suivi").await.main_text();
+    assert!(text.contains(&format!("{line} Acceptée Annuler")), "{text}");
 }
