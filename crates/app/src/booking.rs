@@ -669,9 +669,7 @@ impl TransmitReport {
 ///
 /// A cut-off equal to the previous transmission's records nothing (everything up to it is
 /// already decided: the report says so with `previous_cut_off`). A cut-off earlier than the
-/// previous one, or later than the instant the transmission is recorded (requests not received
-/// yet cannot be transmitted), is refused: « Dernière mise à jour » never goes backwards and is
-/// never in the future.
+/// previous one is refused: « Dernière mise à jour » never goes backwards.
 pub fn transmit(
     app: &App,
     cut_off: DateTime<Utc>,
@@ -702,6 +700,16 @@ pub fn paris_date_time(instant: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// « Dernière mise à jour » at `now`: the cut-off of the last transmission, never later than
+/// `now` (a transmission run with a cut-off still to come has decided everything received so
+/// far, not what is still to come).
+pub fn last_update(
+    conn: &Connection,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    Ok(last_cut_off(conn)?.map(|cut_off| cut_off.min(now)))
+}
+
 /// The cut-off of the last transmission recorded.
 fn last_cut_off(conn: &Connection) -> Result<Option<DateTime<Utc>>, AppError> {
     bq::last_transmission(conn)?
@@ -719,15 +727,6 @@ fn transmit_in(
 ) -> Result<TransmitReport, AppError> {
     let conn = command.conn();
     let previous_cut_off = last_cut_off(conn)?;
-    if let Some(recorded_at) = command.recorded_at()
-        && cut_off > recorded_at
-    {
-        return Err(AppError::Refused(format!(
-            "La date de coupure demandée ({}) est dans le futur : on ne transmet que les demandes déjà reçues (au plus tard maintenant, {}).",
-            paris_date_time(cut_off),
-            paris_date_time(recorded_at)
-        )));
-    }
     if let Some(previous) = previous_cut_off {
         if cut_off < previous {
             return Err(AppError::Refused(format!(

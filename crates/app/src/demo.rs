@@ -997,6 +997,26 @@ mod tests {
     }
 
     #[test]
+    fn the_last_update_is_never_in_the_future() {
+        // Given the demo at 01:30, and a transmission run with a cut-off tomorrow
+        let (_dir, app) = demo_at("2026-11-25 01:30");
+        let tomorrow = app.now() + chrono::Duration::days(1);
+        booking::transmit(&app, tomorrow, false).expect("transmits");
+        // When the header reads « Dernière mise à jour »
+        let shown = app
+            .query(|conn| booking::last_update(conn, app.now()))
+            .expect("query");
+        // Then it is not after now
+        assert_eq!(shown, Some(app.now()));
+        // And a cut-off before the last one is refused, with the reason
+        let refused = booking::transmit(&app, app.now(), false);
+        assert!(
+            matches!(&refused, Err(AppError::Refused(m)) if m.contains("antérieure")),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
     fn whatever_the_day_it_is_built_the_demo_shows_what_the_guide_describes() {
         for local in DATES {
             // Given the demo built at this date

@@ -164,14 +164,6 @@ impl Command<'_, '_> {
         Ok(self.tx.last_position_at(instant)?)
     }
 
-    /// The instant stamped on the events of this command (the store's clock, which the log's
-    /// positions are dated by); `None` if the stamp does not parse.
-    pub fn recorded_at(&self) -> Option<DateTime<Utc>> {
-        DateTime::parse_from_rfc3339(self.tx.recorded_at())
-            .ok()
-            .map(|t| t.with_timezone(&Utc))
-    }
-
     /// Events appended so far by this command.
     pub fn appended(&self) -> u64 {
         self.appended
