@@ -667,8 +667,13 @@ impl ActivityCache {
 /// What a transmission run did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct TransmitReport {
+    /// The transmission recorded; `None` when the cut-off was already transmitted (nothing is
+    /// recorded then).
     pub transmission_id: Option<TransmissionId>,
     pub cut_off: Option<DateTime<Utc>>,
+    /// The cut-off of the transmission before this run: everything received up to it had
+    /// already been decided. `None` before the first transmission.
+    pub previous_cut_off: Option<DateTime<Utc>>,
     pub counts: TransmissionCounts,
     pub mails: u32,
     pub dry_run: bool,
@@ -676,9 +681,21 @@ pub struct TransmitReport {
     pub details: Vec<String>,
 }
 
+impl TransmitReport {
+    /// Whether the run had nothing to decide: no request, cancellation or promotion since the
+    /// previous cut-off.
+    pub fn nothing_new(&self) -> bool {
+        self.counts == TransmissionCounts::default()
+    }
+}
+
 /// Decides every request pending at `cut_off` (see `domain::booking::transmit`), records the
-/// decisions and enqueues the report mails, in one transaction. A second run at the same cut-off
-/// does nothing. With `dry_run`, everything is computed and then rolled back.
+/// decisions and enqueues the report mails, in one transaction. With `dry_run`, everything is
+/// computed and then rolled back.
+///
+/// A cut-off equal to the previous transmission's records nothing (everything up to it is
+/// already decided: the report says so with `previous_cut_off`). A cut-off earlier than the
+/// previous one is refused: « Dernière mise à jour » never goes backwards.
 pub fn transmit(
     app: &App,
     cut_off: DateTime<Utc>,
@@ -701,20 +718,58 @@ pub fn transmit(
     }
 }
 
+/// « 02/12/2026 à 02:00 », Paris time: how a cut-off reads for the staff.
+pub fn paris_date_time(instant: DateTime<Utc>) -> String {
+    instant
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .format("%d/%m/%Y à %H:%M")
+        .to_string()
+}
+
+/// « Dernière mise à jour » at `now`: the cut-off of the last transmission, never later than
+/// `now` (a transmission run with a cut-off still to come has decided everything received so
+/// far, not what is still to come).
+pub fn last_update(
+    conn: &Connection,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    Ok(last_cut_off(conn)?.map(|cut_off| cut_off.min(now)))
+}
+
+/// The cut-off of the last transmission recorded.
+fn last_cut_off(conn: &Connection) -> Result<Option<DateTime<Utc>>, AppError> {
+    bq::last_transmission(conn)?
+        .map(|last| {
+            DateTime::parse_from_rfc3339(&last.cut_off)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|e| AppError::corrupt("transmissions", e))
+        })
+        .transpose()
+}
+
 fn transmit_in(
     command: &mut Command<'_, '_>,
     cut_off: DateTime<Utc>,
 ) -> Result<TransmitReport, AppError> {
     let conn = command.conn();
-    if let Some(last) = bq::last_transmission(conn)?
-        && let Ok(last_cut_off) = DateTime::parse_from_rfc3339(&last.cut_off)
-        && last_cut_off.with_timezone(&Utc) >= cut_off
-    {
-        // Already transmitted up to this cut-off.
-        return Ok(TransmitReport {
-            cut_off: Some(cut_off),
-            ..TransmitReport::default()
-        });
+    let previous_cut_off = last_cut_off(conn)?;
+    if let Some(previous) = previous_cut_off {
+        if cut_off < previous {
+            return Err(AppError::Refused(format!(
+                "La date de coupure demandée ({}) est antérieure à celle de la dernière transmission ({}) : tout est déjà transmis jusqu'au {}, rien n'est transmis.",
+                paris_date_time(cut_off),
+                paris_date_time(previous),
+                paris_date_time(previous)
+            )));
+        }
+        if cut_off == previous {
+            // Already transmitted up to this cut-off: nothing to record.
+            return Ok(TransmitReport {
+                cut_off: Some(cut_off),
+                previous_cut_off,
+                ..TransmitReport::default()
+            });
+        }
     }
     let up_to = command.last_position_at(&cut_off)?;
     let pending_rows = bq::pending_requests(conn, up_to)?;
@@ -757,6 +812,7 @@ fn transmit_in(
     Ok(TransmitReport {
         transmission_id: Some(transmission),
         cut_off: Some(cut_off),
+        previous_cut_off,
         counts: outcome.counts,
         mails,
         dry_run: false,

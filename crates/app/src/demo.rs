@@ -5,8 +5,21 @@
 //!
 //! Same date, same content: every id is derived from a key, so two demos built on the same day
 //! hold the same events (their event ids and instants aside).
+//!
+//! Whatever the day it is built, the demo shows what the seed guide describes, within the
+//! current and the next month (the next three open Wednesdays always fall there):
+//! - consumptions in the current and the previous month (« le mois en cours et le mois
+//!   précédent »);
+//! - on Lilou's calendar, the six colour states: a reservation past its cancellation deadline
+//!   (« CDC - ALSH 6-12 Après-midi » is cancelled at the latest 8 days before) on the next
+//!   Wednesday, her « 6-12 Matin » place on the second (the day is full, one child waits), the
+//!   afternoon of the second full with room on the waitlist, the third Wednesday's morning full
+//!   with its waitlist full, open days, closed days;
+//! - a request the next transmission refuses (Lilou, the third Wednesday's full afternoon);
+//! - a promotion to watch: when Lilou's morning of the second Wednesday is cancelled and the
+//!   cancellation transmitted, the child waiting gets the place and his family the mail.
 
-use chrono::{Datelike, Days, Months, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{Datelike, Days, Months, NaiveDate, NaiveTime, Utc, Weekday};
 use domain::Money;
 use domain::event::payloads::*;
 use domain::ids::*;
@@ -52,6 +65,8 @@ pub struct DemoReport {
     /// Events of the history recorded after the import.
     pub history_events: u64,
     pub logins: Vec<DemoLogin>,
+    /// What to try in the demo, in French, with its dates (printed by `portail demo`).
+    pub to_watch: Vec<String>,
 }
 
 /// Builds the demo world dated around `app.today()`. Refuses a database that holds any event.
@@ -63,7 +78,8 @@ pub fn build(app: &App) -> Result<DemoReport, AppError> {
         ));
     }
     let today = app.today();
-    let world = World::new(today);
+    let world = World::new(today, app.now());
+    let to_watch = world.to_watch();
     let mut import_report = import::import(app, world.setup(), import::from_the_start())?;
     // The demo hands out fixed passwords instead of activation codes.
     import_report
@@ -87,6 +103,7 @@ pub fn build(app: &App) -> Result<DemoReport, AppError> {
         import: import_report,
         history_events,
         logins: DEMO_LOGINS.to_vec(),
+        to_watch,
     })
 }
 
@@ -100,12 +117,11 @@ fn at(hour: u32, minute: u32) -> NaiveTime {
 }
 
 fn paris(day: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<Utc> {
-    chrono_tz::Europe::Paris
-        .from_local_datetime(&day.and_time(at(hour, minute)))
-        .latest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&day.and_time(at(hour, minute))))
+    domain::deadline::paris_instant(day.and_time(at(hour, minute)))
 }
+
+/// The hour of the nightly transmission the demo's history imitates (`serve`'s default).
+const NIGHTLY_AT: (u32, u32) = (2, 0);
 
 fn years_before(day: NaiveDate, years: u32) -> NaiveDate {
     day.checked_sub_months(Months::new(12 * years))
@@ -115,6 +131,8 @@ fn years_before(day: NaiveDate, years: u32) -> NaiveDate {
 /// The demo's dates and entities.
 struct World {
     today: NaiveDate,
+    /// The last nightly transmission that has passed: at 01:30 it was yesterday's.
+    last_night: chrono::DateTime<Utc>,
     /// First day of the previous month: the history starts there.
     history_start: NaiveDate,
     /// Every Wednesday of the Wednesdays period that is not a public holiday.
@@ -136,6 +154,20 @@ const JOURNEE_LATRESNE: &str = "alsh-latresne-journee";
 /// Places per day of "6-12 Matin" in the demo: small, so a few families fill a day.
 const MATIN_6_12_CAPACITY: u32 = 8;
 const MATIN_6_12_WAITLIST: u32 = 2;
+/// "6-12 Après-midi" is as small, and is cancelled at the latest 8 days before (so the next
+/// Wednesday's afternoon is always past its cancellation deadline).
+const APRES_MIDI_6_12_CAPACITY: u32 = 8;
+const APRES_MIDI_6_12_WAITLIST: u32 = 2;
+const APRES_MIDI_6_12_CANCELLATION_DAYS: u16 = 8;
+
+/// Places of an activity per day in the demo.
+fn capacity(activity: &str) -> u32 {
+    match activity {
+        MATIN_6_12 => MATIN_6_12_CAPACITY,
+        APRES_MIDI_6_12 => APRES_MIDI_6_12_CAPACITY,
+        _ => 24,
+    }
+}
 
 fn activity_id(key: &str) -> ActivityId {
     ActivityId::from_uuid(derive_id("activity", key))
@@ -146,7 +178,7 @@ fn demo_id(kind: &str, key: &str) -> Uuid {
 }
 
 impl World {
-    fn new(today: NaiveDate) -> World {
+    fn new(today: NaiveDate, now: chrono::DateTime<Utc>) -> World {
         let history_start = today
             .with_day(1)
             .and_then(|d| d.checked_sub_months(Months::new(1)))
@@ -168,6 +200,7 @@ impl World {
         let families = families(today);
         World {
             today,
+            last_night: domain::deadline::last_daily_instant(now, at(NIGHTLY_AT.0, NIGHTLY_AT.1)),
             history_start,
             wednesdays,
             holiday_week,
@@ -197,6 +230,31 @@ impl World {
             .copied()
             .filter(|d| *d > self.today)
             .collect()
+    }
+
+    /// First day of the current month.
+    fn month_start(&self) -> NaiveDate {
+        self.today.with_day(1).unwrap_or(self.today)
+    }
+
+    /// What to try, with the dates of this demo.
+    fn to_watch(&self) -> Vec<String> {
+        let coming = self.coming_wednesdays();
+        let date = |day: &NaiveDate| day.format("%d/%m/%Y").to_string();
+        let mut lines = Vec::new();
+        if let Some(third) = coming.get(2) {
+            lines.push(format!(
+                "Refus : « portail transmit » refuse la demande de Lilou DUPONT pour l'après-midi du {} (complet, liste d'attente complète) ; « Suivi » affiche « Refusée ».",
+                date(third)
+            ));
+        }
+        if let Some(second) = coming.get(1) {
+            lines.push(format!(
+                "Liste d'attente : le matin du {} est complet, un enfant attend (rang 1). Annulez la place de Lilou ce jour-là (dupont, « Suivi » puis « Annuler », ou « portail reservations cancel »), puis « portail transmit » : la place est attribuée à l'enfant en attente et sa famille reçoit le courriel (« portail mail outbox », « portail mail send »).",
+                date(second)
+            ));
+        }
+        lines
     }
 
     fn setup(&self) -> Setup {
@@ -258,17 +316,24 @@ impl World {
             &[MATIN_3_6],
         );
         journee_3_6.quantity_per_day = 2;
+        let mut apres_midi_6_12 = activity(
+            APRES_MIDI_6_12,
+            quinsac,
+            "CDC - ALSH 6-12 Après-midi",
+            Unit::ApresMidi,
+            (6, 12),
+            flat("8.40"),
+            &[JOURNEE_6_12],
+        );
+        apres_midi_6_12.capacity = APRES_MIDI_6_12_CAPACITY;
+        apres_midi_6_12.waitlist_size = APRES_MIDI_6_12_WAITLIST;
+        apres_midi_6_12.cancellation_deadline = Deadline {
+            days_before: APRES_MIDI_6_12_CANCELLATION_DAYS,
+            at: at(18, 0),
+        };
         let activities = vec![
             matin_6_12,
-            activity(
-                APRES_MIDI_6_12,
-                quinsac,
-                "CDC - ALSH 6-12 Après-midi",
-                Unit::ApresMidi,
-                (6, 12),
-                flat("8.40"),
-                &[JOURNEE_6_12],
-            ),
+            apres_midi_6_12,
             activity(
                 JOURNEE_6_12,
                 quinsac,
@@ -436,40 +501,73 @@ impl World {
                 history.book(&dupont, antoine, JOURNEE_3_6, *day);
             }
         }
-        // Coming: Lilou on the next two Wednesdays, Antoine two days of the holiday week.
+        // Coming: Lilou's mornings on the next two Wednesdays and the next one's afternoon,
+        // Antoine two days of the holiday week.
         for day in coming.iter().take(2) {
             history.book(&dupont, lilou, MATIN_6_12, *day);
+        }
+        if let Some(next) = coming.first() {
+            history.book(&dupont, lilou, APRES_MIDI_6_12, *next);
         }
         for day in self.holiday_week.iter().take(2) {
             history.book(&dupont, antoine, JOURNEE_3_6, *day);
         }
-        // Days the other families filled: the 5th coming Wednesday is full with the waitlist
-        // open, the 6th full with the waitlist full.
+        // Days the other families filled (in log order, after Lilou): the second Wednesday's
+        // morning is full with one child waiting (rank 1: the promotion to watch) and its
+        // afternoon full with room on the waitlist; the third Wednesday is full morning and
+        // afternoon, waitlists full.
         let fillers: Vec<(Family, ChildId)> = self
             .families
             .iter()
             .filter(|f| f.login.starts_with("demo-"))
             .flat_map(|f| f.children.iter().map(move |c| (f.clone(), c.id)))
             .collect();
-        if let (Some(full_open), Some(full_closed)) = (coming.get(4), coming.get(5)) {
+        if let Some(second) = coming.get(1) {
             for (family, child) in fillers.iter().take(MATIN_6_12_CAPACITY as usize) {
-                history.book(family, *child, MATIN_6_12, *full_open);
+                history.book(family, *child, MATIN_6_12, *second);
             }
+            for (family, child) in fillers.iter().take(APRES_MIDI_6_12_CAPACITY as usize) {
+                history.book(family, *child, APRES_MIDI_6_12, *second);
+            }
+        }
+        if let Some(third) = coming.get(2) {
             for (family, child) in fillers
                 .iter()
                 .take((MATIN_6_12_CAPACITY + MATIN_6_12_WAITLIST) as usize)
             {
-                history.book(family, *child, MATIN_6_12, *full_closed);
+                history.book(family, *child, MATIN_6_12, *third);
+            }
+            for (family, child) in fillers
+                .iter()
+                .take((APRES_MIDI_6_12_CAPACITY + APRES_MIDI_6_12_WAITLIST) as usize)
+            {
+                history.book(family, *child, APRES_MIDI_6_12, *third);
             }
         }
         history.record(command)?;
 
-        // Last night's transmission had nothing new: it dates the "dernière mise à jour".
-        let mut last_night = Transmission::new("last-night", paris(self.today, 2, 0));
+        // Last night's transmission had nothing new: it dates the "dernière mise à jour". It is
+        // the last one that has passed (built at 01:30, the one of yesterday 02:00).
+        let mut last_night = Transmission::new("last-night", self.last_night);
         last_night.record(command)?;
 
-        // Pending requests (Non transmis): Lilou on the 3rd and 4th coming Wednesdays.
-        let pending: Vec<NaiveDate> = coming.iter().skip(2).take(2).copied().collect();
+        // Pending requests (Non transmis), sent by Jean-Paul DUPONT after last night: Lilou on
+        // the fourth Wednesday's morning, and on the third Wednesday's afternoon, which is full
+        // with its waitlist full: the récapitulatif forecast a refusal, the next transmission
+        // refuses it (« Refusée — liste d'attente complète » in Suivi).
+        let mut pending: Vec<(&'static str, NaiveDate, Forecast)> = Vec::new();
+        if let Some(fourth) = coming.get(3) {
+            pending.push((MATIN_6_12, *fourth, Forecast::PlaceAvailable));
+        }
+        if let Some(third) = coming.get(2) {
+            pending.push((
+                APRES_MIDI_6_12,
+                *third,
+                Forecast::Refused {
+                    reason: RefusalReason::WaitlistFull,
+                },
+            ));
+        }
         if !pending.is_empty() {
             let basket = BasketId::from_uuid(demo_id("basket", "dupont-pending"));
             command.emit(BasketSubmitted {
@@ -479,33 +577,37 @@ impl World {
                 booking_lines: pending.len() as u32,
                 cancellation_lines: 0,
             })?;
-            for day in pending {
+            for (activity, day, forecast) in pending {
                 command.emit(BookingRequested {
                     request_id: RequestId::from_uuid(demo_id(
                         "request",
-                        &format!("pending-{lilou}-{day}"),
+                        &format!("pending-{lilou}-{activity}-{day}"),
                     )),
                     basket_id: basket,
                     family_id: dupont.id,
                     child_id: lilou,
-                    activity_id: activity_id(MATIN_6_12),
+                    activity_id: activity_id(activity),
                     day,
-                    forecast: Forecast::PlaceAvailable,
+                    forecast,
                 })?;
             }
         }
 
         // Consumptions of the past days (what the nightly job records), at the prices in force.
         let wallet = WalletId::from_uuid(derive_id("wallet", WALLET));
+        let price_of = |activity: &str| match activity {
+            MATIN_6_12 => ("10.35", 1),
+            APRES_MIDI_6_12 => ("8.40", 1),
+            MATIN_3_6 => ("4.75", 1),
+            JOURNEE_6_12 => ("14.85", 1),
+            JOURNEE_3_6 => ("6.85", 2),
+            _ => ("0.00", 1),
+        };
+        let mut billed_this_month = false;
         for booking in history.accepted.iter().filter(|b| b.day < self.today) {
-            let (price, quantity) = match booking.activity {
-                MATIN_6_12 => ("10.35", 1),
-                MATIN_3_6 => ("4.75", 1),
-                JOURNEE_6_12 => ("14.85", 1),
-                JOURNEE_3_6 => ("6.85", 2),
-                _ => ("0.00", 1),
-            };
+            let (price, quantity) = price_of(booking.activity);
             let unit_price = money(price);
+            billed_this_month |= booking.day >= self.month_start();
             command.emit(ConsumptionRecorded {
                 consumption_id: ConsumptionId::from_uuid(demo_id(
                     "consumption",
@@ -520,6 +622,29 @@ impl World {
                 quantity,
                 amount: unit_price.times(quantity),
                 reservation_id: Some(booking.reservation),
+            })?;
+        }
+        if !billed_this_month {
+            // Early in the month no Wednesday has passed yet: Antoine came on the first day of
+            // the month without a reservation (a consumption the desk records), so « le mois en
+            // cours » has its line.
+            let (price, quantity) = price_of(MATIN_3_6);
+            let unit_price = money(price);
+            let day = self.month_start();
+            command.emit(ConsumptionRecorded {
+                consumption_id: ConsumptionId::from_uuid(demo_id(
+                    "consumption",
+                    &format!("{antoine}-{MATIN_3_6}-{day}"),
+                )),
+                family_id: dupont.id,
+                wallet_id: wallet,
+                child_id: antoine,
+                activity_id: activity_id(MATIN_3_6),
+                day,
+                unit_price,
+                quantity,
+                amount: unit_price.times(quantity),
+                reservation_id: None,
             })?;
         }
 
@@ -598,9 +723,13 @@ impl Transmission {
 
     fn record(&mut self, command: &mut Command<'_, '_>) -> Result<(), AppError> {
         // Baskets, one per family, before the transmission.
-        let mut by_family: Vec<FamilyId> = self.requests.iter().map(|r| r.0).collect();
-        by_family.sort();
-        by_family.dedup();
+        // In the order their first request was booked: the log order decides who gets a place.
+        let mut by_family: Vec<FamilyId> = Vec::new();
+        for request in &self.requests {
+            if !by_family.contains(&request.0) {
+                by_family.push(request.0);
+            }
+        }
         let mut request_ids = Vec::new();
         for family in &by_family {
             let lines: Vec<_> = self.requests.iter().filter(|r| r.0 == *family).collect();
@@ -657,11 +786,7 @@ impl Transmission {
                     1
                 }
             };
-            let capacity = if activity == MATIN_6_12 {
-                MATIN_6_12_CAPACITY
-            } else {
-                24
-            };
+            let capacity = capacity(activity);
             if seats <= capacity {
                 counts.accepted += 1;
                 command.emit(BookingAccepted {
@@ -775,14 +900,217 @@ fn families(today: NaiveDate) -> Vec<Family> {
         .iter()
         .enumerate()
     {
+        // An address, so the mail of a waitlist promotion has someone to go to.
+        let email = format!("claire.{}@example.org", name.to_lowercase());
         all.push(family(
             &format!("demo-{}", name.to_lowercase()),
             "Mme",
             &format!("{name} Claire"),
-            None,
+            Some(&email),
             Some(700 + 100 * n as u32),
             &[("aine", "Jules", name, 11), ("cadet", "Inès", name, 7)],
         ));
     }
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+
+    use chrono::{DateTime, TimeZone};
+    use domain::booking::DayState;
+
+    use super::*;
+    use crate::FixedClock;
+    use crate::booking::{self, LineRequest};
+
+    /// The demo built with the clock stopped at `local`, Paris time.
+    fn demo_at(local: &str) -> (tempfile::TempDir, App) {
+        let now = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M")
+            .map(|t| {
+                chrono_tz::Europe::Paris
+                    .from_local_datetime(&t)
+                    .earliest()
+                    .expect("the test instants exist in Paris")
+                    .with_timezone(&Utc)
+            })
+            .expect("test instants are valid");
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let app = App::open(dir.path().join("demo.db"), Arc::new(FixedClock(now))).expect("open");
+        build(&app).expect("the demo builds");
+        (dir, app)
+    }
+
+    fn family(login: &str) -> FamilyId {
+        FamilyId::from_uuid(derive_id("family", login))
+    }
+
+    fn lilou() -> ChildId {
+        ChildId::from_uuid(derive_id("child", "dupont/lilou"))
+    }
+
+    fn last_cut_off(app: &App) -> Option<DateTime<Utc>> {
+        app.query(|conn| Ok(projections::booking_queries::last_transmission(conn)?))
+            .expect("query")
+            .map(|t| {
+                DateTime::parse_from_rfc3339(&t.cut_off)
+                    .expect("stored cut-offs are RFC 3339")
+                    .with_timezone(&Utc)
+            })
+    }
+
+    /// The dates the demo must look alive at: the 1st, the 15th, the last day of a month, a
+    /// Sunday, 31 December, 01:30 Paris, and a May whose 1st and 8th are Wednesdays (holidays).
+    const DATES: [&str; 8] = [
+        "2026-10-01 09:00",
+        "2026-10-15 14:00",
+        "2026-09-30 20:00",
+        "2026-11-01 11:00",
+        "2025-12-31 10:00",
+        "2026-11-25 01:30",
+        "2026-06-01 01:30",
+        "2024-04-30 19:00",
+    ];
+
+    #[test]
+    fn built_at_0130_the_last_transmission_is_last_night_not_tonight() {
+        // Given the clock at 01:30 Paris, before tonight's 02:00 transmission
+        let (_dir, app) = demo_at("2026-11-25 01:30");
+        // When the demo is built
+        // Then « Dernière mise à jour » is yesterday's 02:00, not a time still to come
+        let cut_off = last_cut_off(&app).expect("the demo has transmissions");
+        assert!(cut_off <= app.now(), "{cut_off} is after {}", app.now());
+        assert_eq!(
+            cut_off,
+            domain::deadline::paris_instant(
+                NaiveDate::from_ymd_opt(2026, 11, 24)
+                    .expect("valid")
+                    .and_time(at(2, 0))
+            )
+        );
+        // And a transmission run now records its decisions instead of finding nothing to do
+        let report = booking::transmit(&app, app.now(), false).expect("transmits");
+        assert!(report.transmission_id.is_some(), "{report:?}");
+        assert_eq!(report.previous_cut_off, Some(cut_off));
+    }
+
+    #[test]
+    fn the_last_update_is_never_in_the_future() {
+        // Given the demo at 01:30, and a transmission run with a cut-off tomorrow
+        let (_dir, app) = demo_at("2026-11-25 01:30");
+        let tomorrow = app.now() + chrono::Duration::days(1);
+        booking::transmit(&app, tomorrow, false).expect("transmits");
+        // When the header reads « Dernière mise à jour »
+        let shown = app
+            .query(|conn| booking::last_update(conn, app.now()))
+            .expect("query");
+        // Then it is not after now
+        assert_eq!(shown, Some(app.now()));
+        // And a cut-off before the last one is refused, with the reason
+        let refused = booking::transmit(&app, app.now(), false);
+        assert!(
+            matches!(&refused, Err(AppError::Refused(m)) if m.contains("antérieure")),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn whatever_the_day_it_is_built_the_demo_shows_what_the_guide_describes() {
+        for local in DATES {
+            // Given the demo built at this date
+            let (_dir, app) = demo_at(local);
+            let today = app.today();
+            let dupont = family("dupont");
+            let this_month = today.with_day(1).expect("valid");
+            let previous_month = this_month - Months::new(1);
+            let end_of_next_month = this_month + Months::new(2) - Days::new(1);
+
+            // Then « Dernière mise à jour » is not in the future
+            let cut_off = last_cut_off(&app).expect("transmitted");
+            assert!(cut_off <= app.now(), "{local}: {cut_off}");
+
+            // And « Historique des consommations » has lines this month and the month before
+            for month in [this_month, previous_month] {
+                let history =
+                    crate::money::consumption_history(&app, dupont, month).expect("history");
+                assert!(
+                    !history.lines.is_empty(),
+                    "{local}: no consumption in {month}"
+                );
+                assert!(history.lines.iter().all(|l| l.day <= today), "{local}");
+            }
+
+            // And Lilou's calendar shows the six colour states within this month and the next
+            let calendar =
+                crate::calendar::days(&app, dupont, lilou(), this_month, end_of_next_month, None)
+                    .expect("calendar");
+            let seen: BTreeSet<String> = calendar
+                .iter()
+                .flat_map(|d| &d.cells)
+                .map(|c| format!("{:?}", c.state))
+                .collect();
+            for state in [
+                DayState::Closed,
+                DayState::Open,
+                DayState::Booked,
+                DayState::BookedLocked,
+                DayState::FullWaitlistOpen,
+                DayState::Full,
+            ] {
+                assert!(
+                    seen.contains(&format!("{state:?}")),
+                    "{local}: {state:?} missing from Lilou's calendar: {seen:?}"
+                );
+            }
+
+            // When the transmission runs (its cut-off is on the log's clock)
+            let report = booking::transmit(&app, Utc::now(), false).expect("transmits");
+            // Then one of Lilou's requests is refused, and Suivi says why
+            assert_eq!(report.counts.refused, 1, "{local}: {report:?}");
+            let lines = crate::listing::reservations(&app, dupont).expect("Suivi");
+            let refused: Vec<_> = lines.iter().filter(|l| l.state == "refusee").collect();
+            assert_eq!(refused.len(), 1, "{local}: {lines:?}");
+            assert!(
+                refused[0]
+                    .reason
+                    .as_deref()
+                    .is_some_and(|r| r.contains("liste d'attente")),
+                "{local}: {refused:?}"
+            );
+
+            // When Jean-Paul DUPONT cancels Lilou's morning of the second Wednesday, which a
+            // child waits for, and the cancellation is transmitted
+            let second = World::new(today, app.now()).coming_wednesdays()[1];
+            let place = lines
+                .iter()
+                .find(|l| l.day == second && l.state == "acceptee")
+                .and_then(|l| l.reservation_id)
+                .expect("Lilou holds the second Wednesday's morning");
+            booking::submit_basket(
+                &app,
+                "family:dupont",
+                dupont,
+                "test-cancel",
+                vec![LineRequest::Cancel {
+                    reservation_id: ReservationId(place),
+                }],
+            )
+            .expect("the cancellation is in time");
+            let report = booking::transmit(&app, Utc::now(), false).expect("transmits");
+            // Then the waiting child gets the place and the family is told by mail (the
+            // transmission's report)
+            assert_eq!(report.counts.promoted, 1, "{local}: {report:?}");
+            let mails = app
+                .query(|conn| Ok(mail::list(conn, mail::OutboxFilter::All)?))
+                .expect("outbox");
+            assert!(
+                mails
+                    .iter()
+                    .any(|m| m.recipient == "claire.moreau@example.org"),
+                "{local}: {mails:?}"
+            );
+        }
+    }
 }

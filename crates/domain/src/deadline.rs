@@ -40,6 +40,41 @@ fn paris_to_utc(local: NaiveDateTime, repeated: Repeated) -> DateTime<Utc> {
     }
 }
 
+/// The UTC instant of a Paris local time, under the one rule every local time of the product
+/// follows (deadlines, nightly jobs, the demo's dates):
+///
+/// - a local time that exists once is that instant;
+/// - a local time that does not exist (spring forward, last Sunday of March, 02:00 → 03:00)
+///   moves to the end of the gap: 02:00 or 02:30 that day is 03:00 CEST (01:00 UTC);
+/// - a local time that exists twice (autumn back, last Sunday of October, 03:00 → 02:00) is the
+///   LATER instant: 02:30 that day is 02:30 CET (01:30 UTC). A daily job at that time runs
+///   once, and a deadline at that time leaves the parent the extra hour.
+pub fn paris_instant(local: NaiveDateTime) -> DateTime<Utc> {
+    paris_to_utc(local, Repeated::Later)
+}
+
+/// The first instant after `now` at which a daily event set at `at` Paris local time happens
+/// (a nightly job's next run), local times read with [`paris_instant`].
+pub fn next_daily_instant(now: DateTime<Utc>, at: NaiveTime) -> DateTime<Utc> {
+    let today = paris_day(now);
+    (0..3)
+        .filter_map(|n| today.checked_add_days(Days::new(n)))
+        .map(|day| paris_instant(day.and_time(at)))
+        .find(|instant| *instant > now)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// The last instant at or before `now` at which a daily event set at `at` Paris local time
+/// happened (the last nightly run that has passed), local times read with [`paris_instant`].
+pub fn last_daily_instant(now: DateTime<Utc>, at: NaiveTime) -> DateTime<Utc> {
+    let today = paris_day(now);
+    (0..3)
+        .filter_map(|n| today.checked_sub_days(Days::new(n)))
+        .map(|day| paris_instant(day.and_time(at)))
+        .find(|instant| *instant <= now)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
 /// The Paris wall-clock reading of an instant; `None` when it would fall outside the
 /// representable range (chrono's `naive_local` panics there).
 fn paris_local_time(instant: DateTime<Utc>) -> Option<NaiveDateTime> {
@@ -77,7 +112,7 @@ fn end_of_gap(local: NaiveDateTime) -> DateTime<Utc> {
 /// The last instant to book or cancel `day` under `deadline`: `days_before` days before `day`,
 /// at `deadline.at` Paris local time, as a UTC instant.
 ///
-/// Daylight saving time:
+/// Daylight saving time, as [`paris_instant`]:
 /// - spring forward (last Sunday of March, 02:00 → 03:00): a local time inside the gap, such as
 ///   02:30, does not exist; the deadline is the first valid instant after the gap, 03:00 CEST
 ///   (01:00 UTC);
@@ -90,7 +125,7 @@ pub fn deadline_instant(deadline: &Deadline, day: NaiveDate) -> DateTime<Utc> {
     let local_day = day
         .checked_sub_days(Days::new(u64::from(deadline.days_before)))
         .unwrap_or(NaiveDate::MIN);
-    paris_to_utc(local_day.and_time(deadline.at), Repeated::Later)
+    paris_instant(local_day.and_time(deadline.at))
 }
 
 /// Whether acting at `now` on `day` is still in time: `now` is at or before the deadline
@@ -384,6 +419,36 @@ mod tests {
     }
 
     #[test]
+    fn the_last_daily_instant_is_the_latest_one_that_has_passed() {
+        let two = NaiveTime::from_hms_opt(2, 0, 0).expect("valid");
+        // Given a daily event at 02:00 Paris
+        // When it is 01:30 Paris on 2 December 2026
+        // Then the last one was the day before, and the next one is in half an hour
+        let at_0130 = utc("2026-12-02T01:30:00+01:00");
+        assert_eq!(
+            last_daily_instant(at_0130, two),
+            utc("2026-12-01T02:00:00+01:00")
+        );
+        assert_eq!(
+            next_daily_instant(at_0130, two),
+            utc("2026-12-02T02:00:00+01:00")
+        );
+        // When it is exactly 02:00, or later that day
+        // Then the last one is today's
+        for now in ["2026-12-02T02:00:00+01:00", "2026-12-02T23:59:00+01:00"] {
+            assert_eq!(
+                last_daily_instant(utc(now), two),
+                utc("2026-12-02T02:00:00+01:00")
+            );
+        }
+        // And on the spring change, 02:00 Paris is 03:00 CEST
+        assert_eq!(
+            last_daily_instant(utc("2027-03-28T09:00:00+02:00"), two),
+            utc("2027-03-28T03:00:00+02:00")
+        );
+    }
+
+    #[test]
     fn extreme_dates_do_not_panic() {
         // Given the first and last representable days
         // When deadlines and midnights are computed there
@@ -395,6 +460,8 @@ mod tests {
         let _ = paris_midnight(NaiveDate::MAX);
         let _ = paris_day(DateTime::<Utc>::MIN_UTC);
         let _ = paris_day(DateTime::<Utc>::MAX_UTC);
+        let _ = next_daily_instant(DateTime::<Utc>::MAX_UTC, NaiveTime::MIN);
+        let _ = last_daily_instant(DateTime::<Utc>::MIN_UTC, NaiveTime::MIN);
     }
 
     fn day_in_2024_to_2030() -> impl Strategy<Value = NaiveDate> {

@@ -211,12 +211,34 @@ pub fn transmit(cli: &Cli, args: &TransmitArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| app.now());
     let report = user!(booking::transmit(&app, cut_off, args.dry_run));
     if args.json {
-        out!("{}", serde_json::to_string(&report.counts)?);
+        let mut json = serde_json::to_value(report.counts)?;
+        if let Some(object) = json.as_object_mut() {
+            object.insert("cut_off".to_owned(), serde_json::to_value(report.cut_off)?);
+            object.insert(
+                "previous_cut_off".to_owned(),
+                serde_json::to_value(report.previous_cut_off)?,
+            );
+            object.insert(
+                "nothing_new".to_owned(),
+                serde_json::Value::Bool(report.nothing_new()),
+            );
+        }
+        out!("{json}");
         return Ok(ExitCode::SUCCESS);
     }
     let c = &report.counts;
     if args.dry_run {
         out!("Simulation (rien n'est enregistré) :");
+    }
+    if report.nothing_new() {
+        match report.previous_cut_off {
+            Some(previous) => out!(
+                "Rien de nouveau à transmettre : tout est déjà transmis jusqu'au {}.",
+                booking::paris_date_time(previous)
+            ),
+            None => out!("Rien à transmettre : aucune demande reçue."),
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     out!(
         "{} mouvement(s) reçu(s) : {} nouvelle(s) demande(s), {} demande(s) d'annulation.",

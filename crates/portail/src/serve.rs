@@ -85,6 +85,10 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 login.situation
             );
         }
+        out!("À essayer :");
+        for line in &report.to_watch {
+            out!("  {line}");
+        }
     }
     let url = base_url.clone();
     app.execute("staff:serve", move |command| {

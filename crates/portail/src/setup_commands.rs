@@ -85,6 +85,10 @@ pub fn demo(cli: &Cli) -> anyhow::Result<ExitCode> {
             login.situation
         );
     }
+    out!("À essayer :");
+    for line in &report.to_watch {
+        out!("  {line}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

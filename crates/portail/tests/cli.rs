@@ -957,4 +957,50 @@ fn restore_force_puts_a_good_backup_in_place() {
         .filter(|name| name.contains("restauration"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+/// A transmission with nothing new says so, with the cut-off everything is transmitted up to;
+/// one asked for earlier than the last one is refused.
+#[test]
+fn transmit_says_when_there_is_nothing_new_and_refuses_a_cut_off_before_the_last_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("transmit.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    // Given the demo's pending requests, transmitted once
+    let first = portail(&db, &["transmit", "--json"]);
+    assert_eq!(first.status.code(), Some(0));
+    let first: Value = serde_json::from_str(stdout(&first).trim()).unwrap();
+    assert_eq!(first["nothing_new"], json!(false), "{first}");
+    assert!(first["previous_cut_off"].is_string(), "{first}");
+    let cut_off = first["cut_off"].as_str().unwrap().to_owned();
+
+    // When the staff transmits again at the same cut-off
+    let again = portail(&db, &["transmit", "--at", &cut_off]);
+    // Then it says there is nothing new, up to when, and succeeds
+    assert_eq!(again.status.code(), Some(0));
+    let text = stdout(&again);
+    assert!(
+        text.contains("Rien de nouveau à transmettre : tout est déjà transmis jusqu'au "),
+        "{text}"
+    );
+    assert!(!text.contains("mouvement(s)"), "{text}");
+    // And --json carries the previous cut-off
+    let again = portail(&db, &["transmit", "--at", &cut_off, "--json"]);
+    let again: Value = serde_json::from_str(stdout(&again).trim()).unwrap();
+    assert_eq!(again["nothing_new"], json!(true), "{again}");
+    let previous =
+        chrono::DateTime::parse_from_rfc3339(again["previous_cut_off"].as_str().unwrap()).unwrap();
+    let asked = chrono::DateTime::parse_from_rfc3339(&cut_off).unwrap();
+    assert_eq!(previous.timestamp(), asked.timestamp(), "{again}");
+
+    // When the staff asks for a cut-off before the last transmission's
+    let head = portail(&db, &["events", "export"]).stdout.len();
+    let earlier = (asked - chrono::Duration::hours(1)).to_rfc3339();
+    let refused = portail(&db, &["transmit", "--at", &earlier]);
+    // Then it is refused with the reason, and nothing is recorded
+    assert_eq!(refused.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("antérieure à celle de la dernière transmission"),
+        "{message}"
+    );
+    assert_eq!(portail(&db, &["events", "export"]).stdout.len(), head);
 }

@@ -42,7 +42,8 @@ pub fn visitor_chrome(app: &App, csrf: String) -> Result<Chrome, AppError> {
 pub fn parent_chrome(app: &App, session: &Session, csrf: String) -> Result<Chrome, AppError> {
     let family = session.family_id;
     let structure = session.structure_id;
-    let today = app.today();
+    let now = app.now();
+    let today = domain::deadline::paris_day(now);
     app.query(move |conn| {
         let contact = app::notify::contact_block(conn)?;
         let account = app::registry::family_account(conn, family)?
@@ -52,9 +53,7 @@ pub fn parent_chrome(app: &App, session: &Session, csrf: String) -> Result<Chrom
             .and_then(|id| structures.iter().find(|(s, _)| *s == id))
             .or(structures.first())
             .map(|(_, label)| label.clone());
-        let last_update = projections::booking_queries::last_transmission(conn)?
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t.cut_off).ok())
-            .map(|t| paris_date_time(t.with_timezone(&chrono::Utc)));
+        let last_update = app::booking::last_update(conn, now)?.map(paris_date_time);
         Ok(Chrome {
             contact,
             csrf,

@@ -323,7 +323,7 @@ async fn a_request_not_transmitted_can_be_withdrawn_from_suivi() {
     let mut browser = portal.logged_in("dupont").await;
     let follow_up = browser.get("/suivi").await;
     assert!(follow_up.main_text().contains(
-        "mercredi 16 décembre 2026 DUPONT Lilou CDC - ALSH 6-12 Matin Non transmis Retirer"
+        "mercredi 16 décembre 2026 DUPONT Lilou CDC - ALSH 6-12 Après-midi Non transmis Retirer"
     ));
     let request = follow_up.input_values("demande")[0].clone();
     let answer = browser
@@ -333,9 +333,9 @@ async fn a_request_not_transmitted_can_be_withdrawn_from_suivi() {
     let follow_up = browser.get(answer.location()).await;
     let text = follow_up.main_text();
     assert!(text.contains("La demande est retirée"));
-    assert!(
-        !text.contains("mercredi 16 décembre 2026 DUPONT Lilou CDC - ALSH 6-12 Matin Non transmis")
-    );
+    assert!(!text.contains(
+        "mercredi 16 décembre 2026 DUPONT Lilou CDC - ALSH 6-12 Après-midi Non transmis"
+    ));
     // Filters by child and month.
     let filtered = browser.get("/suivi?enfant=&mois=2026-10").await;
     let text = filtered.main_text();
