@@ -957,6 +957,8 @@ fn restore_force_puts_a_good_backup_in_place() {
         .filter(|name| name.contains("restauration"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
 /// A transmission with nothing new says so, with the cut-off everything is transmitted up to;
 /// one asked for earlier than the last one is refused.
 #[test]
