@@ -155,7 +155,7 @@ fn operation(conn: &Connection, operation_id: &str) -> Result<Option<Operation>,
             online_payment: id.parse().map_err(|e| corrupt(&e))?,
             family: family.parse().map_err(|e| corrupt(&e))?,
             wallet: wallet.parse().map_err(|e| corrupt(&e))?,
-            amount: Money::parse(&amount).map_err(|e| corrupt(&e))?,
+            amount: Money::from_stored(&amount).map_err(|e| corrupt(&e))?,
             started_at: DateTime::parse_from_rfc3339(&started_at)
                 .map_err(|e| corrupt(&e))?
                 .with_timezone(&Utc),

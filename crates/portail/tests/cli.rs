@@ -413,6 +413,56 @@ fn a_desk_payment_moves_the_demo_balance_by_exactly_its_amount() {
     assert_eq!(portail(&db, &["audit", "verify"]).status.code(), Some(0));
 }
 
+/// The payload of the last event of the log.
+fn last_payload(db: &Path) -> Value {
+    let export = stdout(&portail(db, &["events", "export"]));
+    let last: Value = serde_json::from_str(export.lines().last().unwrap()).unwrap();
+    last["payload"].clone()
+}
+
+#[test]
+fn a_typed_amount_outside_the_grammar_is_refused_in_french_and_records_nothing() {
+    // Given the demo world
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("grammar.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    let events = event_count(&db);
+    let record = |amount: &str| {
+        portail(
+            &db,
+            &[
+                "payments", "record", "--family", "dupont", "--wallet", "pe2m", "--amount", amount,
+                "--mode", "ESP",
+            ],
+        )
+    };
+    // When staff type an exponent, a sign, an inner space, or more than the maximum
+    for (bad, message) in [
+        ("1e3", "« 1e3 » n'est pas un montant"),
+        ("1E2", "« 1E2 » n'est pas un montant"),
+        ("+5", "« +5 » n'est pas un montant"),
+        ("1 000", "« 1 000 » n'est pas un montant"),
+        ("5.", "« 5. » n'est pas un montant"),
+        (
+            "100000.01",
+            "« 100000.01 » dépasse le montant maximal de 100000.00 €",
+        ),
+    ] {
+        let output = record(bad);
+        // Then the command fails with the French reason and nothing is recorded
+        assert_eq!(output.status.code(), Some(1), "{bad} accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{bad}: {stderr}");
+        assert_eq!(event_count(&db), events, "{bad} recorded something");
+    }
+    // And a whole amount, typed with a comma or not, is written with two decimals
+    for (typed, written) in [("5", "5.00"), ("7,5", "7.50")] {
+        assert!(record(typed).status.success(), "{typed}");
+        let payload = last_payload(&db);
+        assert_eq!(payload["amount"], json!(written), "{payload}");
+    }
+}
+
 #[test]
 fn verify_names_a_read_model_row_changed_behind_the_system() {
     let dir = tempfile::tempdir().unwrap();

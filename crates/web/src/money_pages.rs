@@ -338,7 +338,7 @@ pub async fn start_payment(
     let Ok(wallet) = form.porte_monnaie.trim().parse::<domain::ids::WalletId>() else {
         return WebError::NotFound.into_response();
     };
-    let requested = match Money::parse(&form.montant.trim().replace(',', ".")) {
+    let requested = match Money::parse(&form.montant) {
         Ok(amount) if amount.is_positive() => amount,
         _ => {
             return refused_payment(

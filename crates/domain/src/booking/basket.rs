@@ -532,7 +532,7 @@ mod tests {
     }
 
     fn euros(text: &str) -> Money {
-        Money::parse(text).expect("test amounts are valid")
+        Money::from_stored(text).expect("test amounts are valid")
     }
 
     fn activity_id(n: u128) -> ActivityId {
