@@ -777,3 +777,61 @@ fn audit_replay_at_an_instant_gives_the_balance_shown_at_that_time() {
         * if shown.starts_with('-') { -1 } else { 1 };
     assert_eq!(total, shown_cents);
 }
+
+#[test]
+fn serve_help_and_the_operations_guide_describe_the_payfip_modes_as_the_code_does() {
+    // Given the modes as the code sends them to PayFiP (T test, X activation, W production)
+    let dir = tempfile::tempdir().unwrap();
+    let help = portail(&dir.path().join("unused.db"), &["serve", "--help"]);
+    assert!(help.status.success());
+    let help = stdout(&help);
+    let guide = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/operations.md"
+    ))
+    .unwrap();
+    // Then `serve --help` gives each mode its meaning
+    for mode in payment::PayfipMode::ALL {
+        let line = format!("{} = {}", mode.code(), mode.meaning());
+        assert!(
+            help.contains(&line),
+            "serve --help lacks « {line} »:\n{help}"
+        );
+    }
+    // And the operations guide lists exactly the code's modes, in order
+    let block = guide
+        .split_once("<!-- payfip-modes")
+        .and_then(|(_, rest)| rest.split_once("-->"))
+        .and_then(|(_, rest)| rest.split_once("<!-- /payfip-modes -->"))
+        .map(|(block, _)| block.trim().to_owned())
+        .expect("docs/operations.md has a payfip-modes block");
+    let expected: Vec<String> = payment::PayfipMode::ALL
+        .iter()
+        .map(|mode| format!("- `{}` = {}", mode.code(), mode.meaning()))
+        .collect();
+    assert_eq!(block, expected.join("\n"));
+    // And no text pairs a letter with another mode's meaning (« X = production »)
+    let word = |mode: payment::PayfipMode| mode.meaning().split(' ').next().unwrap().to_owned();
+    for (name, text) in [("serve --help", &help), ("docs/operations.md", &guide)] {
+        for letter in payment::PayfipMode::ALL {
+            for other in payment::PayfipMode::ALL
+                .into_iter()
+                .filter(|m| *m != letter)
+            {
+                for wrong in [
+                    format!("{} = {}", letter.code(), word(other)),
+                    format!("{}: {}", letter.code(), word(other)),
+                    format!("{} ({})", letter.code(), word(other)),
+                ] {
+                    assert!(!text.contains(&wrong), "{name} says « {wrong} »");
+                }
+            }
+        }
+    }
+    // And the endpoint it names is the one the code calls, not the old TIPI service
+    assert!(
+        !guide.to_lowercase().contains("tipi"),
+        "the guide names TIPI"
+    );
+    assert!(guide.contains(payment::payfip::PRODUCTION_ENDPOINT));
+}
