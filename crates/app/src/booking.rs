@@ -321,8 +321,10 @@ pub fn preview_basket(
                     LineRequest::Book {
                         activity_id, day, ..
                     },
-                    LineOutcome::Requested { .. },
-                ) => Some(crate::money::day_price(conn, family, *activity_id, *day)?.amount),
+                    LineOutcome::Requested { forecast, .. },
+                ) if forecast.may_cost() => {
+                    Some(crate::money::day_price(conn, family, *activity_id, *day)?.amount)
+                }
                 (
                     LineRequest::Cancel { reservation_id },
                     LineOutcome::CancellationRequested { .. },
@@ -344,12 +346,20 @@ pub fn preview_basket(
     })
 }
 
+/// « Coût estimé total » of the récapitulatif: the lines that may cost money (a place, a
+/// waitlist that may become one, a cancellation giving its price back); a line that will be
+/// refused or cannot be recorded has no cost.
+pub fn estimated_total(preview: &[PreviewLine]) -> Money {
+    preview.iter().filter_map(|line| line.cost).sum()
+}
+
 /// One line of the récapitulatif.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PreviewLine {
     pub line: LineRequest,
     pub outcome: LineOutcome,
-    /// Estimated cost of a booking (negative: a cancellation gives it back); none when refused.
+    /// Estimated cost of a booking (negative: a cancellation gives it back); none when the line
+    /// cannot be recorded or its forecast is a refusal (it will cost nothing).
     pub cost: Option<Money>,
 }
 
