@@ -363,16 +363,39 @@ pub struct PreviewLine {
     pub cost: Option<Money>,
 }
 
-/// Why the family may not book now (debt at or above the threshold, incomplete file), in the
-/// words shown to the parent; `None` when it may.
-pub fn booking_blocked(app: &App, family: FamilyId) -> Result<Option<String>, AppError> {
+/// Why a family may not book now, with the organisation's threshold the notice states.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingBlock {
+    pub blocked: rules::Blocked,
+    /// The configured debt threshold (`[organisation] debt_threshold`).
+    pub threshold: Money,
+}
+
+impl BookingBlock {
+    /// Why this family is blocked, in the words shown to the parent.
+    pub fn reason(&self) -> String {
+        self.blocked.message()
+    }
+
+    /// The rule every blocked parent is shown, with the configured threshold.
+    pub fn conditions(&self) -> String {
+        rules::booking_conditions(self.threshold)
+    }
+}
+
+/// Why the family may not book now (debt at or above the threshold, incomplete file); `None`
+/// when it may.
+pub fn booking_blocked(app: &App, family: FamilyId) -> Result<Option<BookingBlock>, AppError> {
     let today = app.today();
     app.query(move |conn| {
         let Some(row) = queries::family(conn, family, today)? else {
             return Err(AppError::Refused("Famille inconnue.".to_owned()));
         };
         let standing = account_standing(conn, family, &row)?;
-        Ok(rules::account_block(&standing).map(|block| block.message()))
+        Ok(rules::account_block(&standing).map(|blocked| BookingBlock {
+            blocked,
+            threshold: standing.threshold,
+        }))
     })
 }
 

@@ -36,6 +36,17 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+/// How a balance reads to the family: what it owes, what it has in credit, or neither.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// The balance is negative: the family owes this (positive) amount.
+    Owes(Money),
+    /// The balance is positive: the family has this amount in credit.
+    InCredit(Money),
+    /// The balance is zero.
+    Settled,
+}
+
 /// Why a text is not an amount of money.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
@@ -135,6 +146,17 @@ impl Money {
         Decimal::from_str(text)
             .map(Money::from_decimal)
             .map_err(|_| MoneyError::NotStored(text.to_owned()))
+    }
+
+    /// A balance read as a debt or a credit, each as a positive amount.
+    pub fn standing(self) -> Standing {
+        if self.is_negative() {
+            Standing::Owes(-self)
+        } else if self.is_positive() {
+            Standing::InCredit(self)
+        } else {
+            Standing::Settled
+        }
     }
 
     pub fn as_decimal(&self) -> Decimal {
@@ -331,6 +353,19 @@ mod tests {
                 None => proptest::prop_assert!(parsed.is_err(), "{:?} was accepted", text),
             }
         }
+    }
+
+    #[test]
+    fn a_balance_reads_as_a_debt_or_a_credit() {
+        assert_eq!(
+            Money::from_cents(-4605).standing(),
+            Standing::Owes(Money::from_cents(4605))
+        );
+        assert_eq!(
+            Money::from_cents(9470).standing(),
+            Standing::InCredit(Money::from_cents(9470))
+        );
+        assert_eq!(Money::ZERO.standing(), Standing::Settled);
     }
 
     #[test]
