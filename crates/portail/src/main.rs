@@ -271,7 +271,8 @@ pub struct PaymentArgs {
     /// Porte-monnaie (régie) : id ou clé du fichier de paramétrage.
     #[arg(long)]
     pub wallet: String,
-    /// Montant en euros, par ex. 50.00 (au plus deux décimales, supérieur à 0).
+    /// Montant en euros, par ex. 50.00 ou 12,50 (chiffres, au plus deux décimales après « . » ou
+    /// « , », ni signe ni exposant ; supérieur à 0, au plus 100000.00).
     #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
     /// CH, ESP, CB, PRLV, VIR, CESU, ANCV.
