@@ -484,6 +484,54 @@ fn refused_lines_say_why_and_the_same_form_is_recorded_once() {
     assert!(matches!(empty, Err(app::AppError::Refused(message)) if message.contains("vide")));
 }
 
+#[test]
+fn the_recap_counts_only_the_lines_that_may_cost_money() {
+    // Given one place per day and no waitlist, the place of the first Wednesday already
+    // requested by another family
+    let dir = tempfile::tempdir().unwrap();
+    let app = world(&dir, "cost.db", 2, 1, 0);
+    book(&app, 1, 0, 0, "first");
+    // When family 0 looks at the récapitulatif of a basket with a line that will be refused
+    // (full), a line that is impossible (Matin and Journée the same day) and a free place
+    let lines = vec![
+        LineRequest::Book {
+            child_id: child(0),
+            activity_id: activity("matin"),
+            day: day(0),
+        },
+        LineRequest::Book {
+            child_id: child(0),
+            activity_id: activity("journee"),
+            day: day(1),
+        },
+        LineRequest::Book {
+            child_id: child(0),
+            activity_id: activity("matin"),
+            day: day(1),
+        },
+    ];
+    let preview = booking::preview_basket(&app, family(0), lines).unwrap();
+    let forecasts: Vec<String> = preview
+        .iter()
+        .map(|line| match &line.outcome {
+            LineOutcome::Requested { forecast, .. } => booking::forecast_text(forecast),
+            LineOutcome::Refused { .. } => "impossible".to_owned(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        forecasts,
+        ["sera refusée (complet)", "place disponible", "impossible"]
+    );
+    // Then only the free place has a cost, and the total is its price
+    let costs: Vec<Option<String>> = preview
+        .iter()
+        .map(|line| line.cost.map(|c| c.to_string()))
+        .collect();
+    assert_eq!(costs, [None, Some("14.85".to_owned()), None]);
+    assert_eq!(booking::estimated_total(&preview).to_string(), "14.85");
+}
+
 /// 64 families race for the last 3 places of a day.
 #[test]
 fn sixty_four_concurrent_baskets_for_the_last_three_places() {

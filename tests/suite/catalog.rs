@@ -284,6 +284,74 @@ fn every_golden_validates_decodes_and_round_trips() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// `golden/old-forms/`: payloads earlier releases wrote in a form their version's main golden
+/// does not show. Each is `<Type>.v<N>.json` of a catalog version, matches that version's schema,
+/// decodes, and re-encodes in the current version's shape.
+#[test]
+fn old_forms_validate_decode_and_re_encode_in_the_current_shape() {
+    let dir = schema_dir().join("golden").join("old-forms");
+    let (forms, others) = versioned_json_files(&dir, &[]);
+    assert!(
+        others.is_empty(),
+        "unexpected files in golden/old-forms: {others:?}"
+    );
+    assert!(!forms.is_empty(), "golden/old-forms is empty");
+    let catalog = catalog_versions();
+    let mut problems = Vec::new();
+    for (event_type, version) in forms {
+        let file = format!("golden/old-forms/{event_type}.v{version}.json");
+        if !catalog.contains(&(event_type.clone(), version)) {
+            problems.push(format!("{file}: not a catalog version"));
+            continue;
+        }
+        let payload = read_json(&dir.join(format!("{event_type}.v{version}.json")));
+        for error in errors(&validator_for(&event_type, version), &payload) {
+            problems.push(format!("{file} does not match its schema {error}"));
+        }
+        let info = domain::event::catalog_entry(&event_type).expect("checked above");
+        match Event::decode(&event_type, version, payload) {
+            Ok(event) => {
+                for error in errors(
+                    &validator_for(&event_type, current(info)),
+                    &event.encode().payload,
+                ) {
+                    problems.push(format!(
+                        "{file} re-encoded does not match the current schema {error}"
+                    ));
+                }
+            }
+            Err(e) => problems.push(format!("{file} does not decode: {e}")),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_desk_payment_of_5_written_by_an_earlier_release_reads_as_5_00() {
+    // Given a PaymentRecorded v1 stored before amounts were normalised
+    let old = read_json(
+        &schema_dir()
+            .join("golden")
+            .join("old-forms")
+            .join("PaymentRecorded.v1.json"),
+    );
+    assert_eq!(old["amount"], json!("5"));
+    // When it is decoded and written again
+    let event = Event::decode("PaymentRecorded", 1, old).expect("an old payment still decodes");
+    let Event::PaymentRecorded(payment) = &event else {
+        panic!("decoded as {event:?}");
+    };
+    // Then it is 5.00 €, written with two decimals in the current version
+    assert_eq!(payment.amount, eur("5.00"));
+    let encoded = event.encode();
+    assert_eq!(encoded.schema_version, 2);
+    assert_eq!(encoded.payload["amount"], json!("5.00"));
+    // And the current schema refuses an amount without its two decimals
+    let mut unnormalised = encoded.payload.clone();
+    unnormalised["amount"] = json!("5");
+    assert!(!errors(&validator_for("PaymentRecorded", 2), &unnormalised).is_empty());
+}
+
 #[test]
 fn activity_defined_v1_price_becomes_flat_pricing() {
     let v1 = golden("ActivityDefined", 1);
@@ -969,7 +1037,8 @@ proptest! {
         }
         .into();
         let payload = event.encode().payload;
-        let validator = validator_for("ConsumptionRecorded", 1);
+        let info = domain::event::catalog_entry("ConsumptionRecorded").expect("in the catalog");
+        let validator = validator_for("ConsumptionRecorded", current(info));
         let problems = errors(&validator, &payload);
         prop_assert!(problems.is_empty(), "{payload}: {problems:?}");
     }

@@ -216,7 +216,7 @@ fn refused_cancelled_lost_forged_and_too_small_payments_credit_nothing() {
         online_payment::settle(&app, &provider, "<script>").unwrap(),
         Settlement::Unknown
     );
-    // Below the suggested amount (the browser cannot lower it) or below 1.00 €: refused.
+    // Below PayFiP's 1.00 € (whatever the browser sends): refused.
     let too_small = online_payment::start(
         &app,
         &provider,

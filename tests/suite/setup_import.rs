@@ -294,7 +294,7 @@ fn the_demo_has_a_family_that_can_book_one_that_owes_and_one_with_an_incomplete_
         .unwrap();
     let sum = |v: &[String]| {
         v.iter()
-            .map(|a| domain::Money::parse(a).unwrap())
+            .map(|a| domain::Money::from_stored(a).unwrap())
             .sum::<domain::Money>()
     };
     assert_eq!(sum(&credits) - sum(&debits), family("dupont").balance);

@@ -101,7 +101,11 @@ fn family_in(
         }
         recorded_at = Some(stored.recorded_at.clone());
         let payload = stored.payload_json().map_err(store::StoreError::Json)?;
-        let amount = |key: &str| payload[key].as_str().and_then(|a| Money::parse(a).ok());
+        let amount = |key: &str| {
+            payload[key]
+                .as_str()
+                .and_then(|a| Money::from_stored(a).ok())
+        };
         let (sign, day_key) = match stored.event_type.as_str() {
             "ConsumptionRecorded" => (-1, "day"),
             "PaymentRecorded" => (1, "paid_on"),

@@ -321,8 +321,10 @@ pub fn preview_basket(
                     LineRequest::Book {
                         activity_id, day, ..
                     },
-                    LineOutcome::Requested { .. },
-                ) => Some(crate::money::day_price(conn, family, *activity_id, *day)?.amount),
+                    LineOutcome::Requested { forecast, .. },
+                ) if forecast.may_cost() => {
+                    Some(crate::money::day_price(conn, family, *activity_id, *day)?.amount)
+                }
                 (
                     LineRequest::Cancel { reservation_id },
                     LineOutcome::CancellationRequested { .. },
@@ -344,25 +346,56 @@ pub fn preview_basket(
     })
 }
 
+/// « Coût estimé total » of the récapitulatif: the lines that may cost money (a place, a
+/// waitlist that may become one, a cancellation giving its price back); a line that will be
+/// refused or cannot be recorded has no cost.
+pub fn estimated_total(preview: &[PreviewLine]) -> Money {
+    preview.iter().filter_map(|line| line.cost).sum()
+}
+
 /// One line of the récapitulatif.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PreviewLine {
     pub line: LineRequest,
     pub outcome: LineOutcome,
-    /// Estimated cost of a booking (negative: a cancellation gives it back); none when refused.
+    /// Estimated cost of a booking (negative: a cancellation gives it back); none when the line
+    /// cannot be recorded or its forecast is a refusal (it will cost nothing).
     pub cost: Option<Money>,
 }
 
-/// Why the family may not book now (debt at or above the threshold, incomplete file), in the
-/// words shown to the parent; `None` when it may.
-pub fn booking_blocked(app: &App, family: FamilyId) -> Result<Option<String>, AppError> {
+/// Why a family may not book now, with the organisation's threshold the notice states.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingBlock {
+    pub blocked: rules::Blocked,
+    /// The configured debt threshold (`[organisation] debt_threshold`).
+    pub threshold: Money,
+}
+
+impl BookingBlock {
+    /// Why this family is blocked, in the words shown to the parent.
+    pub fn reason(&self) -> String {
+        self.blocked.message()
+    }
+
+    /// The rule every blocked parent is shown, with the configured threshold.
+    pub fn conditions(&self) -> String {
+        rules::booking_conditions(self.threshold)
+    }
+}
+
+/// Why the family may not book now (debt at or above the threshold, incomplete file); `None`
+/// when it may.
+pub fn booking_blocked(app: &App, family: FamilyId) -> Result<Option<BookingBlock>, AppError> {
     let today = app.today();
     app.query(move |conn| {
         let Some(row) = queries::family(conn, family, today)? else {
             return Err(AppError::Refused("Famille inconnue.".to_owned()));
         };
         let standing = account_standing(conn, family, &row)?;
-        Ok(rules::account_block(&standing).map(|block| block.message()))
+        Ok(rules::account_block(&standing).map(|blocked| BookingBlock {
+            blocked,
+            threshold: standing.threshold,
+        }))
     })
 }
 

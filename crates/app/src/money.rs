@@ -398,7 +398,7 @@ pub fn cancel_payment(app: &App, payment: PaymentId) -> Result<Money, AppError> 
         if cancelled {
             return Err(AppError::Refused("Ce règlement est déjà annulé.".to_owned()));
         }
-        let amount = Money::parse(&amount).map_err(|e| AppError::corrupt("payment_history", e))?;
+        let amount = Money::from_stored(&amount).map_err(|e| AppError::corrupt("payment_history", e))?;
         command.emit(PaymentCancelled {
             payment_id: payment,
             family_id: family.parse().map_err(|e| AppError::corrupt("payment_history", e))?,
@@ -604,9 +604,9 @@ pub fn consumption_history(
                 day,
                 consumer: registry::child(conn, child)?.map(|c| c.display_name()).unwrap_or_default(),
                 activity: queries::activity(conn, activity, day)?.map(|a| a.label).unwrap_or_default(),
-                unit_price: Money::parse(&unit_price).map_err(|e| corrupt(&e))?,
+                unit_price: Money::from_stored(&unit_price).map_err(|e| corrupt(&e))?,
                 quantity,
-                total: Money::parse(&amount).map_err(|e| corrupt(&e))?,
+                total: Money::from_stored(&amount).map_err(|e| corrupt(&e))?,
             });
         }
         let months = months(conn, "SELECT DISTINCT substr(day, 1, 7) FROM consumption_history WHERE family_id = ?1 ORDER BY 1", family)?;
@@ -655,7 +655,7 @@ pub fn payment_history(
         for (paid_on, mode, amount, mut line) in rows {
             line.paid_on = paid_on.parse().map_err(|e| AppError::corrupt("payment_history", e))?;
             line.mode = mode;
-            line.amount = Money::parse(&amount).map_err(|e| AppError::corrupt("payment_history", e))?;
+            line.amount = Money::from_stored(&amount).map_err(|e| AppError::corrupt("payment_history", e))?;
             lines.push(line);
         }
         let months = months(conn, "SELECT DISTINCT substr(paid_on, 1, 7) FROM payment_history WHERE family_id = ?1 ORDER BY 1", family)?;

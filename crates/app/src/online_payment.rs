@@ -1,7 +1,8 @@
 //! Card payment on the portal ("Paiement CB") behind the provider port of the `payment` crate.
 //!
-//! The flow: `start` computes the amount on the server (what brings the estimated balance back to
-//! ≥ 0, at least 1.00 €, the parent may only raise it), creates the operation with the provider
+//! The flow: `start` takes the parent's amount within PayFiP's bounds (1.00 € – 100 000 €;
+//! proposed by the server: what brings the estimated balance back to zero, at least 1.00 €),
+//! creates the operation with the provider
 //! (outside the writer: no network call holds the writer), then records `OnlinePaymentStarted`.
 //! The provider's notification, the browser's return and the reconciliation pass all call
 //! `settle`, which asks the provider (`detail`) and records `OnlinePaymentConfirmed` or
@@ -26,15 +27,56 @@ pub fn minimum() -> Money {
     Money::from_cents(payment::MIN_AMOUNT_CENTS)
 }
 
-/// "Montant à créditer": what brings the wallet's estimated balance (confirmed and pending
-/// reservations counted) back to ≥ 0, and never less than 1.00 €.
-pub fn suggested_amount(statement: &money::WalletStatement) -> Money {
-    let missing = -statement.estimated_balance;
-    if missing > minimum() {
-        missing
-    } else {
-        minimum()
+/// The most a parent may pay by card in one operation (PayFiP's ceiling).
+pub fn maximum() -> Money {
+    Money::from_cents(payment::MAX_AMOUNT_CENTS)
+}
+
+/// What the proposed « Montant à créditer » is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Proposal {
+    /// What the estimated balance misses: paying it brings the estimated balance to zero.
+    ClearsEstimatedBalance { amount: Money },
+    /// The estimated balance owes nothing, or less than a card payment's minimum: the minimum
+    /// is proposed, and the estimated balance becomes `new_estimated_balance` (positive).
+    Minimum {
+        amount: Money,
+        estimated_balance: Money,
+        new_estimated_balance: Money,
+    },
+}
+
+impl Proposal {
+    /// « Montant à créditer » proposed, the default of the form.
+    pub fn amount(&self) -> Money {
+        match self {
+            Proposal::ClearsEstimatedBalance { amount } | Proposal::Minimum { amount, .. } => {
+                *amount
+            }
+        }
     }
+}
+
+/// The proposed « Montant à créditer »: what brings the wallet's estimated balance (confirmed
+/// and pending reservations counted) back to zero, or PayFiP's minimum when that is less than
+/// 1.00 € (nothing owed, or almost nothing).
+pub fn proposal(statement: &money::WalletStatement) -> Proposal {
+    let missing = -statement.estimated_balance;
+    if missing >= minimum() {
+        Proposal::ClearsEstimatedBalance { amount: missing }
+    } else {
+        Proposal::Minimum {
+            amount: minimum(),
+            estimated_balance: statement.estimated_balance,
+            new_estimated_balance: statement.estimated_balance + minimum(),
+        }
+    }
+}
+
+/// The amount of [`proposal`].
+pub fn suggested_amount(statement: &money::WalletStatement) -> Money {
+    proposal(statement).amount()
 }
 
 /// What the portal needs to send the parent to the provider.
@@ -84,11 +126,12 @@ pub fn start(
                 .to_owned(),
         ));
     };
-    let floor = suggested_amount(&statement);
-    let amount = requested.unwrap_or(floor);
-    if amount < floor {
+    let amount = requested.unwrap_or_else(|| suggested_amount(&statement));
+    if amount < minimum() || amount > maximum() {
         return Err(AppError::Refused(format!(
-            "Le montant à créditer ne peut pas être inférieur à {floor} € (ce qui ramène votre solde estimé à zéro)."
+            "Le montant à créditer doit être compris entre {} € et {} € (limites du paiement par carte) ; {amount} € ne convient pas.",
+            minimum(),
+            maximum()
         )));
     }
     let online_payment = OnlinePaymentId(Uuid::now_v7());
@@ -155,7 +198,7 @@ fn operation(conn: &Connection, operation_id: &str) -> Result<Option<Operation>,
             online_payment: id.parse().map_err(|e| corrupt(&e))?,
             family: family.parse().map_err(|e| corrupt(&e))?,
             wallet: wallet.parse().map_err(|e| corrupt(&e))?,
-            amount: Money::parse(&amount).map_err(|e| corrupt(&e))?,
+            amount: Money::from_stored(&amount).map_err(|e| corrupt(&e))?,
             started_at: DateTime::parse_from_rfc3339(&started_at)
                 .map_err(|e| corrupt(&e))?
                 .with_timezone(&Utc),

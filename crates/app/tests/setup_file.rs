@@ -722,7 +722,7 @@ cancellation_deadline = "J-3 12:00"
     assert_refused(
         &priced(r#"price = "-1.00""#),
         38,
-        "« price » : prix négatif : -1.00 €",
+        "« price » : « -1.00 » : un montant ne peut pas être négatif",
     );
     // Decreasing bounds: the faulty bracket's line
     assert_refused(
@@ -749,7 +749,7 @@ cancellation_deadline = "J-3 12:00"
              { price = \"10.00\" },\n]",
         ),
         39,
-        "prix négatif : -8.00 €",
+        "« -8.00 » : un montant ne peut pas être négatif",
     );
     // Both ways of pricing at once
     assert_refused(
@@ -762,6 +762,47 @@ cancellation_deadline = "J-3 12:00"
         &priced("price = 10.35"),
         38,
         "écrivez le montant entre guillemets",
+    );
+}
+
+#[test]
+fn an_amount_outside_the_typed_grammar_is_refused_at_its_line() {
+    // Given an activity priced, or an organisation's threshold, as no person writes an amount
+    let priced = |price: &str| {
+        with_base(&format!(
+            r#"[[activities]]
+key = "qf"
+structure = "quinsac"
+label = "ALSH au quotient"
+unit = "journee"
+ages = [3, 12]
+price = "{price}"
+capacity = 40
+booking_deadline = "J-7 12:00"
+cancellation_deadline = "J-3 12:00"
+"#
+        ))
+    };
+    // Then the file is refused at the amount's line, with the one parser's French reason
+    for (price, reason) in [
+        ("1e3", "« price » : « 1e3 » n'est pas un montant"),
+        ("1 000", "« price » : « 1 000 » n'est pas un montant"),
+        ("+10", "« price » : « +10 » n'est pas un montant"),
+        ("10.355", "« price » : « 10.355 » a plus de deux décimales"),
+        (
+            "200000",
+            "« price » : « 200000 » dépasse le montant maximal de 100000.00 €",
+        ),
+    ] {
+        assert_refused(&priced(price), 38, reason);
+    }
+    // And a price with a comma is the same amount as with a point
+    let setup = parse_setup(&priced("10,35"), "setup.toml").expect("a comma is a decimal point");
+    assert_eq!(
+        activity(&setup, "qf").pricing,
+        Pricing::Flat {
+            amount: euros("10.35")
+        }
     );
 }
 

@@ -15,4 +15,4 @@ pub mod pricing;
 pub mod values;
 
 pub use event::{CATALOG, DecodeError, EncodedEvent, Event, EventTypeInfo};
-pub use money::{Money, MoneyError};
+pub use money::{Money, MoneyError, Standing};

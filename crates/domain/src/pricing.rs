@@ -155,7 +155,7 @@ mod tests {
     }
 
     fn euros(text: &str) -> Money {
-        Money::parse(text).expect("test amounts are valid")
+        Money::from_stored(text).expect("test amounts are valid")
     }
 
     fn bracket(up_to: Option<u32>, amount: &str) -> QuotientBracket {

@@ -68,6 +68,17 @@ pub enum Forecast {
     Refused { reason: RefusalReason },
 }
 
+impl Forecast {
+    /// Whether the request may end up costing money: a place, or a waitlist that may turn into
+    /// one. A forecast refusal costs nothing.
+    pub fn may_cost(&self) -> bool {
+        match self {
+            Forecast::PlaceAvailable | Forecast::Waitlisted { .. } => true,
+            Forecast::Refused { .. } => false,
+        }
+    }
+}
+
 /// Why the transmission refused a booking request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -35,18 +35,23 @@ pub const PRODUCTION_PAYMENT_PAGE: &str = "https://www.payfip.gouv.fr/tpa/paieme
 /// Largest response read from PayFiP.
 const MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
 
-/// PayFiP `saisie`: which kind of operation is created.
+/// PayFiP `saisie`: which kind of operation is created. The one description of the modes:
+/// `serve --help` shows [`PayfipMode::help`], and a test checks docs/operations.md against
+/// [`PayfipMode::ALL`] and [`PayfipMode::meaning`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PayfipMode {
     /// Test: no card is charged (`saisie=T`).
     T,
     /// Activation: the real payment made once to activate the contract (`saisie=X`).
     X,
-    /// Production (`saisie=W`).
+    /// Production: the families' payments (`saisie=W`).
     W,
 }
 
 impl PayfipMode {
+    /// Every mode, in the order a commune goes through them.
+    pub const ALL: [PayfipMode; 3] = [PayfipMode::T, PayfipMode::X, PayfipMode::W];
+
     /// The `saisie` letter.
     pub fn code(self) -> &'static str {
         match self {
@@ -55,19 +60,53 @@ impl PayfipMode {
             PayfipMode::W => "W",
         }
     }
+
+    /// What the mode is for, in French.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            PayfipMode::T => "test (aucune carte n'est débitée)",
+            PayfipMode::X => "activation (le paiement réel fait une fois pour activer le contrat)",
+            PayfipMode::W => "production (les paiements des familles)",
+        }
+    }
+
+    /// « T = test (…), X = activation (…), W = production (…) ».
+    pub fn summary() -> String {
+        PayfipMode::ALL
+            .iter()
+            .map(|mode| format!("{} = {}", mode.code(), mode.meaning()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The help of the `--payfip-mode` option.
+    pub fn help() -> String {
+        format!(
+            "Mode PayFiP (« saisie ») : {} ; défaut : T",
+            PayfipMode::summary()
+        )
+    }
+}
+
+impl std::fmt::Display for PayfipMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
 }
 
 impl FromStr for PayfipMode {
     type Err = ProviderError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.trim() {
-            "T" | "t" => Ok(PayfipMode::T),
-            "X" | "x" => Ok(PayfipMode::X),
-            "W" | "w" => Ok(PayfipMode::W),
-            other => Err(ProviderError::Invalid(format!(
-                "mode PayFiP « {other} » inconnu (T = test, X = activation, W = production)"
-            ))),
-        }
+        let trimmed = text.trim();
+        PayfipMode::ALL
+            .into_iter()
+            .find(|mode| mode.code().eq_ignore_ascii_case(trimmed))
+            .ok_or_else(|| {
+                ProviderError::Invalid(format!(
+                    "mode PayFiP « {trimmed} » inconnu ({})",
+                    PayfipMode::summary()
+                ))
+            })
     }
 }
 

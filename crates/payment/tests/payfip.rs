@@ -141,7 +141,7 @@ async fn start() -> Harness {
 impl Harness {
     fn request(&self, amount: &str) -> CreatePayment {
         CreatePayment {
-            amount: Money::parse(amount).unwrap(),
+            amount: Money::from_stored(amount).unwrap(),
             email: "parent.martin@example.org".into(),
             reference: "PF2026W0001".into(),
             object: "Dépôt sur le porte-monnaie famille".into(),

@@ -18,8 +18,8 @@
 //!
 //! [payfip]
 //! numcli = "123456"
-//! mode = "T"                             # T: test, X: production (PayFiP's « saisie »)
-//! endpoint = "https://www.tipi.budget.gouv.fr/tpa/services/securite"
+//! mode = "T"                             # PayFiP's « saisie »: T test, X activation, W production
+//! endpoint = "https://www.payfip.gouv.fr/tpa/services/securite"
 //!
 //! [session]
 //! key = "…64 hex characters…"            # CSRF key; by default created in the database

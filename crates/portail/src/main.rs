@@ -154,13 +154,15 @@ pub struct ServeArgs {
     /// Expéditeur des courriels (par défaut : le nom et le courriel de l'organisation).
     #[arg(long, env = "PORTAIL_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// Adresse SOAP de PayFiP (par défaut : le service réel de la DGFiP,
+    /// https://www.payfip.gouv.fr/tpa/services/securite).
     #[arg(long, env = "PORTAIL_PAYFIP_ENDPOINT")]
     pub payfip_endpoint: Option<String>,
+    /// Numéro de client de la régie (6 chiffres) ; sans lui, pas de paiement par carte.
     #[arg(long, env = "PORTAIL_PAYFIP_NUMCLI")]
     pub payfip_numcli: Option<String>,
-    /// T (test) ou X (production) ; défaut : T.
-    #[arg(long, env = "PORTAIL_PAYFIP_MODE")]
-    pub payfip_mode: Option<String>,
+    #[arg(long, env = "PORTAIL_PAYFIP_MODE", help = payment::PayfipMode::help())]
+    pub payfip_mode: Option<payment::PayfipMode>,
     /// Derrière un proxy inverse : l'adresse du client est lue dans X-Forwarded-For.
     #[arg(long, env = "PORTAIL_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
@@ -267,9 +269,8 @@ pub struct ReconcileArgs {
     /// Numéro de client de la régie (6 chiffres).
     #[arg(long, env = "PORTAIL_PAYFIP_NUMCLI")]
     pub payfip_numcli: Option<String>,
-    /// Mode PayFiP : T (test), X (activation), W (production).
-    #[arg(long, env = "PORTAIL_PAYFIP_MODE", default_value = "T")]
-    pub payfip_mode: String,
+    #[arg(long, env = "PORTAIL_PAYFIP_MODE", default_value = "T", help = payment::PayfipMode::help())]
+    pub payfip_mode: payment::PayfipMode,
     #[arg(long)]
     pub json: bool,
 }
@@ -281,7 +282,8 @@ pub struct PaymentArgs {
     /// Porte-monnaie (régie) : id ou clé du fichier de paramétrage.
     #[arg(long)]
     pub wallet: String,
-    /// Montant en euros, par ex. 50.00 (au plus deux décimales, supérieur à 0).
+    /// Montant en euros, par ex. 50.00 ou 12,50 (chiffres, au plus deux décimales après « . » ou
+    /// « , », ni signe ni exposant ; supérieur à 0, au plus 100000.00).
     #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
     /// CH, ESP, CB, PRLV, VIR, CESU, ANCV.

@@ -276,13 +276,12 @@ pub fn payments(cli: &Cli, args: &HistoryArgs) -> anyhow::Result<ExitCode> {
 pub fn payfip(
     endpoint: &Option<String>,
     numcli: &Option<String>,
-    mode: &str,
+    mode: payment::PayfipMode,
     year: i32,
 ) -> anyhow::Result<Option<payment::PayfipProvider>> {
     let Some(numcli) = numcli else {
         return Ok(None);
     };
-    let mode: payment::PayfipMode = mode.parse()?;
     let mut config = payment::PayfipConfig::production(numcli, mode, year);
     if let Some(endpoint) = endpoint {
         config.endpoint = endpoint.clone();
@@ -295,7 +294,7 @@ pub fn reconcile(cli: &Cli, args: &ReconcileArgs) -> anyhow::Result<ExitCode> {
     let Some(provider) = payfip(
         &args.payfip_endpoint,
         &args.payfip_numcli,
-        &args.payfip_mode,
+        args.payfip_mode,
         app.today().year(),
     )?
     else {

@@ -24,9 +24,19 @@ pub const SCHEMAS: &[(&str, u32, &str)] = &[
         include_str!("../../../events-schema/ActivityDefined.v2.json"),
     ),
     (
+        "ActivityDefined",
+        3,
+        include_str!("../../../events-schema/ActivityDefined.v3.json"),
+    ),
+    (
         "ActivityPriceChanged",
         1,
         include_str!("../../../events-schema/ActivityPriceChanged.v1.json"),
+    ),
+    (
+        "ActivityPriceChanged",
+        2,
+        include_str!("../../../events-schema/ActivityPriceChanged.v2.json"),
     ),
     (
         "BasketSubmitted",
@@ -74,6 +84,11 @@ pub const SCHEMAS: &[(&str, u32, &str)] = &[
         include_str!("../../../events-schema/ConsumptionRecorded.v1.json"),
     ),
     (
+        "ConsumptionRecorded",
+        2,
+        include_str!("../../../events-schema/ConsumptionRecorded.v2.json"),
+    ),
+    (
         "FamilyDossierUpdated",
         1,
         include_str!("../../../events-schema/FamilyDossierUpdated.v1.json"),
@@ -99,6 +114,11 @@ pub const SCHEMAS: &[(&str, u32, &str)] = &[
         include_str!("../../../events-schema/OnlinePaymentConfirmed.v1.json"),
     ),
     (
+        "OnlinePaymentConfirmed",
+        2,
+        include_str!("../../../events-schema/OnlinePaymentConfirmed.v2.json"),
+    ),
+    (
         "OnlinePaymentFailed",
         1,
         include_str!("../../../events-schema/OnlinePaymentFailed.v1.json"),
@@ -107,6 +127,11 @@ pub const SCHEMAS: &[(&str, u32, &str)] = &[
         "OnlinePaymentStarted",
         1,
         include_str!("../../../events-schema/OnlinePaymentStarted.v1.json"),
+    ),
+    (
+        "OnlinePaymentStarted",
+        2,
+        include_str!("../../../events-schema/OnlinePaymentStarted.v2.json"),
     ),
     (
         "OpeningPeriodDefined",
@@ -119,14 +144,29 @@ pub const SCHEMAS: &[(&str, u32, &str)] = &[
         include_str!("../../../events-schema/OrganisationConfigured.v1.json"),
     ),
     (
+        "OrganisationConfigured",
+        2,
+        include_str!("../../../events-schema/OrganisationConfigured.v2.json"),
+    ),
+    (
         "PaymentCancelled",
         1,
         include_str!("../../../events-schema/PaymentCancelled.v1.json"),
     ),
     (
+        "PaymentCancelled",
+        2,
+        include_str!("../../../events-schema/PaymentCancelled.v2.json"),
+    ),
+    (
         "PaymentRecorded",
         1,
         include_str!("../../../events-schema/PaymentRecorded.v1.json"),
+    ),
+    (
+        "PaymentRecorded",
+        2,
+        include_str!("../../../events-schema/PaymentRecorded.v2.json"),
     ),
     (
         "RequestWithdrawn",

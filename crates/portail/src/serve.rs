@@ -36,11 +36,13 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .payfip_endpoint
         .clone()
         .or(payfip_file.and_then(|p| p.endpoint.clone()));
-    let payfip_mode = args
-        .payfip_mode
-        .clone()
-        .or(payfip_file.and_then(|p| p.mode.clone()))
-        .unwrap_or_else(|| "T".to_owned());
+    let payfip_mode = match args.payfip_mode {
+        Some(mode) => mode,
+        None => match payfip_file.and_then(|p| p.mode.as_deref()) {
+            Some(text) => text.parse::<payment::PayfipMode>()?,
+            None => payment::PayfipMode::T,
+        },
+    };
     let session_key = args
         .session_key
         .clone()
@@ -108,7 +110,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             Some(payment::simulator::SimulatorState::new()),
         )
     } else {
-        match crate::money_commands::payfip(&payfip_endpoint, &payfip_numcli, &payfip_mode, year)? {
+        match crate::money_commands::payfip(&payfip_endpoint, &payfip_numcli, payfip_mode, year)? {
             Some(provider) => (
                 Some(Arc::new(provider) as Arc<dyn payment::PaymentProvider>),
                 None,

@@ -413,6 +413,56 @@ fn a_desk_payment_moves_the_demo_balance_by_exactly_its_amount() {
     assert_eq!(portail(&db, &["audit", "verify"]).status.code(), Some(0));
 }
 
+/// The payload of the last event of the log.
+fn last_payload(db: &Path) -> Value {
+    let export = stdout(&portail(db, &["events", "export"]));
+    let last: Value = serde_json::from_str(export.lines().last().unwrap()).unwrap();
+    last["payload"].clone()
+}
+
+#[test]
+fn a_typed_amount_outside_the_grammar_is_refused_in_french_and_records_nothing() {
+    // Given the demo world
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("grammar.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    let events = event_count(&db);
+    let record = |amount: &str| {
+        portail(
+            &db,
+            &[
+                "payments", "record", "--family", "dupont", "--wallet", "pe2m", "--amount", amount,
+                "--mode", "ESP",
+            ],
+        )
+    };
+    // When staff type an exponent, a sign, an inner space, or more than the maximum
+    for (bad, message) in [
+        ("1e3", "« 1e3 » n'est pas un montant"),
+        ("1E2", "« 1E2 » n'est pas un montant"),
+        ("+5", "« +5 » n'est pas un montant"),
+        ("1 000", "« 1 000 » n'est pas un montant"),
+        ("5.", "« 5. » n'est pas un montant"),
+        (
+            "100000.01",
+            "« 100000.01 » dépasse le montant maximal de 100000.00 €",
+        ),
+    ] {
+        let output = record(bad);
+        // Then the command fails with the French reason and nothing is recorded
+        assert_eq!(output.status.code(), Some(1), "{bad} accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{bad}: {stderr}");
+        assert_eq!(event_count(&db), events, "{bad} recorded something");
+    }
+    // And a whole amount, typed with a comma or not, is written with two decimals
+    for (typed, written) in [("5", "5.00"), ("7,5", "7.50")] {
+        assert!(record(typed).status.success(), "{typed}");
+        let payload = last_payload(&db);
+        assert_eq!(payload["amount"], json!(written), "{payload}");
+    }
+}
+
 #[test]
 fn verify_names_a_read_model_row_changed_behind_the_system() {
     let dir = tempfile::tempdir().unwrap();
@@ -1005,4 +1055,62 @@ fn transmit_says_when_there_is_nothing_new_and_refuses_a_cut_off_before_the_last
         "{message}"
     );
     assert_eq!(portail(&db, &["events", "export"]).stdout.len(), head);
+}
+
+#[test]
+fn serve_help_and_the_operations_guide_describe_the_payfip_modes_as_the_code_does() {
+    // Given the modes as the code sends them to PayFiP (T test, X activation, W production)
+    let dir = tempfile::tempdir().unwrap();
+    let help = portail(&dir.path().join("unused.db"), &["serve", "--help"]);
+    assert!(help.status.success());
+    let help = stdout(&help);
+    let guide = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/operations.md"
+    ))
+    .unwrap();
+    // Then `serve --help` gives each mode its meaning
+    for mode in payment::PayfipMode::ALL {
+        let line = format!("{} = {}", mode.code(), mode.meaning());
+        assert!(
+            help.contains(&line),
+            "serve --help lacks « {line} »:\n{help}"
+        );
+    }
+    // And the operations guide lists exactly the code's modes, in order
+    let block = guide
+        .split_once("<!-- payfip-modes")
+        .and_then(|(_, rest)| rest.split_once("-->"))
+        .and_then(|(_, rest)| rest.split_once("<!-- /payfip-modes -->"))
+        .map(|(block, _)| block.trim().to_owned())
+        .expect("docs/operations.md has a payfip-modes block");
+    let expected: Vec<String> = payment::PayfipMode::ALL
+        .iter()
+        .map(|mode| format!("- `{}` = {}", mode.code(), mode.meaning()))
+        .collect();
+    assert_eq!(block, expected.join("\n"));
+    // And no text pairs a letter with another mode's meaning (« X = production »)
+    let word = |mode: payment::PayfipMode| mode.meaning().split(' ').next().unwrap().to_owned();
+    for (name, text) in [("serve --help", &help), ("docs/operations.md", &guide)] {
+        for letter in payment::PayfipMode::ALL {
+            for other in payment::PayfipMode::ALL
+                .into_iter()
+                .filter(|m| *m != letter)
+            {
+                for wrong in [
+                    format!("{} = {}", letter.code(), word(other)),
+                    format!("{}: {}", letter.code(), word(other)),
+                    format!("{} ({})", letter.code(), word(other)),
+                ] {
+                    assert!(!text.contains(&wrong), "{name} says « {wrong} »");
+                }
+            }
+        }
+    }
+    // And the endpoint it names is the one the code calls, not the old TIPI service
+    assert!(
+        !guide.to_lowercase().contains("tipi"),
+        "the guide names TIPI"
+    );
+    assert!(guide.contains(payment::payfip::PRODUCTION_ENDPOINT));
 }

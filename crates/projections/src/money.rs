@@ -165,5 +165,5 @@ fn move_balance(
 }
 
 pub(crate) fn parse(text: &str) -> Result<Money, ProjectionError> {
-    Money::parse(text).map_err(|e| ProjectionError::malformed("wallet_balances", e))
+    Money::from_stored(text).map_err(|e| ProjectionError::malformed("wallet_balances", e))
 }

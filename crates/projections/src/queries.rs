@@ -25,7 +25,7 @@ fn date(table: &'static str, text: &str) -> Result<NaiveDate, ProjectionError> {
 }
 
 fn money(table: &'static str, text: &str) -> Result<Money, ProjectionError> {
-    Money::parse(text).map_err(|e| ProjectionError::malformed(table, e))
+    Money::from_stored(text).map_err(|e| ProjectionError::malformed(table, e))
 }
 
 /// The booking threshold of the organisation (30.00 € when nothing was configured).

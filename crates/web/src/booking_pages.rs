@@ -62,13 +62,13 @@ pub async fn children(State(services): State<Shared>, parent: Parent) -> Respons
     .into_response()
 }
 
-fn blocked_notice(reason: &str) -> Markup {
+fn blocked_notice(block: &booking::BookingBlock) -> Markup {
     html! {
         div class="flash error" role="alert" {
             p { strong { "Vous ne pouvez pas réserver pour le moment." } }
-            p { (reason) }
+            p { (block.reason()) }
         }
-        p { "Vous ne pouvez pas accéder à la réservation si votre compte famille est débiteur de 30 € ou plus et/ou si votre dossier n'est pas complet." }
+        p { (block.conditions()) }
         p { a class="button" href="/solde" { "Voir votre solde et payer" } }
     }
 }
@@ -388,7 +388,7 @@ fn basket_aside(parent: &Parent, basket: &Basket) -> Markup {
 }
 
 struct CalendarData {
-    blocked: Option<String>,
+    blocked: Option<booking::BookingBlock>,
     child_name: String,
     days: Vec<CalendarDay>,
 }

@@ -1,11 +1,11 @@
 //! Histories (consumptions, payments), « Solde et Paiement », the card payment and the
 //! provider's callbacks. Amounts come from the server only; the browser never sets a price.
 
-use app::online_payment::{self, CallbackUrls, Settlement};
+use app::online_payment::{self, CallbackUrls, Proposal, Settlement};
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::Money;
+use domain::{Money, Standing};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -159,7 +159,7 @@ pub async fn wallet(
             Err(error) => return error.into_response(),
         };
     let sum = |f: fn(&app::money::WalletStatement) -> Money| wallets.iter().map(f).sum::<Money>();
-    let owed = sum(|w| w.balance);
+    let balance = sum(|w| w.balance);
     let estimated: Money = wallets
         .iter()
         .map(|w| w.estimated_cost(confirmed, pending))
@@ -208,7 +208,7 @@ pub async fn wallet(
                 }
             }
             dl class="summary" {
-                div { dt { "Montant dû" } dd { (amount(owed)) (NBSP) "€" } }
+                (balance_box(balance))
                 div { dt { "Montant des réservations" } dd { (amount(estimated)) (NBSP) "€" } }
                 div { dt { "Solde estimé" } dd { (amount(new_balance)) (NBSP) "€" } }
             }
@@ -221,6 +221,44 @@ pub async fn wallet(
         },
     )
     .into_response()
+}
+
+/// The first box of « Solde et Paiement »: a debt reads as « Montant dû », a credit as a credit.
+fn balance_box(balance: Money) -> Markup {
+    let (label, shown) = match balance.standing() {
+        Standing::Owes(owed) => ("Montant dû", owed),
+        Standing::InCredit(credit) => ("Crédit disponible", credit),
+        Standing::Settled => ("Montant dû", Money::ZERO),
+    };
+    html! { div { dt { (label) } dd { (amount(shown)) (NBSP) "€" } } }
+}
+
+/// What the proposed « Montant à créditer » of a wallet is, in the words of the page.
+fn proposal_text(wallet: &str, proposal: &Proposal) -> String {
+    match proposal {
+        Proposal::ClearsEstimatedBalance { amount } => format!(
+            "{wallet} : le montant proposé, {amount} €, ramène votre solde estimé à zéro \
+             (réservations confirmées et en attente comprises)."
+        ),
+        Proposal::Minimum {
+            amount,
+            estimated_balance,
+            new_estimated_balance,
+        } if estimated_balance.is_negative() => format!(
+            "{wallet} : votre solde estimé est de {estimated_balance} €. Le montant proposé, \
+             {amount} €, est le minimum d'un paiement par carte : il porte votre solde estimé à \
+             {new_estimated_balance} €."
+        ),
+        Proposal::Minimum {
+            amount,
+            estimated_balance,
+            new_estimated_balance,
+        } => format!(
+            "{wallet} : votre solde estimé est de {estimated_balance} € : vous ne devez rien. \
+             Le montant proposé, {amount} €, est le minimum d'un paiement par carte : il porte \
+             votre solde estimé à {new_estimated_balance} €."
+        ),
+    }
 }
 
 fn payment_page(
@@ -237,34 +275,56 @@ fn payment_page(
         .unwrap_or_default();
     html! {
         @if let Some(error) = error { (flash("error", error)) }
+        h2 { "Paiement réservations" }
         p { "Nom Famille : " strong { (name) } }
-        p { "Le « Montant à créditer » proposé ramène votre solde estimé à zéro (réservations confirmées et en attente comprises). Vous pouvez l'augmenter pour que votre compte reste créditeur ; il ne peut pas être inférieur." }
         @for w in wallets {
-            @let suggested = online_payment::suggested_amount(w);
+            p { (proposal_text(&w.wallet, &online_payment::proposal(w))) }
+        }
+        p {
+            "Vous pouvez changer le montant à créditer, de " (amount(online_payment::minimum())) (NBSP) "€ à "
+            (amount(online_payment::maximum())) (NBSP) "€ : payer un peu plus que le montant proposé garde votre compte créditeur si vous utilisez les activités périscolaires."
+        }
+        div class="table-wrap" {
+            table class="data" {
+                caption { "Paiement réservations" }
+                thead { tr {
+                    th scope="col" { "Porte-monnaie" } th scope="col" class="num" { "Solde" } th scope="col" class="num" { "Coût estimé" }
+                    th scope="col" class="num" { "Montant à créditer" } th scope="col" class="num" { "Nouveau solde" }
+                } }
+                tbody {
+                    @for w in wallets {
+                        @let proposed = online_payment::suggested_amount(w);
+                        tr {
+                            td { (w.wallet) }
+                            td class="num" { (amount(w.balance)) }
+                            td class="num" { (amount(w.estimated_cost(true, true))) }
+                            td class="num" { (amount(proposed)) }
+                            td class="num" { (amount(w.estimated_balance + proposed)) }
+                        }
+                    }
+                }
+                tfoot { tr class="total" {
+                    th scope="row" colspan="3" { "TOTAL Paiement (€)" }
+                    td class="num" { (amount(wallets.iter().map(online_payment::suggested_amount).sum::<Money>())) }
+                    td {}
+                } }
+            }
+        }
+        @for w in wallets {
+            @let proposed = online_payment::suggested_amount(w);
             section class="card" {
-                h2 { (w.wallet) }
+                @if wallets.len() > 1 { h3 { (w.wallet) } }
                 form class="stack" method="post" action="/paiement" {
                     (csrf_field(parent.csrf()))
                     input type="hidden" name="porte_monnaie" value=(w.wallet_id);
-                    div class="table-wrap" {
-                        table class="data" {
-                            thead { tr {
-                                th scope="col" class="num" { "Solde" } th scope="col" class="num" { "Coût estimé" }
-                                th scope="col" class="num" { "Montant à créditer" } th scope="col" class="num" { "Nouveau solde" }
-                            } }
-                            tbody { tr {
-                                td class="num" { (amount(w.balance)) }
-                                td class="num" { (amount(w.estimated_cost(true, true))) }
-                                td class="num" { (amount(suggested)) }
-                                td class="num" { (amount(w.estimated_balance + suggested)) }
-                            } }
-                        }
-                    }
                     div class="field" {
                         label for={ "montant-" (w.wallet_id) } { "Montant à créditer (€)" }
                         input id={ "montant-" (w.wallet_id) } name="montant" type="text" inputmode="decimal" required
-                            value=(amount(suggested)) pattern="[0-9]+([.,][0-9]{1,2})?" aria-describedby={ "montant-aide-" (w.wallet_id) };
-                        p class="hint" id={ "montant-aide-" (w.wallet_id) } { "Au moins " (amount(suggested)) " €, deux décimales au plus." }
+                            value=(amount(proposed)) pattern="[0-9]+([.,][0-9]{1,2})?" aria-describedby={ "montant-aide-" (w.wallet_id) };
+                        p class="hint" id={ "montant-aide-" (w.wallet_id) } {
+                            "Proposé : " (amount(proposed)) (NBSP) "€. De " (amount(online_payment::minimum())) (NBSP) "€ à "
+                            (amount(online_payment::maximum())) (NBSP) "€, deux décimales au plus."
+                        }
                     }
                     div class="field" {
                         label for={ "email-" (w.wallet_id) } { "Email" }
@@ -338,13 +398,14 @@ pub async fn start_payment(
     let Ok(wallet) = form.porte_monnaie.trim().parse::<domain::ids::WalletId>() else {
         return WebError::NotFound.into_response();
     };
-    let requested = match Money::parse(&form.montant.trim().replace(',', ".")) {
-        Ok(amount) if amount.is_positive() => amount,
-        _ => {
+    // The one parser of typed amounts; the bounds are checked by `online_payment::start`.
+    let requested = match Money::parse(&form.montant) {
+        Ok(amount) => amount,
+        Err(error) => {
             return refused_payment(
                 &services,
                 &parent,
-                "Montant invalide : saisissez un montant en euros, par exemple 79.00.",
+                &format!("Montant à créditer : {error}."),
             )
             .await;
         }

@@ -384,6 +384,38 @@ async fn booking_is_refused_with_the_exact_reason_when_the_account_owes_or_the_f
 }
 
 #[tokio::test]
+async fn the_blocked_notice_states_the_configured_threshold() {
+    // Given an organisation that blocks booking from 50.00 € owed (not the seed's 30 €)
+    let portal = Portal::demo();
+    let app = portal.app.clone();
+    tokio::task::spawn_blocking(move || {
+        app.execute("staff:test", |command| {
+            command.emit(domain::event::payloads::OrganisationConfigured {
+                organisation_id: app::setup::import::organisation_id(),
+                debt_threshold: Money::parse("50").unwrap(),
+            })?;
+            Ok(())
+        })
+        .unwrap()
+    })
+    .await
+    .unwrap();
+    // When MARTIN, who owes 59.40 €, opens « Réservations »
+    let mut martin = portal.logged_in("martin").await;
+    let text = martin.get("/reservations").await.main_text();
+    // Then both the reason and the rule give the configured threshold, never 30 €
+    assert!(
+        text.contains("la réservation est bloquée à partir de 50.00 €"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Vous ne pouvez pas accéder à la réservation si votre compte famille est débiteur de 50.00 € ou plus"),
+        "{text}"
+    );
+    assert!(!text.contains("30 €"), "{text}");
+}
+
+#[tokio::test]
 async fn histories_show_the_seed_tables_with_exact_totals_and_month_arrows() {
     let portal = Portal::demo();
     let family = portal.family("dupont");
@@ -457,7 +489,8 @@ async fn solde_shows_the_wallet_as_the_seed_and_the_boxes_change_the_estimate() 
         "Nouveau solde",
         "Confirmées",
         "En attente",
-        "Montant dû",
+        // In credit: the first box reads as a credit (a debt reads « Montant dû »).
+        "Crédit disponible",
         "Montant des réservations",
         "Solde estimé",
     ] {
@@ -691,6 +724,148 @@ async fn every_page_is_french_labelled_and_keyboard_reachable() {
     }
 }
 
+/// A desk payment for DUPONT, as staff record it.
+async fn desk_payment(portal: &Portal, amount: &str) {
+    let app = portal.app.clone();
+    let family = portal.family("dupont");
+    let amount = Money::parse(amount).unwrap();
+    tokio::task::spawn_blocking(move || {
+        let wallet = app::money::statement(&app, family, true, true).unwrap()[0].wallet_id;
+        app::money::record_payment(
+            &app,
+            app::money::DeskPayment {
+                family,
+                wallet: domain::ids::WalletId(wallet),
+                amount,
+                mode: domain::values::PaymentMode::Cash,
+                number: None,
+                bank: None,
+                payer: None,
+                paid_on: app.today(),
+            },
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn solde_reads_a_credit_as_a_credit_and_a_debt_as_montant_du() {
+    let portal = Portal::demo();
+    // Given DUPONT with 22.50 € in credit
+    let mut dupont = portal.logged_in("dupont").await;
+    let text = dupont.get("/solde").await.main_text();
+    // Then the first box reads as a credit, not as a debt
+    assert!(text.contains("Crédit disponible 22.50 €"), "{text}");
+    assert!(!text.contains("Montant dû"), "{text}");
+    // Given MARTIN, who owes 59.40 €
+    let mut martin = portal.logged_in("martin").await;
+    let text = martin.get("/solde").await.main_text();
+    // Then the box says what is owed, as a positive amount, and the table keeps the sign
+    assert!(text.contains("Montant dû 59.40 €"), "{text}");
+    assert!(!text.contains("Crédit disponible"), "{text}");
+    assert!(text.contains(" -59.40 "), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paiement_cb_says_what_the_proposed_amount_is_and_the_parent_may_change_it() {
+    let (portal, _simulator) = Portal::with_payment_simulator().await;
+    let mut browser = portal.logged_in("dupont").await;
+    // Given DUPONT whose estimated balance is -46.30 € (22.50 € in credit, 68.80 € estimated)
+    let form = browser.get("/paiement").await;
+    let text = form.main_text();
+    // Then the page has the seed's words and says the figure clears the estimated balance
+    for words in [
+        "Paiement réservations",
+        "Porte-monnaie Solde Coût estimé Montant à créditer Nouveau solde",
+        "CDC PE2M - APS ET CLSH 22.50 68.80 46.30 0.00",
+        "TOTAL Paiement (€) 46.30",
+        "le montant proposé, 46.30 €, ramène votre solde estimé à zéro",
+    ] {
+        assert!(text.contains(words), "« {words} » not in {text}");
+    }
+    let fields = form.form("/paiement", &[]).unwrap();
+    let field = |name: &str| fields.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    assert_eq!(
+        field("montant"),
+        "46.30",
+        "the proposed amount is the default"
+    );
+    let wallet = field("porte_monnaie");
+    let pay = |amount: &'static str| {
+        let wallet = wallet.clone();
+        (wallet, amount)
+    };
+
+    // When the parent types an amount the one parser refuses, or one outside PayFiP's bounds
+    let head = portal.head();
+    for (typed, message) in [
+        ("1e3", "Montant à créditer : « 1e3 » n'est pas un montant"),
+        (
+            "-5",
+            "Montant à créditer : « -5 » : un montant ne peut pas être négatif",
+        ),
+        (
+            "100000.01",
+            "Montant à créditer : « 100000.01 » dépasse le montant maximal de 100000.00 €",
+        ),
+        ("0,50", "doit être compris entre 1.00 € et 100000.00 €"),
+    ] {
+        let (wallet, amount) = pay(typed);
+        let refused = browser
+            .post(
+                "/paiement",
+                &[
+                    ("porte_monnaie", &wallet),
+                    ("montant", amount),
+                    ("email", "carteplus@wanadoo.fr"),
+                ],
+            )
+            .await;
+        // Then it is refused in French and nothing is started
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+        assert!(
+            refused.main_text().contains(message),
+            "{typed}: {}",
+            refused.main_text()
+        );
+        assert_eq!(portal.head(), head, "{typed} started something");
+    }
+    // When the parent pays less than proposed, with a comma
+    let (wallet, amount) = pay("10,00");
+    let started = browser
+        .post(
+            "/paiement",
+            &[
+                ("porte_monnaie", &wallet),
+                ("montant", amount),
+                ("email", "carteplus@wanadoo.fr"),
+            ],
+        )
+        .await;
+    // Then the payment starts for that amount
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.text());
+    assert!(portal.head() > head);
+
+    // Given the family then pays 72.20 € at the desk: 94.70 € in credit, 25.90 € estimated
+    desk_payment(&portal, "72.20").await;
+    let text = browser.get("/paiement").await.main_text();
+    // Then the page does not pretend the minimum clears a debt: it says what the figure is
+    assert!(
+        text.contains("CDC PE2M - APS ET CLSH 94.70 68.80 1.00 26.90"),
+        "{text}"
+    );
+    assert!(!text.contains("ramène votre solde estimé à zéro"), "{text}");
+    assert!(
+        text.contains(
+            "votre solde estimé est de 25.90 € : vous ne devez rien. Le montant proposé, 1.00 €, est le minimum d'un paiement par carte : il porte votre solde estimé à 26.90 €."
+        ),
+        "{text}"
+    );
+    assert!(text.contains("TOTAL Paiement (€) 1.00"), "{text}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paiement_cb_goes_to_the_provider_and_credits_the_wallet_once() {
     let (portal, simulator) = Portal::with_payment_simulator().await;
@@ -711,7 +886,7 @@ async fn paiement_cb_goes_to_the_provider_and_credits_the_wallet_once() {
     let (wallet, suggested) = (field("porte_monnaie"), field("montant"));
     assert_eq!(field("email"), "carteplus@wanadoo.fr");
 
-    // Less than what brings the estimated balance back to zero: refused, nothing started.
+    // Less than PayFiP's minimum: refused, nothing started.
     let head = portal.head();
     let too_little = browser
         .post(
@@ -727,7 +902,9 @@ async fn paiement_cb_goes_to_the_provider_and_credits_the_wallet_once() {
     assert!(
         too_little
             .main_text()
-            .contains("ne peut pas être inférieur")
+            .contains("doit être compris entre 1.00 € et 100000.00 €"),
+        "{}",
+        too_little.main_text()
     );
     assert_eq!(portal.head(), head);
 

@@ -34,10 +34,9 @@ pub struct AccountStanding {
 impl AccountStanding {
     /// The debt of a balance: its opposite when negative, 0 otherwise.
     pub fn owed_from_balance(balance: Money) -> Money {
-        if balance.is_negative() {
-            -balance
-        } else {
-            Money::ZERO
+        match balance.standing() {
+            crate::money::Standing::Owes(owed) => owed,
+            crate::money::Standing::InCredit(_) | crate::money::Standing::Settled => Money::ZERO,
         }
     }
 }
@@ -63,6 +62,15 @@ fn debt_message(owed: Money, threshold: Money) -> String {
     format!(
         "Votre compte famille est débiteur de {owed} € : la réservation est bloquée à partir de \
          {threshold} €. Merci de régulariser votre solde (Solde et Paiement)."
+    )
+}
+
+/// The seed's rule as shown to every parent who cannot book, with the organisation's threshold
+/// (« débiteur de 30 € ou plus » in the seed; each organisation sets its own).
+pub fn booking_conditions(threshold: Money) -> String {
+    format!(
+        "Vous ne pouvez pas accéder à la réservation si votre compte famille est débiteur de \
+         {threshold} € ou plus et/ou si votre dossier n'est pas complet."
     )
 }
 
@@ -105,7 +113,8 @@ impl fmt::Display for Blocked {
 impl std::error::Error for Blocked {}
 
 /// Whether the family is blocked from booking (REFERENCE A.5, seed: « débiteur de 30 € ou
-/// plus et/ou si votre dossier n'est pas complet »).
+/// plus et/ou si votre dossier n'est pas complet », the amount being the organisation's
+/// threshold, see [`booking_conditions`]).
 ///
 /// - Debt blocks when the family owes something and `owed >= threshold` (owing exactly the
 ///   threshold blocks). A family that owes nothing is never blocked for debt, even with a
@@ -572,7 +581,7 @@ mod tests {
     }
 
     fn euros(text: &str) -> Money {
-        Money::parse(text).expect("test amounts are valid")
+        Money::from_stored(text).expect("test amounts are valid")
     }
 
     fn activity_id(n: u128) -> ActivityId {

@@ -18,8 +18,8 @@ pub mod transmission;
 
 pub use basket::{
     AccountStanding, ActivityOnDay, BasketLine, Blocked, ChildFacts, Engagement, EngagementState,
-    LineRefusal, account_block, age_eligible, day_open, forecast, validate_basket_size,
-    validate_booking, validate_cancellation,
+    LineRefusal, account_block, age_eligible, booking_conditions, day_open, forecast,
+    validate_basket_size, validate_booking, validate_cancellation,
 };
 pub use calendar_state::{DayState, day_state};
 pub use french::{french_date, french_date_time};

@@ -104,12 +104,12 @@ macro_rules! catalog {
 }
 
 catalog! {
-    OrganisationConfigured { versions: [1], meaning: "The organisation was configured or its debt threshold changed.", emitted_by: "setup import" },
+    OrganisationConfigured { versions: [1, 2], meaning: "The organisation was configured or its debt threshold changed.", emitted_by: "setup import" },
     WalletDefined { versions: [1], meaning: "A wallet (régie) was defined.", emitted_by: "setup import" },
     StructureDefined { versions: [1], meaning: "A structure (accueil de loisirs) was defined, billed through a wallet.", emitted_by: "setup import" },
-    ActivityDefined { versions: [1, 2], meaning: "An activity of a structure was defined: unit, ages, price, capacity, waitlist, deadlines, incompatibilities. v1 had a flat `price`; v2 has `pricing` (flat or by quotient familial).", emitted_by: "setup import" },
+    ActivityDefined { versions: [1, 2, 3], meaning: "An activity of a structure was defined: unit, ages, price, capacity, waitlist, deadlines, incompatibilities. v1 had a flat `price`; v2 has `pricing` (flat or by quotient familial).", emitted_by: "setup import" },
     ActivityCapacityChanged { versions: [1], meaning: "Capacity or waitlist size of an activity changed from a day on.", emitted_by: "setup import" },
-    ActivityPriceChanged { versions: [1], meaning: "The price of an activity changed from a day on.", emitted_by: "setup import" },
+    ActivityPriceChanged { versions: [1, 2], meaning: "The price of an activity changed from a day on.", emitted_by: "setup import" },
     OpeningPeriodDefined { versions: [1], meaning: "Opening days of activities: weekdays between two dates, minus excluded days and public holidays.", emitted_by: "setup import" },
     BookingWindowDefined { versions: [1], meaning: "When the days of a period can be booked.", emitted_by: "setup import" },
     FamilyRegistered { versions: [1], meaning: "A family account was opened and attached to structures.", emitted_by: "setup import, demo" },
@@ -128,12 +128,12 @@ catalog! {
     BookingRefused { versions: [1], meaning: "A booking request was refused, with the reason.", emitted_by: "transmission" },
     ReservationCancelled { versions: [1], meaning: "An accepted or waitlisted reservation ended.", emitted_by: "transmission, staff CLI" },
     WaitlistPromoted { versions: [1], meaning: "A waitlisted reservation got a freed place.", emitted_by: "transmission, capacity change, cancellation" },
-    ConsumptionRecorded { versions: [1], meaning: "A debit: an activity consumed or billed on a day.", emitted_by: "nightly consumption job, staff CLI" },
+    ConsumptionRecorded { versions: [1, 2], meaning: "A debit: an activity consumed or billed on a day.", emitted_by: "nightly consumption job, staff CLI" },
     AbsenceRecorded { versions: [1], meaning: "An absence; a justified one is not billed.", emitted_by: "staff CLI" },
-    PaymentRecorded { versions: [1], meaning: "A credit recorded at the desk.", emitted_by: "staff CLI" },
-    PaymentCancelled { versions: [1], meaning: "A desk payment recorded by mistake was cancelled.", emitted_by: "staff CLI" },
-    OnlinePaymentStarted { versions: [1], meaning: "A card payment was started with the provider.", emitted_by: "portal (Paiement CB)" },
-    OnlinePaymentConfirmed { versions: [1], meaning: "The provider confirmed a card payment: the wallet is credited once.", emitted_by: "payment notification, return, reconciliation" },
+    PaymentRecorded { versions: [1, 2], meaning: "A credit recorded at the desk.", emitted_by: "staff CLI" },
+    PaymentCancelled { versions: [1, 2], meaning: "A desk payment recorded by mistake was cancelled.", emitted_by: "staff CLI" },
+    OnlinePaymentStarted { versions: [1, 2], meaning: "A card payment was started with the provider.", emitted_by: "portal (Paiement CB)" },
+    OnlinePaymentConfirmed { versions: [1, 2], meaning: "The provider confirmed a card payment: the wallet is credited once.", emitted_by: "payment notification, return, reconciliation" },
     OnlinePaymentFailed { versions: [1], meaning: "A card payment ended without credit (refused, cancelled, expired).", emitted_by: "payment notification, return, reconciliation" },
 }
 

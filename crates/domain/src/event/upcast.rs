@@ -19,6 +19,17 @@ pub(super) fn to_current(info: &EventTypeInfo, mut version: u32, mut payload: Va
 fn step(event_type: &str, from_version: u32, payload: Value) -> Value {
     match (event_type, from_version) {
         ("ActivityDefined", 1) => activity_defined_v1_to_v2(payload),
+        // Amounts normalised to two decimals: the fields are the same, and `Money` reads an
+        // amount written `"5"` or `"5.5"` by an earlier release as 5.00 and 5.50 (tolerant
+        // read); re-encoded, it is written `"5.00"`, as the new version's schema requires.
+        ("ActivityDefined", 2)
+        | ("OrganisationConfigured", 1)
+        | ("ActivityPriceChanged", 1)
+        | ("ConsumptionRecorded", 1)
+        | ("PaymentRecorded", 1)
+        | ("PaymentCancelled", 1)
+        | ("OnlinePaymentStarted", 1)
+        | ("OnlinePaymentConfirmed", 1) => payload,
         // Unknown steps leave the payload as it is; decoding then reports the mismatch.
         _ => payload,
     }
