@@ -110,14 +110,15 @@ pub fn activities(app: &App) -> Result<Vec<ActivityListing>, AppError> {
             .into_iter()
             .map(|a| {
                 let (price, prices) = match &a.pricing {
-                    Pricing::Flat { amount } => (
+                    None => (None, Vec::new()),
+                    Some(Pricing::Flat { amount }) => (
                         Some(*amount),
                         vec![PriceListing {
                             up_to: None,
                             price: *amount,
                         }],
                     ),
-                    Pricing::Quotient { brackets } => (
+                    Some(Pricing::Quotient { brackets }) => (
                         None,
                         brackets
                             .iter()

@@ -39,7 +39,11 @@ pub fn day_price(
         return Err(AppError::Refused("Activité inconnue.".to_owned()));
     };
     let quotient = queries::family(conn, family, day)?.and_then(|f| f.quotient);
-    let unit_price = domain::pricing::unit_price(&row.pricing, quotient)
+    let unit_price = row
+        .pricing
+        .as_ref()
+        .ok_or(domain::pricing::PricingError::NoPriceInForce)
+        .and_then(|pricing| domain::pricing::unit_price(pricing, quotient))
         .map_err(|e| AppError::Refused(e.to_string()))?;
     let wallet = queries::structures(conn)?
         .into_iter()

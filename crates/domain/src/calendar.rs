@@ -190,9 +190,48 @@ pub fn age_on(birth: NaiveDate, day: NaiveDate) -> u32 {
     u32::try_from(years).unwrap_or(0)
 }
 
+/// A day as people and forms write it, `YYYY-MM-DD` with a year from 1 to 9999: the days the
+/// software stores and compares. Stored days are compared as text, which orders them as dates
+/// only with four-digit years, so a year 0, a negative year or `+10000-…` is no day at all
+/// (`None`), not a day outside every period that would sort wrongly.
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            4 | 7 => *byte == b'-',
+            _ => byte.is_ascii_digit(),
+        });
+    if !shaped {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|day| day.year() >= 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_is_four_digit_year_month_day_and_nothing_else() {
+        assert_eq!(parse_day("2026-12-02"), Some(date("2026-12-02")));
+        assert_eq!(parse_day("0001-01-01"), Some(date("0001-01-01")));
+        assert_eq!(parse_day("9999-12-31"), Some(date("9999-12-31")));
+        for absurd in [
+            "0000-01-01",
+            "-0001-01-01",
+            "+10000-01-01",
+            "10000-01-01",
+            "2026-02-30",
+            "2026-1-02",
+            " 2026-12-02",
+            "2026-12-02T00:00",
+            "",
+        ] {
+            assert_eq!(parse_day(absurd), None, "{absurd}");
+        }
+    }
 
     fn date(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("test dates are valid")

@@ -26,6 +26,10 @@ pub enum PricingError {
     LastBracketBounded { up_to: u32 },
     #[error("prix négatif : {amount} €")]
     NegativePrice { amount: Money },
+    /// The activity has no price in force on the day (a day before its price history begins):
+    /// nothing can be booked or billed that day.
+    #[error("aucun tarif n'est en vigueur ce jour-là")]
+    NoPriceInForce,
 }
 
 /// Checks the shape of quotient brackets: at least one, strictly increasing bounds, only the last

@@ -115,7 +115,9 @@ pub struct ActivityRow {
     pub incompatible_with: Vec<ActivityId>,
     pub capacity: u32,
     pub waitlist_size: u32,
-    pub pricing: Pricing,
+    /// The price in force on the day; `None` on a day before the activity's price history
+    /// begins (it then cannot be booked or billed: `PricingError::NoPriceInForce`).
+    pub pricing: Option<Pricing>,
 }
 
 /// One activity with capacity and price in force on `day`.
@@ -193,15 +195,7 @@ pub fn activities(conn: &Connection, day: NaiveDate) -> Result<Vec<ActivityRow>,
             incompatible_with: json(table, &incompatible)?,
             capacity: capacity.unwrap_or(0),
             waitlist_size: waitlist.unwrap_or(0),
-            pricing: match pricing {
-                Some(pricing) => json(table, &pricing)?,
-                None => {
-                    return Err(ProjectionError::malformed(
-                        table,
-                        format!("{activity} has no price"),
-                    ));
-                }
-            },
+            pricing: pricing.map(|p| json(table, &p)).transpose()?,
         })
     })
     .collect()

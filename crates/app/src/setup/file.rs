@@ -368,7 +368,7 @@ fn pricing(section: &Section<'_, '_>) -> Result<Pricing, SetupError> {
 /// The index of the bracket a pricing error is about, to point at its line.
 fn bracket_at_fault(brackets: &[QuotientBracket], error: &PricingError) -> Option<usize> {
     match error {
-        PricingError::NoBracket => None,
+        PricingError::NoBracket | PricingError::NoPriceInForce => None,
         PricingError::NotIncreasing { next, .. } => {
             let mut previous: Option<u32> = None;
             brackets.iter().position(|bracket| match bracket.up_to {

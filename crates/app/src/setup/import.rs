@@ -219,7 +219,7 @@ fn import_activity(
             activity,
             current.capacity,
             current.waitlist_size,
-            &current.pricing,
+            current.pricing.as_ref().unwrap_or(&activity.pricing),
         ))?;
         report.changed.push(format!("activité {}", activity.key));
     }
@@ -244,7 +244,11 @@ fn import_activity(
             ));
         }
     }
-    if !same_pricing(&current.pricing, &activity.pricing) {
+    if !current
+        .pricing
+        .as_ref()
+        .is_some_and(|pricing| same_pricing(pricing, &activity.pricing))
+    {
         command.emit(ActivityPriceChanged {
             activity_id: activity.id,
             effective_from: effective_day,
