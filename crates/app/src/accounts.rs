@@ -351,7 +351,39 @@ pub fn close_session(app: &App, token: &str) -> Result<(), AppError> {
     })
 }
 
-/// Stores the basket of a session.
+/// Changes the basket of a session in one writer command: the basket is read, changed and
+/// written back inside the same transaction, so clicks arriving at once are applied one after
+/// the other and none overwrites another (every acknowledged click stays in the basket). An
+/// error from `change` leaves the basket as it was.
+pub fn update_basket<T: Send + 'static>(
+    app: &App,
+    session: &Session,
+    change: impl FnOnce(&mut Basket) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let hash = session.token_hash.clone();
+    app.execute("system:portal", move |command| {
+        let conn = command.conn();
+        let stored: Option<String> = conn
+            .prepare_cached("SELECT basket FROM web_sessions WHERE token_hash = ?1")?
+            .query_row(params![hash], |row| row.get(0))
+            .optional()?;
+        let Some(stored) = stored else {
+            return Err(AppError::Refused(
+                "Votre session a pris fin : reconnectez-vous.".to_owned(),
+            ));
+        };
+        let mut basket: Basket =
+            serde_json::from_str(&stored).map_err(|e| AppError::corrupt("web_sessions", e))?;
+        let answer = change(&mut basket)?;
+        let text =
+            serde_json::to_string(&basket).map_err(|e| AppError::corrupt("web_sessions", e))?;
+        conn.prepare_cached("UPDATE web_sessions SET basket = ?2 WHERE token_hash = ?1")?
+            .execute(params![hash, text])?;
+        Ok(answer)
+    })
+}
+
+/// Stores the basket of a session, replacing whatever it held (« Abandonner »).
 pub fn save_basket(app: &App, session: &Session, basket: &Basket) -> Result<(), AppError> {
     let hash = session.token_hash.clone();
     let text = serde_json::to_string(basket).map_err(|e| AppError::corrupt("web_sessions", e))?;

@@ -417,6 +417,23 @@ pub fn account_standing(
     })
 }
 
+/// Whether a click may put the booking of `activity` on `day` in a basket: the activity's
+/// opening calendar opens the day (`LineRefusal::DayClosed` otherwise — a day outside every
+/// period of the organisation, or a closed day). Every other rule is judged, with its reason,
+/// by the récapitulatif and the final « Valider ».
+pub fn basket_booking_allowed(
+    app: &App,
+    activity: ActivityId,
+    day: NaiveDate,
+) -> Result<(), AppError> {
+    app.query(move |conn| match activity_on_day(conn, activity, day)? {
+        Some(on_day) => {
+            rules::day_open(&on_day).map_err(|refusal| AppError::RuleRefused(vec![refusal]))
+        }
+        None => Err(AppError::RuleRefused(vec![rules::LineRefusal::DayClosed])),
+    })
+}
+
 /// The rules' view of an activity on a day: opening, window, capacity in force, places taken.
 pub fn activity_on_day(
     conn: &Connection,

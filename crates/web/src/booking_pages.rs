@@ -659,7 +659,8 @@ pub async fn day(
         Ok(child) => child,
         Err(error) => return error.into_response(),
     };
-    let Ok(day) = day.parse::<NaiveDate>() else {
+    // A year 0, a negative year or `+10000-…` is no day of the portal: 404, like any bad link.
+    let Some(day) = domain::calendar::parse_day(&day) else {
         return WebError::NotFound.into_response();
     };
     let month = day.with_day(1).unwrap_or(day);
@@ -768,34 +769,41 @@ pub async fn toggle(
         if !mine {
             return Ok(false);
         }
-        let mut basket = session.basket.clone();
         match action.as_str() {
             "reserver" => {
+                booking::basket_booking_allowed(&app, activity, day)?;
                 let line = LineRequest::Book { child_id: child, activity_id: activity, day };
-                if !basket.lines.contains(&line) {
-                    if basket.lines.len() >= BASKET_MAX_LINES {
-                        return Err(app::AppError::Refused(format!(
-                            "Votre panier contient déjà {BASKET_MAX_LINES} demandes : validez-les avant d'en ajouter."
-                        )));
+                accounts::update_basket(&app, &session, move |basket| {
+                    if !basket.lines.contains(&line) {
+                        if basket.lines.len() >= BASKET_MAX_LINES {
+                            return Err(app::AppError::Refused(format!(
+                                "Votre panier contient déjà {BASKET_MAX_LINES} demandes : validez-les avant d'en ajouter."
+                            )));
+                        }
+                        basket.lines.push(line);
                     }
-                    basket.lines.push(line);
-                }
+                    sort_basket(basket);
+                    Ok(())
+                })?;
             }
             "annuler" => {
                 let Some(reservation) = reference.map(ReservationId) else {
                     return Ok(false);
                 };
-                if !add_cancellation(&app, family, Some(child), reservation, &mut basket)? {
+                if !add_cancellation(&app, family, Some(child), reservation, &session)? {
                     return Ok(false);
                 }
             }
             "retirer" => {
-                basket.lines.retain(|line| match line {
-                    LineRequest::Book { child_id, activity_id, day: d } => {
-                        !(*child_id == child && *activity_id == activity && *d == day)
-                    }
-                    LineRequest::Cancel { reservation_id } => reference != Some(reservation_id.0),
-                });
+                accounts::update_basket(&app, &session, move |basket| {
+                    basket.lines.retain(|line| match line {
+                        LineRequest::Book { child_id, activity_id, day: d } => {
+                            !(*child_id == child && *activity_id == activity && *d == day)
+                        }
+                        LineRequest::Cancel { reservation_id } => reference != Some(reservation_id.0),
+                    });
+                    Ok(())
+                })?;
             }
             "retirer_demande" => {
                 let Some(request) = reference else {
@@ -807,12 +815,9 @@ pub async fn toggle(
                     family,
                     domain::ids::RequestId(request),
                 )?;
-                return Ok(true);
             }
             _ => return Ok(false),
         }
-        sort_basket(&mut basket);
-        accounts::save_basket(&app, &session, &basket)?;
         Ok(true)
     })
     .await;
@@ -823,14 +828,14 @@ pub async fn toggle(
     }
 }
 
-/// Puts the cancellation of `reservation` in `basket` when the place is the family's (and
-/// `child`'s, when given); false when it is not theirs.
+/// Puts the cancellation of `reservation` in the session's basket when the place is the
+/// family's (and `child`'s, when given); false when it is not theirs (nothing changed).
 pub(crate) fn add_cancellation(
     app: &app::App,
     family: domain::ids::FamilyId,
     child: Option<ChildId>,
     reservation: ReservationId,
-    basket: &mut Basket,
+    session: &accounts::Session,
 ) -> Result<bool, app::AppError> {
     let owned = app.query(move |conn| {
         Ok(
@@ -838,13 +843,20 @@ pub(crate) fn add_cancellation(
                 .is_some_and(|r| r.family_id == family && child.is_none_or(|c| c == r.child_id)),
         )
     })?;
+    if !owned {
+        return Ok(false);
+    }
     let line = LineRequest::Cancel {
         reservation_id: reservation,
     };
-    if owned && !basket.lines.contains(&line) {
-        basket.lines.push(line);
-    }
-    Ok(owned)
+    accounts::update_basket(app, session, move |basket| {
+        if !basket.lines.contains(&line) {
+            basket.lines.push(line);
+        }
+        sort_basket(basket);
+        Ok(())
+    })?;
+    Ok(true)
 }
 
 /// Cancellations first (they free places before the bookings of the same basket are judged),
@@ -1003,9 +1015,23 @@ pub async fn validate(
     }
     let id = form_id.clone();
     let result = blocking(move || {
+        let submitted = basket.lines.clone();
         let receipt =
             booking::submit_basket(&app, &format!("family:{family}"), family, &id, basket.lines)?;
-        accounts::save_basket(&app, &session, &Basket::new())?;
+        // A new basket for the next form; a click acknowledged while this one was being
+        // recorded stays in it.
+        accounts::update_basket(&app, &session, move |basket| {
+            if basket.form_id == id {
+                let mut next = Basket::new();
+                next.lines = basket
+                    .lines
+                    .drain(..)
+                    .filter(|line| !submitted.contains(line))
+                    .collect();
+                *basket = next;
+            }
+            Ok(())
+        })?;
         Ok(receipt)
     })
     .await;

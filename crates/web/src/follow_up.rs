@@ -3,7 +3,6 @@
 //! withdraw a request not transmitted (a booking, or the cancellation of a place), cancel a
 //! place (waitlisted ones too) through the basket.
 
-use app::accounts;
 use app::booking::{self, Withdrawable};
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -221,13 +220,7 @@ pub async fn cancel(
     let family = parent.family();
     let session = parent.session.clone();
     let result = blocking(move || {
-        let mut basket = session.basket.clone();
-        if !crate::booking_pages::add_cancellation(&app, family, None, reservation, &mut basket)? {
-            return Ok(false);
-        }
-        crate::booking_pages::sort_basket(&mut basket);
-        accounts::save_basket(&app, &session, &basket)?;
-        Ok(true)
+        crate::booking_pages::add_cancellation(&app, family, None, reservation, &session)
     })
     .await;
     match result {
