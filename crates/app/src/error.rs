@@ -44,6 +44,21 @@ impl AppError {
         }
     }
 
+    /// True when the disk (or the database's page limit) is full: nothing was written and the
+    /// same request succeeds once space returns, so it is told as « try again later ».
+    pub fn is_storage_full(&self) -> bool {
+        match self {
+            AppError::Store(error)
+            | AppError::Append(store::AppendError::Store(error))
+            | AppError::Projection(projections::ProjectionError::Store(error))
+            | AppError::Mail(mail::MailError::Store(error)) => error.is_storage_full(),
+            AppError::Sqlite(error)
+            | AppError::Projection(projections::ProjectionError::Sqlite(error))
+            | AppError::Mail(mail::MailError::Sqlite(error)) => store::is_sqlite_full(error),
+            _ => false,
+        }
+    }
+
     /// True when the user caused it (and can fix it); false when it is our failure.
     pub fn is_user_error(&self) -> bool {
         matches!(

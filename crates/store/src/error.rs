@@ -25,6 +25,26 @@ pub enum StoreError {
     Spawn(#[from] std::io::Error),
     #[error("{0}")]
     Io(std::io::Error),
+    /// The disk, or the database's page limit, is full (`SQLITE_FULL`): the transaction was
+    /// rolled back, nothing was written, and the same write succeeds once space returns.
+    #[error("the disk is full: nothing was written")]
+    StorageFull,
+}
+
+impl StoreError {
+    /// True when the failure is a full disk (or page limit): temporary, nothing was written.
+    pub fn is_storage_full(&self) -> bool {
+        match self {
+            StoreError::StorageFull => true,
+            StoreError::Sqlite(error) => is_sqlite_full(error),
+            _ => false,
+        }
+    }
+}
+
+/// True when SQLite answered `SQLITE_FULL` (disk full, or `PRAGMA max_page_count` reached).
+pub fn is_sqlite_full(error: &rusqlite::Error) -> bool {
+    error.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
 }
 
 /// Why an append was refused. Nothing was written.

@@ -30,7 +30,7 @@ pub use backup::{
     head_of_file, restore,
 };
 pub use canonical::canonical_json;
-pub use error::{AppendError, StoreError, WriteError};
+pub use error::{AppendError, StoreError, WriteError, is_sqlite_full};
 pub use event::{Appended, ExpectedVersion, Metadata, NewEvent, StoredEvent};
 pub use hash::{GENESIS_HASH, HashInput, chain_hash};
 pub use read::{EventPage, Head};

@@ -291,15 +291,25 @@ where
             Some(Err(refused)) => Err(refused),
             Some(Ok(value)) => match committed {
                 Ok(()) => Ok(value),
-                Err(error) => Err(WriteError::Store(StoreError::Commit(error.to_string()))),
+                Err(error) => Err(WriteError::Store(commit_failure(error))),
             },
             None => Err(WriteError::Store(match committed {
-                Err(error) => StoreError::Commit(error.to_string()),
+                Err(error) => commit_failure(error),
                 Ok(()) => StoreError::WriterGone,
             })),
         };
         // The submitter may have given up waiting; nothing to do then.
         let _ = self.reply.send(answer);
+    }
+}
+
+/// What a submitter hears when its group could not be committed: a full disk stays
+/// recognisable (it is temporary), anything else is described.
+fn commit_failure(error: &StoreError) -> StoreError {
+    if error.is_storage_full() {
+        StoreError::StorageFull
+    } else {
+        StoreError::Commit(error.to_string())
     }
 }
 

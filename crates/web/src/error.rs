@@ -24,6 +24,10 @@ pub enum WebError {
     /// Too many password checks queued: try again shortly.
     #[error("busy")]
     Busy,
+    /// The disk is full: nothing was saved; 503 with `Retry-After`, the service recovers by
+    /// itself when space returns.
+    #[error("storage full")]
+    StorageFull,
     /// Our failure: logged with an incident id, a 500 page shown.
     #[error("{0}")]
     Internal(String),
@@ -31,7 +35,9 @@ pub enum WebError {
 
 impl From<app::AppError> for WebError {
     fn from(error: app::AppError) -> Self {
-        if error.is_user_error() {
+        if error.is_storage_full() {
+            WebError::StorageFull
+        } else if error.is_user_error() {
             WebError::Refused(error.to_string())
         } else {
             WebError::Internal(error.to_string())
@@ -54,6 +60,16 @@ impl IntoResponse for WebError {
                 response.headers_mut().insert(
                     axum::http::header::RETRY_AFTER,
                     axum::http::HeaderValue::from_static("5"),
+                );
+                response
+            }
+            WebError::StorageFull => {
+                tracing::error!("request failed: the disk is full, nothing was written");
+                let mut response =
+                    (StatusCode::SERVICE_UNAVAILABLE, pages::storage_full_page()).into_response();
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static("300"),
                 );
                 response
             }

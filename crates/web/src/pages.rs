@@ -47,6 +47,17 @@ pub fn error_page(status: u16, incident: &str) -> Markup {
     )
 }
 
+/// The disk is full (503): nothing was saved, and it will work again without anyone acting.
+pub fn storage_full_page() -> Markup {
+    plain(
+        "Service momentanément indisponible",
+        html! {
+            p { "Le portail ne peut pas enregistrer de demande pour le moment. Rien n'a été enregistré : réessayez dans quelques minutes." }
+            p { "Vous pouvez continuer à consulter vos pages en attendant." }
+        },
+    )
+}
+
 pub fn refused_page(message: &str) -> Markup {
     plain(
         "Demande refusée",

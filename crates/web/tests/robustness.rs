@@ -35,7 +35,8 @@ async fn first_child(browser: &mut Browser) -> String {
         .expect("a child to book for")
 }
 
-/// Up to `count` « réserver » forms of the child at `child`, on distinct days and activities.
+/// `count` « réserver » forms of the child at `child`, the first of each day (one activity a
+/// day, so the lines do not clash with each other).
 async fn bookable_forms(
     browser: &mut Browser,
     child: &str,
@@ -43,7 +44,13 @@ async fn bookable_forms(
 ) -> Vec<Vec<(String, String)>> {
     let mut forms = Vec::new();
     let action = format!("{child}/panier");
-    for month in ["", "?mois=2026-12", "?mois=2027-01", "?mois=2027-02"] {
+    for month in [
+        "",
+        "?mois=2026-12",
+        "?mois=2027-01",
+        "?mois=2027-02",
+        "?mois=2027-03",
+    ] {
         let calendar = browser.get(&format!("{child}{month}")).await;
         let prefix = format!("{child}/jour/");
         let mut days: Vec<String> = hrefs(&calendar.body)
@@ -60,6 +67,7 @@ async fn bookable_forms(
                     if forms.len() == count {
                         return forms;
                     }
+                    break;
                 }
             }
         }
@@ -265,4 +273,131 @@ async fn ten_clicks_at_once_in_one_session_all_land_in_the_basket() {
             "round {round}: {summary}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Disk full
+// ---------------------------------------------------------------------------------------------
+
+/// Caps the database at its current size (`PRAGMA max_page_count` on the writer's connection)
+/// and fills its free space, so the next write that needs room fails with `SQLITE_FULL`.
+fn fill_the_disk(portal: &Portal) {
+    portal
+        .app
+        .execute("test:disque", |command| {
+            let conn = command.conn();
+            conn.execute_batch("CREATE TABLE test_filler (bytes BLOB NOT NULL)")?;
+            let pages: i64 = conn.query_row("PRAGMA page_count", [], |row| row.get(0))?;
+            let _: i64 =
+                conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| {
+                    row.get(0)
+                })?;
+            Ok(())
+        })
+        .unwrap();
+    // Big rows first, then smaller ones into what is left.
+    for size in [4000, 1000, 250, 60, 10] {
+        loop {
+            let filled = portal.app.execute("test:disque", move |command| {
+                command.conn().execute(
+                    "INSERT INTO test_filler (bytes) VALUES (zeroblob(?1))",
+                    [size],
+                )?;
+                Ok(())
+            });
+            match filled {
+                Ok(()) => {}
+                Err(error) if error.is_storage_full() => break,
+                Err(error) => panic!("filling the disk: {error}"),
+            }
+        }
+    }
+}
+
+fn give_space_back(portal: &Portal) {
+    portal
+        .app
+        .execute("test:disque", |command| {
+            let _: i64 =
+                command
+                    .conn()
+                    .query_row("PRAGMA max_page_count = 1000000000", [], |row| row.get(0))?;
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_full_disk_answers_503_saves_nothing_and_the_portal_recovers_by_itself() {
+    let portal = Portal::demo();
+    let mut dupont = portal.logged_in("dupont").await;
+    let child = first_child(&mut dupont).await;
+    // A basket big enough that its events cannot fit in the pages' slack.
+    for form in bookable_forms(&mut dupont, &child, 15).await {
+        let page = dupont.post_raw(&format!("{child}/panier"), &form).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+    }
+    let summary = dupont.get("/reservations/recapitulatif").await;
+    let formulaire = summary.input_values("formulaire").remove(0);
+    // Given a full disk.
+    fill_the_disk(&portal);
+    let head = portal.head();
+    // When the parent validates: 503, « réessayez dans quelques minutes », nothing recorded.
+    let answer = dupont
+        .post(
+            "/reservations/recapitulatif",
+            &[("formulaire", &formulaire)],
+        )
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        answer.main_text()
+    );
+    let retry: u64 = answer.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry > 0);
+    assert!(
+        answer
+            .main_text()
+            .contains("réessayez dans quelques minutes"),
+        "{}",
+        answer.main_text()
+    );
+    assert!(
+        answer.main_text().contains("Rien n'a été enregistré"),
+        "{}",
+        answer.main_text()
+    );
+    assert_eq!(portal.head(), head, "nothing half-written");
+    // Reads keep working, and the basket is intact.
+    let again = dupont.get("/reservations/recapitulatif").await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.input_values("formulaire"), vec![formulaire.clone()]);
+    // Then space returns, and the same click works without a restart.
+    give_space_back(&portal);
+    let answer = dupont
+        .post(
+            "/reservations/recapitulatif",
+            &[("formulaire", &formulaire)],
+        )
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        answer.main_text()
+    );
+    assert!(portal.head() > head);
+    let result = dupont.get(answer.location()).await;
+    assert_eq!(result.status, StatusCode::OK);
+    assert!(
+        result.main_text().contains("enregistrée"),
+        "{}",
+        result.main_text()
+    );
 }
