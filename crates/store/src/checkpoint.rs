@@ -3,8 +3,13 @@
 //! With SQLite's automatic checkpoint, the committing connection copies the WAL back into the
 //! database file (and fsyncs it) inside some commits, so every thousandth command pays for it.
 //! The writer connection disables that (`wal_autocheckpoint = 0`) and this thread, with its own
-//! connection, runs a PASSIVE checkpoint (it never blocks the writer) a few times a second, and a
-//! TRUNCATE one when the store closes.
+//! connection, runs a PASSIVE checkpoint (it never blocks the writer) a few times a second.
+//!
+//! A PASSIVE checkpoint never shrinks the WAL file: it keeps the size of the busiest moment. So
+//! once the writer is idle (no new frame since the last tick, every frame copied back) the
+//! thread runs one TRUNCATE checkpoint, which empties the file; `journal_size_limit` (schema.rs)
+//! caps what a busy period leaves behind when the WAL restarts. Disk use stays near the
+//! database's size. A TRUNCATE checkpoint also runs when the store closes.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -28,27 +33,125 @@ pub(crate) fn spawn(
         .spawn(move || run(conn, stop))?)
 }
 
-fn run(conn: Connection, stop: Receiver<()>) {
-    // Nothing is ever sent: the sender is dropped when the store closes.
-    while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(INTERVAL) {
-        checkpoint(&conn, "PASSIVE");
-    }
-    checkpoint(&conn, "TRUNCATE");
+/// What a checkpoint answered: whether it was blocked, the frames in the WAL, the frames
+/// copied back into the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct WalState {
+    busy: bool,
+    frames: i64,
+    checkpointed: i64,
 }
 
-fn checkpoint(conn: &Connection, mode: &str) {
+impl WalState {
+    /// The WAL holds frames, all of them already in the database.
+    fn fully_copied(self) -> bool {
+        !self.busy && self.frames > 0 && self.frames == self.checkpointed
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Mode {
+    Passive,
+    Truncate,
+}
+
+fn run(conn: Connection, stop: Receiver<()>) {
+    let mut previous: Option<WalState> = None;
+    // Nothing is ever sent: the sender is dropped when the store closes.
+    while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(INTERVAL) {
+        let state = checkpoint(&conn, Mode::Passive);
+        // Idle: the same frames as a tick ago, all copied back.
+        let idle = state.is_some_and(WalState::fully_copied) && state == previous;
+        previous = if idle {
+            checkpoint(&conn, Mode::Truncate);
+            None
+        } else {
+            state
+        };
+    }
+    checkpoint(&conn, Mode::Truncate);
+}
+
+fn checkpoint(conn: &Connection, mode: Mode) -> Option<WalState> {
     let sql = match mode {
-        "TRUNCATE" => "PRAGMA wal_checkpoint(TRUNCATE)",
-        _ => "PRAGMA wal_checkpoint(PASSIVE)",
+        Mode::Truncate => "PRAGMA wal_checkpoint(TRUNCATE)",
+        Mode::Passive => "PRAGMA wal_checkpoint(PASSIVE)",
     };
     let result = conn.query_row(sql, [], |row| {
-        Ok((
-            row.get::<_, i64>(0)?,
-            row.get::<_, i64>(1)?,
-            row.get::<_, i64>(2)?,
-        ))
+        Ok(WalState {
+            busy: row.get::<_, i64>(0)? != 0,
+            frames: row.get(1)?,
+            checkpointed: row.get(2)?,
+        })
     });
-    if let Err(error) = result {
-        tracing::warn!(%error, mode, "WAL checkpoint failed; it will be retried");
+    match result {
+        Ok(state) => Some(state),
+        Err(error) => {
+            tracing::warn!(%error, ?mode, "WAL checkpoint failed; it will be retried");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{EventStore, ExpectedVersion, Metadata, NewEvent, StoreOptions};
+
+    fn wal_size(dir: &std::path::Path) -> u64 {
+        std::fs::metadata(dir.join("store.db-wal")).map_or(0, |m| m.len())
+    }
+
+    #[test]
+    fn the_wal_shrinks_back_once_writes_stop() {
+        // Given a store that has just written a few megabytes.
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = EventStore::open(dir.path().join("store.db"), StoreOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let filler = "x".repeat(2_000);
+        for batch in 0..40 {
+            let events = (0..50)
+                .map(|_| NewEvent {
+                    event_id: uuid::Uuid::now_v7(),
+                    event_type: "test_filled".to_owned(),
+                    schema_version: 1,
+                    payload: serde_json::json!({ "batch": batch, "filler": filler }),
+                    metadata: Metadata::default(),
+                    tags: Vec::new(),
+                })
+                .collect();
+            store
+                .append(&format!("test-{batch}"), ExpectedVersion::NoStream, events)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let database = std::fs::metadata(dir.path().join("store.db")).map_or(0, |m| m.len());
+        // When nothing is written for a moment, then the WAL is emptied while the store runs.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while wal_size(dir.path()) > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert_eq!(wal_size(dir.path()), 0, "database {database} bytes");
+        assert!(database > 2_000_000, "the test wrote {database} bytes only");
+        // And the store keeps working.
+        store
+            .append(
+                "test-after",
+                ExpectedVersion::NoStream,
+                vec![NewEvent {
+                    event_id: uuid::Uuid::now_v7(),
+                    event_type: "test_filled".to_owned(),
+                    schema_version: 1,
+                    payload: serde_json::json!({}),
+                    metadata: Metadata::default(),
+                    tags: Vec::new(),
+                }],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(store.head().map(|h| h.position).ok(), Some(2_001));
+        // What a busy period may leave when the log restarts is capped too.
+        let limit = store.write(|tx| {
+            tx.connection()
+                .query_row("PRAGMA journal_size_limit", [], |row| row.get::<_, i64>(0))
+        });
+        assert_eq!(limit.ok(), Some(4 * 1024 * 1024));
     }
 }

@@ -101,6 +101,10 @@ pub(crate) fn open_write_connection(
     migrate(&mut conn)?;
     // Checkpoints run on their own thread (see checkpoint.rs), not inside the writer's commits.
     let _pages: i64 = conn.query_row("PRAGMA wal_autocheckpoint = 0", [], |row| row.get(0))?;
+    // A busy period leaves at most 4 MiB of WAL file when the log restarts; the checkpoint
+    // thread empties it once the writer is idle (checkpoint.rs).
+    let _limit: i64 =
+        conn.query_row("PRAGMA journal_size_limit = 4194304", [], |row| row.get(0))?;
     Ok(conn)
 }
 
