@@ -289,9 +289,7 @@ fn fill_the_disk(portal: &Portal) {
             conn.execute_batch("CREATE TABLE test_filler (bytes BLOB NOT NULL)")?;
             let pages: i64 = conn.query_row("PRAGMA page_count", [], |row| row.get(0))?;
             let _: i64 =
-                conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| {
-                    row.get(0)
-                })?;
+                conn.pragma_update_and_check(None, "max_page_count", pages, |row| row.get(0))?;
             Ok(())
         })
         .unwrap();
