@@ -1,4 +1,5 @@
 use crate::event::ExpectedVersion;
+use crate::verify::ChainBreak;
 
 /// Failures of the store itself (SQLite, IO, a broken invariant). Never caused by a user.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +26,10 @@ pub enum StoreError {
     Spawn(#[from] std::io::Error),
     #[error("{0}")]
     Io(std::io::Error),
+    #[error("the append-only guard {0} could not be installed")]
+    GuardMissing(String),
+    #[error("{0}: nothing is appended to a broken chain (restore the last good backup)")]
+    ChainBroken(ChainBreak),
 }
 
 /// Why an append was refused. Nothing was written.
