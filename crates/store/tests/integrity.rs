@@ -47,6 +47,10 @@ fn edit_payload(db: &Path, position: u64, amount: &str) {
     .unwrap();
 }
 
+/// position, event_id, stream_id, stream_version, event_type, schema_version, payload,
+/// metadata, recorded_at
+type Row = (i64, String, String, i64, String, i64, String, String, String);
+
 /// What someone who can write the file does after an edit: recompute every hash from `from` to
 /// the end, and the kept head, so the chain verifies again.
 fn recompute_hashes_from(db: &Path, from: u64) {
@@ -65,7 +69,7 @@ fn recompute_hashes_from(db: &Path, from: u64) {
             .unwrap();
         hash.try_into().unwrap()
     };
-    let rows: Vec<(i64, String, String, i64, String, i64, String, String, String)> = conn
+    let rows: Vec<Row> = conn
         .prepare(
             "SELECT position, event_id, stream_id, stream_version, event_type, schema_version, payload, metadata, recorded_at
              FROM events WHERE position >= ?1 ORDER BY position",
