@@ -49,7 +49,17 @@ fn edit_payload(db: &Path, position: u64, amount: &str) {
 
 /// position, event_id, stream_id, stream_version, event_type, schema_version, payload,
 /// metadata, recorded_at
-type Row = (i64, String, String, i64, String, i64, String, String, String);
+type Row = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    String,
+);
 
 /// What someone who can write the file does after an edit: recompute every hash from `from` to
 /// the end, and the kept head, so the chain verifies again.
