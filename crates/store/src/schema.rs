@@ -178,27 +178,33 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The append-only guards, as SQLite keeps their text in `sqlite_master` (the migrations created
-/// them with exactly these statements).
-const GUARDS: &[(&str, &str)] = &[
+/// The append-only guards: name, the statement that removes a tampered one, and the statement
+/// that creates it, as SQLite keeps its text in `sqlite_master` (the migrations created them
+/// with exactly these statements).
+const GUARDS: &[(&str, &str, &str)] = &[
     (
         "events_refuse_update",
+        "DROP TRIGGER IF EXISTS events_refuse_update",
         "CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events\nBEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END",
     ),
     (
         "events_refuse_delete",
+        "DROP TRIGGER IF EXISTS events_refuse_delete",
         "CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events\nBEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END",
     ),
     (
         "event_tags_refuse_update",
+        "DROP TRIGGER IF EXISTS event_tags_refuse_update",
         "CREATE TRIGGER event_tags_refuse_update BEFORE UPDATE ON event_tags\nBEGIN SELECT RAISE(ABORT, 'event tags are append-only: UPDATE refused'); END",
     ),
     (
         "event_tags_refuse_delete",
+        "DROP TRIGGER IF EXISTS event_tags_refuse_delete",
         "CREATE TRIGGER event_tags_refuse_delete BEFORE DELETE ON event_tags\nBEGIN SELECT RAISE(ABORT, 'event tags are append-only: DELETE refused'); END",
     ),
     (
         "chain_head_refuse_delete",
+        "DROP TRIGGER IF EXISTS chain_head_refuse_delete",
         "CREATE TRIGGER chain_head_refuse_delete BEFORE DELETE ON chain_head\nBEGIN SELECT RAISE(ABORT, 'the chain head cannot be deleted'); END",
     ),
 ];
@@ -209,13 +215,14 @@ const GUARDS: &[(&str, &str)] = &[
 /// caller's transaction: at every open, and in the writer for the periodic check.
 pub(crate) fn ensure_guards(conn: &Connection) -> Result<u32, StoreError> {
     let mut reinstalled = 0;
-    for (name, sql) in GUARDS {
+    for (name, drop, sql) in GUARDS {
         if guard_text(conn, name)?.as_deref().map(same_statement) != Some(same_statement(sql)) {
-            conn.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}; {sql};"))?;
+            conn.execute_batch(drop)?;
+            conn.execute_batch(sql)?;
             reinstalled += 1;
         }
     }
-    for (name, sql) in GUARDS {
+    for (name, _, sql) in GUARDS {
         if guard_text(conn, name)?.as_deref().map(same_statement) != Some(same_statement(sql)) {
             return Err(StoreError::GuardMissing((*name).to_owned()));
         }

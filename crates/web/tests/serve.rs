@@ -105,13 +105,14 @@ async fn health_reports_a_chain_broken_while_serving() {
     // When someone changes the last event in the file, dropping the guard first
     let conn = rusqlite::Connection::open(dir.path().join("web.db")).unwrap();
     // (one transaction: the periodic check must not put the guard back in between)
-    conn.execute_batch(&format!(
-        "BEGIN IMMEDIATE;
-         DROP TRIGGER events_refuse_update;
-         UPDATE events SET metadata = json_set(metadata, '$.actor', 'staff:forged') WHERE position = {head};
-         COMMIT;"
-    ))
+    conn.execute_batch("BEGIN IMMEDIATE; DROP TRIGGER events_refuse_update;")
+        .unwrap();
+    conn.execute(
+        "UPDATE events SET metadata = json_set(metadata, '$.actor', 'staff:forged') WHERE position = ?1",
+        [head as i64],
+    )
     .unwrap();
+    conn.execute_batch("COMMIT").unwrap();
 
     // Then within moments /sante answers 503 naming the position
     let mut answer = health(router.clone()).await;
