@@ -239,15 +239,41 @@ impl EventStore {
     /// Recomputes the whole hash chain and compares its end with the stored head. A break found
     /// is remembered: nothing is appended afterwards.
     pub fn verify_chain(&self) -> Result<ChainReport, StoreError> {
+        // Up to the head read first: rows before it are committed and never change, so the pages
+        // need no common transaction, and appends made meanwhile are not mistaken for a tail
+        // added behind the store.
         let head = self.head()?;
         let mut verifier = ChainVerifier::new();
-        for event in self.read_range(1, Some(u64::MAX), 1024)? {
+        for event in self.read_range(1, Some(head.position), 1024)? {
             let event = event?;
             if let Err(broken) = verifier.check(&event) {
                 return Ok(self.learn(ChainReport::Broken(broken)));
             }
         }
-        Ok(self.learn(verifier.finish(&head)))
+        let report = verifier.finish(&head);
+        if let ChainReport::Broken(_) = report {
+            return Ok(self.learn(report));
+        }
+        // Events past the head now (one read transaction: the head and the end agree unless a
+        // row was added behind the store).
+        let (now, end) = self.read(|conn| {
+            let tx = conn.unchecked_transaction()?;
+            let now = read::head(&tx)?;
+            let end: i64 = tx
+                .prepare_cached("SELECT COALESCE(MAX(position), 0) FROM events")?
+                .query_row([], |row| row.get(0))?;
+            Ok((now.position, end as u64))
+        })?;
+        if end > now {
+            return Ok(self.learn(ChainReport::Broken(ChainBreak {
+                position: now + 1,
+                reason: BreakReason::HeadPosition {
+                    head: now,
+                    last: end,
+                },
+            })));
+        }
+        Ok(report)
     }
 
     /// The cheap check: the kept head and the last `last` events against their hashes. A break
