@@ -155,3 +155,98 @@ fn family_in(
         movements,
     })
 }
+
+/// Where anchors are made: the private key (a file outside the database, mode 0600), the anchors
+/// file they are appended to, and the auditor's address when each anchor is also mailed.
+#[derive(Clone, Debug)]
+pub struct Anchoring {
+    pub key: std::path::PathBuf,
+    pub anchors: std::path::PathBuf,
+    pub mail_to: Option<String>,
+}
+
+/// What [`anchor`] did.
+#[derive(Clone, Debug)]
+pub enum Anchored {
+    /// The whole chain verified and its head was signed, appended to the anchors file (and the
+    /// anchor enqueued for the auditor when `mailed`).
+    Signed {
+        anchor: store::anchor::Anchor,
+        mailed: bool,
+    },
+    /// The chain is broken: nothing was signed (an anchor would vouch for a forged log).
+    Broken(store::ChainBreak),
+}
+
+/// Verifies the whole chain, then signs its head (position, hash, instant) with the key and
+/// appends the anchor to the anchors file; mails it to the auditor through the outbox.
+pub fn anchor(app: &crate::App, anchoring: &Anchoring) -> Result<Anchored, AppError> {
+    let key = store::anchor::AnchorKey::load(&anchoring.key)
+        .map_err(|error| AppError::Refused(anchor_error_text(&error)))?;
+    let (position, hash) = match app.store.verify_chain()? {
+        store::ChainReport::Broken(broken) => return Ok(Anchored::Broken(broken)),
+        store::ChainReport::Intact { events, head } => (events, head),
+    };
+    let head = store::Head {
+        position,
+        hash,
+        recorded_at: String::new(),
+    };
+    let anchor = key.sign(&head, app.now());
+    store::anchor::append(&anchoring.anchors, &anchor)
+        .map_err(|error| AppError::Refused(anchor_error_text(&error)))?;
+    let mailed = match &anchoring.mail_to {
+        None => false,
+        Some(recipient) => {
+            let line = serde_json::to_string(&anchor).map_err(store::StoreError::Json)?;
+            let mail = mail::OutgoingMail {
+                kind: mail::MailKind::AuditAnchor,
+                dedup_key: format!("audit_anchor:{}:{}", anchor.position, anchor.instant),
+                recipient: recipient.clone(),
+                subject: format!(
+                    "Ancre du journal Portail Famille : position {}",
+                    anchor.position
+                ),
+                body: format!(
+                    "Bonjour,\n\nVoici l'ancre signée du journal des événements, à conserver hors du serveur du portail.\n\nPosition : {}\nEmpreinte : {}\nInstant : {}\nClé : {}\n\nLigne à ajouter à votre fichier d'ancres :\n{line}\n\nVérification : portail audit verify --anchors FICHIER --public-key CLÉ_PUBLIQUE\n",
+                    anchor.position, anchor.hash, anchor.instant, anchor.key_id
+                ),
+            };
+            app.execute("staff:anchor", move |command| {
+                Ok(mail::enqueue(command.conn(), &mail, command.now())?)
+            })?
+        }
+    };
+    Ok(Anchored::Signed { anchor, mailed })
+}
+
+/// The French wording of an anchor file or key problem.
+pub fn anchor_error_text(error: &store::anchor::AnchorError) -> String {
+    use store::anchor::AnchorError;
+    match error {
+        AnchorError::Io { path, source } => {
+            format!("{} : {source}", path.display())
+        }
+        AnchorError::KeyExists(path) => format!(
+            "{} existe déjà : une clé n'est jamais remplacée (les ancres déjà signées en dépendent) ; choisissez un autre fichier.",
+            path.display()
+        ),
+        AnchorError::KeyMalformed(path) => format!(
+            "{} n'est pas une clé d'ancrage (64 caractères hexadécimaux attendus).",
+            path.display()
+        ),
+        AnchorError::KeyTooOpen { path, mode } => format!(
+            "{} est lisible par d'autres comptes (mode {mode:o}) : réservez-la au compte du service (chmod 600).",
+            path.display()
+        ),
+        AnchorError::PublicKeyMalformed => {
+            "clé publique illisible : 64 caractères hexadécimaux attendus, ou un fichier qui les contient (FICHIER.pub)."
+                .to_owned()
+        }
+        AnchorError::Line { line, detail } => {
+            format!("fichier d'ancres, ligne {line} : ligne illisible ({detail}).")
+        }
+        AnchorError::Random(detail) => format!("aucune source d'aléa disponible : {detail}"),
+        AnchorError::Store(error) => error.to_string(),
+    }
+}

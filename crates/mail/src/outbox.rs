@@ -31,15 +31,18 @@ pub enum MailKind {
     PasswordReset,
     /// A link confirming the address a parent entered in the profile.
     EmailConfirmation,
+    /// A signed anchor of the event log, for the auditor.
+    AuditAnchor,
 }
 
 impl MailKind {
     /// Every kind, in declaration order.
-    pub const ALL: [MailKind; 4] = [
+    pub const ALL: [MailKind; 5] = [
         MailKind::TransmissionReport,
         MailKind::WaitlistPromotion,
         MailKind::PasswordReset,
         MailKind::EmailConfirmation,
+        MailKind::AuditAnchor,
     ];
 
     /// The stored text.
@@ -49,6 +52,7 @@ impl MailKind {
             MailKind::WaitlistPromotion => "waitlist_promotion",
             MailKind::PasswordReset => "password_reset",
             MailKind::EmailConfirmation => "email_confirmation",
+            MailKind::AuditAnchor => "audit_anchor",
         }
     }
 

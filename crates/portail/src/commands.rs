@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use store::{ChainReport, EventStore, StoreOptions};
+use store::{BreakReason, ChainBreak, ChainReport, EventStore, StoreOptions};
 
 use crate::booking_commands;
 use crate::money_commands;
@@ -27,6 +27,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Restore(args) => restore(cli, args),
         Command::Audit(AuditCommand::Verify(args)) => verify(cli, args),
         Command::Audit(AuditCommand::Replay(args)) => replay(cli, args),
+        Command::Audit(AuditCommand::Anchor(args)) => anchor(cli, args),
         Command::Import(args) => setup_commands::import(cli, args),
         Command::Demo => setup_commands::demo(cli),
         Command::Structures(ListCommand::List(args)) => setup_commands::structures(cli, args),
@@ -315,7 +316,20 @@ fn import_check(args: &crate::ImportCheckArgs) -> anyhow::Result<ExitCode> {
 
 fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let store = open(cli)?;
-    let checked = check_store(&store)?;
+    let mut checked = check_store(&store)?;
+    if let (Some(file), Some(public)) = (&args.anchors, &args.public_key) {
+        let loaded = store::anchor::PublicKey::parse_or_read(public)
+            .and_then(|public| Ok((public, store::anchor::read(file)?)));
+        let (public, anchors) = match loaded {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                eprintln!("{}", app::audit::anchor_error_text(&error));
+                return Ok(ExitCode::FAILURE);
+            }
+        };
+        check_anchors(&store, &anchors, &public, &mut checked)?;
+    }
+    checked.add_advice();
     if args.json {
         out!("{}", checked.json);
     } else {
@@ -330,12 +344,172 @@ fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Each anchor against the log: signed by the auditor's key, and the hash recomputed from
+/// position 1 to its position equal to the signed one.
+fn check_anchors(
+    store: &EventStore,
+    anchors: &[store::anchor::Anchor],
+    public: &store::anchor::PublicKey,
+    checked: &mut StoreCheck,
+) -> anyhow::Result<()> {
+    use store::anchor::AnchorOutcome;
+    let results = store::anchor::check(store, anchors, public)?;
+    let mut json = Vec::new();
+    let mut holding = 0usize;
+    for result in &results {
+        let a = &result.anchor;
+        let which = format!(
+            "Ancre n° {} (position {}, {})",
+            result.number, a.position, a.instant
+        );
+        let (code, line) = match &result.outcome {
+            AnchorOutcome::Holds => {
+                holding += 1;
+                anchor_json(&mut json, result, "holds");
+                continue;
+            }
+            AnchorOutcome::Rewritten {
+                recomputed: Some(recomputed),
+            } => (
+                "rewritten",
+                format!(
+                    "{which} : le journal jusqu'à cette position a été RÉÉCRIT (empreinte recalculée {recomputed}, empreinte ancrée {}), même si sa chaîne se vérifie.",
+                    a.hash
+                ),
+            ),
+            AnchorOutcome::Rewritten { recomputed: None } => (
+                "rewritten",
+                format!("{which} : cette position n'est plus dans le journal : il a été réécrit."),
+            ),
+            AnchorOutcome::Missing { end } => (
+                "missing",
+                format!(
+                    "{which} : le journal s'arrête à la position {end}, avant l'ancre : des événements ont été retirés."
+                ),
+            ),
+            AnchorOutcome::BadSignature => (
+                "bad_signature",
+                format!("{which} : signature invalide, la ligne de l'ancre a été modifiée."),
+            ),
+            AnchorOutcome::OtherKey => (
+                "other_key",
+                format!(
+                    "{which} : signée par une autre clé ({}) que la clé publique donnée ({}).",
+                    a.key_id,
+                    public.key_id()
+                ),
+            ),
+        };
+        checked.intact = false;
+        checked.anchors_fail = true;
+        checked.lines.push(line);
+        anchor_json(&mut json, result, code);
+    }
+    if results.is_empty() {
+        checked.intact = false;
+        checked.anchors_fail = true;
+        checked
+            .lines
+            .push("Fichier d'ancres vide : rien ne prouve le journal.".to_owned());
+    } else if holding == results.len() {
+        let last = results.iter().map(|r| r.anchor.position).max().unwrap_or(0);
+        checked.lines.push(format!(
+            "Ancres vérifiées : {holding} ancre(s) signée(s) par la clé {}, le journal jusqu'à la position {last} est celui qui a été ancré.",
+            public.key_id()
+        ));
+    }
+    checked.json["anchors"] = serde_json::json!(json);
+    Ok(())
+}
+
+fn anchor_json(json: &mut Vec<serde_json::Value>, result: &store::anchor::AnchorCheck, code: &str) {
+    json.push(serde_json::json!({
+        "number": result.number,
+        "position": result.anchor.position,
+        "instant": result.anchor.instant,
+        "outcome": code,
+    }));
+}
+
+/// The French wording of a break of the chain (one home for the CLI: `audit verify`, `rebuild`,
+/// `serve`, `restore`).
+pub(crate) fn break_text(broken: &ChainBreak) -> String {
+    let reason = match broken.reason {
+        BreakReason::Missing { found } => {
+            format!("la position est absente (le journal saute à la position {found})")
+        }
+        BreakReason::RowChanged => {
+            "l'événement ne correspond plus à son empreinte (modifié après son écriture)".to_owned()
+        }
+        BreakReason::HeadPosition { head, last } => format!(
+            "la tête de chaîne indique la position {head} mais le journal s'arrête à la position {last}"
+        ),
+        BreakReason::HeadHash => {
+            "l'empreinte du dernier événement diffère de la tête de chaîne".to_owned()
+        }
+    };
+    format!("Chaîne rompue à la position {} : {reason}", broken.position)
+}
+
+/// The break behind a refused append, however the error was wrapped on its way up.
+pub(crate) fn broken_chain_of(error: &anyhow::Error) -> Option<ChainBreak> {
+    use store::{AppendError, StoreError};
+    let from_store = |error: &StoreError| match error {
+        StoreError::ChainBroken(broken) => Some(broken.clone()),
+        _ => None,
+    };
+    let from_append = |error: &AppendError| match error {
+        AppendError::Store(error) => from_store(error),
+        _ => None,
+    };
+    error.chain().find_map(|cause| {
+        if let Some(error) = cause.downcast_ref::<app::AppError>() {
+            return match error {
+                app::AppError::Store(error) => from_store(error),
+                app::AppError::Append(error) => from_append(error),
+                _ => None,
+            };
+        }
+        if let Some(error) = cause.downcast_ref::<AppendError>() {
+            return from_append(error);
+        }
+        cause.downcast_ref::<StoreError>().and_then(from_store)
+    })
+}
+
+/// What to do when the log itself cannot be trusted; the runbook section it points to.
+pub(crate) const RESTORE_ADVICE: &str = "À faire : n'écrivez rien dans cette base ; gardez-la de côté comme preuve et restaurez la dernière sauvegarde qui se vérifie (portail restore, docs/operations.md § 7 « Journal rompu ou réécrit »). Ne lancez pas portail rebuild : il recopierait la falsification dans les soldes et les réservations.";
+
 /// What `audit verify` finds in a store: the hash chain, then the read models against their
 /// replay.
 struct StoreCheck {
     intact: bool,
+    /// The chain is broken: the read models were not compared with it.
+    chain_broken: bool,
+    /// An anchor does not hold: the log was rewritten.
+    anchors_fail: bool,
+    /// The chain holds and a read model differs from its replay.
+    read_models_differ: bool,
     json: serde_json::Value,
     lines: Vec<String>,
+}
+
+impl StoreCheck {
+    /// Ends the report with what the operator does in each case: a log not to be trusted is
+    /// restored from the last good backup; a verified log with a read model that differs is
+    /// rebuilt from.
+    fn add_advice(&mut self) {
+        let action = if self.chain_broken || self.anchors_fail {
+            self.lines.push(RESTORE_ADVICE.to_owned());
+            "restore_backup"
+        } else if self.read_models_differ {
+            self.lines.push("À faire : le journal est intact, il fait foi ; reconstruisez les modèles de lecture depuis lui : portail rebuild (docs/operations.md § 3).".to_owned());
+            "rebuild"
+        } else {
+            "none"
+        };
+        self.json["action"] = serde_json::json!(action);
+    }
 }
 
 fn check_store(store: &EventStore) -> anyhow::Result<StoreCheck> {
@@ -351,13 +525,27 @@ fn check_store(store: &EventStore) -> anyhow::Result<StoreCheck> {
         ),
         ChainReport::Broken(broken) => (
             false,
-            serde_json::json!({ "chain": "broken", "position": broken.position, "reason": broken.reason }),
-            vec![format!(
-                "Chaîne rompue à la position {} : {}",
-                broken.position, broken.reason
-            )],
+            serde_json::json!({ "chain": "broken", "position": broken.position, "reason": broken.reason.code() }),
+            vec![break_text(broken)],
         ),
     };
+    if !intact {
+        // Replaying a log that is not the one written would compare the models with a forgery.
+        json["read_models"] = serde_json::json!("not_compared");
+        lines.push(
+            "Modèles de lecture non comparés : le journal n'est pas celui qui a été écrit."
+                .to_owned(),
+        );
+        return Ok(StoreCheck {
+            intact,
+            chain_broken: true,
+            anchors_fail: false,
+            read_models_differ: false,
+            json,
+            lines,
+        });
+    }
+    let mut read_models_differ = false;
     match projections::verify_read_models(store)? {
         projections::ReadModelCheck::Absent => {
             json["read_models"] = serde_json::json!("absent");
@@ -370,6 +558,7 @@ fn check_store(store: &EventStore) -> anyhow::Result<StoreCheck> {
         }
         projections::ReadModelCheck::Different(difference) => {
             intact = false;
+            read_models_differ = true;
             json["read_models"] = serde_json::json!("different");
             json["difference"] = serde_json::json!({
                 "table": difference.table,
@@ -386,6 +575,9 @@ fn check_store(store: &EventStore) -> anyhow::Result<StoreCheck> {
     }
     Ok(StoreCheck {
         intact,
+        chain_broken: false,
+        anchors_fail: false,
+        read_models_differ,
         json,
         lines,
     })
@@ -394,6 +586,16 @@ fn check_store(store: &EventStore) -> anyhow::Result<StoreCheck> {
 fn rebuild(cli: &Cli, args: &crate::RebuildArgs) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;
     let store = open(cli)?;
+    // The read models are rebuilt from the log: from a tampered one, the tampering would become
+    // every balance. Verify it whole first, before anything is written.
+    if let ChainReport::Broken(broken) = store.verify_chain()? {
+        eprintln!("{}.", break_text(&broken));
+        eprintln!(
+            "Reconstruction refusée : les modèles de lecture n'ont pas été modifiés (ils seraient recalculés depuis un journal falsifié)."
+        );
+        eprintln!("{RESTORE_ADVICE}");
+        return Ok(ExitCode::FAILURE);
+    }
     // The tables must exist to be swapped: install any the code added since.
     store
         .write(|tx| projections::install(tx.connection()))
@@ -653,6 +855,69 @@ fn restore(cli: &Cli, args: &crate::RestoreArgs) -> anyhow::Result<ExitCode> {
             );
             untouched()
         }
+    }
+}
+
+/// `portail audit anchor`: a new key (`--new-key`), or the head signed and appended.
+fn anchor(cli: &Cli, args: &crate::AnchorArgs) -> anyhow::Result<ExitCode> {
+    if let Some(path) = &args.new_key {
+        let key = match store::anchor::AnchorKey::create(path) {
+            Ok(key) => key,
+            Err(error) => {
+                eprintln!("{}", app::audit::anchor_error_text(&error));
+                return Ok(ExitCode::FAILURE);
+            }
+        };
+        let public = key.public();
+        let public_path = std::path::PathBuf::from(format!("{}.pub", path.display()));
+        std::fs::write(&public_path, format!("{}\n", public.to_hex()))
+            .with_context(|| format!("écriture de {}", public_path.display()))?;
+        out!(
+            "Clé d'ancrage créée : {} (lisible par son seul propriétaire ; gardez-la hors de la base et de ses sauvegardes).",
+            path.display()
+        );
+        out!(
+            "Clé publique (à remettre à l'auditeur, aussi dans {}) :",
+            public_path.display()
+        );
+        out!("{}", public.to_hex());
+        out!("Identifiant de la clé : {}", public.key_id());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (Some(key), Some(anchors)) = (&args.key, &args.anchors) else {
+        eprintln!("--key et --anchors sont nécessaires pour ancrer le journal.");
+        return Ok(ExitCode::FAILURE);
+    };
+    let app = crate::setup_commands::open_app(cli)?;
+    let anchoring = app::audit::Anchoring {
+        key: key.clone(),
+        anchors: anchors.clone(),
+        mail_to: args.mail_to.clone(),
+    };
+    match app::audit::anchor(&app, &anchoring) {
+        Ok(app::audit::Anchored::Signed { anchor, mailed }) => {
+            out!(
+                "Ancre ajoutée à {} : position {}, empreinte {}, {} (clé {}).",
+                anchors.display(),
+                anchor.position,
+                anchor.hash,
+                anchor.instant,
+                anchor.key_id
+            );
+            if mailed && let Some(to) = &args.mail_to {
+                out!("Ancre envoyée à {to} par la file des courriels (portail mail send).");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(app::audit::Anchored::Broken(broken)) => {
+            eprintln!("{}.", break_text(&broken));
+            eprintln!(
+                "Ancrage refusé : une ancre attesterait un journal falsifié. Rien n'a été signé."
+            );
+            eprintln!("{RESTORE_ADVICE}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(error) => crate::setup_commands::refused_or(error),
     }
 }
 

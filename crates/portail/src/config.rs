@@ -23,6 +23,11 @@
 //!
 //! [session]
 //! key = "…64 hex characters…"            # CSRF key; by default created in the database
+//!
+//! [anchor]
+//! key = "/etc/portail/ancre.key"         # private key, outside the database (mode 0600)
+//! file = "/srv/ancres/ancres.jsonl"      # where each night's anchor is appended
+//! mail_to = "auditeur@exemple.fr"        # optional: the auditor receives each anchor
 //! ```
 
 use std::net::SocketAddr;
@@ -43,6 +48,16 @@ pub struct FileConfig {
     pub smtp: Option<SmtpSection>,
     pub payfip: Option<PayfipSection>,
     pub session: Option<SessionSection>,
+    pub anchor: Option<AnchorSection>,
+}
+
+/// The nightly anchor of the log (`portail audit anchor`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnchorSection {
+    pub key: Option<PathBuf>,
+    pub file: Option<PathBuf>,
+    pub mail_to: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -169,6 +169,16 @@ pub struct ServeArgs {
     /// Clé des jetons CSRF (64 caractères hexadécimaux) ; par défaut créée dans la base.
     #[arg(long, env = "PORTAIL_SESSION_KEY", hide_env_values = true)]
     pub session_key: Option<String>,
+    /// Clé privée d'ancrage (fichier hors de la base, créé par `portail audit anchor --new-key`) :
+    /// avec --anchors, le portail ancre la tête du journal chaque nuit.
+    #[arg(long, env = "PORTAIL_ANCHOR_KEY")]
+    pub anchor_key: Option<PathBuf>,
+    /// Fichier d'ancres (une ligne JSON par ancre) où ajouter l'ancre de chaque nuit.
+    #[arg(long, env = "PORTAIL_ANCHORS")]
+    pub anchors: Option<PathBuf>,
+    /// Courriel de l'auditeur à qui envoyer chaque ancre (par la file des courriels).
+    #[arg(long, env = "PORTAIL_ANCHOR_MAIL_TO")]
+    pub anchor_mail_to: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -533,6 +543,9 @@ pub struct ExportArgs {
 pub enum AuditCommand {
     /// Recalcule la chaîne de hachage ; code de sortie 1 à la première position fautive.
     Verify(VerifyArgs),
+    /// Signe la tête du journal (position, empreinte, instant) avec une clé gardée hors de la
+    /// base et l'ajoute au fichier d'ancres ; `--new-key FICHIER` crée la clé.
+    Anchor(AnchorArgs),
     /// L'état d'une famille (ou de toutes) à un instant passé, recalculé depuis le journal.
     Replay(ReplayArgs),
 }
@@ -561,6 +574,31 @@ pub struct VerifyArgs {
     /// Résultat en JSON.
     #[arg(long)]
     pub json: bool,
+    /// Fichier d'ancres : prouve que le journal jusqu'à chaque ancre n'a pas été réécrit, même
+    /// avec toutes ses empreintes recalculées.
+    #[arg(long, requires = "public_key")]
+    pub anchors: Option<PathBuf>,
+    /// Clé publique d'ancrage (64 caractères hexadécimaux, ou le fichier FICHIER.pub).
+    #[arg(long, requires = "anchors")]
+    pub public_key: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["new_key", "key"])))]
+pub struct AnchorArgs {
+    /// Crée une clé d'ancrage dans ce fichier (lisible par son seul propriétaire, hors de la
+    /// base) et sa clé publique dans FICHIER.pub, à remettre à l'auditeur.
+    #[arg(long, conflicts_with_all = ["key", "anchors", "mail_to"])]
+    pub new_key: Option<PathBuf>,
+    /// La clé privée d'ancrage.
+    #[arg(long, env = "PORTAIL_ANCHOR_KEY", requires = "anchors")]
+    pub key: Option<PathBuf>,
+    /// Le fichier d'ancres où ajouter l'ancre (créé s'il n'existe pas).
+    #[arg(long, env = "PORTAIL_ANCHORS")]
+    pub anchors: Option<PathBuf>,
+    /// Envoie aussi l'ancre à ce courriel (l'auditeur), par la file des courriels.
+    #[arg(long, env = "PORTAIL_ANCHOR_MAIL_TO")]
+    pub mail_to: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -571,6 +609,15 @@ fn main() -> ExitCode {
     init_tracing(cli.log_format);
     match commands::run(&cli) {
         Ok(code) => code,
+        Err(error) if let Some(broken) = commands::broken_chain_of(&error) => {
+            // The store refused to append to a chain it found broken: nothing was recorded.
+            eprintln!(
+                "Rien n'a été enregistré : {}.",
+                commands::break_text(&broken)
+            );
+            eprintln!("{}", commands::RESTORE_ADVICE);
+            ExitCode::FAILURE
+        }
         Err(error) => {
             let incident = uuid_like_incident_id();
             tracing::error!(incident = %incident, error = format!("{error:#}"), "command failed");

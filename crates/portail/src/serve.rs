@@ -47,7 +47,18 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .session_key
         .clone()
         .or(file.session.as_ref().and_then(|s| s.key.clone()));
+    let anchoring = anchoring(args, &file)?;
     let app = open_app(cli)?;
+    // The open checked the kept head and the last events against their hashes: a service never
+    // starts appending to a log changed behind it.
+    if let Some(broken) = app.store.chain_break() {
+        eprintln!(
+            "Le portail ne démarre pas : {}.",
+            crate::commands::break_text(&broken)
+        );
+        eprintln!("{}", crate::commands::RESTORE_ADVICE);
+        return Ok(ExitCode::FAILURE);
+    }
     let base_url = args
         .base_url
         .clone()
@@ -170,6 +181,19 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             transport.describe()
         );
         tokio::spawn(web::nightly(Arc::clone(&services), nightly_at));
+        tokio::spawn(web::chain_watch(
+            Arc::clone(&services),
+            std::time::Duration::from_secs(300),
+        ));
+        if let Some(anchoring) = anchoring {
+            out!(
+                "Ancre du journal chaque nuit dans {}.",
+                anchoring.anchors.display()
+            );
+            // After the nightly run, so the anchor covers what it wrote.
+            let at = nightly_at + chrono::Duration::minutes(30);
+            tokio::spawn(web::nightly_anchor(Arc::clone(&services), at, anchoring));
+        }
         tokio::spawn(web::mail_worker(
             Arc::clone(&services),
             transport,
@@ -187,4 +211,41 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .context("service HTTP")
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The nightly anchor's settings, from flags or the `[anchor]` section; the key is read once at
+/// start so a wrong path or mode fails now, not at night.
+fn anchoring(
+    args: &ServeArgs,
+    file: &crate::config::FileConfig,
+) -> anyhow::Result<Option<app::audit::Anchoring>> {
+    let section = file.anchor.as_ref();
+    let key = args
+        .anchor_key
+        .clone()
+        .or(section.and_then(|s| s.key.clone()));
+    let anchors = args
+        .anchors
+        .clone()
+        .or(section.and_then(|s| s.file.clone()));
+    let mail_to = args
+        .anchor_mail_to
+        .clone()
+        .or(section.and_then(|s| s.mail_to.clone()));
+    match (key, anchors) {
+        (None, None) => Ok(None),
+        (Some(key), Some(anchors)) => {
+            if let Err(error) = store::anchor::AnchorKey::load(&key) {
+                anyhow::bail!("clé d'ancrage : {}", app::audit::anchor_error_text(&error));
+            }
+            Ok(Some(app::audit::Anchoring {
+                key,
+                anchors,
+                mail_to,
+            }))
+        }
+        _ => anyhow::bail!(
+            "ancrage du journal : indiquez à la fois la clé (--anchor-key, [anchor] key) et le fichier d'ancres (--anchors, [anchor] file)"
+        ),
+    }
 }

@@ -1114,3 +1114,434 @@ fn serve_help_and_the_operations_guide_describe_the_payfip_modes_as_the_code_doe
     );
     assert!(guide.contains(payment::payfip::PRODUCTION_ENDPOINT));
 }
+
+/// The demo, then a cheque of 50.00 recorded at the desk for the Dupont family; returns the
+/// cheque's position in the log.
+fn demo_with_a_cheque_of_50(db: &Path) -> u64 {
+    assert!(portail(db, &["demo"]).status.success());
+    let recorded = portail(
+        db,
+        &[
+            "payments",
+            "record",
+            "--family",
+            "dupont",
+            "--wallet",
+            "pe2m",
+            "--amount",
+            "50.00",
+            "--mode",
+            "CH",
+            "--number",
+            "124457",
+            "--bank",
+            "LBP",
+            "--payer",
+            "DUPONT Jean-Paul",
+        ],
+    );
+    assert!(recorded.status.success(), "{}", stderr(&recorded));
+    let cheque = last_event(db);
+    assert_eq!(cheque["payload"]["amount"], json!("50.00"), "{cheque}");
+    cheque["position"].as_u64().unwrap()
+}
+
+/// Someone with write access to the file turns the amount of the event at `position` into
+/// `amount` (dropping the guard the store installs).
+fn tamper_amount(db: &Path, position: u64, amount: &str) {
+    let conn = Connection::open(db).unwrap();
+    conn.execute_batch("DROP TRIGGER IF EXISTS events_refuse_update")
+        .unwrap();
+    conn.execute(
+        "UPDATE events SET payload = json_set(payload, '$.amount', ?1) WHERE position = ?2",
+        rusqlite::params![amount, position as i64],
+    )
+    .unwrap();
+}
+
+/// … and then recomputes every hash from `from` to the end, and the kept head, as the published
+/// chain rule allows: the chain verifies again.
+fn recompute_hashes_from(db: &Path, from: u64) {
+    let conn = Connection::open(db).unwrap();
+    conn.execute_batch("DROP TRIGGER IF EXISTS events_refuse_update")
+        .unwrap();
+    let mut previous: [u8; 32] = if from <= 1 {
+        store::GENESIS_HASH
+    } else {
+        let hash: Vec<u8> = conn
+            .query_row(
+                "SELECT hash FROM events WHERE position = ?1",
+                [from as i64 - 1],
+                |row| row.get(0),
+            )
+            .unwrap();
+        hash.try_into().unwrap()
+    };
+    let mut statement = conn
+        .prepare(
+            "SELECT position, event_id, stream_id, stream_version, event_type, schema_version, payload, metadata, recorded_at
+             FROM events WHERE position >= ?1 ORDER BY position",
+        )
+        .unwrap();
+    let mut rows = statement.query([from as i64]).unwrap();
+    let mut updates: Vec<(i64, String, [u8; 32])> = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        let position: i64 = row.get(0).unwrap();
+        let event_id: String = row.get(1).unwrap();
+        let stream: String = row.get(2).unwrap();
+        let version: i64 = row.get(3).unwrap();
+        let kind: String = row.get(4).unwrap();
+        let schema: i64 = row.get(5).unwrap();
+        let payload: String = row.get(6).unwrap();
+        let metadata: String = row.get(7).unwrap();
+        let at: String = row.get(8).unwrap();
+        let payload = store::canonical_json(&serde_json::from_str(&payload).unwrap());
+        let hash = store::chain_hash(
+            &previous,
+            &store::HashInput {
+                position: position as u64,
+                event_id: &event_id,
+                stream_id: &stream,
+                stream_version: version as u64,
+                event_type: &kind,
+                schema_version: schema as u32,
+                payload: &payload,
+                metadata: &metadata,
+                recorded_at: &at,
+            },
+        );
+        updates.push((position, payload, hash));
+        previous = hash;
+    }
+    drop(rows);
+    drop(statement);
+    for (position, payload, hash) in updates {
+        conn.execute(
+            "UPDATE events SET payload = ?1, hash = ?2 WHERE position = ?3",
+            rusqlite::params![payload, hash.as_slice(), position],
+        )
+        .unwrap();
+    }
+    conn.execute(
+        "UPDATE chain_head SET hash = ?1 WHERE singleton = 1",
+        [previous.as_slice()],
+    )
+    .unwrap();
+}
+
+#[test]
+fn rebuild_refuses_a_tampered_log_and_leaves_the_balances_as_they_were() {
+    // Given the demo with a cheque of 50.00, edited to 5000.00 behind the store
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("rebuild.db");
+    let cheque = demo_with_a_cheque_of_50(&db);
+    let before = balance(&db)["balance"].clone();
+    tamper_amount(&db, cheque, "5000.00");
+
+    // When staff runs a rebuild
+    let output = portail(&db, &["rebuild"]);
+
+    // Then it is refused, in French, naming the position, and the balance is unchanged
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!("Chaîne rompue à la position {cheque}")),
+        "{err}"
+    );
+    assert!(err.contains("Reconstruction refusée"), "{err}");
+    assert!(err.contains("restaurez la dernière sauvegarde"), "{err}");
+    assert_eq!(balance(&db)["balance"], before);
+}
+
+#[test]
+fn audit_verify_says_restore_for_a_broken_chain_and_rebuild_for_a_differing_read_model() {
+    // Given the demo whose balance read model was changed behind the system (log intact)
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("advice.db");
+    let cheque = demo_with_a_cheque_of_50(&db);
+    Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE wallet_balances SET balance = '999.00' WHERE balance LIKE '-%'",
+            [],
+        )
+        .unwrap();
+    // When it is verified, Then the advice is to rebuild
+    let output = portail(&db, &["audit", "verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(out.contains("À faire : le journal est intact"), "{out}");
+    assert!(out.contains("portail rebuild"), "{out}");
+    let json: Value =
+        serde_json::from_str(stdout(&portail(&db, &["audit", "verify", "--json"])).trim()).unwrap();
+    assert_eq!(json["action"], json!("rebuild"));
+
+    // Given now the cheque edited in the log as well
+    tamper_amount(&db, cheque, "5000.00");
+    // When it is verified, Then the advice is to restore the last good backup, not to rebuild
+    let output = portail(&db, &["audit", "verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(
+        out.contains(&format!("Chaîne rompue à la position {cheque}")),
+        "{out}"
+    );
+    assert!(out.contains("restaurez la dernière sauvegarde"), "{out}");
+    assert!(out.contains("Ne lancez pas portail rebuild"), "{out}");
+    assert!(!out.contains("À faire : le journal est intact"), "{out}");
+    let json: Value =
+        serde_json::from_str(stdout(&portail(&db, &["audit", "verify", "--json"])).trim()).unwrap();
+    assert_eq!(json["action"], json!("restore_backup"));
+    assert_eq!(json["position"], json!(cheque));
+}
+
+#[test]
+fn serve_refuses_to_start_on_a_tampered_log_naming_the_position_and_the_runbook() {
+    // Given a log whose cheque was edited behind the store
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("serve.db");
+    let cheque = demo_with_a_cheque_of_50(&db);
+    tamper_amount(&db, cheque, "5000.00");
+    let head = last_event(&db)["position"].clone();
+
+    // When the service is started
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portail"))
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let output = child.wait_with_output().unwrap();
+
+    // Then it exits non-zero with a French message naming the position and the runbook section
+    let status = status.expect("serve kept running on a tampered log");
+    assert_eq!(status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("Le portail ne démarre pas"), "{err}");
+    assert!(
+        err.contains(&format!("Chaîne rompue à la position {cheque}")),
+        "{err}"
+    );
+    assert!(err.contains("docs/operations.md § 7"), "{err}");
+    // And nothing was appended
+    assert_eq!(last_event(&db)["position"], head);
+}
+
+#[test]
+fn no_command_appends_to_a_broken_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("append.db");
+    let cheque = demo_with_a_cheque_of_50(&db);
+    tamper_amount(&db, cheque, "5000.00");
+    let head = last_event(&db)["position"].clone();
+    let output = portail(
+        &db,
+        &[
+            "payments",
+            "record",
+            "--family",
+            "dupont",
+            "--wallet",
+            "pe2m",
+            "--amount",
+            "10.00",
+            "--mode",
+            "CH",
+            "--number",
+            "124458",
+            "--bank",
+            "LBP",
+            "--payer",
+            "DUPONT Jean-Paul",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("Rien n'a été enregistré"), "{err}");
+    assert!(
+        err.contains(&format!("Chaîne rompue à la position {cheque}")),
+        "{err}"
+    );
+    assert_eq!(last_event(&db)["position"], head);
+}
+
+#[test]
+fn a_dropped_trigger_is_back_after_the_next_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_with_events(dir.path(), 3);
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch("DROP TRIGGER events_refuse_update")
+        .unwrap();
+    assert_eq!(portail(&db, &["audit", "verify"]).status.code(), Some(0));
+    let refused = Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE events SET payload = payload WHERE position = 1", [])
+        .unwrap_err();
+    assert!(refused.to_string().contains("append-only"), "{refused}");
+}
+
+#[test]
+fn an_anchor_proves_the_log_was_rewritten_even_with_every_hash_recomputed() {
+    // Given the demo with a cheque, a key made outside the database, and an anchor of the head
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("anchor.db");
+    let cheque = demo_with_a_cheque_of_50(&db);
+    let key = dir.path().join("ancre.key");
+    let made = portail(
+        &db,
+        &["audit", "anchor", "--new-key", key.to_str().unwrap()],
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the private key is readable by its owner only");
+    }
+    let public = std::fs::read_to_string(dir.path().join("ancre.key.pub")).unwrap();
+    assert!(stdout(&made).contains(public.trim()), "{}", stdout(&made));
+    let anchors = dir.path().join("ancres.jsonl");
+    let anchored = portail(
+        &db,
+        &[
+            "audit",
+            "anchor",
+            "--key",
+            key.to_str().unwrap(),
+            "--anchors",
+            anchors.to_str().unwrap(),
+            "--mail-to",
+            "auditeur@exemple.fr",
+        ],
+    );
+    assert!(anchored.status.success(), "{}", stderr(&anchored));
+    let line: Value = serde_json::from_str(
+        std::fs::read_to_string(&anchors)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let head = last_event(&db)["position"].as_u64().unwrap();
+    assert_eq!(line["position"], json!(head));
+    for field in ["hash", "instant", "signature", "key_id"] {
+        assert!(line[field].is_string(), "{field}: {line}");
+    }
+    let outbox = stdout(&portail(&db, &["mail", "outbox"]));
+    assert!(outbox.contains("auditeur@exemple.fr"), "{outbox}");
+    let verify_anchors = |db: &Path| {
+        portail(
+            db,
+            &[
+                "audit",
+                "verify",
+                "--anchors",
+                anchors.to_str().unwrap(),
+                "--public-key",
+                public.trim(),
+            ],
+        )
+    };
+    let holds = verify_anchors(&db);
+    assert_eq!(holds.status.code(), Some(0), "{}", stdout(&holds));
+    assert!(
+        stdout(&holds).contains("Ancres vérifiées : 1 ancre(s)"),
+        "{}",
+        stdout(&holds)
+    );
+
+    // When the cheque is edited to 5000.00 and every hash after it recomputed, head included
+    tamper_amount(&db, cheque, "5000.00");
+    recompute_hashes_from(&db, cheque);
+    // (the chain alone no longer tells: that is the hole)
+    let chain_only = portail(&db, &["audit", "verify", "--json"]);
+    let report: Value = serde_json::from_str(stdout(&chain_only).trim()).unwrap();
+    assert_eq!(report["chain"], json!("intact"), "{report}");
+
+    // Then the anchors prove the rewrite, naming the anchor
+    let output = verify_anchors(&db);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let out = stdout(&output);
+    assert!(
+        out.contains(&format!("Ancre n° 1 (position {head}")),
+        "{out}"
+    );
+    assert!(out.contains("RÉÉCRIT"), "{out}");
+    assert!(out.contains("restaurez la dernière sauvegarde"), "{out}");
+}
+
+#[test]
+fn a_key_file_is_never_overwritten_and_an_edited_anchor_does_not_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("empty.db");
+    let key = dir.path().join("k");
+    assert!(
+        portail(
+            &db,
+            &["audit", "anchor", "--new-key", key.to_str().unwrap()]
+        )
+        .status
+        .success()
+    );
+    let again = portail(
+        &db,
+        &["audit", "anchor", "--new-key", key.to_str().unwrap()],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("existe déjà"), "{}", stderr(&again));
+    let anchors = dir.path().join("a.jsonl");
+    assert!(
+        portail(
+            &db,
+            &[
+                "audit",
+                "anchor",
+                "--key",
+                key.to_str().unwrap(),
+                "--anchors",
+                anchors.to_str().unwrap()
+            ],
+        )
+        .status
+        .success()
+    );
+    let text = std::fs::read_to_string(&anchors).unwrap();
+    let mut line: Value = serde_json::from_str(text.trim()).unwrap();
+    line["instant"] = json!("2020-01-01T00:00:00Z");
+    std::fs::write(&anchors, format!("{line}\n")).unwrap();
+    let public = dir.path().join("k.pub");
+    let output = portail(
+        &db,
+        &[
+            "audit",
+            "verify",
+            "--anchors",
+            anchors.to_str().unwrap(),
+            "--public-key",
+            public.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("signature invalide"),
+        "{}",
+        stdout(&output)
+    );
+}

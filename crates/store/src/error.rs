@@ -1,4 +1,5 @@
 use crate::event::ExpectedVersion;
+use crate::verify::ChainBreak;
 
 /// Failures of the store itself (SQLite, IO, a broken invariant). Never caused by a user.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +30,10 @@ pub enum StoreError {
     /// rolled back, nothing was written, and the same write succeeds once space returns.
     #[error("the disk is full: nothing was written")]
     StorageFull,
+    #[error("the append-only guard {0} could not be installed")]
+    GuardMissing(String),
+    #[error("{0}: nothing is appended to a broken chain (restore the last good backup)")]
+    ChainBroken(ChainBreak),
 }
 
 impl StoreError {

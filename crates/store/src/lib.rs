@@ -8,12 +8,18 @@
 //!   each command in its own SAVEPOINT; callers hear back only after the COMMIT is durable;
 //! - positions are 1..n without gaps, in commit order; `recorded_at` never decreases;
 //! - `hash(n) = sha256(hash(n-1) ‖ canonical bytes of row n)`, and the head (last position, last
-//!   hash) is kept in `chain_head`, so a removed tail is detected too.
+//!   hash) is kept in `chain_head`, so a removed tail is detected too;
+//! - every open (re)installs the append-only triggers and checks them, and checks the head and the
+//!   last [`TAIL_CHECK_EVENTS`] events; once a check finds the chain broken, nothing is appended
+//!   through this handle ([`StoreError::ChainBroken`]);
+//! - an anchor ([`anchor`]) signs a head with a key kept outside the database, so a log rewritten
+//!   with every hash recomputed is still told apart from the one that was anchored.
 //!
 //! The store knows nothing of the domain: payloads are JSON values with a type and a schema
 //! version. Decoding and upcasting belong to the `domain` crate.
 #![forbid(unsafe_code)]
 
+pub mod anchor;
 mod backup;
 mod canonical;
 mod checkpoint;
@@ -40,7 +46,10 @@ pub fn head_on(conn: &rusqlite::Connection) -> Result<Head, StoreError> {
     read::head(conn)
 }
 pub use schema::MIN_SQLITE_VERSION;
-pub use verify::{ChainBreak, ChainReport, ChainVerifier};
+pub use verify::{BreakReason, ChainBreak, ChainReport, ChainVerifier};
+
+/// Events the cheap check recomputes behind the head, at every open and periodically.
+pub const TAIL_CHECK_EVENTS: u64 = 1000;
 pub use writer::{WriteTx, WriterStats};
 
 use std::path::{Path, PathBuf};
@@ -49,7 +58,7 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use read::ReadPool;
-use writer::WriterHandle;
+use writer::{BrokenChain, WriterHandle};
 
 /// Options of [`EventStore::open`].
 #[derive(Clone, Debug)]
@@ -86,6 +95,7 @@ struct Inner {
     path: PathBuf,
     writer: WriterHandle,
     readers: ReadPool,
+    broken: BrokenChain,
     checkpointer: Option<(SyncSender<()>, JoinHandle<()>)>,
 }
 
@@ -100,11 +110,21 @@ impl Drop for Inner {
 
 impl EventStore {
     /// Opens (creating if needed) the database at `path`, checks the SQLite version, applies
-    /// migrations and starts the writer thread.
+    /// migrations, (re)installs the append-only guards, checks the tail of the chain and starts
+    /// the writer thread. A broken chain does not prevent opening (it must be audited and
+    /// exported), but [`EventStore::chain_break`] tells it and nothing is appended.
     pub fn open(path: impl AsRef<Path>, options: StoreOptions) -> Result<EventStore, StoreError> {
         let path = path.as_ref().to_path_buf();
         let conn = schema::open_write_connection(&path, options.busy_timeout_ms)?;
-        let writer = writer::spawn(conn, &options)?;
+        let found = match verify::verify_tail(&conn, TAIL_CHECK_EVENTS)? {
+            ChainReport::Broken(broken) => {
+                tracing::error!(%broken, "the event log's hash chain is broken");
+                Some(broken)
+            }
+            ChainReport::Intact { .. } => None,
+        };
+        let broken: BrokenChain = Arc::new(std::sync::Mutex::new(found));
+        let writer = writer::spawn(conn, &options, Arc::clone(&broken))?;
         let readers = ReadPool::new(
             path.clone(),
             options.read_connections,
@@ -117,6 +137,7 @@ impl EventStore {
                 path,
                 writer,
                 readers,
+                broken,
                 checkpointer: Some((stop, thread)),
             }),
         })
@@ -215,16 +236,87 @@ impl EventStore {
         ))
     }
 
-    /// Recomputes the whole hash chain and compares its end with the stored head.
+    /// Recomputes the whole hash chain and compares its end with the stored head. A break found
+    /// is remembered: nothing is appended afterwards.
     pub fn verify_chain(&self) -> Result<ChainReport, StoreError> {
+        // Up to the head read first: rows before it are committed and never change, so the pages
+        // need no common transaction, and appends made meanwhile are not mistaken for a tail
+        // added behind the store.
         let head = self.head()?;
         let mut verifier = ChainVerifier::new();
-        for event in self.read_range(1, Some(u64::MAX), 1024)? {
+        for event in self.read_range(1, Some(head.position), 1024)? {
             let event = event?;
             if let Err(broken) = verifier.check(&event) {
-                return Ok(ChainReport::Broken(broken));
+                return Ok(self.learn(ChainReport::Broken(broken)));
             }
         }
-        Ok(verifier.finish(&head))
+        let report = verifier.finish(&head);
+        if let ChainReport::Broken(_) = report {
+            return Ok(self.learn(report));
+        }
+        // Events past the head now (one read transaction: the head and the end agree unless a
+        // row was added behind the store).
+        let (now, end) = self.read(|conn| {
+            let tx = conn.unchecked_transaction()?;
+            let now = read::head(&tx)?;
+            let end: i64 = tx
+                .prepare_cached("SELECT COALESCE(MAX(position), 0) FROM events")?
+                .query_row([], |row| row.get(0))?;
+            Ok((now.position, end as u64))
+        })?;
+        if end > now {
+            return Ok(self.learn(ChainReport::Broken(ChainBreak {
+                position: now + 1,
+                reason: BreakReason::HeadPosition {
+                    head: now,
+                    last: end,
+                },
+            })));
+        }
+        Ok(report)
+    }
+
+    /// The cheap check: the kept head and the last `last` events against their hashes. A break
+    /// found is remembered: nothing is appended afterwards.
+    pub fn verify_tail(&self, last: u64) -> Result<ChainReport, StoreError> {
+        let report = self.read(|conn| verify::verify_tail(conn, last))?;
+        Ok(self.learn(report))
+    }
+
+    /// The periodic check while serving: the append-only guards (reinstalled if someone dropped
+    /// them since the open; returns how many were) and the tail of the chain.
+    pub fn check_integrity(&self) -> Result<(u32, ChainReport), StoreError> {
+        let reinstalled = self
+            .write(|tx| schema::ensure_guards(tx.connection()))
+            .map_err(|error| match error {
+                WriteError::Rejected(store) | WriteError::Store(store) => store,
+            })?;
+        if reinstalled > 0 {
+            tracing::error!(
+                reinstalled,
+                "append-only guards were missing and are installed again"
+            );
+        }
+        Ok((reinstalled, self.verify_tail(TAIL_CHECK_EVENTS)?))
+    }
+
+    /// Where the chain is known broken (by the check at open or a later one), if it is.
+    pub fn chain_break(&self) -> Option<ChainBreak> {
+        self.inner
+            .broken
+            .lock()
+            .ok()
+            .and_then(|known| known.clone())
+    }
+
+    fn learn(&self, report: ChainReport) -> ChainReport {
+        if let ChainReport::Broken(broken) = &report
+            && let Ok(mut known) = self.inner.broken.lock()
+            && known.is_none()
+        {
+            tracing::error!(%broken, "the event log's hash chain is broken");
+            *known = Some(broken.clone());
+        }
+        report
     }
 }

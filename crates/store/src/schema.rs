@@ -99,6 +99,9 @@ pub(crate) fn open_write_connection(
     // unlinked for every group.
     conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
     migrate(&mut conn)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    ensure_guards(&tx)?;
+    tx.commit()?;
     // Checkpoints run on their own thread (see checkpoint.rs), not inside the writer's commits.
     let _pages: i64 = conn.query_row("PRAGMA wal_autocheckpoint = 0", [], |row| row.get(0))?;
     // A busy period leaves at most 4 MiB of WAL file when the log restarts; the checkpoint
@@ -177,4 +180,71 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     tx.commit()?;
     Ok(())
+}
+
+/// The append-only guards: name, the statement that removes a tampered one, and the statement
+/// that creates it, as SQLite keeps its text in `sqlite_master` (the migrations created them
+/// with exactly these statements).
+const GUARDS: &[(&str, &str, &str)] = &[
+    (
+        "events_refuse_update",
+        "DROP TRIGGER IF EXISTS events_refuse_update",
+        "CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events\nBEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END",
+    ),
+    (
+        "events_refuse_delete",
+        "DROP TRIGGER IF EXISTS events_refuse_delete",
+        "CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events\nBEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END",
+    ),
+    (
+        "event_tags_refuse_update",
+        "DROP TRIGGER IF EXISTS event_tags_refuse_update",
+        "CREATE TRIGGER event_tags_refuse_update BEFORE UPDATE ON event_tags\nBEGIN SELECT RAISE(ABORT, 'event tags are append-only: UPDATE refused'); END",
+    ),
+    (
+        "event_tags_refuse_delete",
+        "DROP TRIGGER IF EXISTS event_tags_refuse_delete",
+        "CREATE TRIGGER event_tags_refuse_delete BEFORE DELETE ON event_tags\nBEGIN SELECT RAISE(ABORT, 'event tags are append-only: DELETE refused'); END",
+    ),
+    (
+        "chain_head_refuse_delete",
+        "DROP TRIGGER IF EXISTS chain_head_refuse_delete",
+        "CREATE TRIGGER chain_head_refuse_delete BEFORE DELETE ON chain_head\nBEGIN SELECT RAISE(ABORT, 'the chain head cannot be deleted'); END",
+    ),
+];
+
+/// (Re)installs the append-only triggers and checks they are there, as written. Idempotent: a
+/// guard present with its text is left alone; one dropped (migrations are recorded as applied, so
+/// they would never bring it back) or replaced by another body is created again. Runs inside the
+/// caller's transaction: at every open, and in the writer for the periodic check.
+pub(crate) fn ensure_guards(conn: &Connection) -> Result<u32, StoreError> {
+    let mut reinstalled = 0;
+    for (name, drop, sql) in GUARDS {
+        if guard_text(conn, name)?.as_deref().map(same_statement) != Some(same_statement(sql)) {
+            conn.execute_batch(drop)?;
+            conn.execute_batch(sql)?;
+            reinstalled += 1;
+        }
+    }
+    for (name, _, sql) in GUARDS {
+        if guard_text(conn, name)?.as_deref().map(same_statement) != Some(same_statement(sql)) {
+            return Err(StoreError::GuardMissing((*name).to_owned()));
+        }
+    }
+    Ok(reinstalled)
+}
+
+fn guard_text(conn: &Connection, name: &str) -> Result<Option<String>, StoreError> {
+    let mut statement =
+        conn.prepare_cached("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1")?;
+    let mut rows = statement.query([name])?;
+    match rows.next()? {
+        Some(row) => Ok(row.get(0)?),
+        None => Ok(None),
+    }
+}
+
+/// A statement's words, whitespace-insensitive.
+fn same_statement(sql: &str) -> String {
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
 }

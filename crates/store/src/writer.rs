@@ -24,6 +24,11 @@ use crate::error::{AppendError, StoreError, WriteError};
 use crate::event::{Appended, ExpectedVersion, NewEvent};
 use crate::hash::{HashInput, chain_hash};
 use crate::read;
+use crate::verify::ChainBreak;
+
+/// What the store knows of its chain: `Some` once a check found it broken. Shared by the store
+/// handle (checks set it) and the writer (appends read it).
+pub(crate) type BrokenChain = Arc<Mutex<Option<ChainBreak>>>;
 
 /// Format of `recorded_at`: fixed width, so text order is time order.
 const RECORDED_AT_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
@@ -37,6 +42,8 @@ pub struct WriteTx<'a> {
     /// once, just before COMMIT.
     head: read::Head,
     head_moved: bool,
+    /// Set when the chain is known broken (at open or by a check): appends are refused.
+    broken: Option<ChainBreak>,
 }
 
 impl WriteTx<'_> {
@@ -83,6 +90,7 @@ impl WriteTx<'_> {
         let Some(first) = events.first() else {
             return Err(AppendError::Empty);
         };
+        self.refuse_if_broken()?;
         if let Some(stored) = self.already_stored(stream, first, &events)? {
             return Ok(stored);
         }
@@ -101,6 +109,7 @@ impl WriteTx<'_> {
         if events.is_empty() {
             return Err(AppendError::Empty);
         }
+        self.refuse_if_broken()?;
         let actual = self.stream_version(stream)?;
         let matches = match expected {
             ExpectedVersion::Any => true,
@@ -202,6 +211,14 @@ impl WriteTx<'_> {
             stream_version,
             already_stored: false,
         })
+    }
+
+    /// Nothing is appended to a chain known broken: it would be extended from a forged state.
+    fn refuse_if_broken(&self) -> Result<(), AppendError> {
+        match &self.broken {
+            Some(broken) => Err(AppendError::Store(StoreError::ChainBroken(broken.clone()))),
+            None => Ok(()),
+        }
     }
 
     /// A retry: the first event's id is stored. Then every event must be stored, with the same
@@ -365,7 +382,11 @@ impl Drop for WriterHandle {
     }
 }
 
-pub(crate) fn spawn(conn: Connection, options: &StoreOptions) -> Result<WriterHandle, StoreError> {
+pub(crate) fn spawn(
+    conn: Connection,
+    options: &StoreOptions,
+    broken: BrokenChain,
+) -> Result<WriterHandle, StoreError> {
     let (queue, jobs) = sync_channel::<Box<dyn Job>>(options.queue_capacity.max(1));
     let max_batch = options.max_batch.max(1);
     let stats = Arc::new(Counters::default());
@@ -373,7 +394,7 @@ pub(crate) fn spawn(conn: Connection, options: &StoreOptions) -> Result<WriterHa
         .name("event-store-writer".to_owned())
         .spawn({
             let stats = Arc::clone(&stats);
-            move || run_writer(conn, jobs, max_batch, stats)
+            move || run_writer(conn, jobs, max_batch, stats, broken)
         })?;
     Ok(WriterHandle {
         stats,
@@ -387,6 +408,7 @@ fn run_writer(
     jobs: Receiver<Box<dyn Job>>,
     max_batch: usize,
     stats: Arc<Counters>,
+    broken: BrokenChain,
 ) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(max_batch);
     while let Ok(first) = jobs.recv() {
@@ -398,7 +420,8 @@ fn run_writer(
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
-        let committed = run_group(&conn, &mut batch);
+        let known_broken = broken.lock().ok().and_then(|known| known.clone());
+        let committed = run_group(&conn, &mut batch, known_broken);
         if let Err(error) = &committed {
             tracing::error!(%error, commands = batch.len(), "event store group transaction failed");
         }
@@ -434,16 +457,24 @@ pub struct WriterStats {
 }
 
 /// Runs a group of commands in one transaction. On error nothing of the group is kept.
-fn run_group(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), StoreError> {
+fn run_group(
+    conn: &Connection,
+    batch: &mut [Box<dyn Job>],
+    broken: Option<ChainBreak>,
+) -> Result<(), StoreError> {
     conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
-    let result = run_commands(conn, batch);
+    let result = run_commands(conn, batch, broken);
     if result.is_err() && !conn.is_autocommit() {
         let _ = conn.execute_batch("ROLLBACK");
     }
     result
 }
 
-fn run_commands(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), StoreError> {
+fn run_commands(
+    conn: &Connection,
+    batch: &mut [Box<dyn Job>],
+    broken: Option<ChainBreak>,
+) -> Result<(), StoreError> {
     // Read inside the IMMEDIATE transaction: another process may have appended since our last group.
     let head = read::head(conn)?;
     let mut tx = WriteTx {
@@ -451,6 +482,7 @@ fn run_commands(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), Sto
         recorded_at: Utc::now().format(RECORDED_AT_FORMAT).to_string(),
         head,
         head_moved: false,
+        broken,
     };
     let mut savepoint = conn.prepare_cached("SAVEPOINT command")?;
     let mut release = conn.prepare_cached("RELEASE command")?;

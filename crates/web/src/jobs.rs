@@ -75,6 +75,49 @@ pub async fn nightly(services: Shared, at: NaiveTime) {
     }
 }
 
+/// Checks the log every `every`, forever: the append-only guards (reinstalled if dropped) and the
+/// kept head with the last events against their hashes. A break found stops every append
+/// (the store refuses them) and `/sante` reports it.
+pub async fn chain_watch(services: Shared, every: Duration) {
+    loop {
+        tokio::time::sleep(every).await;
+        let app = services.app.clone();
+        let checked = tokio::task::spawn_blocking(move || {
+            app.store.check_integrity().map(|_| app.store.chain_break())
+        })
+        .await;
+        match checked {
+            Ok(Ok(None)) => {}
+            Ok(Ok(Some(broken))) => {
+                tracing::error!(%broken, "event log check: the chain is broken, appends refused");
+            }
+            Ok(Err(error)) => tracing::warn!(%error, "event log check: will retry"),
+            Err(error) => tracing::error!(%error, "event log check interrupted"),
+        }
+    }
+}
+
+/// Anchors the head of the log every day at `at` (Europe/Paris), forever.
+pub async fn nightly_anchor(services: Shared, at: NaiveTime, anchoring: app::audit::Anchoring) {
+    loop {
+        let now = Utc::now();
+        let next = next_nightly_run(now, at);
+        let wait = (next - now).to_std().unwrap_or(Duration::from_secs(60));
+        tokio::time::sleep(wait).await;
+        let (app, anchoring) = (services.app.clone(), anchoring.clone());
+        match tokio::task::spawn_blocking(move || app::audit::anchor(&app, &anchoring)).await {
+            Ok(Ok(app::audit::Anchored::Signed { anchor, mailed })) => {
+                tracing::info!(position = anchor.position, mailed, "log anchored");
+            }
+            Ok(Ok(app::audit::Anchored::Broken(broken))) => {
+                tracing::error!(%broken, "log not anchored: the chain is broken");
+            }
+            Ok(Err(error)) => tracing::error!(%error, "log not anchored"),
+            Err(error) => tracing::error!(%error, "nightly anchor interrupted"),
+        }
+    }
+}
+
 /// Sends due mails every `every`, forever.
 pub async fn mail_worker(
     services: Shared,

@@ -38,7 +38,7 @@ use payment::PaymentProvider;
 
 pub use error::WebError;
 pub use hashing::HashingPool;
-pub use jobs::{NightlyReport, mail_worker, nightly, run_nightly};
+pub use jobs::{NightlyReport, chain_watch, mail_worker, nightly, nightly_anchor, run_nightly};
 pub use session::{CSRF_FIELD, SESSION_COOKIE, VISITOR_COOKIE};
 
 /// Largest request body accepted (forms are small; a basket of 62 lines is a few KiB).

@@ -110,8 +110,23 @@ pub fn too_large() -> Markup {
     )
 }
 
-/// `/sante`: is the database reachable, where is the log, when was the last transmission.
+/// `/sante`: is the database reachable, is the log's chain whole (as checked at start and
+/// periodically), where is the log, when was the last transmission. A broken chain answers 503:
+/// the portal records nothing more until the last good backup is restored.
 pub async fn health(State(services): State<Shared>) -> Response {
+    if let Some(broken) = services.app.store.chain_break() {
+        tracing::error!(%broken, "health check: the event log's chain is broken");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({
+                "database": "ok",
+                "chain": "broken",
+                "broken_at": broken.position,
+                "reason": broken.reason.code(),
+            })),
+        )
+            .into_response();
+    }
     let app = services.app.clone();
     let result = blocking(move || {
         let head = app.store.head()?;
@@ -122,6 +137,7 @@ pub async fn health(State(services): State<Shared>) -> Response {
     match result {
         Ok((head, last)) => Json(serde_json::json!({
             "database": "ok",
+            "chain": "ok",
             "last_position": head.position,
             "last_recorded_at": head.recorded_at,
             "last_transmission": last.map(|t| serde_json::json!({ "id": t.transmission_id, "cut_off": t.cut_off })),

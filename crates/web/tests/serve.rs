@@ -63,6 +63,77 @@ async fn health_answers_json_with_the_security_headers() {
     assert!(String::from_utf8_lossy(&body).contains("lang=\"fr\""));
 }
 
+/// The log changed behind the running service: the periodic check finds it, `/sante` reports it
+/// (503, the position), and the guard dropped to make the change is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_reports_a_chain_broken_while_serving() {
+    // Given a running service over the demo, healthy
+    let dir = tempfile::tempdir().unwrap();
+    let app = demo_app(&dir);
+    let head = app.store.head().unwrap().position;
+    let services = Arc::new(
+        web::Services::new(
+            app,
+            None,
+            web::WebConfig::for_base_url("http://127.0.0.1:8080"),
+        )
+        .unwrap(),
+    );
+    let router = web::router(Arc::clone(&services), None);
+    let health = |router: axum::Router| async move {
+        let response = router
+            .oneshot(Request::get("/sante").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+        )
+    };
+    let (status, json) = health(router.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["chain"], "ok");
+    tokio::spawn(web::chain_watch(
+        Arc::clone(&services),
+        Duration::from_millis(50),
+    ));
+
+    // When someone changes the last event in the file, dropping the guard first
+    let conn = rusqlite::Connection::open(dir.path().join("web.db")).unwrap();
+    // (one transaction: the periodic check must not put the guard back in between)
+    conn.execute_batch("BEGIN IMMEDIATE; DROP TRIGGER events_refuse_update;")
+        .unwrap();
+    conn.execute(
+        "UPDATE events SET metadata = json_set(metadata, '$.actor', 'staff:forged') WHERE position = ?1",
+        [head as i64],
+    )
+    .unwrap();
+    conn.execute_batch("COMMIT").unwrap();
+
+    // Then within moments /sante answers 503 naming the position
+    let mut answer = health(router.clone()).await;
+    for _ in 0..100 {
+        if answer.0 != StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        answer = health(router.clone()).await;
+    }
+    let (status, json) = answer;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{json}");
+    assert_eq!(json["chain"], "broken");
+    assert_eq!(json["broken_at"], head);
+    // And the guard is back
+    assert!(
+        conn.execute("UPDATE events SET payload = payload WHERE position = 1", [])
+            .is_err()
+    );
+}
+
 /// "Paiement CB" end to end offline: start with the server's amount, pay on the simulator page,
 /// the notification (sent three times) and the return credit the wallet once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
