@@ -189,20 +189,39 @@ pub(crate) async fn csrf_and_visitor(
 }
 
 /// The client's address, for throttling.
+///
+/// Behind a reverse proxy (`trust_forwarded_for`) the address is the one the proxy itself
+/// wrote: the *rightmost* `X-Forwarded-For` value (a proxy appends the address it received the
+/// request from; everything to its left was written by the client and proves nothing), or
+/// `X-Real-IP` when no `X-Forwarded-For` was sent. A value that is not an IP address is ignored.
+/// Otherwise, the address of the connection.
 fn client_ip(parts: &Parts, services: &Shared) -> Option<String> {
     if services.config.trust_forwarded_for
-        && let Some(forwarded) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+        && let Some(address) = forwarded_address(&parts.headers)
     {
-        return Some(forwarded.trim().to_owned());
+        return Some(address.to_string());
     }
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip().to_string())
+}
+
+/// The address a trusted reverse proxy put in the request's headers (see [`client_ip`]).
+fn forwarded_address(headers: &HeaderMap) -> Option<std::net::IpAddr> {
+    let parse = |text: &str| text.trim().parse::<std::net::IpAddr>().ok();
+    // Several header lines are one list, in order: the last line's last value is rightmost.
+    if let Some(line) = headers.get_all("x-forwarded-for").iter().next_back() {
+        return line
+            .to_str()
+            .ok()
+            .and_then(|line| line.rsplit(',').next())
+            .and_then(parse);
+    }
+    headers
+        .get("x-real-ip")
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse)
 }
 
 /// An anonymous caller: the page chrome, the CSRF token of its forms, its address.

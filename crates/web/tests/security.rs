@@ -394,6 +394,78 @@ async fn many_identifiants_from_one_address_throttle_that_address_only() {
     assert_eq!(other.get("/accueil").await.status, StatusCode::OK);
 }
 
+/// Behind a reverse proxy the client writes the left of `X-Forwarded-For` itself: only the
+/// value the proxy appended (the rightmost), or `X-Real-IP`, is the client's address.
+#[tokio::test]
+async fn behind_a_proxy_a_forged_leftmost_forwarded_for_does_not_escape_the_address_throttle() {
+    let mut config = web::WebConfig::for_base_url(BASE);
+    config.trust_forwarded_for = true;
+    let portal = Portal::with_config(config);
+    let mut sprayer = portal.browser();
+    // Every request reaches the portal from the proxy's own address.
+    sprayer.ip = "10.0.0.2".into();
+    sprayer.get("/connexion").await;
+    for n in 0..20 {
+        let forged = format!("203.0.113.{n}, 198.51.100.7");
+        let page = sprayer
+            .post_with_headers(
+                "/connexion",
+                &[
+                    ("identifiant", &format!("inconnu-{n}")),
+                    ("mot_de_passe", WRONG_PASSWORD),
+                ],
+                &[("x-forwarded-for", &forged)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    // A fresh forged leftmost value changes nothing: the proxy's value is still 198.51.100.7.
+    let page = sprayer
+        .post_with_headers(
+            "/connexion",
+            &[("identifiant", "dupont"), ("mot_de_passe", DUPONT_PASSWORD)],
+            &[("x-forwarded-for", "192.0.2.99, 198.51.100.7")],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        page.main_text()
+    );
+    assert!(session(&sprayer).is_none());
+
+    // Another client behind the same proxy (another rightmost value) is not affected, and
+    // X-Real-IP names the client when the proxy sends no X-Forwarded-For.
+    let mut other = portal.browser();
+    other.ip = "10.0.0.2".into();
+    other.get("/connexion").await;
+    let page = other
+        .post_with_headers(
+            "/connexion",
+            &[("identifiant", "dupont"), ("mot_de_passe", DUPONT_PASSWORD)],
+            &[("x-forwarded-for", "198.51.100.7, 198.51.100.8")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    let mut real_ip = portal.browser();
+    real_ip.ip = "10.0.0.2".into();
+    real_ip.get("/connexion").await;
+    let page = real_ip
+        .post_with_headers(
+            "/connexion",
+            &[("identifiant", "dupont"), ("mot_de_passe", DUPONT_PASSWORD)],
+            &[("x-real-ip", "198.51.100.7")],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        page.main_text()
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4. Sessions
 // ---------------------------------------------------------------------------------------------

@@ -65,8 +65,24 @@ impl Portal {
         provider: Option<Arc<dyn payment::PaymentProvider>>,
         hashing: web::HashingPool,
     ) -> Portal {
+        Portal::configured(
+            web::WebConfig::for_base_url("https://portail.example.fr"),
+            provider,
+            hashing,
+        )
+    }
+
+    /// The demo world served with `config` (behind a proxy, over plain http…).
+    pub fn with_config(config: web::WebConfig) -> Portal {
+        Portal::configured(config, None, web::HashingPool::new(2, 64))
+    }
+
+    fn configured(
+        config: web::WebConfig,
+        provider: Option<Arc<dyn payment::PaymentProvider>>,
+        hashing: web::HashingPool,
+    ) -> Portal {
         let (dir, clock, app) = demo_world();
-        let config = web::WebConfig::for_base_url("https://portail.example.fr");
         let services = Arc::new(
             web::Services::new(app.clone(), provider, config)
                 .unwrap()
