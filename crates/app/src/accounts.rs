@@ -48,9 +48,40 @@ fn family_actor(family: FamilyId) -> String {
     format!("family:{family}")
 }
 
-/// True when `text` could be a [`new_secret`] (checked before touching the database).
+/// True when `text` could be a [`new_secret`]: exactly 64 lowercase hex characters (checked
+/// before touching the database).
 pub fn is_secret_shaped(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The secret of a link the portal handed out (password reset, e-mail confirmation), parsed
+/// from a URL: exactly the shape of [`new_secret`], so what a page writes back from it (a form
+/// field, a link) can only ever be 64 lowercase hex characters.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LinkToken(String);
+
+impl LinkToken {
+    /// `None` unless `text` is 64 lowercase hex characters.
+    pub fn parse(text: &str) -> Option<LinkToken> {
+        is_secret_shaped(text).then(|| LinkToken(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for LinkToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A secret is not written in logs.
+impl std::fmt::Debug for LinkToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LinkToken(…)")
+    }
 }
 
 fn sha256_hex(text: &str) -> String {
@@ -814,19 +845,16 @@ pub fn answer_question(
 
 fn live_token(
     conn: &Connection,
-    token: &str,
+    token: &LinkToken,
     purpose: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(FamilyId, Option<String>)>, AppError> {
-    if !is_secret_shaped(token) {
-        return Ok(None);
-    }
     let row: Option<(String, Option<String>, String)> = conn
         .prepare_cached(
             "SELECT family_id, email, expires_at FROM account_tokens
              WHERE token_hash = ?1 AND purpose = ?2 AND used_at IS NULL",
         )?
-        .query_row(params![sha256_hex(token), purpose], |r| {
+        .query_row(params![sha256_hex(token.as_str()), purpose], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
@@ -850,9 +878,9 @@ fn dead_link() -> AppError {
 }
 
 /// The identifiant a live reset link belongs to (for the page), or `None`.
-pub fn reset_link_login(app: &App, token: &str) -> Result<Option<String>, AppError> {
+pub fn reset_link_login(app: &App, token: &LinkToken) -> Result<Option<String>, AppError> {
     let now = app.now();
-    let token = token.to_owned();
+    let token = token.clone();
     app.query(move |conn| {
         let Some((family, _)) = live_token(conn, &token, "password_reset", now)? else {
             return Ok(None);
@@ -865,7 +893,7 @@ pub fn reset_link_login(app: &App, token: &str) -> Result<Option<String>, AppErr
 /// ends (whoever had the old password is logged out).
 pub fn reset_password(
     app: &App,
-    token: &str,
+    token: &LinkToken,
     password: &str,
     confirmation: &str,
 ) -> Result<(), AppError> {
@@ -874,7 +902,7 @@ pub fn reset_password(
     };
     check_new_password(password, confirmation, &login)?;
     let hash = credentials::hash_password(password)?;
-    let token = token.to_owned();
+    let token = token.clone();
     app.execute("system:portal", move |command| {
         let now = command.now();
         let Some((family, _)) = live_token(command.conn(), &token, "password_reset", now)? else {
@@ -882,7 +910,7 @@ pub fn reset_password(
         };
         let conn = command.conn();
         conn.prepare_cached("UPDATE account_tokens SET used_at = ?2 WHERE token_hash = ?1")?
-            .execute(params![sha256_hex(&token), stamp(now)])?;
+            .execute(params![sha256_hex(token.as_str()), stamp(now)])?;
         registry::set_password_hash(conn, family, &hash)?;
         conn.prepare_cached("DELETE FROM web_sessions WHERE family_id = ?1")?
             .execute(params![family.to_string()])?;
@@ -1047,8 +1075,8 @@ pub fn request_email_change(
 }
 
 /// Opens a confirmation link: the address becomes the account's. Returns it.
-pub fn confirm_email(app: &App, token: &str) -> Result<String, AppError> {
-    let token = token.to_owned();
+pub fn confirm_email(app: &App, token: &LinkToken) -> Result<String, AppError> {
+    let token = token.clone();
     app.execute("system:portal", move |command| {
         let now = command.now();
         let conn = command.conn();
@@ -1057,7 +1085,7 @@ pub fn confirm_email(app: &App, token: &str) -> Result<String, AppError> {
             return Err(dead_link());
         };
         conn.prepare_cached("UPDATE account_tokens SET used_at = ?2 WHERE token_hash = ?1")?
-            .execute(params![sha256_hex(&token), stamp(now)])?;
+            .execute(params![sha256_hex(token.as_str()), stamp(now)])?;
         conn.prepare_cached("UPDATE family_accounts SET email = ?2 WHERE family_id = ?1")?
             .execute(params![family.to_string(), email])?;
         Ok(email)

@@ -2,15 +2,17 @@
 //! recovery (« Le retrouver »). The existing password is never shown or sent: recovery ends with
 //! the parent choosing a new one.
 
-use app::accounts::{self, AnswerOutcome, LoginOutcome};
-use axum::extract::{Form, Path, Query, State};
+use app::accounts::{self, AnswerOutcome, LinkToken, LoginOutcome};
+use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::layout::{self, Chrome, csrf_field, flash, page};
-use crate::session::{Parent, SESSION_COOKIE, Visitor, see_other, set_cookie};
+use crate::session::{
+    LINK_FIELD, LinkInPath, Parent, SESSION_COOKIE, Visitor, link_in_form, see_other, set_cookie,
+};
 use crate::{Shared, WebError, blocking};
 
 /// `/`: the welcome page for a parent, the log-in page otherwise.
@@ -587,7 +589,7 @@ pub async fn answer_question(
     }
 }
 
-fn reset_page(chrome: &Chrome, token: &str, login: &str, error: Option<&str>) -> Markup {
+fn reset_page(chrome: &Chrome, token: &LinkToken, login: &str, error: Option<&str>) -> Markup {
     page(
         chrome,
         "Choisir un nouveau mot de passe",
@@ -595,8 +597,9 @@ fn reset_page(chrome: &Chrome, token: &str, login: &str, error: Option<&str>) ->
         html! {
             @if let Some(error) = error { (flash("error", error)) }
             p { "Identifiant : " strong { (login) } }
-            form class="stack" method="post" action={ "/reinitialisation/" (token) } {
+            form class="stack" method="post" action="/reinitialisation" {
                 (csrf_field(&chrome.csrf))
+                input type="hidden" name=(LINK_FIELD) value=(token);
                 (new_password_fields())
                 div class="actions" { button type="submit" { "Enregistrer le nouveau mot de passe" } }
             }
@@ -623,7 +626,7 @@ fn dead_link_page(chrome: &Chrome) -> Response {
 pub async fn reset_form(
     State(services): State<Shared>,
     visitor: Visitor,
-    Path(token): Path<String>,
+    LinkInPath(token): LinkInPath,
 ) -> Response {
     let app = services.app.clone();
     let lookup = token.clone();
@@ -636,6 +639,7 @@ pub async fn reset_form(
 
 #[derive(Debug, Deserialize)]
 pub struct NewPasswordForm {
+    lien: String,
     nouveau: String,
     confirmation: String,
 }
@@ -643,9 +647,12 @@ pub struct NewPasswordForm {
 pub async fn reset(
     State(services): State<Shared>,
     visitor: Visitor,
-    Path(token): Path<String>,
     Form(form): Form<NewPasswordForm>,
 ) -> Response {
+    let token = match link_in_form(&form.lien) {
+        Ok(token) => token,
+        Err(error) => return error.into_response(),
+    };
     let app = services.app.clone();
     let spent = token.clone();
     let result = services

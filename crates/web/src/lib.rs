@@ -226,10 +226,8 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
             "/mot-de-passe-oublie/reponse",
             post(accounts_pages::answer_question),
         )
-        .route(
-            "/reinitialisation/{token}",
-            get(accounts_pages::reset_form).post(accounts_pages::reset),
-        )
+        .route("/reinitialisation/{token}", get(accounts_pages::reset_form))
+        .route("/reinitialisation", post(accounts_pages::reset))
         .route("/profil", get(profile_pages::profile))
         .route("/profil/modifier", get(profile_pages::edit))
         .route("/profil/donnees", get(profile_pages::download_data))
@@ -238,8 +236,9 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
         .route("/profil/question", post(profile_pages::change_question))
         .route(
             "/profil/confirmation/{token}",
-            get(profile_pages::confirm_email_form).post(profile_pages::confirm_email),
+            get(profile_pages::confirm_email_form),
         )
+        .route("/profil/confirmation", post(profile_pages::confirm_email))
         .route(
             "/historique/consommations",
             get(money_pages::consumption_history),

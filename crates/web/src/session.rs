@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 
 use app::accounts::{self, Session};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -21,7 +21,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::layout::{self, Chrome};
-use crate::{BODY_LIMIT, Shared, blocking, pages};
+use crate::{BODY_LIMIT, Shared, WebError, blocking, pages};
 
 /// The session cookie: 256 random bits; the server keeps only their sha256.
 pub const SESSION_COOKIE: &str = "pf_session";
@@ -325,4 +325,31 @@ pub(crate) fn see_other(target: &str) -> Response {
     let location =
         HeaderValue::from_str(target).unwrap_or_else(|_| HeaderValue::from_static("/accueil"));
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
+/// The secret of a link in the path (`/reinitialisation/{token}`, `/profil/confirmation/{token}`),
+/// parsed to its exact shape: anything else (`..%2F..`, uppercase, too short) is the French 404
+/// before the handler runs.
+pub(crate) struct LinkInPath(pub accounts::LinkToken);
+
+impl<S: Send + Sync> FromRequestParts<S> for LinkInPath {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Path(text) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| WebError::NotFound.into_response())?;
+        accounts::LinkToken::parse(&text)
+            .map(LinkInPath)
+            .ok_or_else(|| WebError::NotFound.into_response())
+    }
+}
+
+/// The field that carries a link's secret in the form its page shows (the form's action is a
+/// fixed path, never built from the request).
+pub(crate) const LINK_FIELD: &str = "lien";
+
+/// The secret of a link posted back in [`LINK_FIELD`], parsed like [`LinkInPath`].
+pub(crate) fn link_in_form(text: &str) -> Result<accounts::LinkToken, WebError> {
+    accounts::LinkToken::parse(text).ok_or(WebError::NotFound)
 }

@@ -553,7 +553,11 @@ async fn profile_changes_apply_at_once_and_a_new_email_is_confirmed_by_a_link() 
             .contains("en attente de confirmation : jean-paul.dupont@exemple.fr")
     );
     assert!(confirm.body.contains("Confirmer l'adresse"));
-    let done = browser.post(path, &[]).await;
+    let secret = path.trim_start_matches("/profil/confirmation/");
+    let fields = confirm
+        .form("/profil/confirmation", &[("lien", secret)])
+        .expect("the button posts the link's secret");
+    let done = browser.post_raw("/profil/confirmation", &fields).await;
     assert!(
         done.main_text()
             .contains("jean-paul.dupont@exemple.fr est maintenant celle de votre compte")

@@ -690,8 +690,12 @@ async fn every_post_without_a_valid_token_is_refused_and_changes_nothing() {
             owned(&[("identifiant", "dupont"), ("reponse", "une réponse")]),
         ),
         (
-            reset.clone(),
-            owned(&[("nouveau", NEW_PASSWORD), ("confirmation", NEW_PASSWORD)]),
+            "/reinitialisation".into(),
+            owned(&[
+                ("lien", reset.trim_start_matches("/reinitialisation/")),
+                ("nouveau", NEW_PASSWORD),
+                ("confirmation", NEW_PASSWORD),
+            ]),
         ),
         (
             "/profil/mot-de-passe".into(),
@@ -716,7 +720,10 @@ async fn every_post_without_a_valid_token_is_refused_and_changes_nothing() {
                 ("actuel", DUPONT_PASSWORD),
             ]),
         ),
-        (confirm.clone(), vec![]),
+        (
+            "/profil/confirmation".into(),
+            owned(&[("lien", confirm.trim_start_matches("/profil/confirmation/"))]),
+        ),
         (
             "/paiement".into(),
             owned(&[
@@ -1443,6 +1450,62 @@ async fn a_login_abandoned_while_queued_gives_its_place_back() {
     );
 }
 
+/// A link's secret is parsed to its exact shape: an encoded path (`..%2F..`) cannot make the
+/// confirmation page's button post somewhere else (emptying the basket, logging out).
+#[tokio::test]
+async fn a_confirmation_or_reset_link_that_is_not_a_secret_is_a_404_and_forms_post_to_fixed_paths()
+{
+    let portal = Portal::demo();
+    let mut dupont = portal.logged_in("dupont").await;
+    fill_basket(&mut dupont).await;
+    let summary = dupont.get("/reservations/recapitulatif").await.main_text();
+
+    let secret = "ab".repeat(32);
+    let shouted = secret.to_uppercase();
+    for path in [
+        "/profil/confirmation/..%2F..%2Freservations%2Fabandonner".to_owned(),
+        "/profil/confirmation/..%2F..%2Fdeconnexion".to_owned(),
+        format!("/profil/confirmation/{shouted}"),
+        format!("/profil/confirmation/{}", &secret[..63]),
+        "/reinitialisation/..%2F..%2Freservations%2Fabandonner".to_owned(),
+        format!("/reinitialisation/{shouted}"),
+    ] {
+        let page = dupont.get(&path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.main_text().contains("Page introuvable"), "{path}");
+        assert!(page.forms().is_empty(), "{path}: {:?}", page.forms());
+    }
+
+    // A well-shaped link: its button posts to the fixed path, the secret in a field.
+    let page = dupont.get(&format!("/profil/confirmation/{secret}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let actions: Vec<String> = page.forms().into_iter().map(|(a, _)| a).collect();
+    assert!(
+        actions.contains(&"/profil/confirmation".to_owned()),
+        "{actions:?}"
+    );
+    let fields = page
+        .form("/profil/confirmation", &[("lien", &secret)])
+        .unwrap();
+    // Pressed with a forged field, it is a 404 too, and nothing happened.
+    let mut forged = fields.clone();
+    for (name, value) in &mut forged {
+        if name == "lien" {
+            *value = "../../reservations/abandonner".to_owned();
+        }
+    }
+    let head = portal.head();
+    let page = dupont.post_raw("/profil/confirmation", &forged).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(portal.head(), head);
+    assert_eq!(dupont.get("/accueil").await.status, StatusCode::OK);
+    assert_eq!(
+        dupont.get("/reservations/recapitulatif").await.main_text(),
+        summary,
+        "the basket changed"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 13. Recovery by link
 // ---------------------------------------------------------------------------------------------
@@ -1491,10 +1554,20 @@ async fn a_reset_link_is_mailed_works_once_expires_and_never_carries_the_passwor
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.main_text().contains("dupont"));
     assert!(!form.body.contains(DUPONT_PASSWORD));
+    let secret = link.trim_start_matches("/reinitialisation/");
+    assert!(
+        form.form("/reinitialisation", &[("lien", secret)])
+            .is_some(),
+        "the reset form posts to a fixed path with the link's secret"
+    );
     let page = browser
         .post(
-            &link,
-            &[("nouveau", NEW_PASSWORD), ("confirmation", NEW_PASSWORD)],
+            "/reinitialisation",
+            &[
+                ("lien", secret),
+                ("nouveau", NEW_PASSWORD),
+                ("confirmation", NEW_PASSWORD),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
@@ -1504,8 +1577,9 @@ async fn a_reset_link_is_mailed_works_once_expires_and_never_carries_the_passwor
     assert!(again.text().contains("Lien expiré"), "{}", again.text());
     let replay = browser
         .post(
-            &link,
+            "/reinitialisation",
             &[
+                ("lien", secret),
                 ("nouveau", "encore une autre phrase"),
                 ("confirmation", "encore une autre phrase"),
             ],
