@@ -146,8 +146,9 @@ pub(crate) async fn csrf_and_visitor(
         .unwrap_or_default();
     request.extensions_mut().insert(VisitorId(visitor));
 
-    if !request.method().is_safe() && !csrf_exempt(request.uri().path()) {
-        if let Some(reason) = cross_site(request.headers(), &services.config) {
+    if !request.method().is_safe() {
+        let exempt = csrf_exempt(request.uri().path());
+        if !exempt && let Some(reason) = cross_site(request.headers(), &services.config) {
             tracing::warn!(path = %request.uri().path(), reason, "request refused: sent from another site");
             return (StatusCode::FORBIDDEN, pages::cross_site_refused()).into_response();
         }
@@ -156,6 +157,14 @@ pub(crate) async fn csrf_and_visitor(
         let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
             return (StatusCode::PAYLOAD_TOO_LARGE, pages::too_large()).into_response();
         };
+        if exempt {
+            if !form_is_utf8(&bytes) {
+                return (StatusCode::UNPROCESSABLE_ENTITY, pages::undecodable_form())
+                    .into_response();
+            }
+            request = Request::from_parts(parts, Body::from(bytes));
+            return finish(next.run(request).await, new_visitor, &services);
+        }
         let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
             .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD))
@@ -172,9 +181,19 @@ pub(crate) async fn csrf_and_visitor(
             tracing::warn!(path = %parts.uri.path(), "POST refused: missing or invalid CSRF token");
             return (StatusCode::FORBIDDEN, pages::csrf_refused()).into_response();
         }
+        // Every form body passes here: a field that is not UTF-8 is refused before any handler
+        // reads it (the form extractor would turn its bytes into U+FFFD and carry on).
+        if !form_is_utf8(&bytes) {
+            tracing::warn!(path = %parts.uri.path(), "POST refused: a form field is not UTF-8");
+            return (StatusCode::UNPROCESSABLE_ENTITY, pages::undecodable_form()).into_response();
+        }
         request = Request::from_parts(parts, Body::from(bytes));
     }
-    let mut response = next.run(request).await;
+    finish(next.run(request).await, new_visitor, &services)
+}
+
+/// Sets the visitor cookie of a browser that had none.
+fn finish(mut response: Response, new_visitor: Option<String>, services: &Shared) -> Response {
     if let Some(visitor) = new_visitor {
         response.headers_mut().append(
             header::SET_COOKIE,
@@ -186,6 +205,34 @@ pub(crate) async fn csrf_and_visitor(
         );
     }
     response
+}
+
+/// Whether every name and value of a form body (`application/x-www-form-urlencoded`) is UTF-8
+/// once `+` and `%XX` are decoded. A `%` not followed by two hex digits stands for itself, as
+/// the form extractor reads it.
+fn form_is_utf8(body: &[u8]) -> bool {
+    body.split(|b| *b == b'&').all(|pair| {
+        let mut decoded = Vec::with_capacity(pair.len());
+        let mut i = 0;
+        while let Some(&b) = pair.get(i) {
+            let escaped = (b == b'%')
+                .then(|| pair.get(i + 1..i + 3))
+                .flatten()
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+            match escaped {
+                Some(byte) => {
+                    decoded.push(byte);
+                    i += 3;
+                }
+                None => {
+                    decoded.push(b);
+                    i += 1;
+                }
+            }
+        }
+        std::str::from_utf8(&decoded).is_ok()
+    })
 }
 
 /// The client's address, for throttling.

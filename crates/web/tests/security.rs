@@ -807,6 +807,59 @@ async fn every_post_without_a_valid_token_is_refused_and_changes_nothing() {
     assert!(portal.head() > head);
 }
 
+/// A form field that is not UTF-8 is refused with a French page, before any handler: it never
+/// becomes an address (« ��@exemple.fr ») with a confirmation mail queued to it.
+#[tokio::test]
+async fn a_form_field_that_is_not_utf8_is_refused_and_nothing_is_written() {
+    let portal = Portal::demo();
+    let mut dupont = portal.logged_in("dupont").await;
+    dupont.get("/profil/modifier").await;
+    let profile = dupont.get("/profil").await.main_text();
+    dupont.get("/profil/modifier").await;
+    let head = portal.head();
+    let confirmations = portal.mails("email_confirmation").len();
+    let password = format!("actuel={DUPONT_PASSWORD}");
+    let bodies: Vec<Vec<u8>> = vec![
+        // Percent-encoded bytes that are no UTF-8.
+        format!("courriel=%FF%FE%40exemple.fr&{password}").into_bytes(),
+        // A lone continuation byte in the middle of an address.
+        format!("courriel=jean%80dupont%40exemple.fr&{password}").into_bytes(),
+        // Raw bytes, not encoded.
+        [
+            b"courriel=\xff\xfe@exemple.fr&".as_slice(),
+            password.as_bytes(),
+        ]
+        .concat(),
+        // In a field's name.
+        format!("courriel=jean%40exemple.fr&{password}&%C3=1").into_bytes(),
+    ];
+    for body in &bodies {
+        let page = dupont.post_bytes("/profil/courriel", body).await;
+        let shown = String::from_utf8_lossy(body);
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{shown}");
+        assert!(
+            page.main_text().contains("caractères illisibles")
+                && page.main_text().contains("rien n'a été modifié"),
+            "{shown}: {}",
+            page.main_text()
+        );
+        assert_eq!(portal.head(), head, "{shown}");
+        assert_eq!(portal.mails("email_confirmation").len(), confirmations);
+    }
+    assert_eq!(dupont.get("/profil").await.main_text(), profile);
+
+    // Control: the same form in UTF-8 goes through.
+    dupont.get("/profil/modifier").await;
+    let page = dupont
+        .post_bytes(
+            "/profil/courriel",
+            format!("courriel=jean.dupont%40exemple.fr&{password}").as_bytes(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    assert_eq!(portal.mails("email_confirmation").len(), confirmations + 1);
+}
+
 /// Defence in depth (REFERENCE §F): a POST a browser says comes from another site is refused
 /// even with a valid token, before anything is read or written.
 #[tokio::test]

@@ -389,6 +389,19 @@ impl Browser {
         self.post_raw_with_headers(path, &pairs, headers).await
     }
 
+    /// POSTs `body` as it is (already form-encoded, possibly not UTF-8), followed by
+    /// `&jeton=<the token of the last page read>`.
+    pub async fn post_bytes(&mut self, path: &str, body: &[u8]) -> Page {
+        let mut body = body.to_vec();
+        if let Some(token) = &self.csrf {
+            body.extend_from_slice(format!("&{}={token}", web::CSRF_FIELD).as_bytes());
+        }
+        let request = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
     async fn post_raw_with_headers(
         &mut self,
         path: &str,
