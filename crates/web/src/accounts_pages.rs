@@ -11,7 +11,8 @@ use serde::Deserialize;
 
 use crate::layout::{self, Chrome, csrf_field, flash, page};
 use crate::session::{
-    LINK_FIELD, LinkInPath, Parent, SESSION_COOKIE, Visitor, link_in_form, see_other, set_cookie,
+    LINK_FIELD, LinkInPath, Parent, Visitor, link_in_form, rotate_visitor, see_other,
+    session_cookie,
 };
 use crate::{Shared, WebError, blocking};
 
@@ -147,8 +148,9 @@ pub async fn login(
             let mut response = see_other("/accueil");
             response.headers_mut().append(
                 header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, Some(&token), services.config.secure_cookies),
+                session_cookie(&services.config, Some(&token)),
             );
+            rotate_visitor(&mut response, &services.config);
             return response;
         }
         Ok(LoginOutcome::Rejected) => (
@@ -196,10 +198,10 @@ pub async fn logout(State(services): State<Shared>, parent: Result<Parent, Respo
         }
     }
     let mut response = see_other("/connexion?fait=deconnexion");
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, None, services.config.secure_cookies),
-    );
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, session_cookie(&services.config, None));
+    rotate_visitor(&mut response, &services.config);
     response
 }
 
@@ -407,8 +409,9 @@ pub async fn activate(
             let mut response = see_other("/accueil");
             response.headers_mut().append(
                 header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, Some(&token), services.config.secure_cookies),
+                session_cookie(&services.config, Some(&token)),
             );
+            rotate_visitor(&mut response, &services.config);
             response
         }
         Err(WebError::Refused(message)) => (
@@ -662,10 +665,10 @@ pub async fn reset(
     match result {
         Ok(()) => {
             let mut response = see_other("/connexion?fait=mot-de-passe");
-            response.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, None, services.config.secure_cookies),
-            );
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, session_cookie(&services.config, None));
+            rotate_visitor(&mut response, &services.config);
             response
         }
         Err(WebError::Refused(message)) => {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::accounts_pages::new_password_fields;
 use crate::layout::{csrf_field, flash, page};
 use crate::session::{
-    LINK_FIELD, LinkInPath, Parent, SESSION_COOKIE, Visitor, link_in_form, see_other, set_cookie,
+    LINK_FIELD, LinkInPath, Parent, Visitor, link_in_form, see_other, session_cookie,
 };
 use crate::{Shared, WebError, blocking};
 
@@ -207,7 +207,7 @@ pub async fn change_password(
             let mut response = see_other("/profil?fait=mot-de-passe");
             response.headers_mut().append(
                 header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, Some(&token), services.config.secure_cookies),
+                session_cookie(&services.config, Some(&token)),
             );
             response
         }

@@ -1,8 +1,11 @@
 //! Cookies, CSRF and the two kinds of callers: a logged-in [`Parent`] and an anonymous
 //! [`Visitor`].
 //!
-//! CSRF: every form carries `jeton`, an HMAC-SHA256 (server key) of the session cookie for a
-//! parent, or of the `pf_visiteur` cookie for an anonymous page (log-in, recovery). One
+//! CSRF: every form carries `jeton`, an HMAC-SHA256 (server key) of the session cookie when the
+//! browser sends one, or else of the `pf_visiteur` cookie (log-in, recovery): one rule,
+//! [`csrf_binding`], for the token a page writes and the token a POST must carry, so a visitor
+//! token is never accepted next to a session. The visitor id changes at log-in and logout, and
+//! over HTTPS both cookies are `__Host-` prefixed. One
 //! middleware checks it on every POST before any handler runs; only the provider's server-to-
 //! server notification and the demo's simulator are exempt. The same middleware first refuses
 //! any state-changing request a browser says comes from another site (`Sec-Fetch-Site`,
@@ -23,10 +26,14 @@ use sha2::Sha256;
 use crate::layout::{self, Chrome};
 use crate::{BODY_LIMIT, Shared, WebError, blocking, pages};
 
-/// The session cookie: 256 random bits; the server keeps only their sha256.
+/// The session cookie: 256 random bits; the server keeps only their sha256. Its name is
+/// `__Host-` prefixed over HTTPS ([`crate::WebConfig::session_cookie`]).
 pub const SESSION_COOKIE: &str = "pf_session";
-/// A random id given to every browser, which anonymous forms' CSRF tokens are bound to.
+/// A random id given to every browser, which anonymous forms' CSRF tokens are bound to while
+/// no session cookie is sent. New at every log-in and logout. Prefixed like the session's.
 pub const VISITOR_COOKIE: &str = "pf_visiteur";
+pub(crate) const HOST_SESSION_COOKIE: &str = "__Host-pf_session";
+pub(crate) const HOST_VISITOR_COOKIE: &str = "__Host-pf_visiteur";
 /// The form field carrying the CSRF token.
 pub const CSRF_FIELD: &str = "jeton";
 
@@ -114,8 +121,64 @@ pub(crate) fn is_hex(text: &str, length: usize) -> bool {
     text.len() == length && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// What the CSRF token of a request's forms is bound to.
+enum CsrfBinding<'r> {
+    Session(&'r str),
+    Visitor(&'r str),
+}
+
+/// The session cookie when the browser sends a well-shaped one (live or not: a stale one is
+/// replaced at log-in), else the visitor id.
+fn csrf_binding<'r>(
+    headers: &'r HeaderMap,
+    visitor: &'r str,
+    config: &crate::WebConfig,
+) -> CsrfBinding<'r> {
+    match cookie(headers, config.session_cookie()).filter(|s| accounts::is_secret_shaped(s)) {
+        Some(session) => CsrfBinding::Session(session),
+        None => CsrfBinding::Visitor(visitor),
+    }
+}
+
+impl CsrfBinding<'_> {
+    fn token(&self, key: &[u8]) -> String {
+        match self {
+            CsrfBinding::Session(session) => csrf_token(key, "session", session),
+            CsrfBinding::Visitor(visitor) => csrf_token(key, "visitor", visitor),
+        }
+    }
+
+    fn accepts(&self, key: &[u8], token: &str) -> bool {
+        match self {
+            CsrfBinding::Session(session) => csrf_matches(key, "session", session, token),
+            CsrfBinding::Visitor(visitor) => {
+                !visitor.is_empty() && csrf_matches(key, "visitor", visitor, token)
+            }
+        }
+    }
+}
+
+/// `Set-Cookie` for the session cookie; `None` deletes it.
+pub(crate) fn session_cookie(config: &crate::WebConfig, value: Option<&str>) -> HeaderValue {
+    set_cookie(config.session_cookie(), value, config.secure_cookies)
+}
+
+/// A new visitor id for this browser (at log-in and logout): a visitor token learnt or planted
+/// before is worth nothing after.
+pub(crate) fn rotate_visitor(response: &mut Response, config: &crate::WebConfig) {
+    let visitor = uuid::Uuid::new_v4().simple().to_string();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            config.visitor_cookie(),
+            Some(&visitor),
+            config.secure_cookies,
+        ),
+    );
+}
+
 /// `Set-Cookie` for `name`; `None` deletes it.
-pub(crate) fn set_cookie(name: &str, value: Option<&str>, secure: bool) -> HeaderValue {
+fn set_cookie(name: &str, value: Option<&str>, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     let text = match value {
         Some(value) => format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}"),
@@ -134,7 +197,7 @@ pub(crate) async fn csrf_and_visitor(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let sent_visitor = cookie(request.headers(), VISITOR_COOKIE)
+    let sent_visitor = cookie(request.headers(), services.config.visitor_cookie())
         .filter(|v| is_hex(v, 32))
         .map(str::to_owned);
     let new_visitor = sent_visitor
@@ -152,7 +215,6 @@ pub(crate) async fn csrf_and_visitor(
             tracing::warn!(path = %request.uri().path(), reason, "request refused: sent from another site");
             return (StatusCode::FORBIDDEN, pages::cross_site_refused()).into_response();
         }
-        let session = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
         let (parts, body) = request.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
             return (StatusCode::PAYLOAD_TOO_LARGE, pages::too_large()).into_response();
@@ -170,13 +232,9 @@ pub(crate) async fn csrf_and_visitor(
             .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD))
             .map(|(_, v)| v)
             .unwrap_or_default();
-        let key = &services.csrf_key;
-        let valid = session
-            .as_deref()
-            .is_some_and(|s| csrf_matches(key, "session", s, &token))
-            || sent_visitor
-                .as_deref()
-                .is_some_and(|v| csrf_matches(key, "visitor", v, &token));
+        let visitor = sent_visitor.as_deref().unwrap_or_default();
+        let valid = csrf_binding(&parts.headers, visitor, &services.config)
+            .accepts(&services.csrf_key, &token);
         if !valid {
             tracing::warn!(path = %parts.uri.path(), "POST refused: missing or invalid CSRF token");
             return (StatusCode::FORBIDDEN, pages::csrf_refused()).into_response();
@@ -192,16 +250,22 @@ pub(crate) async fn csrf_and_visitor(
     finish(next.run(request).await, new_visitor, &services)
 }
 
-/// Sets the visitor cookie of a browser that had none.
+/// Sets the visitor cookie of a browser that had none (unless the handler gave a new one).
 fn finish(mut response: Response, new_visitor: Option<String>, services: &Shared) -> Response {
-    if let Some(visitor) = new_visitor {
+    let name = services.config.visitor_cookie();
+    let rotated = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('='))
+        });
+    if let Some(visitor) = new_visitor.filter(|_| !rotated) {
         response.headers_mut().append(
             header::SET_COOKIE,
-            set_cookie(
-                VISITOR_COOKIE,
-                Some(&visitor),
-                services.config.secure_cookies,
-            ),
+            set_cookie(name, Some(&visitor), services.config.secure_cookies),
         );
     }
     response
@@ -288,7 +352,8 @@ impl FromRequestParts<Shared> for Visitor {
             .get::<VisitorId>()
             .map(|v| v.0.clone())
             .unwrap_or_default();
-        let csrf = csrf_token(&services.csrf_key, "visitor", &visitor);
+        let csrf =
+            csrf_binding(&parts.headers, &visitor, &services.config).token(&services.csrf_key);
         let app = services.app.clone();
         let chrome = blocking(move || layout::visitor_chrome(&app, csrf))
             .await
@@ -296,7 +361,8 @@ impl FromRequestParts<Shared> for Visitor {
         Ok(Visitor {
             chrome,
             ip: client_ip(parts, services),
-            session_token: cookie(&parts.headers, SESSION_COOKIE).map(str::to_owned),
+            session_token: cookie(&parts.headers, services.config.session_cookie())
+                .map(str::to_owned),
         })
     }
 }
@@ -320,7 +386,7 @@ impl Parent {
 }
 
 /// Where a caller without a live session goes.
-fn to_login(expired: bool, secure: bool) -> Response {
+fn to_login(expired: bool, config: &crate::WebConfig) -> Response {
     let target = if expired {
         "/connexion?expiree=1"
     } else {
@@ -330,7 +396,7 @@ fn to_login(expired: bool, secure: bool) -> Response {
     if expired {
         response
             .headers_mut()
-            .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, None, secure));
+            .append(header::SET_COOKIE, session_cookie(config, None));
     }
     response
 }
@@ -339,13 +405,13 @@ impl FromRequestParts<Shared> for Parent {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, services: &Shared) -> Result<Self, Response> {
-        let secure = services.config.secure_cookies;
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE).map(str::to_owned) else {
-            return Err(to_login(false, secure));
+        let config = &services.config;
+        let Some(token) = cookie(&parts.headers, config.session_cookie()).map(str::to_owned) else {
+            return Err(to_login(false, config));
         };
         let app = services.app.clone();
         let lookup = token.clone();
-        let csrf = csrf_token(&services.csrf_key, "session", &token);
+        let csrf = CsrfBinding::Session(&token).token(&services.csrf_key);
         let loaded = blocking(move || {
             let Some(session) = accounts::session(&app, &lookup)? else {
                 return Ok(None);
@@ -360,7 +426,7 @@ impl FromRequestParts<Shared> for Parent {
                 token,
                 chrome,
             }),
-            Ok(None) => Err(to_login(true, secure)),
+            Ok(None) => Err(to_login(true, config)),
             Err(error) => Err(error.into_response()),
         }
     }

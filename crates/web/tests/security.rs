@@ -21,6 +21,9 @@ const WRONG_PASSWORD: &str = "pas du tout le bon mot de passe";
 const REJECTED: &str = "Identifiant ou mot de passe incorrect.";
 const THROTTLED: &str = "Trop de tentatives";
 const BASE: &str = "https://portail.example.fr";
+/// The cookies' names over HTTPS: `__Host-` prefixed.
+const SESSION: &str = "__Host-pf_session";
+const VISITOR: &str = "__Host-pf_visiteur";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -48,15 +51,13 @@ fn retry_after(page: &Page) -> Option<i64> {
 }
 
 fn session(browser: &Browser) -> Option<String> {
-    browser.cookies.get(web::SESSION_COOKIE).cloned()
+    browser.cookies.get(SESSION).cloned()
 }
 
 /// A browser sending only `pf_session=<token>` (a stolen or replayed cookie).
 fn replaying(portal: &Portal, token: &str) -> Browser {
     let mut browser = portal.browser();
-    browser
-        .cookies
-        .insert(web::SESSION_COOKIE.to_owned(), token.to_owned());
+    browser.cookies.insert(SESSION.to_owned(), token.to_owned());
     browser
 }
 
@@ -208,7 +209,7 @@ async fn login_cookie_is_hardened_and_rotated_at_each_login() {
     let portal = Portal::demo();
     let mut browser = portal.browser();
     let page = browser.login("dupont", DUPONT_PASSWORD).await;
-    let cookie = set_cookie(&page, web::SESSION_COOKIE).expect("a session cookie");
+    let cookie = set_cookie(&page, SESSION).expect("a session cookie");
     let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
     for required in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
         assert!(
@@ -223,7 +224,7 @@ async fn login_cookie_is_hardened_and_rotated_at_each_login() {
     // The anonymous visitor cookie is as hardened.
     let mut fresh = portal.browser();
     let page = fresh.get("/connexion").await;
-    let visitor = set_cookie(&page, web::VISITOR_COOKIE).expect("a visitor cookie");
+    let visitor = set_cookie(&page, VISITOR).expect("a visitor cookie");
     for required in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
         assert!(visitor.contains(required), "{required} missing: {visitor}");
     }
@@ -240,6 +241,81 @@ async fn login_cookie_is_hardened_and_rotated_at_each_login() {
         page.location()
     );
     assert_eq!(browser.get("/accueil").await.status, StatusCode::OK);
+}
+
+/// Over HTTPS both cookies are `__Host-` prefixed (the browser then refuses them from a sibling
+/// subdomain or a plain-HTTP answer), and an unprefixed `pf_visiteur` planted that way is not
+/// read: its token does not log the victim into the attacker's account.
+#[tokio::test]
+async fn over_https_cookies_are_host_prefixed_and_a_planted_unprefixed_visitor_is_ignored() {
+    let portal = Portal::demo();
+    let mut browser = portal.browser();
+    let page = browser.get("/connexion").await;
+    let visitor = set_cookie(&page, VISITOR).expect("a __Host- visitor cookie");
+    let page = browser
+        .post(
+            "/connexion",
+            &[("identifiant", "dupont"), ("mot_de_passe", DUPONT_PASSWORD)],
+        )
+        .await;
+    let session_cookie = set_cookie(&page, SESSION).expect("a __Host- session cookie");
+    for cookie in [visitor, session_cookie] {
+        let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
+        assert!(
+            attributes.contains(&"Secure") && attributes.contains(&"Path=/"),
+            "{cookie}"
+        );
+        assert!(
+            !attributes.iter().any(|a| a.starts_with("Domain")),
+            "{cookie}"
+        );
+    }
+    assert!(
+        page.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .all(|v| v.to_str().unwrap().starts_with("__Host-")),
+        "an unprefixed cookie: {:?}",
+        page.headers
+    );
+
+    // The attacker's own visitor id and token, planted without the prefix in the victim's
+    // browser (a sibling subdomain can do that): the log-in form is refused.
+    let mut attacker = portal.browser();
+    attacker.get("/connexion").await;
+    let planted = attacker.cookies.get(VISITOR).unwrap().clone();
+    let token = attacker.csrf.clone().unwrap();
+    let mut victim = portal.browser();
+    victim
+        .cookies
+        .insert(web::VISITOR_COOKIE.to_owned(), planted);
+    let page = victim
+        .post_raw(
+            "/connexion",
+            &owned(&[
+                ("identifiant", "martin"),
+                ("mot_de_passe", "portail-demo-martin"),
+                (web::CSRF_FIELD, &token),
+            ]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.main_text());
+    assert!(session(&victim).is_none());
+
+    // Over plain HTTP on loopback (the demo) the prefix is impossible: plain names, no Secure.
+    let portal = Portal::with_config(web::WebConfig::for_base_url("http://127.0.0.1:8080"));
+    let mut browser = portal.browser();
+    let page = browser.get("/connexion").await;
+    let visitor = set_cookie(&page, web::VISITOR_COOKIE).expect("a plain visitor cookie");
+    assert!(!visitor.contains("Secure"), "{visitor}");
+    let page = browser
+        .post(
+            "/connexion",
+            &[("identifiant", "dupont"), ("mot_de_passe", DUPONT_PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    assert!(set_cookie(&page, web::SESSION_COOKIE).is_some());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,7 +346,7 @@ async fn unknown_account_and_wrong_password_get_the_same_answer() {
     );
     for page in [&wrong, &unknown] {
         assert!(!page.body.contains(WRONG_PASSWORD), "password echoed back");
-        assert!(set_cookie(page, web::SESSION_COOKIE).is_none());
+        assert!(set_cookie(page, SESSION).is_none());
     }
     assert!(session(&known).is_none() && session(&stranger).is_none());
 }
@@ -807,6 +883,74 @@ async fn every_post_without_a_valid_token_is_refused_and_changes_nothing() {
     assert!(portal.head() > head);
 }
 
+/// A visitor token is only good while no session exists: a `pf_visiteur` planted in a parent's
+/// browser (with the token it gets on any anonymous page) forges nothing once the parent is
+/// logged in, and the visitor id changes at log-in and logout.
+#[tokio::test]
+async fn a_visitor_token_forges_nothing_once_logged_in_and_the_visitor_id_rotates() {
+    let portal = Portal::demo();
+
+    // Rotation: a new visitor id at log-in and at logout.
+    let mut browser = portal.browser();
+    browser.get("/connexion").await;
+    let before = browser.cookies.get(VISITOR).unwrap().clone();
+    let anonymous_token = browser.csrf.clone().unwrap();
+    let page = attempt(&mut browser, "dupont", DUPONT_PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let logged_in = browser.cookies.get(VISITOR).unwrap().clone();
+    assert_ne!(before, logged_in, "the visitor id must change at log-in");
+    browser.get("/accueil").await;
+    let page = browser.post("/deconnexion", &[]).await;
+    assert_eq!(page.location(), "/connexion?fait=deconnexion");
+    let logged_out = browser.cookies.get(VISITOR).unwrap().clone();
+    assert_ne!(
+        logged_in, logged_out,
+        "the visitor id must change at logout"
+    );
+    // The token of before the log-in is dead after the logout.
+    let page = browser
+        .post_raw(
+            "/connexion",
+            &owned(&[
+                ("identifiant", "dupont"),
+                ("mot_de_passe", DUPONT_PASSWORD),
+                (web::CSRF_FIELD, &anonymous_token),
+            ]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+
+    // An attacker's visitor id and its token, planted in a logged-in parent's browser.
+    let mut attacker = portal.browser();
+    attacker.get("/connexion").await;
+    let planted = attacker.cookies.get(VISITOR).unwrap().clone();
+    let token = attacker.csrf.clone().unwrap();
+    let mut dupont = portal.logged_in("dupont").await;
+    let suivi = dupont.get("/suivi").await;
+    let pending = suivi.input_values("demande");
+    assert!(!pending.is_empty(), "demo pending requests");
+    let follow_up = suivi.main_text();
+    dupont.cookies.insert(VISITOR.to_owned(), planted.clone());
+    dupont
+        .cookies
+        .insert(web::VISITOR_COOKIE.to_owned(), planted);
+    let head = portal.head();
+    for (path, fields) in [
+        ("/suivi/retirer", owned(&[("demande", &pending[0])])),
+        ("/deconnexion", vec![]),
+        ("/reservations/abandonner", vec![]),
+    ] {
+        let mut pairs = fields;
+        pairs.push((web::CSRF_FIELD.to_owned(), token.clone()));
+        let page = dupont.post_raw(path, &pairs).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "POST {path}");
+        assert!(page.main_text().contains("Formulaire expiré"), "{path}");
+    }
+    assert_eq!(portal.head(), head);
+    assert_eq!(dupont.get("/suivi").await.main_text(), follow_up);
+    assert!(session(&dupont).is_some(), "the forged logout went through");
+}
+
 /// A form field that is not UTF-8 is refused with a French page, before any handler: it never
 /// becomes an address (« ��@exemple.fr ») with a confirmation mail queued to it.
 #[tokio::test]
@@ -915,7 +1059,7 @@ async fn a_cross_site_post_with_a_valid_token_is_refused_and_changes_nothing() {
         )
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
-    assert!(!visitor.cookies.contains_key(web::SESSION_COOKIE));
+    assert!(!visitor.cookies.contains_key(SESSION));
 
     // The provider's notification stays exempt: PayFiP's server calls it
     let page = portal
@@ -1628,6 +1772,8 @@ async fn a_reset_link_is_mailed_works_once_expires_and_never_carries_the_passwor
     let again = browser.get(&link).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
     assert!(again.text().contains("Lien expiré"), "{}", again.text());
+    // Replayed with a valid form token (the reset gave the browser a new visitor id).
+    browser.get("/connexion").await;
     let replay = browser
         .post(
             "/reinitialisation",
