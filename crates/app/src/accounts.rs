@@ -35,6 +35,11 @@ const TOUCH_EVERY: Duration = Duration::minutes(1);
 
 pub(crate) fn install(conn: &Connection) -> Result<(), AppError> {
     conn.execute_batch(include_str!("accounts.sql"))?;
+    // The key that picks the stand-in question of an identifiant without one (recovery).
+    conn.execute(
+        "INSERT INTO service_settings (name, value) VALUES ('recovery_decoy_key', ?1) ON CONFLICT (name) DO NOTHING",
+        [new_secret()],
+    )?;
     Ok(())
 }
 
@@ -637,42 +642,98 @@ pub fn check_new_password(password: &str, confirmation: &str, login: &str) -> Re
 // Recovery (« Le retrouver »)
 // ---------------------------------------------------------------------------------------------
 
-/// The ways an account can be recovered, as offered on the page.
+// Nothing a recovery page shows depends on whether the identifiant exists, has an address or
+// has a question: the link route answers « si un compte correspond… » whatever happened, and
+// the question route asks every identifiant a question — its own when it has one, else a
+// stand-in picked from the identifiant with a server key, the same at every visit. Every
+// request of either route first passes the log-in's throttle (per identifiant, per address)
+// and counts as an attempt, so neither can be run through a list of identifiants.
+
+/// The throttle purposes of the two recovery routes (the address key is shared with the log-in).
+const RECOVERY_QUESTION: &str = "recovery";
+const RECOVERY_LINK: &str = "recovery-link";
+
+/// Stand-in questions, written the way parents write theirs.
+const STAND_IN_QUESTIONS: &[&str] = &[
+    "Le nom de mon premier animal de compagnie ?",
+    "La ville de naissance de ma mère ?",
+    "Le prénom de mon meilleur ami d'enfance ?",
+    "Le nom de mon école primaire ?",
+    "Le modèle de ma première voiture ?",
+    "Le nom de la rue où j'ai grandi ?",
+    "Le nom de jeune fille de ma grand-mère ?",
+    "Mon plat préféré quand j'étais enfant ?",
+];
+
+/// How a recovery request went: done (the same for every identifiant), or wait first.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RecoveryOptions {
-    /// The registered address, masked (« j…@wanadoo.fr »).
-    pub masked_email: Option<String>,
-    pub question: Option<String>,
+pub enum RecoveryOutcome<T> {
+    Done(T),
+    Throttled { retry_after_seconds: i64 },
 }
 
-/// « j…@wanadoo.fr »: enough for the parent to recognise it, not enough to learn it.
-pub fn mask_email(email: &str) -> String {
-    match email.split_once('@') {
-        Some((local, domain)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}…@{domain}")
-        }
-        None => "…".to_owned(),
+/// Passes the throttle of `purpose` for `login` from `ip` and counts the request as an attempt.
+fn recovery_attempt(
+    app: &App,
+    purpose: &str,
+    login: &str,
+    ip: Option<&str>,
+) -> Result<Result<Vec<ThrottleKey>, i64>, AppError> {
+    let keys = ThrottleKey::for_attempt(purpose, login, ip);
+    let wait = retry_after(app, &keys)?;
+    if wait > 0 {
+        return Ok(Err(wait));
     }
+    Ok(Ok(keys))
 }
 
-/// What the identifiant can use to recover its password. Unknown identifiants get the same
-/// answer as accounts with neither (the page then shows the structure's contact).
-pub fn recovery_options(app: &App, login: &str) -> Result<RecoveryOptions, AppError> {
+/// The question the recovery page asks for `login`: the account's own, else its stand-in.
+fn question_for(conn: &Connection, login: &str) -> Result<String, AppError> {
+    if let Some(account) = registry::family_by_login(conn, login)?
+        && let Some(question) = recovery_question(conn, account.family_id)?
+    {
+        return Ok(question);
+    }
+    let key: String = conn
+        .prepare_cached("SELECT value FROM service_settings WHERE name = 'recovery_decoy_key'")?
+        .query_row([], |r| r.get(0))?;
+    let digest = Sha256::digest(format!("{key}:{}", login.trim().to_lowercase()).as_bytes());
+    let index = usize::from(digest[0]) % STAND_IN_QUESTIONS.len();
+    Ok(STAND_IN_QUESTIONS
+        .get(index)
+        .copied()
+        .unwrap_or_default()
+        .to_owned())
+}
+
+/// « Répondre à votre question »: the question to ask `login` (see above), after the throttle.
+pub fn ask_recovery_question(
+    app: &App,
+    login: &str,
+    ip: Option<&str>,
+) -> Result<RecoveryOutcome<String>, AppError> {
     let login = login.trim().to_owned();
-    app.query(move |conn| {
-        let Some(account) = registry::family_by_login(conn, &login)? else {
-            return Ok(RecoveryOptions {
-                masked_email: None,
-                question: None,
+    let keys = match recovery_attempt(app, RECOVERY_QUESTION, &login, ip)? {
+        Ok(keys) => keys,
+        Err(wait) => {
+            return Ok(RecoveryOutcome::Throttled {
+                retry_after_seconds: wait,
             });
-        };
-        let question = recovery_question(conn, account.family_id)?;
-        Ok(RecoveryOptions {
-            masked_email: account.email.as_deref().map(mask_email),
-            question,
-        })
+        }
+    };
+    app.execute("system:portal", move |command| {
+        let now = command.now();
+        for key in &keys {
+            record_failure(command.conn(), key, now)?;
+        }
+        question_for(command.conn(), &login).map(RecoveryOutcome::Done)
     })
+}
+
+/// The question shown again beside a refused answer (the attempt was counted by the answer).
+pub fn recovery_question_again(app: &App, login: &str) -> Result<String, AppError> {
+    let login = login.trim().to_owned();
+    app.query(move |conn| question_for(conn, &login))
 }
 
 fn recovery_question(conn: &Connection, family: FamilyId) -> Result<Option<String>, AppError> {
@@ -711,18 +772,35 @@ fn issue_token(
     Ok(token)
 }
 
-/// Sends a reset link to the account's registered address, if it has one. Says nothing about
-/// whether it did (the page answers the same either way).
-pub fn send_reset_link(app: &App, login: &str, base_url: &str) -> Result<(), AppError> {
+/// « Recevoir un lien par mail »: after the throttle, sends a reset link to the account's
+/// registered address if there is an account and it has one. Says nothing about whether it did
+/// (the page answers the same either way); every request costs the same one transaction.
+pub fn send_reset_link(
+    app: &App,
+    login: &str,
+    ip: Option<&str>,
+    base_url: &str,
+) -> Result<RecoveryOutcome<()>, AppError> {
     let login = login.trim().to_owned();
+    let keys = match recovery_attempt(app, RECOVERY_LINK, &login, ip)? {
+        Ok(keys) => keys,
+        Err(wait) => {
+            return Ok(RecoveryOutcome::Throttled {
+                retry_after_seconds: wait,
+            });
+        }
+    };
     let base_url = base_url.trim_end_matches('/').to_owned();
     app.execute("system:portal", move |command| {
         let conn = command.conn();
+        for key in &keys {
+            record_failure(conn, key, command.now())?;
+        }
         let Some(account) = registry::family_by_login(conn, &login)? else {
-            return Ok(());
+            return Ok(RecoveryOutcome::Done(()));
         };
         let Some(email) = account.email.clone() else {
-            return Ok(());
+            return Ok(RecoveryOutcome::Done(()));
         };
         // One mail per account every few minutes: a flood of requests does not flood the inbox.
         let recent: bool = conn
@@ -738,7 +816,7 @@ pub fn send_reset_link(app: &App, login: &str, base_url: &str) -> Result<(), App
                 |r| r.get(0),
             )?;
         if recent {
-            return Ok(());
+            return Ok(RecoveryOutcome::Done(()));
         }
         let token = issue_token(
             conn,
@@ -766,7 +844,7 @@ pub fn send_reset_link(app: &App, login: &str, base_url: &str) -> Result<(), App
             },
             command.now(),
         )?;
-        Ok(())
+        Ok(RecoveryOutcome::Done(()))
     })
 }
 
@@ -799,7 +877,7 @@ pub fn answer_question(
     ip: Option<&str>,
 ) -> Result<AnswerOutcome, AppError> {
     let login = login.trim().to_owned();
-    let keys = ThrottleKey::for_attempt("recovery", &login, ip);
+    let keys = ThrottleKey::for_attempt(RECOVERY_QUESTION, &login, ip);
     let wait = retry_after(app, &keys)?;
     if wait > 0 {
         return Ok(AnswerOutcome::Throttled {
@@ -1166,8 +1244,7 @@ mod tests {
     }
 
     #[test]
-    fn emails_are_masked_and_checked() {
-        assert_eq!(mask_email("carteplus@wanadoo.fr"), "c…@wanadoo.fr");
+    fn emails_are_checked() {
         assert!(parse_email("jean@exemple.fr").is_ok());
         assert!(parse_email("jean@exemple.fr\r\nBcc: x@y.fr").is_err());
         assert!(parse_email("pas une adresse").is_err());

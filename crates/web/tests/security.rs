@@ -1703,6 +1703,155 @@ async fn a_confirmation_or_reset_link_that_is_not_a_secret_is_a_404_and_forms_po
     );
 }
 
+/// « Mot de passe oublié » tells nothing about an identifiant: a known one (address and
+/// question), a known one without a question and an unknown one get the same status and the
+/// same page shape on both routes, no address is ever shown, and both routes are throttled per
+/// identifiant and per address like the log-in.
+#[tokio::test]
+async fn the_recovery_pages_are_the_same_for_every_identifiant_and_throttled() {
+    let portal = Portal::demo();
+    let family = portal.family("dupont");
+    app::accounts::set_recovery_question(
+        &portal.app,
+        family,
+        DUPONT_PASSWORD,
+        "Le nom de mon premier chat ?",
+        "Félix",
+    )
+    .unwrap();
+    // The page with the identifiant and the question replaced by placeholders, and its forms'
+    // actions and field names: what must not depend on the account.
+    let shape = |page: &Page, login: &str, question: Option<&str>| {
+        let mut text = page.main_text().replace(login, "<identifiant>");
+        if let Some(question) = question {
+            text = text.replace(question, "<question>");
+        }
+        let forms: Vec<(String, Vec<String>)> = page
+            .forms()
+            .into_iter()
+            .map(|(action, fields)| (action, fields.into_iter().map(|(n, _)| n).collect()))
+            .collect();
+        (page.status, text, forms)
+    };
+    let question_of = |page: &Page| {
+        let needle = "<label for=\"reponse\">";
+        let start = page.body.find(needle).unwrap() + needle.len();
+        page.body[start..start + page.body[start..].find("</label>").unwrap()].to_owned()
+    };
+
+    let mut shapes = Vec::new();
+    for (n, login) in ["dupont", "martin", "personne-inconnue"]
+        .into_iter()
+        .enumerate()
+    {
+        let mut browser = portal.browser();
+        browser.ip = format!("198.51.100.{n}");
+        let start = browser.get("/mot-de-passe-oublie").await;
+        let link = browser
+            .post("/mot-de-passe-oublie/lien", &[("identifiant", login)])
+            .await;
+        assert!(
+            link.main_text().contains("Si un compte correspond"),
+            "{}",
+            link.main_text()
+        );
+        browser.get("/mot-de-passe-oublie").await;
+        let asked = browser
+            .post("/mot-de-passe-oublie", &[("identifiant", login)])
+            .await;
+        assert_eq!(asked.status, StatusCode::OK, "{login}");
+        let question = question_of(&asked);
+        assert!(question.ends_with('?'), "{login}: {question}");
+        for page in [&start, &link, &asked] {
+            for leak in ["wanadoo", "example.org", "…@"] {
+                assert!(!page.body.contains(leak), "{login} shows {leak}");
+            }
+        }
+        // Asked again, the same question: a stand-in is not drawn at random.
+        browser.get("/mot-de-passe-oublie").await;
+        let again = browser
+            .post("/mot-de-passe-oublie", &[("identifiant", login)])
+            .await;
+        assert_eq!(question_of(&again), question, "{login}");
+        shapes.push((
+            login,
+            question,
+            shape(&link, login, None),
+            shape(&asked, login, Some(&question_of(&asked))),
+        ));
+    }
+    assert_eq!(shapes[0].1, "Le nom de mon premier chat ?");
+    for (login, _, link, asked) in &shapes[1..] {
+        assert_eq!(*link, shapes[0].2, "the link route differs for {login}");
+        assert_eq!(
+            *asked, shapes[0].3,
+            "the question route differs for {login}"
+        );
+    }
+    // Only the known address got a mail.
+    let mails = portal.mails("password_reset");
+    let recipients: Vec<&str> = mails.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(
+        recipients,
+        ["carteplus@wanadoo.fr", "sophie.martin@example.org"]
+    );
+
+    // Per identifiant: two questions above, the third request is free, the next one waits,
+    // known or not.
+    for login in ["dupont", "personne-inconnue"] {
+        let mut browser = portal.browser();
+        browser.ip = format!("203.0.113.{}", login.len());
+        browser.get("/mot-de-passe-oublie").await;
+        let third = browser
+            .post("/mot-de-passe-oublie", &[("identifiant", login)])
+            .await;
+        assert_eq!(third.status, StatusCode::OK, "{login}");
+        browser.get("/mot-de-passe-oublie").await;
+        let fourth = browser
+            .post("/mot-de-passe-oublie", &[("identifiant", login)])
+            .await;
+        assert_eq!(fourth.status, StatusCode::TOO_MANY_REQUESTS, "{login}");
+        assert!(fourth.main_text().contains(THROTTLED), "{login}");
+        assert!(retry_after(&fourth).is_some_and(|s| s > 0));
+        assert!(!fourth.body.contains("premier chat"));
+        // The link route: one request above, a second one, the third is free, then a wait.
+        browser
+            .post("/mot-de-passe-oublie/lien", &[("identifiant", login)])
+            .await;
+        let link = browser
+            .post("/mot-de-passe-oublie/lien", &[("identifiant", login)])
+            .await;
+        assert_eq!(link.status, StatusCode::OK, "{login}");
+        let link = browser
+            .post("/mot-de-passe-oublie/lien", &[("identifiant", login)])
+            .await;
+        assert_eq!(link.status, StatusCode::TOO_MANY_REQUESTS, "{login}");
+    }
+
+    // Per address: one address running through a list of identifiants is stopped, like a
+    // log-in spray (the address counter is the log-in's).
+    let mut sprayer = portal.browser();
+    sprayer.ip = "192.0.2.77".into();
+    sprayer.get("/mot-de-passe-oublie").await;
+    let mut statuses = Vec::new();
+    for n in 0..21 {
+        let page = sprayer
+            .post(
+                "/mot-de-passe-oublie",
+                &[("identifiant", &format!("inconnu-{n}"))],
+            )
+            .await;
+        statuses.push(page.status);
+    }
+    assert!(
+        statuses[..20].iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[20], StatusCode::TOO_MANY_REQUESTS);
+    let page = attempt(&mut sprayer, "dupont", DUPONT_PASSWORD).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 13. Recovery by link
 // ---------------------------------------------------------------------------------------------
