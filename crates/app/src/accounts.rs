@@ -672,7 +672,8 @@ pub enum RecoveryOutcome<T> {
     Throttled { retry_after_seconds: i64 },
 }
 
-/// Passes the throttle of `purpose` for `login` from `ip` and counts the request as an attempt.
+/// The throttle of `purpose` for `login` from `ip`: the keys the request is to be counted
+/// against (the caller records them in its transaction), or the seconds to wait first.
 fn recovery_attempt(
     app: &App,
     purpose: &str,

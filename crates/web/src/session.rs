@@ -5,8 +5,8 @@
 //! browser sends one, or else of the `pf_visiteur` cookie (log-in, recovery): one rule,
 //! [`csrf_binding`], for the token a page writes and the token a POST must carry, so a visitor
 //! token is never accepted next to a session. The visitor id changes at log-in and logout, and
-//! over HTTPS both cookies are `__Host-` prefixed. One
-//! middleware checks it on every POST before any handler runs; only the provider's server-to-
+//! over HTTPS both cookies are `__Host-` prefixed. One middleware checks the token on every POST
+//! before any handler runs (and refuses a form body that is not UTF-8); only the provider's server-to-
 //! server notification and the demo's simulator are exempt. The same middleware first refuses
 //! any state-changing request a browser says comes from another site (`Sec-Fetch-Site`,
 //! `Origin`), token or not.
