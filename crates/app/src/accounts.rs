@@ -35,6 +35,11 @@ const TOUCH_EVERY: Duration = Duration::minutes(1);
 
 pub(crate) fn install(conn: &Connection) -> Result<(), AppError> {
     conn.execute_batch(include_str!("accounts.sql"))?;
+    // The key that picks the stand-in question of an identifiant without one (recovery).
+    conn.execute(
+        "INSERT INTO service_settings (name, value) VALUES ('recovery_decoy_key', ?1) ON CONFLICT (name) DO NOTHING",
+        [new_secret()],
+    )?;
     Ok(())
 }
 
@@ -48,9 +53,40 @@ fn family_actor(family: FamilyId) -> String {
     format!("family:{family}")
 }
 
-/// True when `text` could be a [`new_secret`] (checked before touching the database).
+/// True when `text` could be a [`new_secret`]: exactly 64 lowercase hex characters (checked
+/// before touching the database).
 pub fn is_secret_shaped(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The secret of a link the portal handed out (password reset, e-mail confirmation), parsed
+/// from a URL: exactly the shape of [`new_secret`], so what a page writes back from it (a form
+/// field, a link) can only ever be 64 lowercase hex characters.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LinkToken(String);
+
+impl LinkToken {
+    /// `None` unless `text` is 64 lowercase hex characters.
+    pub fn parse(text: &str) -> Option<LinkToken> {
+        is_secret_shaped(text).then(|| LinkToken(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for LinkToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A secret is not written in logs.
+impl std::fmt::Debug for LinkToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LinkToken(…)")
+    }
 }
 
 fn sha256_hex(text: &str) -> String {
@@ -638,42 +674,99 @@ pub fn check_new_password(password: &str, confirmation: &str, login: &str) -> Re
 // Recovery (« Le retrouver »)
 // ---------------------------------------------------------------------------------------------
 
-/// The ways an account can be recovered, as offered on the page.
+// Nothing a recovery page shows depends on whether the identifiant exists, has an address or
+// has a question: the link route answers « si un compte correspond… » whatever happened, and
+// the question route asks every identifiant a question — its own when it has one, else a
+// stand-in picked from the identifiant with a server key, the same at every visit. Every
+// request of either route first passes the log-in's throttle (per identifiant, per address)
+// and counts as an attempt, so neither can be run through a list of identifiants.
+
+/// The throttle purposes of the two recovery routes (the address key is shared with the log-in).
+const RECOVERY_QUESTION: &str = "recovery";
+const RECOVERY_LINK: &str = "recovery-link";
+
+/// Stand-in questions, written the way parents write theirs.
+const STAND_IN_QUESTIONS: &[&str] = &[
+    "Le nom de mon premier animal de compagnie ?",
+    "La ville de naissance de ma mère ?",
+    "Le prénom de mon meilleur ami d'enfance ?",
+    "Le nom de mon école primaire ?",
+    "Le modèle de ma première voiture ?",
+    "Le nom de la rue où j'ai grandi ?",
+    "Le nom de jeune fille de ma grand-mère ?",
+    "Mon plat préféré quand j'étais enfant ?",
+];
+
+/// How a recovery request went: done (the same for every identifiant), or wait first.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RecoveryOptions {
-    /// The registered address, masked (« j…@wanadoo.fr »).
-    pub masked_email: Option<String>,
-    pub question: Option<String>,
+pub enum RecoveryOutcome<T> {
+    Done(T),
+    Throttled { retry_after_seconds: i64 },
 }
 
-/// « j…@wanadoo.fr »: enough for the parent to recognise it, not enough to learn it.
-pub fn mask_email(email: &str) -> String {
-    match email.split_once('@') {
-        Some((local, domain)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}…@{domain}")
-        }
-        None => "…".to_owned(),
+/// The throttle of `purpose` for `login` from `ip`: the keys the request is to be counted
+/// against (the caller records them in its transaction), or the seconds to wait first.
+fn recovery_attempt(
+    app: &App,
+    purpose: &str,
+    login: &str,
+    ip: Option<&str>,
+) -> Result<Result<Vec<ThrottleKey>, i64>, AppError> {
+    let keys = ThrottleKey::for_attempt(purpose, login, ip);
+    let wait = retry_after(app, &keys)?;
+    if wait > 0 {
+        return Ok(Err(wait));
     }
+    Ok(Ok(keys))
 }
 
-/// What the identifiant can use to recover its password. Unknown identifiants get the same
-/// answer as accounts with neither (the page then shows the structure's contact).
-pub fn recovery_options(app: &App, login: &str) -> Result<RecoveryOptions, AppError> {
+/// The question the recovery page asks for `login`: the account's own, else its stand-in.
+fn question_for(conn: &Connection, login: &str) -> Result<String, AppError> {
+    if let Some(account) = registry::family_by_login(conn, login)?
+        && let Some(question) = recovery_question(conn, account.family_id)?
+    {
+        return Ok(question);
+    }
+    let key: String = conn
+        .prepare_cached("SELECT value FROM service_settings WHERE name = 'recovery_decoy_key'")?
+        .query_row([], |r| r.get(0))?;
+    let digest = Sha256::digest(format!("{key}:{}", login.trim().to_lowercase()).as_bytes());
+    let index = usize::from(digest[0]) % STAND_IN_QUESTIONS.len();
+    Ok(STAND_IN_QUESTIONS
+        .get(index)
+        .copied()
+        .unwrap_or_default()
+        .to_owned())
+}
+
+/// « Répondre à votre question »: the question to ask `login` (see above), after the throttle.
+pub fn ask_recovery_question(
+    app: &App,
+    login: &str,
+    ip: Option<&str>,
+) -> Result<RecoveryOutcome<String>, AppError> {
     let login = login.trim().to_owned();
-    app.query(move |conn| {
-        let Some(account) = registry::family_by_login(conn, &login)? else {
-            return Ok(RecoveryOptions {
-                masked_email: None,
-                question: None,
+    let keys = match recovery_attempt(app, RECOVERY_QUESTION, &login, ip)? {
+        Ok(keys) => keys,
+        Err(wait) => {
+            return Ok(RecoveryOutcome::Throttled {
+                retry_after_seconds: wait,
             });
-        };
-        let question = recovery_question(conn, account.family_id)?;
-        Ok(RecoveryOptions {
-            masked_email: account.email.as_deref().map(mask_email),
-            question,
-        })
+        }
+    };
+    app.execute("system:portal", move |command| {
+        let now = command.now();
+        for key in &keys {
+            record_failure(command.conn(), key, now)?;
+        }
+        question_for(command.conn(), &login).map(RecoveryOutcome::Done)
     })
+}
+
+/// The question shown again beside a refused answer (the attempt was counted by the answer).
+pub fn recovery_question_again(app: &App, login: &str) -> Result<String, AppError> {
+    let login = login.trim().to_owned();
+    app.query(move |conn| question_for(conn, &login))
 }
 
 fn recovery_question(conn: &Connection, family: FamilyId) -> Result<Option<String>, AppError> {
@@ -712,18 +805,35 @@ fn issue_token(
     Ok(token)
 }
 
-/// Sends a reset link to the account's registered address, if it has one. Says nothing about
-/// whether it did (the page answers the same either way).
-pub fn send_reset_link(app: &App, login: &str, base_url: &str) -> Result<(), AppError> {
+/// « Recevoir un lien par mail »: after the throttle, sends a reset link to the account's
+/// registered address if there is an account and it has one. Says nothing about whether it did
+/// (the page answers the same either way); every request costs the same one transaction.
+pub fn send_reset_link(
+    app: &App,
+    login: &str,
+    ip: Option<&str>,
+    base_url: &str,
+) -> Result<RecoveryOutcome<()>, AppError> {
     let login = login.trim().to_owned();
+    let keys = match recovery_attempt(app, RECOVERY_LINK, &login, ip)? {
+        Ok(keys) => keys,
+        Err(wait) => {
+            return Ok(RecoveryOutcome::Throttled {
+                retry_after_seconds: wait,
+            });
+        }
+    };
     let base_url = base_url.trim_end_matches('/').to_owned();
     app.execute("system:portal", move |command| {
         let conn = command.conn();
+        for key in &keys {
+            record_failure(conn, key, command.now())?;
+        }
         let Some(account) = registry::family_by_login(conn, &login)? else {
-            return Ok(());
+            return Ok(RecoveryOutcome::Done(()));
         };
         let Some(email) = account.email.clone() else {
-            return Ok(());
+            return Ok(RecoveryOutcome::Done(()));
         };
         // One mail per account every few minutes: a flood of requests does not flood the inbox.
         let recent: bool = conn
@@ -739,7 +849,7 @@ pub fn send_reset_link(app: &App, login: &str, base_url: &str) -> Result<(), App
                 |r| r.get(0),
             )?;
         if recent {
-            return Ok(());
+            return Ok(RecoveryOutcome::Done(()));
         }
         let token = issue_token(
             conn,
@@ -767,7 +877,7 @@ pub fn send_reset_link(app: &App, login: &str, base_url: &str) -> Result<(), App
             },
             command.now(),
         )?;
-        Ok(())
+        Ok(RecoveryOutcome::Done(()))
     })
 }
 
@@ -800,7 +910,7 @@ pub fn answer_question(
     ip: Option<&str>,
 ) -> Result<AnswerOutcome, AppError> {
     let login = login.trim().to_owned();
-    let keys = ThrottleKey::for_attempt("recovery", &login, ip);
+    let keys = ThrottleKey::for_attempt(RECOVERY_QUESTION, &login, ip);
     let wait = retry_after(app, &keys)?;
     if wait > 0 {
         return Ok(AnswerOutcome::Throttled {
@@ -846,19 +956,16 @@ pub fn answer_question(
 
 fn live_token(
     conn: &Connection,
-    token: &str,
+    token: &LinkToken,
     purpose: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(FamilyId, Option<String>)>, AppError> {
-    if !is_secret_shaped(token) {
-        return Ok(None);
-    }
     let row: Option<(String, Option<String>, String)> = conn
         .prepare_cached(
             "SELECT family_id, email, expires_at FROM account_tokens
              WHERE token_hash = ?1 AND purpose = ?2 AND used_at IS NULL",
         )?
-        .query_row(params![sha256_hex(token), purpose], |r| {
+        .query_row(params![sha256_hex(token.as_str()), purpose], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
@@ -882,9 +989,9 @@ fn dead_link() -> AppError {
 }
 
 /// The identifiant a live reset link belongs to (for the page), or `None`.
-pub fn reset_link_login(app: &App, token: &str) -> Result<Option<String>, AppError> {
+pub fn reset_link_login(app: &App, token: &LinkToken) -> Result<Option<String>, AppError> {
     let now = app.now();
-    let token = token.to_owned();
+    let token = token.clone();
     app.query(move |conn| {
         let Some((family, _)) = live_token(conn, &token, "password_reset", now)? else {
             return Ok(None);
@@ -897,7 +1004,7 @@ pub fn reset_link_login(app: &App, token: &str) -> Result<Option<String>, AppErr
 /// ends (whoever had the old password is logged out).
 pub fn reset_password(
     app: &App,
-    token: &str,
+    token: &LinkToken,
     password: &str,
     confirmation: &str,
 ) -> Result<(), AppError> {
@@ -906,7 +1013,7 @@ pub fn reset_password(
     };
     check_new_password(password, confirmation, &login)?;
     let hash = credentials::hash_password(password)?;
-    let token = token.to_owned();
+    let token = token.clone();
     app.execute("system:portal", move |command| {
         let now = command.now();
         let Some((family, _)) = live_token(command.conn(), &token, "password_reset", now)? else {
@@ -914,7 +1021,7 @@ pub fn reset_password(
         };
         let conn = command.conn();
         conn.prepare_cached("UPDATE account_tokens SET used_at = ?2 WHERE token_hash = ?1")?
-            .execute(params![sha256_hex(&token), stamp(now)])?;
+            .execute(params![sha256_hex(token.as_str()), stamp(now)])?;
         registry::set_password_hash(conn, family, &hash)?;
         conn.prepare_cached("DELETE FROM web_sessions WHERE family_id = ?1")?
             .execute(params![family.to_string()])?;
@@ -1079,8 +1186,8 @@ pub fn request_email_change(
 }
 
 /// Opens a confirmation link: the address becomes the account's. Returns it.
-pub fn confirm_email(app: &App, token: &str) -> Result<String, AppError> {
-    let token = token.to_owned();
+pub fn confirm_email(app: &App, token: &LinkToken) -> Result<String, AppError> {
+    let token = token.clone();
     app.execute("system:portal", move |command| {
         let now = command.now();
         let conn = command.conn();
@@ -1089,7 +1196,7 @@ pub fn confirm_email(app: &App, token: &str) -> Result<String, AppError> {
             return Err(dead_link());
         };
         conn.prepare_cached("UPDATE account_tokens SET used_at = ?2 WHERE token_hash = ?1")?
-            .execute(params![sha256_hex(&token), stamp(now)])?;
+            .execute(params![sha256_hex(token.as_str()), stamp(now)])?;
         conn.prepare_cached("UPDATE family_accounts SET email = ?2 WHERE family_id = ?1")?
             .execute(params![family.to_string(), email])?;
         Ok(email)
@@ -1170,8 +1277,7 @@ mod tests {
     }
 
     #[test]
-    fn emails_are_masked_and_checked() {
-        assert_eq!(mask_email("carteplus@wanadoo.fr"), "c…@wanadoo.fr");
+    fn emails_are_checked() {
         assert!(parse_email("jean@exemple.fr").is_ok());
         assert!(parse_email("jean@exemple.fr\r\nBcc: x@y.fr").is_err());
         assert!(parse_email("pas une adresse").is_err());

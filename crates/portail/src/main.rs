@@ -163,7 +163,8 @@ pub struct ServeArgs {
     pub payfip_numcli: Option<String>,
     #[arg(long, env = "PORTAIL_PAYFIP_MODE", help = payment::PayfipMode::help())]
     pub payfip_mode: Option<payment::PayfipMode>,
-    /// Derrière un proxy inverse : l'adresse du client est lue dans X-Forwarded-For.
+    /// Derrière un proxy inverse : l'adresse du client est la dernière valeur de X-Forwarded-For
+    /// (celle que le proxy a ajoutée), ou X-Real-IP.
     #[arg(long, env = "PORTAIL_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
     /// Clé des jetons CSRF (64 caractères hexadécimaux) ; par défaut créée dans la base.

@@ -1,16 +1,19 @@
 //! Log in and out, the welcome page, the structure choice, first activation and password
 //! recovery (« Le retrouver »). The existing password is never shown or sent: recovery ends with
-//! the parent choosing a new one.
+//! the parent choosing a new one, and no recovery page depends on whether the identifiant exists.
 
-use app::accounts::{self, AnswerOutcome, LoginOutcome};
-use axum::extract::{Form, Path, Query, State};
+use app::accounts::{self, AnswerOutcome, LinkToken, LoginOutcome, RecoveryOutcome};
+use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::layout::{self, Chrome, csrf_field, flash, page};
-use crate::session::{Parent, SESSION_COOKIE, Visitor, see_other, set_cookie};
+use crate::session::{
+    LINK_FIELD, LinkInPath, Parent, Visitor, link_in_form, rotate_visitor, see_other,
+    session_cookie,
+};
 use crate::{Shared, WebError, blocking};
 
 /// `/`: the welcome page for a parent, the log-in page otherwise.
@@ -145,8 +148,9 @@ pub async fn login(
             let mut response = see_other("/accueil");
             response.headers_mut().append(
                 header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, Some(&token), services.config.secure_cookies),
+                session_cookie(&services.config, Some(&token)),
             );
+            rotate_visitor(&mut response, &services.config);
             return response;
         }
         Ok(LoginOutcome::Rejected) => (
@@ -194,10 +198,10 @@ pub async fn logout(State(services): State<Shared>, parent: Result<Parent, Respo
         }
     }
     let mut response = see_other("/connexion?fait=deconnexion");
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, None, services.config.secure_cookies),
-    );
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, session_cookie(&services.config, None));
+    rotate_visitor(&mut response, &services.config);
     response
 }
 
@@ -405,8 +409,9 @@ pub async fn activate(
             let mut response = see_other("/accueil");
             response.headers_mut().append(
                 header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, Some(&token), services.config.secure_cookies),
+                session_cookie(&services.config, Some(&token)),
             );
+            rotate_visitor(&mut response, &services.config);
             response
         }
         Err(WebError::Refused(message)) => (
@@ -418,6 +423,8 @@ pub async fn activate(
     }
 }
 
+/// « Le retrouver »: the two ways, offered to everyone, and the structure's contact for a parent
+/// who set up neither. Nothing on these pages depends on whether the identifiant exists.
 fn recovery_start(chrome: &Chrome, error: Option<&str>) -> Markup {
     page(
         chrome,
@@ -425,18 +432,33 @@ fn recovery_start(chrome: &Chrome, error: Option<&str>) -> Markup {
         "",
         html! {
             @if let Some(error) = error { (flash("error", error)) }
-            p { "Saisissez votre identifiant : nous vous proposerons les moyens de choisir un nouveau mot de passe que vous avez prévus dans votre profil (lien par mail, ou question/réponse). Votre mot de passe actuel n'est jamais affiché ni envoyé." }
-            form class="stack" method="post" action="/mot-de-passe-oublie" {
-                (csrf_field(&chrome.csrf))
-                div class="field" {
-                    label for="identifiant" { "Identifiant" }
-                    input id="identifiant" name="identifiant" type="text" autocomplete="username" required maxlength="100";
-                }
-                div class="actions" {
-                    button type="submit" { "Continuer" }
-                    a class="button secondary" href="/connexion" { "Retour" }
+            p { "Votre mot de passe actuel n'est jamais affiché ni envoyé : vous allez en choisir un nouveau, par l'un des deux moyens que vous avez pu prévoir dans votre profil." }
+            section class="card" {
+                h2 { "Recevoir un lien par mail" }
+                p { "Si une adresse mail est renseignée dans votre profil, un lien pour choisir un nouveau mot de passe y sera envoyé. Il ne sert qu'une fois et n'est valable qu'une heure." }
+                form class="stack" method="post" action="/mot-de-passe-oublie/lien" {
+                    (csrf_field(&chrome.csrf))
+                    div class="field" {
+                        label for="identifiant-lien" { "Identifiant" }
+                        input id="identifiant-lien" name="identifiant" type="text" autocomplete="username" required maxlength="100" autocapitalize="none" spellcheck="false";
+                    }
+                    div class="actions" { button type="submit" { "Envoyer le lien" } }
                 }
             }
+            section class="card" {
+                h2 { "Répondre à votre question de secours" }
+                p { "Si vous avez enregistré une question et sa réponse dans votre profil, répondez-y pour choisir un nouveau mot de passe." }
+                form class="stack" method="post" action="/mot-de-passe-oublie" {
+                    (csrf_field(&chrome.csrf))
+                    div class="field" {
+                        label for="identifiant-question" { "Identifiant" }
+                        input id="identifiant-question" name="identifiant" type="text" autocomplete="username" required maxlength="100" autocapitalize="none" spellcheck="false";
+                    }
+                    div class="actions" { button type="submit" { "Voir la question" } }
+                }
+            }
+            (contact_the_structure(chrome))
+            p { a href="/connexion" { "Retour à la connexion" } }
         },
     )
 }
@@ -452,73 +474,84 @@ pub struct LoginOnlyForm {
 
 fn contact_the_structure(chrome: &Chrome) -> Markup {
     html! {
-        p { "Aucune adresse mail ni question/réponse n'est renseignée pour cet identifiant : le mot de passe ne peut pas être retrouvé depuis le site. Contactez la Communauté de Communes :" }
-        div class="card" { (layout::contact_block(&chrome.contact)) }
+        section class="card" {
+            h2 { "Ni adresse mail ni question dans votre profil ?" }
+            p { "Le mot de passe ne peut alors pas être retrouvé depuis le site. Contactez la Communauté de Communes :" }
+            (layout::contact_block(&chrome.contact))
+        }
     }
 }
 
-fn recovery_choices(
-    chrome: &Chrome,
-    login: &str,
-    options: &accounts::RecoveryOptions,
-    error: Option<&str>,
-) -> Markup {
+/// The question page: the same for every identifiant (its own question, or a stand-in).
+fn question_page(chrome: &Chrome, login: &str, question: &str, error: Option<&str>) -> Markup {
     page(
         chrome,
         "Mot de passe oublié",
         "",
         html! {
             @if let Some(error) = error { (flash("error", error)) }
-            @if options.masked_email.is_none() && options.question.is_none() {
-                (contact_the_structure(chrome))
-            }
-            @if let Some(email) = &options.masked_email {
-                section class="card" {
-                    h2 { "Recevoir un lien par mail" }
-                    p { "Un lien pour choisir un nouveau mot de passe sera envoyé à l'adresse de votre profil (" (email) "). Il ne sert qu'une fois et n'est valable qu'une heure." }
-                    form method="post" action="/mot-de-passe-oublie/lien" {
-                        (csrf_field(&chrome.csrf))
-                        input type="hidden" name="identifiant" value=(login);
-                        button type="submit" { "Envoyer le lien" }
+            section class="card" {
+                h2 { "Répondre à votre question de secours" }
+                form class="stack" method="post" action="/mot-de-passe-oublie/reponse" {
+                    (csrf_field(&chrome.csrf))
+                    input type="hidden" name="identifiant" value=(login);
+                    div class="field" {
+                        label for="reponse" { (question) }
+                        input id="reponse" name="reponse" type="text" autocomplete="off" required maxlength="100";
                     }
+                    div class="actions" { button type="submit" { "Valider la réponse" } }
                 }
+                p class="hint" { "Vous ne reconnaissez pas cette question ? Vérifiez l'identifiant saisi (" strong { (login) } ") : si c'est bien le vôtre, aucune question n'est enregistrée dans votre profil. Demandez plutôt un lien par mail." }
             }
-            @if let Some(question) = &options.question {
-                section class="card" {
-                    h2 { "Répondre à votre question" }
-                    form class="stack" method="post" action="/mot-de-passe-oublie/reponse" {
-                        (csrf_field(&chrome.csrf))
-                        input type="hidden" name="identifiant" value=(login);
-                        div class="field" {
-                            label for="reponse" { (question) }
-                            input id="reponse" name="reponse" type="text" autocomplete="off" required maxlength="100";
-                        }
-                        button type="submit" { "Valider la réponse" }
-                    }
-                }
-            }
-            p { a href="/connexion" { "Retour à la connexion" } }
+            p { a href="/mot-de-passe-oublie" { "Revenir au choix" } " · " a href="/connexion" { "Retour à la connexion" } }
         },
     )
 }
 
+/// A recovery request that must wait: 429 with `Retry-After`, the same for every identifiant.
+fn throttled(body: Markup, seconds: i64) -> Response {
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, body).into_response();
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(seconds.max(1)),
+    );
+    response
+}
+
+fn missing_login(chrome: &Chrome) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        recovery_start(chrome, Some("Saisissez votre identifiant.")),
+    )
+        .into_response()
+}
+
+/// `POST /mot-de-passe-oublie`: the question of the identifiant, after the throttle.
 pub async fn recovery(
     State(services): State<Shared>,
     visitor: Visitor,
     Form(form): Form<LoginOnlyForm>,
 ) -> Response {
-    let app = services.app.clone();
     let login = form.identifiant.trim().to_owned();
     if login.is_empty() {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            recovery_start(&visitor.chrome, Some("Saisissez votre identifiant.")),
-        )
-            .into_response();
+        return missing_login(&visitor.chrome);
     }
+    let app = services.app.clone();
+    let ip = visitor.ip.clone();
     let lookup = login.clone();
-    match blocking(move || accounts::recovery_options(&app, &lookup)).await {
-        Ok(options) => recovery_choices(&visitor.chrome, &login, &options, None).into_response(),
+    match blocking(move || accounts::ask_recovery_question(&app, &lookup, ip.as_deref())).await {
+        Ok(RecoveryOutcome::Done(question)) => {
+            question_page(&visitor.chrome, &login, &question, None).into_response()
+        }
+        Ok(RecoveryOutcome::Throttled {
+            retry_after_seconds,
+        }) => throttled(
+            recovery_start(
+                &visitor.chrome,
+                Some(&accounts::throttled_message(retry_after_seconds)),
+            ),
+            retry_after_seconds,
+        ),
         Err(error) => error.into_response(),
     }
 }
@@ -528,23 +561,38 @@ pub async fn send_reset_link(
     visitor: Visitor,
     Form(form): Form<LoginOnlyForm>,
 ) -> Response {
+    let login = form.identifiant.trim().to_owned();
+    if login.is_empty() {
+        return missing_login(&visitor.chrome);
+    }
     let app = services.app.clone();
     let base = services.config.base_url.clone();
-    let login = form.identifiant;
-    if let Err(error) = blocking(move || accounts::send_reset_link(&app, &login, &base)).await {
-        return error.into_response();
+    let ip = visitor.ip.clone();
+    let outcome =
+        blocking(move || accounts::send_reset_link(&app, &login, ip.as_deref(), &base)).await;
+    match outcome {
+        Ok(RecoveryOutcome::Done(())) => page(
+            &visitor.chrome,
+            "Mot de passe oublié",
+            "",
+            html! {
+                (flash("success", "Si un compte correspond à cet identifiant et qu'une adresse mail est renseignée dans son profil, un courriel a été envoyé. Ouvrez le lien dans l'heure pour choisir un nouveau mot de passe."))
+                p { "Pensez à regarder dans les courriers indésirables. Chaque nouvelle demande remplace le lien précédent." }
+                p { a href="/connexion" { "Retour à la connexion" } }
+            },
+        )
+        .into_response(),
+        Ok(RecoveryOutcome::Throttled {
+            retry_after_seconds,
+        }) => throttled(
+            recovery_start(
+                &visitor.chrome,
+                Some(&accounts::throttled_message(retry_after_seconds)),
+            ),
+            retry_after_seconds,
+        ),
+        Err(error) => error.into_response(),
     }
-    page(
-        &visitor.chrome,
-        "Mot de passe oublié",
-        "",
-        html! {
-            (flash("success", "Si cet identifiant a une adresse mail dans son profil, un lien vient de lui être envoyé. Ouvrez-le dans l'heure pour choisir un nouveau mot de passe."))
-            p { "Pensez à regarder dans les courriers indésirables. Chaque nouvelle demande remplace le lien précédent." }
-            p { a href="/connexion" { "Retour à la connexion" } }
-        },
-    )
-    .into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -560,34 +608,39 @@ pub async fn answer_question(
 ) -> Response {
     let app = services.app.clone();
     let ip = visitor.ip.clone();
-    let (login, answer) = (form.identifiant.clone(), form.reponse);
+    let (login, answer) = (form.identifiant.trim().to_owned(), form.reponse);
+    let lookup = login.clone();
     let outcome = services
         .hashing
-        .run(move || accounts::answer_question(&app, &login, &answer, ip.as_deref()))
+        .run(move || accounts::answer_question(&app, &lookup, &answer, ip.as_deref()))
         .await;
-    let message = match outcome {
+    let (message, wait) = match outcome {
         Ok(AnswerOutcome::Correct { reset_token }) => {
             return see_other(&format!("/reinitialisation/{reset_token}"));
         }
-        Ok(AnswerOutcome::Wrong) => "Réponse incorrecte.".to_owned(),
+        Ok(AnswerOutcome::Wrong) => ("Réponse incorrecte.".to_owned(), None),
         Ok(AnswerOutcome::Throttled {
             retry_after_seconds,
-        }) => accounts::throttled_message(retry_after_seconds),
+        }) => (
+            accounts::throttled_message(retry_after_seconds),
+            Some(retry_after_seconds),
+        ),
         Err(error) => return error.into_response(),
     };
     let app = services.app.clone();
-    let lookup = form.identifiant.clone();
-    match blocking(move || accounts::recovery_options(&app, &lookup)).await {
-        Ok(options) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            recovery_choices(&visitor.chrome, &form.identifiant, &options, Some(&message)),
-        )
-            .into_response(),
-        Err(error) => error.into_response(),
+    let lookup = login.clone();
+    let question = match blocking(move || accounts::recovery_question_again(&app, &lookup)).await {
+        Ok(question) => question,
+        Err(error) => return error.into_response(),
+    };
+    let body = question_page(&visitor.chrome, &login, &question, Some(&message));
+    match wait {
+        Some(seconds) => throttled(body, seconds),
+        None => (StatusCode::UNPROCESSABLE_ENTITY, body).into_response(),
     }
 }
 
-fn reset_page(chrome: &Chrome, token: &str, login: &str, error: Option<&str>) -> Markup {
+fn reset_page(chrome: &Chrome, token: &LinkToken, login: &str, error: Option<&str>) -> Markup {
     page(
         chrome,
         "Choisir un nouveau mot de passe",
@@ -595,8 +648,9 @@ fn reset_page(chrome: &Chrome, token: &str, login: &str, error: Option<&str>) ->
         html! {
             @if let Some(error) = error { (flash("error", error)) }
             p { "Identifiant : " strong { (login) } }
-            form class="stack" method="post" action={ "/reinitialisation/" (token) } {
+            form class="stack" method="post" action="/reinitialisation" {
                 (csrf_field(&chrome.csrf))
+                input type="hidden" name=(LINK_FIELD) value=(token);
                 (new_password_fields())
                 div class="actions" { button type="submit" { "Enregistrer le nouveau mot de passe" } }
             }
@@ -623,7 +677,7 @@ fn dead_link_page(chrome: &Chrome) -> Response {
 pub async fn reset_form(
     State(services): State<Shared>,
     visitor: Visitor,
-    Path(token): Path<String>,
+    LinkInPath(token): LinkInPath,
 ) -> Response {
     let app = services.app.clone();
     let lookup = token.clone();
@@ -636,6 +690,7 @@ pub async fn reset_form(
 
 #[derive(Debug, Deserialize)]
 pub struct NewPasswordForm {
+    lien: String,
     nouveau: String,
     confirmation: String,
 }
@@ -643,9 +698,12 @@ pub struct NewPasswordForm {
 pub async fn reset(
     State(services): State<Shared>,
     visitor: Visitor,
-    Path(token): Path<String>,
     Form(form): Form<NewPasswordForm>,
 ) -> Response {
+    let token = match link_in_form(&form.lien) {
+        Ok(token) => token,
+        Err(error) => return error.into_response(),
+    };
     let app = services.app.clone();
     let spent = token.clone();
     let result = services
@@ -655,10 +713,10 @@ pub async fn reset(
     match result {
         Ok(()) => {
             let mut response = see_other("/connexion?fait=mot-de-passe");
-            response.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, None, services.config.secure_cookies),
-            );
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, session_cookie(&services.config, None));
+            rotate_visitor(&mut response, &services.config);
             response
         }
         Err(WebError::Refused(message)) => {

@@ -72,6 +72,32 @@ impl WebConfig {
 }
 
 impl WebConfig {
+    /// Whether cookie names carry the `__Host-` prefix: when the portal is served over HTTPS
+    /// (cookies `Secure`). A browser then accepts such a cookie only from this very host, over
+    /// HTTPS, for the whole site: a sibling subdomain or a plain-HTTP answer cannot plant one.
+    /// Over plain HTTP on loopback (the demo) the prefix is impossible (it requires `Secure`).
+    pub fn host_prefixed_cookies(&self) -> bool {
+        self.secure_cookies && self.base_url.to_ascii_lowercase().starts_with("https://")
+    }
+
+    /// The name of the session cookie: [`SESSION_COOKIE`], `__Host-` prefixed over HTTPS.
+    pub fn session_cookie(&self) -> &'static str {
+        if self.host_prefixed_cookies() {
+            session::HOST_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        }
+    }
+
+    /// The name of the visitor cookie: [`VISITOR_COOKIE`], `__Host-` prefixed over HTTPS.
+    pub fn visitor_cookie(&self) -> &'static str {
+        if self.host_prefixed_cookies() {
+            session::HOST_VISITOR_COOKIE
+        } else {
+            VISITOR_COOKIE
+        }
+    }
+
     /// The origin of [`WebConfig::base_url`] as browsers write it in `Origin`: scheme, host in
     /// lowercase, and the port unless it is the scheme's default (`https://portail.example.fr`).
     /// `None` when the base URL has no scheme or host.
@@ -226,10 +252,8 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
             "/mot-de-passe-oublie/reponse",
             post(accounts_pages::answer_question),
         )
-        .route(
-            "/reinitialisation/{token}",
-            get(accounts_pages::reset_form).post(accounts_pages::reset),
-        )
+        .route("/reinitialisation/{token}", get(accounts_pages::reset_form))
+        .route("/reinitialisation", post(accounts_pages::reset))
         .route("/profil", get(profile_pages::profile))
         .route("/profil/modifier", get(profile_pages::edit))
         .route("/profil/donnees", get(profile_pages::download_data))
@@ -238,8 +262,9 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
         .route("/profil/question", post(profile_pages::change_question))
         .route(
             "/profil/confirmation/{token}",
-            get(profile_pages::confirm_email_form).post(profile_pages::confirm_email),
+            get(profile_pages::confirm_email_form),
         )
+        .route("/profil/confirmation", post(profile_pages::confirm_email))
         .route(
             "/historique/consommations",
             get(money_pages::consumption_history),

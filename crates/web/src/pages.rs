@@ -82,6 +82,13 @@ pub fn csrf_refused() -> Markup {
     )
 }
 
+pub fn undecodable_form() -> Markup {
+    plain(
+        "Saisie illisible",
+        html! { p class="flash error" role="alert" { "Un des champs du formulaire contient des caractères illisibles (un encodage autre que l'UTF-8) : il n'a pas été pris en compte et rien n'a été modifié. Saisissez-le à nouveau au clavier puis recommencez." } },
+    )
+}
+
 pub fn cross_site_refused() -> Markup {
     plain(
         "Demande refusée",

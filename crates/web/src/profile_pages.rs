@@ -2,7 +2,7 @@
 //! sent to the new address), recovery question. Changes apply at once.
 
 use app::accounts;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -10,7 +10,9 @@ use serde::Deserialize;
 
 use crate::accounts_pages::new_password_fields;
 use crate::layout::{csrf_field, flash, page};
-use crate::session::{Parent, SESSION_COOKIE, Visitor, see_other, set_cookie};
+use crate::session::{
+    LINK_FIELD, LinkInPath, Parent, Visitor, link_in_form, see_other, session_cookie,
+};
 use crate::{Shared, WebError, blocking};
 
 #[derive(Debug, Default, Deserialize)]
@@ -205,7 +207,7 @@ pub async fn change_password(
             let mut response = see_other("/profil?fait=mot-de-passe");
             response.headers_mut().append(
                 header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, Some(&token), services.config.secure_cookies),
+                session_cookie(&services.config, Some(&token)),
             );
             response
         }
@@ -258,16 +260,18 @@ pub async fn change_question(
 }
 
 /// The link of the confirmation mail shows a button: opening a link (GET) changes nothing,
-/// mail scanners that follow links do not confirm in the parent's place.
-pub async fn confirm_email_form(visitor: Visitor, Path(token): Path<String>) -> Response {
+/// mail scanners that follow links do not confirm in the parent's place. The form posts to a
+/// fixed path; the link's secret, parsed, travels in a field.
+pub async fn confirm_email_form(visitor: Visitor, LinkInPath(token): LinkInPath) -> Response {
     page(
         &visitor.chrome,
         "Confirmer votre adresse mail",
         "",
         html! {
             p { "Confirmez que cette adresse est bien la vôtre : elle deviendra celle de votre compte famille." }
-            form method="post" action={ "/profil/confirmation/" (token) } {
+            form method="post" action="/profil/confirmation" {
                 (csrf_field(&visitor.chrome.csrf))
+                input type="hidden" name=(LINK_FIELD) value=(token);
                 button type="submit" { "Confirmer l'adresse" }
             }
         },
@@ -275,11 +279,20 @@ pub async fn confirm_email_form(visitor: Visitor, Path(token): Path<String>) -> 
     .into_response()
 }
 
+#[derive(Debug, Deserialize)]
+pub struct LinkForm {
+    lien: String,
+}
+
 pub async fn confirm_email(
     State(services): State<Shared>,
     visitor: Visitor,
-    Path(token): Path<String>,
+    Form(form): Form<LinkForm>,
 ) -> Response {
+    let token = match link_in_form(&form.lien) {
+        Ok(token) => token,
+        Err(error) => return error.into_response(),
+    };
     let app = services.app.clone();
     match blocking(move || accounts::confirm_email(&app, &token)).await {
         Ok(email) => page(

@@ -1,9 +1,12 @@
 //! Cookies, CSRF and the two kinds of callers: a logged-in [`Parent`] and an anonymous
 //! [`Visitor`].
 //!
-//! CSRF: every form carries `jeton`, an HMAC-SHA256 (server key) of the session cookie for a
-//! parent, or of the `pf_visiteur` cookie for an anonymous page (log-in, recovery). One
-//! middleware checks it on every POST before any handler runs; only the provider's server-to-
+//! CSRF: every form carries `jeton`, an HMAC-SHA256 (server key) of the session cookie when the
+//! browser sends one, or else of the `pf_visiteur` cookie (log-in, recovery): one rule,
+//! [`csrf_binding`], for the token a page writes and the token a POST must carry, so a visitor
+//! token is never accepted next to a session. The visitor id changes at log-in and logout, and
+//! over HTTPS both cookies are `__Host-` prefixed. One middleware checks the token on every POST
+//! before any handler runs (and refuses a form body that is not UTF-8); only the provider's server-to-
 //! server notification and the demo's simulator are exempt. The same middleware first refuses
 //! any state-changing request a browser says comes from another site (`Sec-Fetch-Site`,
 //! `Origin`), token or not.
@@ -12,7 +15,7 @@ use std::net::SocketAddr;
 
 use app::accounts::{self, Session};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -21,12 +24,16 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::layout::{self, Chrome};
-use crate::{BODY_LIMIT, Shared, blocking, pages};
+use crate::{BODY_LIMIT, Shared, WebError, blocking, pages};
 
-/// The session cookie: 256 random bits; the server keeps only their sha256.
+/// The session cookie: 256 random bits; the server keeps only their sha256. Its name is
+/// `__Host-` prefixed over HTTPS ([`crate::WebConfig::session_cookie`]).
 pub const SESSION_COOKIE: &str = "pf_session";
-/// A random id given to every browser, which anonymous forms' CSRF tokens are bound to.
+/// A random id given to every browser, which anonymous forms' CSRF tokens are bound to while
+/// no session cookie is sent. New at every log-in and logout. Prefixed like the session's.
 pub const VISITOR_COOKIE: &str = "pf_visiteur";
+pub(crate) const HOST_SESSION_COOKIE: &str = "__Host-pf_session";
+pub(crate) const HOST_VISITOR_COOKIE: &str = "__Host-pf_visiteur";
 /// The form field carrying the CSRF token.
 pub const CSRF_FIELD: &str = "jeton";
 
@@ -114,8 +121,64 @@ pub(crate) fn is_hex(text: &str, length: usize) -> bool {
     text.len() == length && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// What the CSRF token of a request's forms is bound to.
+enum CsrfBinding<'r> {
+    Session(&'r str),
+    Visitor(&'r str),
+}
+
+/// The session cookie when the browser sends a well-shaped one (live or not: a stale one is
+/// replaced at log-in), else the visitor id.
+fn csrf_binding<'r>(
+    headers: &'r HeaderMap,
+    visitor: &'r str,
+    config: &crate::WebConfig,
+) -> CsrfBinding<'r> {
+    match cookie(headers, config.session_cookie()).filter(|s| accounts::is_secret_shaped(s)) {
+        Some(session) => CsrfBinding::Session(session),
+        None => CsrfBinding::Visitor(visitor),
+    }
+}
+
+impl CsrfBinding<'_> {
+    fn token(&self, key: &[u8]) -> String {
+        match self {
+            CsrfBinding::Session(session) => csrf_token(key, "session", session),
+            CsrfBinding::Visitor(visitor) => csrf_token(key, "visitor", visitor),
+        }
+    }
+
+    fn accepts(&self, key: &[u8], token: &str) -> bool {
+        match self {
+            CsrfBinding::Session(session) => csrf_matches(key, "session", session, token),
+            CsrfBinding::Visitor(visitor) => {
+                !visitor.is_empty() && csrf_matches(key, "visitor", visitor, token)
+            }
+        }
+    }
+}
+
+/// `Set-Cookie` for the session cookie; `None` deletes it.
+pub(crate) fn session_cookie(config: &crate::WebConfig, value: Option<&str>) -> HeaderValue {
+    set_cookie(config.session_cookie(), value, config.secure_cookies)
+}
+
+/// A new visitor id for this browser (at log-in and logout): a visitor token learnt or planted
+/// before is worth nothing after.
+pub(crate) fn rotate_visitor(response: &mut Response, config: &crate::WebConfig) {
+    let visitor = uuid::Uuid::new_v4().simple().to_string();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            config.visitor_cookie(),
+            Some(&visitor),
+            config.secure_cookies,
+        ),
+    );
+}
+
 /// `Set-Cookie` for `name`; `None` deletes it.
-pub(crate) fn set_cookie(name: &str, value: Option<&str>, secure: bool) -> HeaderValue {
+fn set_cookie(name: &str, value: Option<&str>, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     let text = match value {
         Some(value) => format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}"),
@@ -134,7 +197,7 @@ pub(crate) async fn csrf_and_visitor(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let sent_visitor = cookie(request.headers(), VISITOR_COOKIE)
+    let sent_visitor = cookie(request.headers(), services.config.visitor_cookie())
         .filter(|v| is_hex(v, 32))
         .map(str::to_owned);
     let new_visitor = sent_visitor
@@ -146,63 +209,130 @@ pub(crate) async fn csrf_and_visitor(
         .unwrap_or_default();
     request.extensions_mut().insert(VisitorId(visitor));
 
-    if !request.method().is_safe() && !csrf_exempt(request.uri().path()) {
-        if let Some(reason) = cross_site(request.headers(), &services.config) {
+    if !request.method().is_safe() {
+        let exempt = csrf_exempt(request.uri().path());
+        if !exempt && let Some(reason) = cross_site(request.headers(), &services.config) {
             tracing::warn!(path = %request.uri().path(), reason, "request refused: sent from another site");
             return (StatusCode::FORBIDDEN, pages::cross_site_refused()).into_response();
         }
-        let session = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
         let (parts, body) = request.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
             return (StatusCode::PAYLOAD_TOO_LARGE, pages::too_large()).into_response();
         };
+        if exempt {
+            if !form_is_utf8(&bytes) {
+                return (StatusCode::UNPROCESSABLE_ENTITY, pages::undecodable_form())
+                    .into_response();
+            }
+            request = Request::from_parts(parts, Body::from(bytes));
+            return finish(next.run(request).await, new_visitor, &services);
+        }
         let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
             .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD))
             .map(|(_, v)| v)
             .unwrap_or_default();
-        let key = &services.csrf_key;
-        let valid = session
-            .as_deref()
-            .is_some_and(|s| csrf_matches(key, "session", s, &token))
-            || sent_visitor
-                .as_deref()
-                .is_some_and(|v| csrf_matches(key, "visitor", v, &token));
+        let visitor = sent_visitor.as_deref().unwrap_or_default();
+        let valid = csrf_binding(&parts.headers, visitor, &services.config)
+            .accepts(&services.csrf_key, &token);
         if !valid {
             tracing::warn!(path = %parts.uri.path(), "POST refused: missing or invalid CSRF token");
             return (StatusCode::FORBIDDEN, pages::csrf_refused()).into_response();
         }
+        // Every form body passes here: a field that is not UTF-8 is refused before any handler
+        // reads it (the form extractor would turn its bytes into U+FFFD and carry on).
+        if !form_is_utf8(&bytes) {
+            tracing::warn!(path = %parts.uri.path(), "POST refused: a form field is not UTF-8");
+            return (StatusCode::UNPROCESSABLE_ENTITY, pages::undecodable_form()).into_response();
+        }
         request = Request::from_parts(parts, Body::from(bytes));
     }
-    let mut response = next.run(request).await;
-    if let Some(visitor) = new_visitor {
+    finish(next.run(request).await, new_visitor, &services)
+}
+
+/// Sets the visitor cookie of a browser that had none (unless the handler gave a new one).
+fn finish(mut response: Response, new_visitor: Option<String>, services: &Shared) -> Response {
+    let name = services.config.visitor_cookie();
+    let rotated = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('='))
+        });
+    if let Some(visitor) = new_visitor.filter(|_| !rotated) {
         response.headers_mut().append(
             header::SET_COOKIE,
-            set_cookie(
-                VISITOR_COOKIE,
-                Some(&visitor),
-                services.config.secure_cookies,
-            ),
+            set_cookie(name, Some(&visitor), services.config.secure_cookies),
         );
     }
     response
 }
 
+/// Whether every name and value of a form body (`application/x-www-form-urlencoded`) is UTF-8
+/// once `+` and `%XX` are decoded. A `%` not followed by two hex digits stands for itself, as
+/// the form extractor reads it.
+fn form_is_utf8(body: &[u8]) -> bool {
+    body.split(|b| *b == b'&').all(|pair| {
+        let mut decoded = Vec::with_capacity(pair.len());
+        let mut i = 0;
+        while let Some(&b) = pair.get(i) {
+            let escaped = (b == b'%')
+                .then(|| pair.get(i + 1..i + 3))
+                .flatten()
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+            match escaped {
+                Some(byte) => {
+                    decoded.push(byte);
+                    i += 3;
+                }
+                None => {
+                    decoded.push(b);
+                    i += 1;
+                }
+            }
+        }
+        std::str::from_utf8(&decoded).is_ok()
+    })
+}
+
 /// The client's address, for throttling.
+///
+/// Behind a reverse proxy (`trust_forwarded_for`) the address is the one the proxy itself
+/// wrote: the *rightmost* `X-Forwarded-For` value (a proxy appends the address it received the
+/// request from; everything to its left was written by the client and proves nothing), or
+/// `X-Real-IP` when no `X-Forwarded-For` was sent. A value that is not an IP address is ignored.
+/// Otherwise, the address of the connection.
 fn client_ip(parts: &Parts, services: &Shared) -> Option<String> {
     if services.config.trust_forwarded_for
-        && let Some(forwarded) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+        && let Some(address) = forwarded_address(&parts.headers)
     {
-        return Some(forwarded.trim().to_owned());
+        return Some(address.to_string());
     }
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip().to_string())
+}
+
+/// The address a trusted reverse proxy put in the request's headers (see [`client_ip`]).
+fn forwarded_address(headers: &HeaderMap) -> Option<std::net::IpAddr> {
+    let parse = |text: &str| text.trim().parse::<std::net::IpAddr>().ok();
+    // Several header lines are one list, in order: the last line's last value is rightmost.
+    if let Some(line) = headers.get_all("x-forwarded-for").iter().next_back() {
+        return line
+            .to_str()
+            .ok()
+            .and_then(|line| line.rsplit(',').next())
+            .and_then(parse);
+    }
+    headers
+        .get("x-real-ip")
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse)
 }
 
 /// An anonymous caller: the page chrome, the CSRF token of its forms, its address.
@@ -222,7 +352,8 @@ impl FromRequestParts<Shared> for Visitor {
             .get::<VisitorId>()
             .map(|v| v.0.clone())
             .unwrap_or_default();
-        let csrf = csrf_token(&services.csrf_key, "visitor", &visitor);
+        let csrf =
+            csrf_binding(&parts.headers, &visitor, &services.config).token(&services.csrf_key);
         let app = services.app.clone();
         let chrome = blocking(move || layout::visitor_chrome(&app, csrf))
             .await
@@ -230,7 +361,8 @@ impl FromRequestParts<Shared> for Visitor {
         Ok(Visitor {
             chrome,
             ip: client_ip(parts, services),
-            session_token: cookie(&parts.headers, SESSION_COOKIE).map(str::to_owned),
+            session_token: cookie(&parts.headers, services.config.session_cookie())
+                .map(str::to_owned),
         })
     }
 }
@@ -254,7 +386,7 @@ impl Parent {
 }
 
 /// Where a caller without a live session goes.
-fn to_login(expired: bool, secure: bool) -> Response {
+fn to_login(expired: bool, config: &crate::WebConfig) -> Response {
     let target = if expired {
         "/connexion?expiree=1"
     } else {
@@ -264,7 +396,7 @@ fn to_login(expired: bool, secure: bool) -> Response {
     if expired {
         response
             .headers_mut()
-            .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, None, secure));
+            .append(header::SET_COOKIE, session_cookie(config, None));
     }
     response
 }
@@ -273,13 +405,13 @@ impl FromRequestParts<Shared> for Parent {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, services: &Shared) -> Result<Self, Response> {
-        let secure = services.config.secure_cookies;
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE).map(str::to_owned) else {
-            return Err(to_login(false, secure));
+        let config = &services.config;
+        let Some(token) = cookie(&parts.headers, config.session_cookie()).map(str::to_owned) else {
+            return Err(to_login(false, config));
         };
         let app = services.app.clone();
         let lookup = token.clone();
-        let csrf = csrf_token(&services.csrf_key, "session", &token);
+        let csrf = CsrfBinding::Session(&token).token(&services.csrf_key);
         let loaded = blocking(move || {
             let Some(session) = accounts::session(&app, &lookup)? else {
                 return Ok(None);
@@ -294,7 +426,7 @@ impl FromRequestParts<Shared> for Parent {
                 token,
                 chrome,
             }),
-            Ok(None) => Err(to_login(true, secure)),
+            Ok(None) => Err(to_login(true, config)),
             Err(error) => Err(error.into_response()),
         }
     }
@@ -306,4 +438,31 @@ pub(crate) fn see_other(target: &str) -> Response {
     let location =
         HeaderValue::from_str(target).unwrap_or_else(|_| HeaderValue::from_static("/accueil"));
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
+/// The secret of a link in the path (`/reinitialisation/{token}`, `/profil/confirmation/{token}`),
+/// parsed to its exact shape: anything else (`..%2F..`, uppercase, too short) is the French 404
+/// before the handler runs.
+pub(crate) struct LinkInPath(pub accounts::LinkToken);
+
+impl<S: Send + Sync> FromRequestParts<S> for LinkInPath {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Path(text) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| WebError::NotFound.into_response())?;
+        accounts::LinkToken::parse(&text)
+            .map(LinkInPath)
+            .ok_or_else(|| WebError::NotFound.into_response())
+    }
+}
+
+/// The field that carries a link's secret in the form its page shows (the form's action is a
+/// fixed path, never built from the request).
+pub(crate) const LINK_FIELD: &str = "lien";
+
+/// The secret of a link posted back in [`LINK_FIELD`], parsed like [`LinkInPath`].
+pub(crate) fn link_in_form(text: &str) -> Result<accounts::LinkToken, WebError> {
+    accounts::LinkToken::parse(text).ok_or(WebError::NotFound)
 }

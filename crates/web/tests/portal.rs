@@ -553,7 +553,11 @@ async fn profile_changes_apply_at_once_and_a_new_email_is_confirmed_by_a_link() 
             .contains("en attente de confirmation : jean-paul.dupont@exemple.fr")
     );
     assert!(confirm.body.contains("Confirmer l'adresse"));
-    let done = browser.post(path, &[]).await;
+    let secret = path.trim_start_matches("/profil/confirmation/");
+    let fields = confirm
+        .form("/profil/confirmation", &[("lien", secret)])
+        .expect("the button posts the link's secret");
+    let done = browser.post_raw("/profil/confirmation", &fields).await;
     assert!(
         done.main_text()
             .contains("jean-paul.dupont@exemple.fr est maintenant celle de votre compte")
@@ -659,11 +663,14 @@ async fn a_new_account_is_activated_with_its_one_time_code() {
 async fn without_email_nor_question_the_recovery_page_gives_the_contact_of_the_cdc() {
     let portal = Portal::demo();
     let mut browser = portal.browser();
-    browser.get("/mot-de-passe-oublie").await;
-    let page = browser
-        .post("/mot-de-passe-oublie", &[("identifiant", "personne")])
-        .await;
+    // Offered to everyone on « Le retrouver », before any identifiant is typed: the page tells
+    // nothing about an account.
+    let page = browser.get("/mot-de-passe-oublie").await;
     let text = page.main_text();
+    assert!(
+        text.contains("Ni adresse mail ni question dans votre profil ?"),
+        "{text}"
+    );
     assert!(
         text.contains("Contactez la Communauté de Communes"),
         "{text}"

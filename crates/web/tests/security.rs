@@ -21,6 +21,9 @@ const WRONG_PASSWORD: &str = "pas du tout le bon mot de passe";
 const REJECTED: &str = "Identifiant ou mot de passe incorrect.";
 const THROTTLED: &str = "Trop de tentatives";
 const BASE: &str = "https://portail.example.fr";
+/// The cookies' names over HTTPS: `__Host-` prefixed.
+const SESSION: &str = "__Host-pf_session";
+const VISITOR: &str = "__Host-pf_visiteur";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -48,15 +51,13 @@ fn retry_after(page: &Page) -> Option<i64> {
 }
 
 fn session(browser: &Browser) -> Option<String> {
-    browser.cookies.get(web::SESSION_COOKIE).cloned()
+    browser.cookies.get(SESSION).cloned()
 }
 
 /// A browser sending only `pf_session=<token>` (a stolen or replayed cookie).
 fn replaying(portal: &Portal, token: &str) -> Browser {
     let mut browser = portal.browser();
-    browser
-        .cookies
-        .insert(web::SESSION_COOKIE.to_owned(), token.to_owned());
+    browser.cookies.insert(SESSION.to_owned(), token.to_owned());
     browser
 }
 
@@ -208,7 +209,7 @@ async fn login_cookie_is_hardened_and_rotated_at_each_login() {
     let portal = Portal::demo();
     let mut browser = portal.browser();
     let page = browser.login("dupont", DUPONT_PASSWORD).await;
-    let cookie = set_cookie(&page, web::SESSION_COOKIE).expect("a session cookie");
+    let cookie = set_cookie(&page, SESSION).expect("a session cookie");
     let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
     for required in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
         assert!(
@@ -223,7 +224,7 @@ async fn login_cookie_is_hardened_and_rotated_at_each_login() {
     // The anonymous visitor cookie is as hardened.
     let mut fresh = portal.browser();
     let page = fresh.get("/connexion").await;
-    let visitor = set_cookie(&page, web::VISITOR_COOKIE).expect("a visitor cookie");
+    let visitor = set_cookie(&page, VISITOR).expect("a visitor cookie");
     for required in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
         assert!(visitor.contains(required), "{required} missing: {visitor}");
     }
@@ -240,6 +241,81 @@ async fn login_cookie_is_hardened_and_rotated_at_each_login() {
         page.location()
     );
     assert_eq!(browser.get("/accueil").await.status, StatusCode::OK);
+}
+
+/// Over HTTPS both cookies are `__Host-` prefixed (the browser then refuses them from a sibling
+/// subdomain or a plain-HTTP answer), and an unprefixed `pf_visiteur` planted that way is not
+/// read: its token does not log the victim into the attacker's account.
+#[tokio::test]
+async fn over_https_cookies_are_host_prefixed_and_a_planted_unprefixed_visitor_is_ignored() {
+    let portal = Portal::demo();
+    let mut browser = portal.browser();
+    let page = browser.get("/connexion").await;
+    let visitor = set_cookie(&page, VISITOR).expect("a __Host- visitor cookie");
+    let page = browser
+        .post(
+            "/connexion",
+            &[("identifiant", "dupont"), ("mot_de_passe", DUPONT_PASSWORD)],
+        )
+        .await;
+    let session_cookie = set_cookie(&page, SESSION).expect("a __Host- session cookie");
+    for cookie in [visitor, session_cookie] {
+        let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
+        assert!(
+            attributes.contains(&"Secure") && attributes.contains(&"Path=/"),
+            "{cookie}"
+        );
+        assert!(
+            !attributes.iter().any(|a| a.starts_with("Domain")),
+            "{cookie}"
+        );
+    }
+    assert!(
+        page.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .all(|v| v.to_str().unwrap().starts_with("__Host-")),
+        "an unprefixed cookie: {:?}",
+        page.headers
+    );
+
+    // The attacker's own visitor id and token, planted without the prefix in the victim's
+    // browser (a sibling subdomain can do that): the log-in form is refused.
+    let mut attacker = portal.browser();
+    attacker.get("/connexion").await;
+    let planted = attacker.cookies.get(VISITOR).unwrap().clone();
+    let token = attacker.csrf.clone().unwrap();
+    let mut victim = portal.browser();
+    victim
+        .cookies
+        .insert(web::VISITOR_COOKIE.to_owned(), planted);
+    let page = victim
+        .post_raw(
+            "/connexion",
+            &owned(&[
+                ("identifiant", "martin"),
+                ("mot_de_passe", "portail-demo-martin"),
+                (web::CSRF_FIELD, &token),
+            ]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.main_text());
+    assert!(session(&victim).is_none());
+
+    // Over plain HTTP on loopback (the demo) the prefix is impossible: plain names, no Secure.
+    let portal = Portal::with_config(web::WebConfig::for_base_url("http://127.0.0.1:8080"));
+    let mut browser = portal.browser();
+    let page = browser.get("/connexion").await;
+    let visitor = set_cookie(&page, web::VISITOR_COOKIE).expect("a plain visitor cookie");
+    assert!(!visitor.contains("Secure"), "{visitor}");
+    let page = browser
+        .post(
+            "/connexion",
+            &[("identifiant", "dupont"), ("mot_de_passe", DUPONT_PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    assert!(set_cookie(&page, web::SESSION_COOKIE).is_some());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,7 +346,7 @@ async fn unknown_account_and_wrong_password_get_the_same_answer() {
     );
     for page in [&wrong, &unknown] {
         assert!(!page.body.contains(WRONG_PASSWORD), "password echoed back");
-        assert!(set_cookie(page, web::SESSION_COOKIE).is_none());
+        assert!(set_cookie(page, SESSION).is_none());
     }
     assert!(session(&known).is_none() && session(&stranger).is_none());
 }
@@ -392,6 +468,78 @@ async fn many_identifiants_from_one_address_throttle_that_address_only() {
     let mut other = portal.browser();
     other.login("dupont", DUPONT_PASSWORD).await;
     assert_eq!(other.get("/accueil").await.status, StatusCode::OK);
+}
+
+/// Behind a reverse proxy the client writes the left of `X-Forwarded-For` itself: only the
+/// value the proxy appended (the rightmost), or `X-Real-IP`, is the client's address.
+#[tokio::test]
+async fn behind_a_proxy_a_forged_leftmost_forwarded_for_does_not_escape_the_address_throttle() {
+    let mut config = web::WebConfig::for_base_url(BASE);
+    config.trust_forwarded_for = true;
+    let portal = Portal::with_config(config);
+    let mut sprayer = portal.browser();
+    // Every request reaches the portal from the proxy's own address.
+    sprayer.ip = "10.0.0.2".into();
+    sprayer.get("/connexion").await;
+    for n in 0..20 {
+        let forged = format!("203.0.113.{n}, 198.51.100.7");
+        let page = sprayer
+            .post_with_headers(
+                "/connexion",
+                &[
+                    ("identifiant", &format!("inconnu-{n}")),
+                    ("mot_de_passe", WRONG_PASSWORD),
+                ],
+                &[("x-forwarded-for", &forged)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    // A fresh forged leftmost value changes nothing: the proxy's value is still 198.51.100.7.
+    let page = sprayer
+        .post_with_headers(
+            "/connexion",
+            &[("identifiant", "dupont"), ("mot_de_passe", DUPONT_PASSWORD)],
+            &[("x-forwarded-for", "192.0.2.99, 198.51.100.7")],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        page.main_text()
+    );
+    assert!(session(&sprayer).is_none());
+
+    // Another client behind the same proxy (another rightmost value) is not affected, and
+    // X-Real-IP names the client when the proxy sends no X-Forwarded-For.
+    let mut other = portal.browser();
+    other.ip = "10.0.0.2".into();
+    other.get("/connexion").await;
+    let page = other
+        .post_with_headers(
+            "/connexion",
+            &[("identifiant", "dupont"), ("mot_de_passe", DUPONT_PASSWORD)],
+            &[("x-forwarded-for", "198.51.100.7, 198.51.100.8")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    let mut real_ip = portal.browser();
+    real_ip.ip = "10.0.0.2".into();
+    real_ip.get("/connexion").await;
+    let page = real_ip
+        .post_with_headers(
+            "/connexion",
+            &[("identifiant", "dupont"), ("mot_de_passe", DUPONT_PASSWORD)],
+            &[("x-real-ip", "198.51.100.7")],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        page.main_text()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -618,8 +766,12 @@ async fn every_post_without_a_valid_token_is_refused_and_changes_nothing() {
             owned(&[("identifiant", "dupont"), ("reponse", "une réponse")]),
         ),
         (
-            reset.clone(),
-            owned(&[("nouveau", NEW_PASSWORD), ("confirmation", NEW_PASSWORD)]),
+            "/reinitialisation".into(),
+            owned(&[
+                ("lien", reset.trim_start_matches("/reinitialisation/")),
+                ("nouveau", NEW_PASSWORD),
+                ("confirmation", NEW_PASSWORD),
+            ]),
         ),
         (
             "/profil/mot-de-passe".into(),
@@ -644,7 +796,10 @@ async fn every_post_without_a_valid_token_is_refused_and_changes_nothing() {
                 ("actuel", DUPONT_PASSWORD),
             ]),
         ),
-        (confirm.clone(), vec![]),
+        (
+            "/profil/confirmation".into(),
+            owned(&[("lien", confirm.trim_start_matches("/profil/confirmation/"))]),
+        ),
         (
             "/paiement".into(),
             owned(&[
@@ -728,6 +883,127 @@ async fn every_post_without_a_valid_token_is_refused_and_changes_nothing() {
     assert!(portal.head() > head);
 }
 
+/// A visitor token is only good while no session exists: a `pf_visiteur` planted in a parent's
+/// browser (with the token it gets on any anonymous page) forges nothing once the parent is
+/// logged in, and the visitor id changes at log-in and logout.
+#[tokio::test]
+async fn a_visitor_token_forges_nothing_once_logged_in_and_the_visitor_id_rotates() {
+    let portal = Portal::demo();
+
+    // Rotation: a new visitor id at log-in and at logout.
+    let mut browser = portal.browser();
+    browser.get("/connexion").await;
+    let before = browser.cookies.get(VISITOR).unwrap().clone();
+    let anonymous_token = browser.csrf.clone().unwrap();
+    let page = attempt(&mut browser, "dupont", DUPONT_PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let logged_in = browser.cookies.get(VISITOR).unwrap().clone();
+    assert_ne!(before, logged_in, "the visitor id must change at log-in");
+    browser.get("/accueil").await;
+    let page = browser.post("/deconnexion", &[]).await;
+    assert_eq!(page.location(), "/connexion?fait=deconnexion");
+    let logged_out = browser.cookies.get(VISITOR).unwrap().clone();
+    assert_ne!(
+        logged_in, logged_out,
+        "the visitor id must change at logout"
+    );
+    // The token of before the log-in is dead after the logout.
+    let page = browser
+        .post_raw(
+            "/connexion",
+            &owned(&[
+                ("identifiant", "dupont"),
+                ("mot_de_passe", DUPONT_PASSWORD),
+                (web::CSRF_FIELD, &anonymous_token),
+            ]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+
+    // An attacker's visitor id and its token, planted in a logged-in parent's browser.
+    let mut attacker = portal.browser();
+    attacker.get("/connexion").await;
+    let planted = attacker.cookies.get(VISITOR).unwrap().clone();
+    let token = attacker.csrf.clone().unwrap();
+    let mut dupont = portal.logged_in("dupont").await;
+    let suivi = dupont.get("/suivi").await;
+    let pending = suivi.input_values("demande");
+    assert!(!pending.is_empty(), "demo pending requests");
+    let follow_up = suivi.main_text();
+    dupont.cookies.insert(VISITOR.to_owned(), planted.clone());
+    dupont
+        .cookies
+        .insert(web::VISITOR_COOKIE.to_owned(), planted);
+    let head = portal.head();
+    for (path, fields) in [
+        ("/suivi/retirer", owned(&[("demande", &pending[0])])),
+        ("/deconnexion", vec![]),
+        ("/reservations/abandonner", vec![]),
+    ] {
+        let mut pairs = fields;
+        pairs.push((web::CSRF_FIELD.to_owned(), token.clone()));
+        let page = dupont.post_raw(path, &pairs).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "POST {path}");
+        assert!(page.main_text().contains("Formulaire expiré"), "{path}");
+    }
+    assert_eq!(portal.head(), head);
+    assert_eq!(dupont.get("/suivi").await.main_text(), follow_up);
+    assert!(session(&dupont).is_some(), "the forged logout went through");
+}
+
+/// A form field that is not UTF-8 is refused with a French page, before any handler: it never
+/// becomes an address (« ��@exemple.fr ») with a confirmation mail queued to it.
+#[tokio::test]
+async fn a_form_field_that_is_not_utf8_is_refused_and_nothing_is_written() {
+    let portal = Portal::demo();
+    let mut dupont = portal.logged_in("dupont").await;
+    dupont.get("/profil/modifier").await;
+    let profile = dupont.get("/profil").await.main_text();
+    dupont.get("/profil/modifier").await;
+    let head = portal.head();
+    let confirmations = portal.mails("email_confirmation").len();
+    let password = format!("actuel={DUPONT_PASSWORD}");
+    let bodies: Vec<Vec<u8>> = vec![
+        // Percent-encoded bytes that are no UTF-8.
+        format!("courriel=%FF%FE%40exemple.fr&{password}").into_bytes(),
+        // A lone continuation byte in the middle of an address.
+        format!("courriel=jean%80dupont%40exemple.fr&{password}").into_bytes(),
+        // Raw bytes, not encoded.
+        [
+            b"courriel=\xff\xfe@exemple.fr&".as_slice(),
+            password.as_bytes(),
+        ]
+        .concat(),
+        // In a field's name.
+        format!("courriel=jean%40exemple.fr&{password}&%C3=1").into_bytes(),
+    ];
+    for body in &bodies {
+        let page = dupont.post_bytes("/profil/courriel", body).await;
+        let shown = String::from_utf8_lossy(body);
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{shown}");
+        assert!(
+            page.main_text().contains("caractères illisibles")
+                && page.main_text().contains("rien n'a été modifié"),
+            "{shown}: {}",
+            page.main_text()
+        );
+        assert_eq!(portal.head(), head, "{shown}");
+        assert_eq!(portal.mails("email_confirmation").len(), confirmations);
+    }
+    assert_eq!(dupont.get("/profil").await.main_text(), profile);
+
+    // Control: the same form in UTF-8 goes through.
+    dupont.get("/profil/modifier").await;
+    let page = dupont
+        .post_bytes(
+            "/profil/courriel",
+            format!("courriel=jean.dupont%40exemple.fr&{password}").as_bytes(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
+    assert_eq!(portal.mails("email_confirmation").len(), confirmations + 1);
+}
+
 /// Defence in depth (REFERENCE §F): a POST a browser says comes from another site is refused
 /// even with a valid token, before anything is read or written.
 #[tokio::test]
@@ -783,7 +1059,7 @@ async fn a_cross_site_post_with_a_valid_token_is_refused_and_changes_nothing() {
         )
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
-    assert!(!visitor.cookies.contains_key(web::SESSION_COOKIE));
+    assert!(!visitor.cookies.contains_key(SESSION));
 
     // The provider's notification stays exempt: PayFiP's server calls it
     let page = portal
@@ -1371,6 +1647,211 @@ async fn a_login_abandoned_while_queued_gives_its_place_back() {
     );
 }
 
+/// A link's secret is parsed to its exact shape: an encoded path (`..%2F..`) cannot make the
+/// confirmation page's button post somewhere else (emptying the basket, logging out).
+#[tokio::test]
+async fn a_confirmation_or_reset_link_that_is_not_a_secret_is_a_404_and_forms_post_to_fixed_paths()
+{
+    let portal = Portal::demo();
+    let mut dupont = portal.logged_in("dupont").await;
+    fill_basket(&mut dupont).await;
+    let summary = dupont.get("/reservations/recapitulatif").await.main_text();
+
+    let secret = "ab".repeat(32);
+    let shouted = secret.to_uppercase();
+    for path in [
+        "/profil/confirmation/..%2F..%2Freservations%2Fabandonner".to_owned(),
+        "/profil/confirmation/..%2F..%2Fdeconnexion".to_owned(),
+        format!("/profil/confirmation/{shouted}"),
+        format!("/profil/confirmation/{}", &secret[..63]),
+        "/reinitialisation/..%2F..%2Freservations%2Fabandonner".to_owned(),
+        format!("/reinitialisation/{shouted}"),
+    ] {
+        let page = dupont.get(&path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.main_text().contains("Page introuvable"), "{path}");
+        assert!(page.forms().is_empty(), "{path}: {:?}", page.forms());
+    }
+
+    // A well-shaped link: its button posts to the fixed path, the secret in a field.
+    let page = dupont.get(&format!("/profil/confirmation/{secret}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let actions: Vec<String> = page.forms().into_iter().map(|(a, _)| a).collect();
+    assert!(
+        actions.contains(&"/profil/confirmation".to_owned()),
+        "{actions:?}"
+    );
+    let fields = page
+        .form("/profil/confirmation", &[("lien", &secret)])
+        .unwrap();
+    // Pressed with a forged field, it is a 404 too, and nothing happened.
+    let mut forged = fields.clone();
+    for (name, value) in &mut forged {
+        if name == "lien" {
+            *value = "../../reservations/abandonner".to_owned();
+        }
+    }
+    let head = portal.head();
+    let page = dupont.post_raw("/profil/confirmation", &forged).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(portal.head(), head);
+    assert_eq!(dupont.get("/accueil").await.status, StatusCode::OK);
+    assert_eq!(
+        dupont.get("/reservations/recapitulatif").await.main_text(),
+        summary,
+        "the basket changed"
+    );
+}
+
+/// « Mot de passe oublié » tells nothing about an identifiant: a known one (address and
+/// question), a known one without a question and an unknown one get the same status and the
+/// same page shape on both routes, no address is ever shown, and both routes are throttled per
+/// identifiant and per address like the log-in.
+#[tokio::test]
+async fn the_recovery_pages_are_the_same_for_every_identifiant_and_throttled() {
+    let portal = Portal::demo();
+    let family = portal.family("dupont");
+    app::accounts::set_recovery_question(
+        &portal.app,
+        family,
+        DUPONT_PASSWORD,
+        "Le nom de mon premier chat ?",
+        "Félix",
+    )
+    .unwrap();
+    // The page with the identifiant and the question replaced by placeholders, and its forms'
+    // actions and field names: what must not depend on the account.
+    let shape = |page: &Page, login: &str, question: Option<&str>| {
+        let mut text = page.main_text().replace(login, "<identifiant>");
+        if let Some(question) = question {
+            text = text.replace(question, "<question>");
+        }
+        let forms: Vec<(String, Vec<String>)> = page
+            .forms()
+            .into_iter()
+            .map(|(action, fields)| (action, fields.into_iter().map(|(n, _)| n).collect()))
+            .collect();
+        (page.status, text, forms)
+    };
+    let question_of = |page: &Page| {
+        let needle = "<label for=\"reponse\">";
+        let start = page.body.find(needle).unwrap() + needle.len();
+        page.body[start..start + page.body[start..].find("</label>").unwrap()].to_owned()
+    };
+
+    let mut shapes = Vec::new();
+    for (n, login) in ["dupont", "martin", "personne-inconnue"]
+        .into_iter()
+        .enumerate()
+    {
+        let mut browser = portal.browser();
+        browser.ip = format!("198.51.100.{n}");
+        let start = browser.get("/mot-de-passe-oublie").await;
+        let link = browser
+            .post("/mot-de-passe-oublie/lien", &[("identifiant", login)])
+            .await;
+        assert!(
+            link.main_text().contains("Si un compte correspond"),
+            "{}",
+            link.main_text()
+        );
+        browser.get("/mot-de-passe-oublie").await;
+        let asked = browser
+            .post("/mot-de-passe-oublie", &[("identifiant", login)])
+            .await;
+        assert_eq!(asked.status, StatusCode::OK, "{login}");
+        let question = question_of(&asked);
+        assert!(question.ends_with('?'), "{login}: {question}");
+        for page in [&start, &link, &asked] {
+            for leak in ["wanadoo", "example.org", "…@"] {
+                assert!(!page.body.contains(leak), "{login} shows {leak}");
+            }
+        }
+        // Asked again, the same question: a stand-in is not drawn at random.
+        browser.get("/mot-de-passe-oublie").await;
+        let again = browser
+            .post("/mot-de-passe-oublie", &[("identifiant", login)])
+            .await;
+        assert_eq!(question_of(&again), question, "{login}");
+        shapes.push((
+            login,
+            question,
+            shape(&link, login, None),
+            shape(&asked, login, Some(&question_of(&asked))),
+        ));
+    }
+    assert_eq!(shapes[0].1, "Le nom de mon premier chat ?");
+    for (login, _, link, asked) in &shapes[1..] {
+        assert_eq!(*link, shapes[0].2, "the link route differs for {login}");
+        assert_eq!(
+            *asked, shapes[0].3,
+            "the question route differs for {login}"
+        );
+    }
+    // Only the known address got a mail.
+    let mails = portal.mails("password_reset");
+    let recipients: Vec<&str> = mails.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(
+        recipients,
+        ["carteplus@wanadoo.fr", "sophie.martin@example.org"]
+    );
+
+    // Per identifiant: two questions above, the third request is free, the next one waits,
+    // known or not.
+    for login in ["dupont", "personne-inconnue"] {
+        let mut browser = portal.browser();
+        browser.ip = format!("203.0.113.{}", login.len());
+        browser.get("/mot-de-passe-oublie").await;
+        let third = browser
+            .post("/mot-de-passe-oublie", &[("identifiant", login)])
+            .await;
+        assert_eq!(third.status, StatusCode::OK, "{login}");
+        browser.get("/mot-de-passe-oublie").await;
+        let fourth = browser
+            .post("/mot-de-passe-oublie", &[("identifiant", login)])
+            .await;
+        assert_eq!(fourth.status, StatusCode::TOO_MANY_REQUESTS, "{login}");
+        assert!(fourth.main_text().contains(THROTTLED), "{login}");
+        assert!(retry_after(&fourth).is_some_and(|s| s > 0));
+        assert!(!fourth.body.contains("premier chat"));
+        // The link route: one request above, a second one, the third is free, then a wait.
+        browser
+            .post("/mot-de-passe-oublie/lien", &[("identifiant", login)])
+            .await;
+        let link = browser
+            .post("/mot-de-passe-oublie/lien", &[("identifiant", login)])
+            .await;
+        assert_eq!(link.status, StatusCode::OK, "{login}");
+        let link = browser
+            .post("/mot-de-passe-oublie/lien", &[("identifiant", login)])
+            .await;
+        assert_eq!(link.status, StatusCode::TOO_MANY_REQUESTS, "{login}");
+    }
+
+    // Per address: one address running through a list of identifiants is stopped, like a
+    // log-in spray (the address counter is the log-in's).
+    let mut sprayer = portal.browser();
+    sprayer.ip = "192.0.2.77".into();
+    sprayer.get("/mot-de-passe-oublie").await;
+    let mut statuses = Vec::new();
+    for n in 0..21 {
+        let page = sprayer
+            .post(
+                "/mot-de-passe-oublie",
+                &[("identifiant", &format!("inconnu-{n}"))],
+            )
+            .await;
+        statuses.push(page.status);
+    }
+    assert!(
+        statuses[..20].iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[20], StatusCode::TOO_MANY_REQUESTS);
+    let page = attempt(&mut sprayer, "dupont", DUPONT_PASSWORD).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 13. Recovery by link
 // ---------------------------------------------------------------------------------------------
@@ -1419,10 +1900,20 @@ async fn a_reset_link_is_mailed_works_once_expires_and_never_carries_the_passwor
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.main_text().contains("dupont"));
     assert!(!form.body.contains(DUPONT_PASSWORD));
+    let secret = link.trim_start_matches("/reinitialisation/");
+    assert!(
+        form.form("/reinitialisation", &[("lien", secret)])
+            .is_some(),
+        "the reset form posts to a fixed path with the link's secret"
+    );
     let page = browser
         .post(
-            &link,
-            &[("nouveau", NEW_PASSWORD), ("confirmation", NEW_PASSWORD)],
+            "/reinitialisation",
+            &[
+                ("lien", secret),
+                ("nouveau", NEW_PASSWORD),
+                ("confirmation", NEW_PASSWORD),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
@@ -1430,10 +1921,13 @@ async fn a_reset_link_is_mailed_works_once_expires_and_never_carries_the_passwor
     let again = browser.get(&link).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
     assert!(again.text().contains("Lien expiré"), "{}", again.text());
+    // Replayed with a valid form token (the reset gave the browser a new visitor id).
+    browser.get("/connexion").await;
     let replay = browser
         .post(
-            &link,
+            "/reinitialisation",
             &[
+                ("lien", secret),
                 ("nouveau", "encore une autre phrase"),
                 ("confirmation", "encore une autre phrase"),
             ],

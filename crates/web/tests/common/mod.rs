@@ -65,8 +65,24 @@ impl Portal {
         provider: Option<Arc<dyn payment::PaymentProvider>>,
         hashing: web::HashingPool,
     ) -> Portal {
+        Portal::configured(
+            web::WebConfig::for_base_url("https://portail.example.fr"),
+            provider,
+            hashing,
+        )
+    }
+
+    /// The demo world served with `config` (behind a proxy, over plain http…).
+    pub fn with_config(config: web::WebConfig) -> Portal {
+        Portal::configured(config, None, web::HashingPool::new(2, 64))
+    }
+
+    fn configured(
+        config: web::WebConfig,
+        provider: Option<Arc<dyn payment::PaymentProvider>>,
+        hashing: web::HashingPool,
+    ) -> Portal {
         let (dir, clock, app) = demo_world();
-        let config = web::WebConfig::for_base_url("https://portail.example.fr");
         let services = Arc::new(
             web::Services::new(app.clone(), provider, config)
                 .unwrap()
@@ -371,6 +387,19 @@ impl Browser {
             pairs.push((web::CSRF_FIELD.to_owned(), token.clone()));
         }
         self.post_raw_with_headers(path, &pairs, headers).await
+    }
+
+    /// POSTs `body` as it is (already form-encoded, possibly not UTF-8), followed by
+    /// `&jeton=<the token of the last page read>`.
+    pub async fn post_bytes(&mut self, path: &str, body: &[u8]) -> Page {
+        let mut body = body.to_vec();
+        if let Some(token) = &self.csrf {
+            body.extend_from_slice(format!("&{}={token}", web::CSRF_FIELD).as_bytes());
+        }
+        let request = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        self.send(request.body(Body::from(body)).unwrap()).await
     }
 
     async fn post_raw_with_headers(
