@@ -98,7 +98,10 @@ fn field<'f>(fields: &'f [(String, String)], name: &str) -> &'f str {
 
 /// The session behind the browser's cookie, as the app knows it.
 fn session_of(portal: &Portal, browser: &Browser) -> app::accounts::Session {
-    let token = browser.cookies.get(web::SESSION_COOKIE).unwrap();
+    let token = browser
+        .cookies
+        .get(portal.services.config.session_cookie())
+        .unwrap();
     app::accounts::session(&portal.app, token).unwrap().unwrap()
 }
 
