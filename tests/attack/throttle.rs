@@ -1,0 +1,173 @@
+//! Log-in and recovery: an existing and an unknown identifiant get the same answer (status, body
+//! without the token, timing at the median), and both are throttled alike.
+
+use std::time::{Duration, Instant};
+
+use crate::support::{Browser, Page, Server, held};
+
+/// The body with the identifiant typed and the CSRF token replaced by placeholders, and the
+/// digits masked (the wait a throttled answer announces counts down by the second).
+fn shape(page: &Page, login: &str, mask_digits: bool) -> (u16, String) {
+    let body = page.without_token().replace(login, "<identifiant>");
+    let body = if mask_digits {
+        body.chars()
+            .map(|c| if c.is_ascii_digit() { '9' } else { c })
+            .collect()
+    } else {
+        body
+    };
+    (page.status, body)
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// One log-in attempt from a fresh browser (its own address), timed.
+fn attempt(server: &Server, login: &str) -> (Page, Duration) {
+    let mut browser = Browser::new(server);
+    browser.get("/connexion");
+    let started = Instant::now();
+    let page = browser.post(
+        "/connexion",
+        &[
+            ("identifiant", login),
+            ("mot_de_passe", "pas-le-bon-mot-de-passe"),
+        ],
+    );
+    (page, started.elapsed())
+}
+
+#[test]
+fn log_in_answers_the_same_for_an_existing_and_an_unknown_identifiant_in_the_same_time() {
+    let _quiet = crate::support::alone();
+    // Given the demo's identifiants (three failures each before the account throttle) and as
+    // many unknown ones
+    let server = Server::demo();
+    let families = server.cli_json(&["families", "list", "--json"]);
+    let existing: Vec<String> = families
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["login"].as_str().unwrap().to_owned())
+        .collect();
+    const ROUNDS: usize = 21;
+    let existing: Vec<&String> = existing.iter().cycle().take(ROUNDS).collect();
+    assert!(existing.len() == ROUNDS);
+    // warm up (connections, pages)
+    attempt(&server, "echauffement");
+
+    // When each is tried with a wrong password, alternating
+    let (mut known_times, mut unknown_times) = (Vec::new(), Vec::new());
+    for (n, login) in existing.iter().enumerate() {
+        let unknown = format!("inconnu-{n}");
+        // alternate which goes first, so an order effect cancels out
+        let ((known, known_time), (other, other_time)) = if n % 2 == 0 {
+            let known = attempt(&server, login);
+            (known, attempt(&server, &unknown))
+        } else {
+            let other = attempt(&server, &unknown);
+            (attempt(&server, login), other)
+        };
+        known_times.push(known_time);
+        unknown_times.push(other_time);
+        // Then the same status and the same page
+        assert_eq!(known.status, 401, "{login}: {}", known.status);
+        assert_eq!(shape(&known, login, false), shape(&other, &unknown, false));
+    }
+    let (known, unknown) = (median(known_times), median(unknown_times));
+    let gap = known.as_secs_f64() * 1000.0 - unknown.as_secs_f64() * 1000.0;
+    println!(
+        "log-in timing: median existing {:.1} ms, unknown {:.1} ms, difference {gap:.1} ms ({ROUNDS} each)",
+        known.as_secs_f64() * 1000.0,
+        unknown.as_secs_f64() * 1000.0
+    );
+    assert!(
+        gap.abs() < 25.0,
+        "timing tells the accounts apart: {gap:.1} ms"
+    );
+
+    // And past the free failures both are throttled the same way
+    let mut tries = 2 * ROUNDS;
+    let (mut last_known, mut last_unknown) = (None, None);
+    for _ in 0..5 {
+        last_known = Some(attempt(&server, "dupont").0);
+        last_unknown = Some(attempt(&server, "personne-inconnue").0);
+        tries += 2;
+    }
+    let (known, unknown) = (last_known.unwrap(), last_unknown.unwrap());
+    assert_eq!(known.status, 429);
+    assert_eq!(
+        shape(&known, "dupont", true),
+        shape(&unknown, "personne-inconnue", true)
+    );
+    assert_eq!(
+        known.header("retry-after").is_some(),
+        unknown.header("retry-after").is_some()
+    );
+    held("log-in throttling with identical answers", tries);
+}
+
+#[test]
+fn recovery_answers_the_same_for_an_existing_and_an_unknown_identifiant() {
+    let _quiet = crate::support::alone();
+    let server = Server::demo();
+    let mails_before = server.cli_json(&["mail", "outbox", "--json"]);
+    let mut tries = 0;
+    let (mut known_times, mut unknown_times) = (Vec::new(), Vec::new());
+    for (n, login) in ["dupont", "martin", "bernard"].into_iter().enumerate() {
+        let unknown = format!("quelqu-un-{n}");
+        for path in ["/mot-de-passe-oublie/lien", "/mot-de-passe-oublie"] {
+            let mut answers = Vec::new();
+            for who in [login, unknown.as_str()] {
+                let mut browser = Browser::new(&server);
+                browser.get("/mot-de-passe-oublie");
+                let started = Instant::now();
+                let page = browser.post(path, &[("identifiant", who)]);
+                let took = started.elapsed();
+                if who == login {
+                    known_times.push(took);
+                } else {
+                    unknown_times.push(took);
+                }
+                tries += 1;
+                answers.push((page, who));
+            }
+            let (known, who_known) = &answers[0];
+            let (other, who_other) = &answers[1];
+            assert_eq!(known.status, other.status, "{path}");
+            let question = |page: &Page| {
+                let needle = "<label for=\"reponse\">";
+                page.body.find(needle).map(|i| {
+                    let rest = &page.body[i + needle.len()..];
+                    rest[..rest.find("</label>").unwrap_or(0)].to_owned()
+                })
+            };
+            let (mut a, mut b) = (
+                shape(known, who_known, false),
+                shape(other, who_other, false),
+            );
+            if let (Some(qa), Some(qb)) = (question(known), question(other)) {
+                a.1 = a.1.replace(&qa, "<question>");
+                b.1 = b.1.replace(&qb, "<question>");
+            }
+            assert_eq!(a, b, "{path}: {login} and {unknown} answered differently");
+        }
+    }
+    let (known, unknown) = (median(known_times), median(unknown_times));
+    let gap = known.as_secs_f64() * 1000.0 - unknown.as_secs_f64() * 1000.0;
+    println!(
+        "recovery timing: median existing {:.1} ms, unknown {:.1} ms, difference {gap:.1} ms",
+        known.as_secs_f64() * 1000.0,
+        unknown.as_secs_f64() * 1000.0
+    );
+    assert!(
+        gap.abs() < 25.0,
+        "timing tells the accounts apart: {gap:.1} ms"
+    );
+    // The link mails go through the outbox for known accounts only (nobody is told which)
+    let mails_after = server.cli_json(&["mail", "outbox", "--json"]);
+    assert!(mails_after.as_array().unwrap().len() >= mails_before.as_array().unwrap().len());
+    held("recovery with identical answers", tries);
+}
