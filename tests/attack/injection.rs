@@ -171,6 +171,15 @@ fn payloads_in_every_field_come_back_escaped_and_never_reach_a_mail_header() {
         tries += 1;
         assert_escaped(&page, "POST /paiement with CR/LF");
     }
+    // The address kept is never one with a line break in it
+    let families = server.cli_json(&["families", "list", "--json"]);
+    for family in families.as_array().unwrap() {
+        let email = family["email"].as_str().unwrap_or_default();
+        assert!(
+            !email.contains(['\r', '\n']),
+            "a line break was stored: {email:?}"
+        );
+    }
     // Mails that do leave: an e-mail change and a recovery link, after all of the above
     dupont.get("/profil/modifier");
     let page = dupont.post(

@@ -15,12 +15,55 @@ pub fn portail_bin() -> PathBuf {
         .and_then(Path::parent)
         .expect("target/<profile>/deps");
     let bin = dir.join(format!("portail{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} is missing: build it first with `cargo build -p portail` (cargo test --workspace does)",
-        bin.display()
-    );
+    let built = std::fs::metadata(&bin)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|_| {
+            panic!(
+                "{} is missing: build it first with `cargo build -p portail` (cargo test --workspace does)",
+                bin.display()
+            )
+        });
+    // Run alone (`cargo test -p portail-tests --test attack`) cargo does not rebuild the binary:
+    // refuse to attack an older one than the sources.
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates");
+    let newest = [
+        "domain",
+        "store",
+        "projections",
+        "app",
+        "mail",
+        "payment",
+        "web",
+        "portail",
+    ]
+    .iter()
+    .filter_map(|name| newest_source(&crates.join(name).join("src")))
+    .max();
+    if let Some(newest) = newest {
+        assert!(
+            newest <= built,
+            "{} is older than the sources: run `cargo build -p portail` first",
+            bin.display()
+        );
+    }
     bin
+}
+
+/// The latest modification among the `.rs` and `.toml` files under `dir`.
+fn newest_source(dir: &Path) -> Option<std::time::SystemTime> {
+    let mut newest = None;
+    for entry in std::fs::read_dir(dir).ok()?.filter_map(Result::ok) {
+        let path = entry.path();
+        let time = if path.is_dir() {
+            newest_source(&path)
+        } else if path.extension().is_some_and(|e| e == "rs" || e == "toml") {
+            entry.metadata().and_then(|m| m.modified()).ok()
+        } else {
+            None
+        };
+        newest = newest.max(time);
+    }
+    newest
 }
 
 /// Runs `portail --db DB args…`.
