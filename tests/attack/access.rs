@@ -52,8 +52,21 @@ fn every_route_with_another_family_s_ids_is_a_404_and_shows_and_writes_nothing()
     assert_eq!(page.status, 200);
     assert!(text(&page.body).contains("Lilou"));
 
+    let families = server.cli_json(&["families", "list", "--json"]);
+    let own_child = |login: &str| {
+        families
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["login"] == login)
+            .unwrap()["children"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
     let head = server.last_position();
     let mut tries = 0;
+    let mut mixed = 0;
     for intruder in ["martin", "bernard"] {
         let mut browser = server.logged_in(intruder);
         browser.get("/accueil");
@@ -111,6 +124,30 @@ fn every_route_with_another_family_s_ids_is_a_404_and_shows_and_writes_nothing()
             let page = browser.post("/suivi/annuler", &[("reservation", place)]);
             check(format!("POST /suivi/annuler reservation={place}"), page);
         }
+        // The intruder's own child with dupont's place as the reference: nothing of dupont's
+        // moves (checked at the end), nothing of dupont's is shown
+        let mine = own_child(intruder);
+        for (place, (activity, day)) in places.iter().zip(&days) {
+            browser.get(&format!("/reservations/{mine}/jour/{day}"));
+            let page = browser.post(
+                &format!("/reservations/{mine}/panier"),
+                &[
+                    ("action", "annuler"),
+                    ("activite", activity),
+                    ("jour", day),
+                    ("reference", place),
+                    ("vue", "jour"),
+                ],
+            );
+            mixed += 1;
+            let shown = text(&page.body);
+            for secret in DUPONT_SECRETS {
+                assert!(
+                    !shown.contains(secret),
+                    "{intruder}: own child + dupont's place shows {secret}"
+                );
+            }
+        }
         // A wallet that is not the family's, and secrets that are nobody's.
         let random = uuid::Uuid::new_v4().simple().to_string();
         browser.get("/paiement");
@@ -154,5 +191,5 @@ fn every_route_with_another_family_s_ids_is_a_404_and_shows_and_writes_nothing()
     assert_eq!(server.last_position(), head, "the walk recorded something");
     let after = server.cli_json(&["reservations", "list", "--family", "dupont", "--json"]);
     assert_eq!(after.as_array().unwrap(), listed);
-    held("access-control walk", tries);
+    held("access-control walk", tries + mixed);
 }
