@@ -7,3 +7,4 @@
 
 mod crash;
 mod support;
+mod tamper;
