@@ -6,5 +6,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod crash;
+mod disk;
 mod support;
 mod tamper;
