@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod crash;
+mod deps;
 mod disk;
 mod support;
 mod tamper;
