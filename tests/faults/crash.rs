@@ -150,14 +150,21 @@ fn serve_killed_under_parallel_parents_loses_nothing_acknowledged_and_sends_no_m
     let mut scout = Browser::new(&server.base());
     scout.login("dupont");
     let forms = booking_forms(&mut scout, 4);
-    assert!(forms.len() >= PARENTS * 4, "only {} days to book", forms.len());
+    assert!(
+        forms.len() >= PARENTS * 4,
+        "only {} days to book",
+        forms.len()
+    );
     let running = Arc::new(AtomicBool::new(true));
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let parents: Vec<_> = (0..PARENTS)
         .map(|i| {
             let share: Vec<BookingForm> = forms.iter().skip(i).step_by(PARENTS).cloned().collect();
-            let (base, running, acknowledged) =
-                (server.base(), Arc::clone(&running), Arc::clone(&acknowledged));
+            let (base, running, acknowledged) = (
+                server.base(),
+                Arc::clone(&running),
+                Arc::clone(&acknowledged),
+            );
             std::thread::spawn(move || parent(base, share, running, acknowledged))
         })
         .collect();
@@ -217,12 +224,11 @@ fn serve_killed_under_parallel_parents_loses_nothing_acknowledged_and_sends_no_m
         );
     }
     for form in &forms {
-        let key = (
-            child_of(form),
-            form.field("activite"),
-            form.field("jour"),
+        let key = (child_of(form), form.field("activite"), form.field("jour"));
+        assert!(
+            rows.get(&key).copied().unwrap_or(0) <= 1,
+            "{key:?} recorded twice"
         );
-        assert!(rows.get(&key).copied().unwrap_or(0) <= 1, "{key:?} recorded twice");
     }
     // And the file is sound, the chain and the read models verify
     assert_eq!(integrity_check(&db), "ok");
@@ -233,7 +239,13 @@ fn serve_killed_under_parallel_parents_loses_nothing_acknowledged_and_sends_no_m
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "a mail was sent twice: {ids:?}");
-    report(&db, kills, (recorded, acknowledged.len() - recorded), ids.len(), started.elapsed());
+    report(
+        &db,
+        kills,
+        (recorded, acknowledged.len() - recorded),
+        ids.len(),
+        started.elapsed(),
+    );
 }
 
 /// The figures of the run, for docs/reliability.md (`-- --nocapture` shows them).

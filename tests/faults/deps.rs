@@ -36,18 +36,28 @@ fn with_the_smtp_relay_down_bookings_commit_and_the_mails_leave_once_it_is_back(
     // (a day far enough ahead for the deadline)
     let form = booking_forms(&mut dupont, 2).pop().unwrap();
     dupont.get(form.action.trim_end_matches("/panier"));
-    assert_eq!(dupont.try_post(&form.action, &form.fields).unwrap().status, 303);
+    assert_eq!(
+        dupont.try_post(&form.action, &form.fields).unwrap().status,
+        303
+    );
     let summary = dupont.get("/reservations/recapitulatif");
     let formulaire = summary.input_values("formulaire").remove(0);
-    let answer = dupont.post("/reservations/recapitulatif", &[("formulaire", &formulaire)]);
+    let answer = dupont.post(
+        "/reservations/recapitulatif",
+        &[("formulaire", &formulaire)],
+    );
     assert_eq!(answer.status, 303, "{}", answer.text());
     let receipt = dupont.get(&answer.location);
     assert!(!receipt.text().contains("impossible"), "{}", receipt.text());
-    let child = form.action.trim_start_matches("/reservations/").trim_end_matches("/panier");
+    let child = form
+        .action
+        .trim_start_matches("/reservations/")
+        .trim_end_matches("/panier");
     let booked = crate::support::reservations(&db, "dupont")
         .into_iter()
         .filter(|r| {
-            r["child_id"] == child && r["activity_id"] == form.field("activite").as_str()
+            r["child_id"] == child
+                && r["activity_id"] == form.field("activite").as_str()
                 && r["day"] == form.field("jour").as_str()
         })
         .count();
@@ -60,7 +70,10 @@ fn with_the_smtp_relay_down_bookings_commit_and_the_mails_leave_once_it_is_back(
     let queued = outbox(&db).len();
     assert!(queued > 0, "the transmission wrote no mail");
     let mut send = std::process::Command::new(crate::support::portail_bin());
-    send.arg("--db").arg(&db).args(["mail", "send"]).current_dir(dir.path());
+    send.arg("--db")
+        .arg(&db)
+        .args(["mail", "send"])
+        .current_dir(dir.path());
     for (key, value) in &env {
         send.env(key, value);
     }
@@ -137,7 +150,9 @@ fn with_payfip_unreachable_or_silent_the_parent_reads_why_and_nothing_is_recorde
     // Then a French message says the payment could not start, and nothing was recorded
     assert_eq!(answer.status, 422, "{}", answer.text());
     assert!(
-        answer.text().contains("Le paiement en ligne n'a pas pu démarrer"),
+        answer
+            .text()
+            .contains("Le paiement en ligne n'a pas pu démarrer"),
         "{}",
         answer.text()
     );
@@ -153,7 +168,9 @@ fn with_payfip_unreachable_or_silent_the_parent_reads_why_and_nothing_is_recorde
     assert!(took < Duration::from_secs(25), "the parent waited {took:?}");
     assert_eq!(answer.status, 422, "{}", answer.text());
     assert!(
-        answer.text().contains("Le paiement en ligne n'a pas pu démarrer"),
+        answer
+            .text()
+            .contains("Le paiement en ligne n'a pas pu démarrer"),
         "{}",
         answer.text()
     );

@@ -43,7 +43,11 @@ fn fill(path: &Path) {
     let mut file = std::fs::File::create(path).unwrap();
     for size in [1 << 20, 64 << 10, 4 << 10, 512, 1] {
         let chunk = vec![0u8; size];
-        while file.write_all(&chunk).and_then(|()| file.sync_all()).is_ok() {}
+        while file
+            .write_all(&chunk)
+            .and_then(|()| file.sync_all())
+            .is_ok()
+        {}
     }
 }
 
@@ -108,7 +112,11 @@ fn a_full_disk_answers_503_writes_nothing_and_serve_recovers_without_a_restart()
         "{}",
         answer.text()
     );
-    assert!(answer.text().contains("Rien n'a été enregistré"), "{}", answer.text());
+    assert!(
+        answer.text().contains("Rien n'a été enregistré"),
+        "{}",
+        answer.text()
+    );
     // And nothing was half-written
     assert_eq!(head(&db), before);
 

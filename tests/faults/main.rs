@@ -8,5 +8,6 @@
 mod crash;
 mod deps;
 mod disk;
+mod fuzz;
 mod support;
 mod tamper;

@@ -264,7 +264,10 @@ impl Browser {
             .join("; ")
     }
 
-    fn read(&mut self, response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Result<Page, String> {
+    fn read(
+        &mut self,
+        response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<Page, String> {
         let mut response = response.map_err(|e| e.to_string())?;
         for value in response.headers().get_all("set-cookie") {
             let text = value.to_str().unwrap_or("");
@@ -467,12 +470,9 @@ pub struct SmtpSink {
 }
 
 impl SmtpSink {
+    /// Listens on `port` (0: any free port).
     pub fn start(port: u16) -> SmtpSink {
-        SmtpSink::start_keeping(port, Arc::new(Mutex::new(Vec::new())))
-    }
-
-    /// A sink that adds to the Message-IDs another (stopped) sink kept.
-    pub fn start_keeping(port: u16, accepted: Arc<Mutex<Vec<String>>>) -> SmtpSink {
+        let accepted = Arc::new(Mutex::new(Vec::new()));
         let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
         let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
@@ -503,15 +503,6 @@ impl SmtpSink {
     /// The Message-IDs accepted so far (one per mail delivered, duplicates included).
     pub fn message_ids(&self) -> Vec<String> {
         self.accepted.lock().unwrap().clone()
-    }
-
-    pub fn shared(&self) -> Arc<Mutex<Vec<String>>> {
-        Arc::clone(&self.accepted)
-    }
-
-    /// Stops listening: the port refuses connections afterwards.
-    pub fn stop(mut self) {
-        self.stop_now();
     }
 
     fn stop_now(&mut self) {
@@ -552,9 +543,7 @@ fn smtp_session(stream: TcpStream, accepted: &Mutex<Vec<String>>) -> std::io::Re
                 if line == ".\r\n" || line == ".\n" {
                     break;
                 }
-                if message_id.is_empty()
-                    && line.to_ascii_lowercase().starts_with("message-id:")
-                {
+                if message_id.is_empty() && line.to_ascii_lowercase().starts_with("message-id:") {
                     message_id = line["message-id:".len()..].trim().to_owned();
                 }
             }
@@ -581,8 +570,9 @@ pub fn smtp_env(port: u16) -> Vec<(&'static str, String)> {
 
 /// `PRAGMA integrity_check` on a read-only connection.
 pub fn integrity_check(db: &Path) -> String {
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .unwrap();
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
     conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))
         .unwrap()
 }

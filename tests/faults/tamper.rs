@@ -42,7 +42,8 @@ fn guards_present(db: &Path) -> Vec<String> {
 /// Drops the guard on `events` and edits the payload of the event at `position`.
 fn edit_event(db: &Path, position: i64) {
     let conn = Connection::open(db).unwrap();
-    conn.execute_batch("DROP TRIGGER events_refuse_update").unwrap();
+    conn.execute_batch("DROP TRIGGER events_refuse_update")
+        .unwrap();
     let changed = conn
         .execute(
             "UPDATE events SET payload = json_set(payload, '$.note', 'modifié') WHERE position = ?1",
@@ -123,7 +124,11 @@ fn a_read_model_row_changed_behind_the_log_fails_audit_verify_and_a_rebuild_repa
         "{}",
         stdout(&output)
     );
-    assert!(stdout(&output).contains("portail rebuild"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("portail rebuild"),
+        "{}",
+        stdout(&output)
+    );
     // And after the rebuild it verifies
     let rebuilt = portail(&db, &["rebuild"]);
     assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));
@@ -137,7 +142,8 @@ fn every_dropped_guard_is_back_once_serve_has_opened_the_database() {
     let db = demo_db(dir.path(), "guards");
     let conn = Connection::open(&db).unwrap();
     for guard in GUARDS {
-        conn.execute_batch(&format!("DROP TRIGGER {guard}")).unwrap();
+        conn.execute_batch(&format!("DROP TRIGGER {guard}"))
+            .unwrap();
     }
     drop(conn);
     assert!(guards_present(&db).is_empty());
@@ -160,7 +166,10 @@ fn an_edited_anchor_line_fails_audit_verify_naming_the_anchor() {
     let db = demo_db(dir.path(), "anchor");
     let key = dir.path().join("ancre.key");
     let anchors = dir.path().join("ancres.jsonl");
-    let made = portail(&db, &["audit", "anchor", "--new-key", key.to_str().unwrap()]);
+    let made = portail(
+        &db,
+        &["audit", "anchor", "--new-key", key.to_str().unwrap()],
+    );
     assert!(made.status.success(), "{}", stderr(&made));
     let public = dir.path().join("ancre.key.pub");
     let anchor = || {
