@@ -135,6 +135,42 @@ fn parent(
     }
 }
 
+/// Another family changing its address again and again: each change queues a confirmation mail,
+/// which the mail worker of the next life of serve sends (it flushes at start, then every 30 s).
+fn mailer(base: String, running: Arc<AtomicBool>) -> usize {
+    let mut browser = Browser::new(&base);
+    let mut changed = 0;
+    let mut n = 0;
+    while running.load(Ordering::SeqCst) {
+        if browser.try_login("martin").is_err() {
+            until_up(&mut browser, &running);
+            continue;
+        }
+        while running.load(Ordering::SeqCst) {
+            n += 1;
+            let address = format!("sophie.martin+{n}@exemple.fr");
+            let answer = browser.try_get("/profil").and_then(|_| {
+                browser.try_post(
+                    "/profil/courriel",
+                    &[
+                        ("courriel".to_owned(), address),
+                        ("actuel".to_owned(), "portail-demo-martin".to_owned()),
+                    ],
+                )
+            });
+            match answer {
+                Ok(page) if page.status == 303 => changed += 1,
+                Ok(_) => {}
+                Err(_) => {
+                    until_up(&mut browser, &running);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+    changed
+}
+
 #[test]
 fn serve_killed_under_parallel_parents_loses_nothing_acknowledged_and_sends_no_mail_twice() {
     let kills = kills();
@@ -168,6 +204,10 @@ fn serve_killed_under_parallel_parents_loses_nothing_acknowledged_and_sends_no_m
             std::thread::spawn(move || parent(base, share, running, acknowledged))
         })
         .collect();
+    let mailer = {
+        let (base, running) = (server.base(), Arc::clone(&running));
+        std::thread::spawn(move || mailer(base, running))
+    };
 
     // When serve is killed `kills` times at uneven instants, restarted after each kill, while
     // every fifth life a staff transmission runs beside it (its report mails go to the sink)
@@ -196,6 +236,8 @@ fn serve_killed_under_parallel_parents_loses_nothing_acknowledged_and_sends_no_m
     for parent in parents {
         parent.join().unwrap();
     }
+    let changes = mailer.join().unwrap();
+    assert!(changes > 0, "no address change went through");
     server.kill();
 
     // Then every acknowledged booking is in the family's reservations exactly once
