@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::{
     BookingForm, Browser, Server, SmtpSink, assert_audit_verifies, booking_forms, demo_db,
-    free_port, integrity_check, portail, reservations, smtp_env,
+    free_port, integrity_check, portail, smtp_env,
 };
 
 /// Parents booking at once.
@@ -24,21 +24,13 @@ fn kills() -> usize {
         .unwrap_or(20)
 }
 
-/// A booking the portal acknowledged: the « Valider » of its basket answered 303.
+/// A basket the portal acknowledged: its « Valider » answered 303.
 #[derive(Debug, Clone)]
 struct Acknowledged {
-    child: String,
-    activity: String,
-    day: String,
+    /// The form's id, the client request id the log keeps in `BasketSubmitted`.
+    formulaire: String,
     /// The receipt listed the line as requested (not « impossible : … »).
     recorded: bool,
-}
-
-fn child_of(form: &BookingForm) -> String {
-    form.action
-        .trim_start_matches("/reservations/")
-        .trim_end_matches("/panier")
-        .to_owned()
 }
 
 /// A small deterministic sequence (no clock, no dependency): the same run every time.
@@ -65,10 +57,12 @@ fn until_up(browser: &mut Browser, running: &AtomicBool) -> bool {
     false
 }
 
-/// One parent: puts a day in the basket, validates it, records the 303; after a failed
-/// request waits for the restart, empties the basket and starts the line again, except a
-/// failed « Valider », which is sent again with the same form id (the portal must record it
-/// once). Once its days are used up it keeps filling and emptying its basket.
+/// One parent: puts a day in the basket, validates it and records the 303 with the form's id
+/// (`formulaire`, the request's identity) and whether the receipt took the line; then withdraws
+/// a request still « Non transmis » from « Suivi », so the days can be booked again. After a
+/// failed request it waits for the restart, empties the basket and starts the line again, except
+/// a failed « Valider », which is sent again with the same form id (the portal must record it
+/// once).
 fn parent(
     base: String,
     forms: Vec<BookingForm>,
@@ -79,15 +73,10 @@ fn parent(
     while running.load(Ordering::SeqCst) && browser.try_login("dupont").is_err() {
         until_up(&mut browser, &running);
     }
-    let mut queue = forms.clone().into_iter();
-    let mut spare = forms.into_iter().cycle();
+    let mut queue = forms.into_iter().cycle();
     while running.load(Ordering::SeqCst) {
-        let (form, booking) = match queue.next() {
-            Some(form) => (form, true),
-            None => match spare.next() {
-                Some(form) => (form, false),
-                None => return,
-            },
+        let Some(form) = queue.next() else {
+            return;
         };
         let outcome = (|| -> Result<(), String> {
             browser.try_get(&form.action.replace("/panier", ""))?;
@@ -99,31 +88,37 @@ fn parent(
             let Some(formulaire) = summary.input_values("formulaire").into_iter().next() else {
                 return Ok(());
             };
-            if !booking {
-                browser.try_post("/reservations/abandonner", &[])?;
-                return Ok(());
-            }
-            let fields = [("formulaire".to_owned(), formulaire)];
+            let fields = [("formulaire".to_owned(), formulaire.clone())];
             let mut answer = browser.try_post("/reservations/recapitulatif", &fields);
             while answer.is_err() && until_up(&mut browser, &running) {
                 // The token of the page read before the kill is still good: same session.
                 answer = browser.try_post("/reservations/recapitulatif", &fields);
             }
             let answer = answer?;
-            if answer.status == 303 {
-                // The receipt tells whether the line went in or was refused (two parents
-                // booking the same child on clashing activities of one day).
-                let mut receipt = browser.try_get(&answer.location);
-                while receipt.is_err() && until_up(&mut browser, &running) {
-                    receipt = browser.try_get(&answer.location);
+            if answer.status != 303 {
+                return Ok(());
+            }
+            // The receipt tells whether the line went in or was refused (the day already
+            // asked by another parent, clashing activities of one day, a passed deadline).
+            let mut receipt = browser.try_get(&answer.location);
+            while receipt.is_err() && until_up(&mut browser, &running) {
+                receipt = browser.try_get(&answer.location);
+            }
+            let receipt = receipt?;
+            let recorded = receipt.status == 200 && !receipt.body.contains("impossible : ");
+            acknowledged.lock().unwrap().push(Acknowledged {
+                formulaire,
+                recorded,
+            });
+            if recorded {
+                let follow_up = browser.try_get("/suivi")?;
+                if let Some((action, fields)) = follow_up
+                    .forms()
+                    .into_iter()
+                    .find(|(action, _)| action == "/suivi/retirer")
+                {
+                    browser.try_post(&action, &fields)?;
                 }
-                let receipt = receipt?;
-                acknowledged.lock().unwrap().push(Acknowledged {
-                    child: child_of(&form),
-                    activity: form.field("activite"),
-                    day: form.field("jour"),
-                    recorded: receipt.status == 200 && !receipt.body.contains("impossible : "),
-                });
             }
             Ok(())
         })();
@@ -240,36 +235,40 @@ fn serve_killed_under_parallel_parents_loses_nothing_acknowledged_and_sends_no_m
     assert!(changes > 0, "no address change went through");
     server.kill();
 
-    // Then every acknowledged booking is in the family's reservations exactly once
     let acknowledged = acknowledged.lock().unwrap().clone();
     let recorded = acknowledged.iter().filter(|a| a.recorded).count();
     assert!(
         recorded >= kills.min(20),
         "too few bookings were acknowledged to prove anything: {recorded}"
     );
-    let mut rows: BTreeMap<(String, String, String), usize> = BTreeMap::new();
-    for row in reservations(&db, "dupont") {
-        let key = (
-            row["child_id"].as_str().unwrap().to_owned(),
-            row["activity_id"].as_str().unwrap().to_owned(),
-            row["day"].as_str().unwrap().to_owned(),
-        );
-        *rows.entry(key).or_default() += 1;
+    // Then every acknowledged basket is in the log exactly once (a refused one not at all),
+    // and no basket twice
+    let mut baskets: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for line in crate::support::stdout(&portail(&db, &["events", "export"])).lines() {
+        let event: serde_json::Value = serde_json::from_str(line).unwrap();
+        if event["type"] == "BasketSubmitted" {
+            let id = event["payload"]["client_request_id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let lines = event["payload"]["booking_lines"].as_u64().unwrap();
+            baskets.entry(id).or_default().push(lines);
+        }
     }
     for ack in &acknowledged {
-        let key = (ack.child.clone(), ack.activity.clone(), ack.day.clone());
-        let expected = usize::from(ack.recorded);
+        let expected: Vec<u64> = if ack.recorded { vec![1] } else { vec![] };
         assert_eq!(
-            rows.get(&key).copied().unwrap_or(0),
+            baskets.get(&ack.formulaire).cloned().unwrap_or_default(),
             expected,
-            "acknowledged booking {ack:?} is not in the log {expected} time(s)"
+            "acknowledged basket {ack:?}"
         );
     }
-    for form in &forms {
-        let key = (child_of(form), form.field("activite"), form.field("jour"));
-        assert!(
-            rows.get(&key).copied().unwrap_or(0) <= 1,
-            "{key:?} recorded twice"
+    for (id, events) in &baskets {
+        assert_eq!(
+            events.len(),
+            1,
+            "basket {id} recorded {} times",
+            events.len()
         );
     }
     // And the file is sound, the chain and the read models verify
@@ -296,8 +295,8 @@ fn report(db: &Path, kills: usize, acknowledged: (usize, usize), mails: usize, t
         .lines()
         .count();
     println!(
-        "crash: {kills} SIGKILLs of serve, {PARENTS} parents, {} acknowledged bookings each present \
-         once, {} acknowledged refusals absent, {head} events, integrity_check ok, audit verify ok, \
+        "crash: {kills} SIGKILLs of serve, {PARENTS} parents, {} acknowledged baskets each in the log \
+         once, {} acknowledged refusals absent from it, {head} events, integrity_check ok, audit verify ok, \
          {mails} mails delivered, none twice ({:.0} s)",
         acknowledged.0,
         acknowledged.1,
