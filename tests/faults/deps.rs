@@ -2,8 +2,10 @@
 //! the mails leave once it is back) and PayFiP unreachable or silent (a clear French message,
 //! nothing recorded, nothing credited).
 
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::support::{
@@ -175,4 +177,158 @@ fn with_payfip_unreachable_or_silent_the_parent_reads_why_and_nothing_is_recorde
         answer.text()
     );
     assert_eq!(after, before, "nothing recorded, nothing credited");
+}
+
+/// A TCP relay from a port of its own to `to`, which can be cut: the cut closes the
+/// connections in course (kept-alive ones included) and, while cut, every new one at once (for
+/// a client: PayFiP unreachable).
+struct Relay {
+    port: u16,
+    open: Arc<AtomicBool>,
+    connections: Arc<std::sync::Mutex<Vec<TcpStream>>>,
+}
+
+impl Relay {
+    fn start(to: u16) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let open = Arc::new(AtomicBool::new(true));
+        let relay_open = Arc::clone(&open);
+        let connections = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let relay_connections = Arc::clone(&connections);
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                if !relay_open.load(Ordering::SeqCst) {
+                    drop(client);
+                    continue;
+                }
+                let Ok(server) = TcpStream::connect(("127.0.0.1", to)) else {
+                    continue;
+                };
+                relay_connections
+                    .lock()
+                    .unwrap()
+                    .extend([client.try_clone().unwrap(), server.try_clone().unwrap()]);
+                let pipe = |mut from: TcpStream, mut to: TcpStream| {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Write);
+                    });
+                };
+                pipe(client.try_clone().unwrap(), server.try_clone().unwrap());
+                pipe(server, client);
+            }
+        });
+        Relay {
+            port,
+            open,
+            connections,
+        }
+    }
+
+    fn cut(&self, cut: bool) {
+        self.open.store(!cut, Ordering::SeqCst);
+        if cut {
+            for stream in self.connections.lock().unwrap().drain(..) {
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+            }
+        }
+    }
+}
+
+fn count(db: &Path, event_type: &str) -> usize {
+    stdout(&portail(db, &["events", "export"]))
+        .lines()
+        .filter(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["type"] == event_type
+        })
+        .count()
+}
+
+#[test]
+fn a_card_payment_whose_confirmation_finds_payfip_unreachable_is_credited_once_by_reconciliation() {
+    // Given the demo served with its PayFiP simulator, PayFiP (and the portal's callbacks)
+    // reached through a relay that can be cut
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), "reconcile");
+    let port = free_port();
+    let relay = Relay::start(port);
+    let base_url = format!("http://127.0.0.1:{}", relay.port);
+    let server = Server::spawn_with(&db, port, &base_url, &["--demo"], &[]);
+    let mut dupont = Browser::new(&server.base());
+    dupont.origin = base_url.clone();
+    dupont.login("dupont");
+    // And a card payment of 20.00 € started at PayFiP
+    let form = dupont.get("/paiement");
+    let wallet = form.input_values("porte_monnaie").remove(0);
+    let started = dupont.post(
+        "/paiement",
+        &[
+            ("porte_monnaie", &wallet),
+            ("montant", "20.00"),
+            ("email", "jp.dupont@exemple.fr"),
+        ],
+    );
+    assert_eq!(started.status, 303, "{}", started.text());
+    let idop = started.location.split("idop=").nth(1).unwrap().to_owned();
+
+    // When PayFiP becomes unreachable, and the parent pays and comes back to the portal
+    relay.cut(true);
+    let paid = dupont.post(
+        "/simulateur-payfip/tpa/paiementws.web",
+        &[("idop", &idop), ("choix", "P")],
+    );
+    assert_eq!(paid.status, 303, "{}", paid.text());
+    let back = dupont.get(&format!("/paiement/retour?idOp={idop}"));
+    // Then the parent reads that PayFiP does not answer, and nothing is credited
+    assert!(
+        back.text()
+            .contains("Le prestataire de paiement ne répond pas"),
+        "{}: {}",
+        back.status,
+        back.text()
+    );
+    assert_eq!(count(&db, "OnlinePaymentConfirmed"), 0);
+    // And the night's reconciliation, PayFiP still unreachable, credits nothing either
+    let endpoint = format!("{base_url}/simulateur-payfip/ws");
+    let reconcile = || {
+        portail(
+            &db,
+            &[
+                "payments",
+                "reconcile",
+                "--payfip-endpoint",
+                &endpoint,
+                "--payfip-numcli",
+                "000000",
+            ],
+        )
+    };
+    let down = reconcile();
+    assert!(
+        stdout(&down).contains("0 payé(s)") && stdout(&down).contains("1 erreur(s)"),
+        "{}{}",
+        stdout(&down),
+        stderr(&down)
+    );
+    assert!(
+        stderr(&down).contains("Le prestataire de paiement ne répond pas"),
+        "{}",
+        stderr(&down)
+    );
+    assert_eq!(count(&db, "OnlinePaymentConfirmed"), 0);
+
+    // When PayFiP answers again, Then the reconciliation credits the payment, once
+    relay.cut(false);
+    let up = reconcile();
+    assert!(up.status.success(), "{}", stderr(&up));
+    assert!(stdout(&up).contains("1 payé(s)"), "{}", stdout(&up));
+    assert_eq!(count(&db, "OnlinePaymentConfirmed"), 1);
+    let again = reconcile();
+    assert!(again.status.success(), "{}", stderr(&again));
+    let back = dupont.get(&format!("/paiement/retour?idOp={idop}"));
+    assert!(back.text().contains("déjà enregistré"), "{}", back.text());
+    assert_eq!(count(&db, "OnlinePaymentConfirmed"), 1);
+    server.kill();
+    assert_audit_verifies(&db);
 }

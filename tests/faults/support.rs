@@ -78,18 +78,7 @@ impl Server {
 
     /// Starts `serve` without waiting for it.
     pub fn spawn(db: &Path, port: u16, env: &[(&str, String)]) -> Server {
-        let mut command = Command::new(portail_bin());
-        command
-            .arg("--db")
-            .arg(db)
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .args(["--base-url", &format!("http://127.0.0.1:{port}")])
-            .arg("--mail-dir")
-            .arg(db.with_extension("mail"))
-            .current_dir(db.parent().unwrap())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+        let mut command = Server::command(db, port, &format!("http://127.0.0.1:{port}"), &[]);
         for (key, value) in env {
             command.env(key, value);
         }
@@ -97,6 +86,44 @@ impl Server {
             child: Some(command.spawn().unwrap()),
             port,
         }
+    }
+
+    /// Starts `serve` on `port` with its base URL (where people and PayFiP reach it) and extra
+    /// arguments, and waits for `/sante`.
+    pub fn spawn_with(
+        db: &Path,
+        port: u16,
+        base_url: &str,
+        args: &[&str],
+        env: &[(&str, String)],
+    ) -> Server {
+        let mut command = Server::command(db, port, base_url, args);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let server = Server {
+            child: Some(command.spawn().unwrap()),
+            port,
+        };
+        server.wait_ready(Duration::from_secs(60));
+        server
+    }
+
+    fn command(db: &Path, port: u16, base_url: &str, args: &[&str]) -> Command {
+        let mut command = Command::new(portail_bin());
+        command
+            .arg("--db")
+            .arg(db)
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(["--base-url", base_url])
+            .args(args)
+            .arg("--mail-dir")
+            .arg(db.with_extension("mail"))
+            .current_dir(db.parent().unwrap())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command
     }
 
     pub fn base(&self) -> String {
@@ -242,6 +269,9 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 pub struct Browser {
     agent: ureq::Agent,
     pub base: String,
+    /// The `Origin` its POSTs carry: the portal's base URL (the address it is reached at
+    /// unless a proxy stands in front).
+    pub origin: String,
     pub cookies: BTreeMap<String, String>,
     pub csrf: Option<String>,
 }
@@ -251,6 +281,7 @@ impl Browser {
         Browser {
             agent: agent(Duration::from_secs(30)),
             base: base.to_owned(),
+            origin: base.to_owned(),
             cookies: BTreeMap::new(),
             csrf: None,
         }
@@ -334,7 +365,7 @@ impl Browser {
             .agent
             .post(format!("{}{path}", self.base))
             .header("Cookie", self.cookie_header())
-            .header("Origin", &self.base)
+            .header("Origin", &self.origin)
             .send_form(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         self.read(response)
     }
@@ -359,7 +390,7 @@ impl Browser {
             .agent
             .post(format!("{}{path}", self.base))
             .header("Cookie", self.cookie_header())
-            .header("Origin", &self.base)
+            .header("Origin", &self.origin)
             .header("Content-Type", content_type)
             .send(body);
         self.read(response)
