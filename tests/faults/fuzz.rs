@@ -333,7 +333,7 @@ fn every_form_of_the_portal_answers_any_body_without_a_server_error() {
     let strategy = (
         prop::sample::select(ROUTES.to_vec()),
         form_body(),
-        any::<bool>(),
+        prop::bool::weighted(0.8),
         prop::sample::select(vec![
             "application/x-www-form-urlencoded",
             "application/x-www-form-urlencoded; charset=latin1",
@@ -341,7 +341,7 @@ fn every_form_of_the_portal_answers_any_body_without_a_server_error() {
             "multipart/form-data; boundary=x",
         ]),
     );
-    // When any body is posted to any form (with the session's token or not)
+    // When any body is posted to any form (with the session's token four times in five)
     runner
         .run(&strategy, |(route, mut body, with_token, content_type)| {
             if with_token {
