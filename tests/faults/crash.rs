@@ -59,7 +59,7 @@ fn until_up(browser: &mut Browser, running: &AtomicBool) -> bool {
 
 /// One parent: puts a day in the basket, validates it and records the 303 with the form's id
 /// (`formulaire`, the request's identity) and whether the receipt took the line; then withdraws
-/// a request still « Non transmis » from « Suivi », so the days can be booked again. After a
+/// the requests still « Non transmis » from « Suivi », so the days can be booked again. After a
 /// failed request it waits for the restart, empties the basket and starts the line again, except
 /// a failed « Valider », which is sent again with the same form id (the portal must record it
 /// once).
@@ -111,13 +111,13 @@ fn parent(
                 recorded,
             });
             if recorded {
+                // Every request still « Non transmis » (its own and the others'), so pending
+                // requests never pile up: a request withdrawn twice is a 422, nothing more.
                 let follow_up = browser.try_get("/suivi")?;
-                if let Some((action, fields)) = follow_up
-                    .forms()
-                    .into_iter()
-                    .find(|(action, _)| action == "/suivi/retirer")
-                {
-                    browser.try_post(&action, &fields)?;
+                for (action, fields) in follow_up.forms() {
+                    if action == "/suivi/retirer" {
+                        browser.try_post(&action, &fields)?;
+                    }
                 }
             }
             Ok(())
