@@ -198,17 +198,17 @@ impl<'a> Journey<'a> {
     /// Fills the field labelled `label` inside the form that has the button `button`, then
     /// clicks the button.
     fn fill_in_form(&mut self, button: &str, fields: &[(&str, &str)]) {
-        let form = format!(
-            "//form[.//button[normalize-space(.)={}]]",
-            literal(button)
-        );
+        let form = format!("//form[.//button[normalize-space(.)={}]]", literal(button));
         for (label, text) in fields {
             let xpath = format!(
                 "{form}//input[@id={form}//label[normalize-space(.)={}]/@for]",
                 literal(label)
             );
             let field = self.wait_visible(&xpath).unwrap_or_else(|| {
-                panic!("no field « {label} » near « {button} » on {}", self.where_am_i())
+                panic!(
+                    "no field « {label} » near « {button} » on {}",
+                    self.where_am_i()
+                )
             });
             field.clear();
             field.send_keys(text);
@@ -314,7 +314,9 @@ impl<'a> Journey<'a> {
             .execute("return document.documentElement.scrollHeight;", vec![])
             .as_u64()
             .unwrap_or(u64::from(height));
-        let tall = u32::try_from(document).unwrap_or(height).clamp(height, 4000);
+        let tall = u32::try_from(document)
+            .unwrap_or(height)
+            .clamp(height, 4000);
         self.b.set_window_size(width, tall + self.chrome_height());
         self.screenshot(name);
         self.b.set_window_size(width, height);
@@ -423,7 +425,10 @@ impl<'a> Journey<'a> {
         self.log_in("dupont", &password);
         let header = self.b.find(By::Css("header.site")).text();
         assert!(header.contains(DUPONT_NAME), "{header}");
-        assert!(header.contains(&format!("Structure : {QUINSAC}")), "{header}");
+        assert!(
+            header.contains(&format!("Structure : {QUINSAC}")),
+            "{header}"
+        );
         assert!(header.contains("Dernière mise à jour : "), "{header}");
         let updated = self.b.find(By::Css("header .updated")).text();
         assert!(
@@ -434,11 +439,17 @@ impl<'a> Journey<'a> {
         self.click("Modifier");
         self.click(LATRESNE);
         let header = self.b.find(By::Css("header.site")).text();
-        assert!(header.contains(&format!("Structure : {LATRESNE}")), "{header}");
+        assert!(
+            header.contains(&format!("Structure : {LATRESNE}")),
+            "{header}"
+        );
         self.click("Modifier");
         self.click(QUINSAC);
         let header = self.b.find(By::Css("header.site")).text();
-        assert!(header.contains(&format!("Structure : {QUINSAC}")), "{header}");
+        assert!(
+            header.contains(&format!("Structure : {QUINSAC}")),
+            "{header}"
+        );
     }
 
     /// « Consulter les historiques »: each month's rows add up to its TOTAL; « ← » shows the
@@ -464,7 +475,9 @@ impl<'a> Journey<'a> {
                 assert_eq!(sum, total, "{menu}, {month}: the rows add up to TOTAL");
                 if step == 0 {
                     let previous = self
-                        .wait_visible("//nav[@class='month-nav']//a[starts-with(normalize-space(.), '←')]")
+                        .wait_visible(
+                            "//nav[@class='month-nav']//a[starts-with(normalize-space(.), '←')]",
+                        )
                         .expect("the ← link");
                     let previous_month = previous.text().trim_start_matches('←').trim().to_owned();
                     self.click_element(&previous);
@@ -472,7 +485,10 @@ impl<'a> Journey<'a> {
                     assert_eq!(shown, previous_month, "← shows the previous month");
                 }
             }
-            assert!(seen_rows >= min_rows, "{menu}: the demo has lines this month or the one before");
+            assert!(
+                seen_rows >= min_rows,
+                "{menu}: the demo has lines this month or the one before"
+            );
         }
     }
 
@@ -491,7 +507,11 @@ impl<'a> Journey<'a> {
     pub fn solde_and_payment(&mut self) {
         self.click("Solde et Paiement");
         let (balance, cost, new_balance) = self.wallet_line();
-        assert_eq!(new_balance, balance - cost, "Nouveau solde = Solde − Coût estimé");
+        assert_eq!(
+            new_balance,
+            balance - cost,
+            "Nouveau solde = Solde − Coût estimé"
+        );
         self.screenshot("solde");
         // Untick « En attente ».
         let pending = self.b.find(By::XPath(
@@ -501,8 +521,14 @@ impl<'a> Journey<'a> {
         pending.click();
         self.click("Actualiser");
         let (balance2, cost2, new_balance2) = self.wallet_line();
-        assert_eq!(balance2, balance, "the balance does not depend on the ticks");
-        assert!(cost2 < cost, "without « En attente » the demo's pending requests leave the cost: {cost2} < {cost}");
+        assert_eq!(
+            balance2, balance,
+            "the balance does not depend on the ticks"
+        );
+        assert!(
+            cost2 < cost,
+            "without « En attente » the demo's pending requests leave the cost: {cost2} < {cost}"
+        );
         assert_eq!(new_balance2, balance2 - cost2);
         let pending = self.b.find(By::XPath(
             "//label[contains(normalize-space(.), 'En attente')]//input[@type='checkbox']",
@@ -535,7 +561,10 @@ impl<'a> Journey<'a> {
             if now == expected {
                 break;
             }
-            assert!(now == balance && Instant::now() < deadline, "balance {now}, expected {expected}");
+            assert!(
+                now == balance && Instant::now() < deadline,
+                "balance {now}, expected {expected}"
+            );
             std::thread::sleep(Duration::from_millis(300));
             self.b.refresh();
             self.settle();
@@ -594,12 +623,19 @@ impl<'a> Journey<'a> {
         self.assert_text("2 réservations et 0 annulation à valider");
 
         self.click("Valider");
-        assert!(self.h1().to_lowercase().contains("récapitulatif"), "{}", self.h1());
+        assert!(
+            self.h1().to_lowercase().contains("récapitulatif"),
+            "{}",
+            self.h1()
+        );
         let lines = self.b.find_all(By::Css("main table tbody tr"));
         assert_eq!(lines.len(), 2, "one line per request");
         for line in &lines {
             let forecast = line.find(By::Css(".forecast")).text();
-            assert!(forecast.contains("place disponible") || forecast.contains("attente"), "a forecast per line: {forecast}");
+            assert!(
+                forecast.contains("place disponible") || forecast.contains("attente"),
+                "a forecast per line: {forecast}"
+            );
         }
         self.full_screenshot("recapitulatif");
         self.click("Retour");
@@ -649,9 +685,7 @@ impl<'a> Journey<'a> {
             .b
             .find_all(By::Css("table.calendar a.day-link"))
             .into_iter()
-            .find(|a| {
-                a.find_all(By::Css(".state-open")).len() > 0 && a.is_displayed()
-            });
+            .find(|a| a.find_all(By::Css(".state-open")).len() > 0 && a.is_displayed());
         let day = match day {
             Some(day) => day,
             None => {
@@ -681,7 +715,11 @@ impl<'a> Journey<'a> {
             self.b.current_url()
         );
         let cell = self.b.find(By::Css(&format!("#{day_id}")));
-        assert_eq!(cell.find_all(By::Css(".state-adding")).len(), 1, "the chosen activity is orange");
+        assert_eq!(
+            cell.find_all(By::Css(".state-adding")).len(),
+            1,
+            "the chosen activity is orange"
+        );
         self.assert_text("1 réservation et 0 annulation à valider");
         self.click("Abandonner");
         self.assert_text("Aucune demande en cours");
@@ -693,7 +731,10 @@ impl<'a> Journey<'a> {
         self.click("Suivi");
         let rows = self.suivi_rows();
         let pending: Vec<&SuiviRow> = rows.iter().filter(|r| r.state == "Non transmis").collect();
-        assert!(pending.len() >= 3, "the three new requests and the demo's: {rows:#?}");
+        assert!(
+            pending.len() >= 3,
+            "the three new requests and the demo's: {rows:#?}"
+        );
         let first = pending[pending.len() - 1].clone();
         let withdraw = self.b.find(By::XPath(&format!(
             "//table[contains(@class,'data')]//tr[td[1][normalize-space(.)={}] and td[3][normalize-space(.)={}]]//button[normalize-space(.)='Retirer']",
@@ -703,7 +744,9 @@ impl<'a> Journey<'a> {
         self.click_element(&withdraw);
         let rows = self.suivi_rows();
         assert!(
-            !rows.iter().any(|r| r.key() == first.key() && r.state == "Non transmis"),
+            !rows
+                .iter()
+                .any(|r| r.key() == first.key() && r.state == "Non transmis"),
             "withdrawn: {first:?}"
         );
         self.pending_before_transmit = rows
@@ -721,11 +764,15 @@ impl<'a> Journey<'a> {
         let states: Vec<&str> = rows.iter().map(|r| r.state.as_str()).collect();
         assert!(states.contains(&"Acceptée"), "{states:?}");
         assert!(
-            states.iter().any(|s| s.starts_with("Liste d'attente — rang ")),
+            states
+                .iter()
+                .any(|s| s.starts_with("Liste d'attente — rang ")),
             "{states:?}"
         );
         assert!(
-            states.iter().any(|s| s.starts_with("Refusée — ") && s.len() > "Refusée — ".len() + 3),
+            states
+                .iter()
+                .any(|s| s.starts_with("Refusée — ") && s.len() > "Refusée — ".len() + 3),
             "{states:?}"
         );
         assert!(!states.contains(&"Non transmis"), "{states:?}");
@@ -761,7 +808,9 @@ impl<'a> Journey<'a> {
         };
         let count_in_mail = |participle: &str| {
             body.lines()
-                .find(|l| l.starts_with("- ") && l.contains("réservation") && l.contains(participle))
+                .find(|l| {
+                    l.starts_with("- ") && l.contains("réservation") && l.contains(participle)
+                })
                 .map_or(0, |l| first_number(l) as usize)
         };
         for (prefix, participle) in [
@@ -811,12 +860,12 @@ impl<'a> Journey<'a> {
         assert!(promotion.body.contains(QUINSAC), "{}", promotion.body);
     }
 
-    /// « Annuler » in « Suivi » may ask to confirm: « Valider ».
+    /// A cancellation asked from « Suivi », recorded.
     fn confirm_cancellation(&mut self) {
-        if let Some(confirm) = self.try_control("Valider") {
-            self.click_element(&confirm);
-        }
-        self.assert_text("annulation demandée");
+        // « Annuler » shows the récapitulatif: « Valider ».
+        self.click("Valider");
+        self.assert_text("1 demande enregistrée");
+        self.click("Suivi");
     }
 
     /// « Modifier son mot de passe, renseigner son adresse Internet »: e-mail (confirmed by the
@@ -829,15 +878,16 @@ impl<'a> Journey<'a> {
         let before = self.portal.smtp.count();
         self.fill_in_form(
             "Enregistrer l'adresse",
-            &[("Adresse mail", new_mail), ("Mot de passe actuel", &password)],
+            &[
+                ("Adresse mail", new_mail),
+                ("Mot de passe actuel", &password),
+            ],
         );
         self.portal.send_mails();
-        let confirmation = self.portal.smtp.wait_for(
-            before,
-            new_mail,
-            "Confirmation",
-            Duration::from_secs(30),
-        );
+        let confirmation =
+            self.portal
+                .smtp
+                .wait_for(before, new_mail, "Confirmation", Duration::from_secs(30));
         self.b.goto(&link_in(&confirmation.body));
         self.settle();
         self.audit();
@@ -875,7 +925,12 @@ impl<'a> Journey<'a> {
         );
         self.password = changed.to_owned();
         self.log_in("dupont", changed);
-        assert!(self.b.find(By::Css("header.site")).text().contains(DUPONT_NAME));
+        assert!(
+            self.b
+                .find(By::Css("header.site"))
+                .text()
+                .contains(DUPONT_NAME)
+        );
     }
 
     /// « Le retrouver » by mail: the link of the received mail, a new password, logged in.
@@ -889,8 +944,16 @@ impl<'a> Journey<'a> {
             .b
             .find_all(By::Css("main form button[type=submit]"))
             .into_iter()
-            .find(|b| b.text().to_lowercase().contains("mail") || b.text().to_lowercase().contains("lien"))
-            .unwrap_or_else(|| panic!("no « by mail » choice on {}:\n{}", self.where_am_i(), self.text()));
+            .find(|b| {
+                b.text().to_lowercase().contains("mail") || b.text().to_lowercase().contains("lien")
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "no « by mail » choice on {}:\n{}",
+                    self.where_am_i(),
+                    self.text()
+                )
+            });
         self.click_element(&by_mail);
         self.portal.send_mails();
         let mail = self.portal.smtp.wait_for(
@@ -904,7 +967,11 @@ impl<'a> Journey<'a> {
         self.audit();
         let renewed = "une nouvelle phrase facile a retenir";
         let fields = self.b.find_all(By::Css("main input[type=password]"));
-        assert!(!fields.is_empty(), "a new password form on {}", self.where_am_i());
+        assert!(
+            !fields.is_empty(),
+            "a new password form on {}",
+            self.where_am_i()
+        );
         for field in &fields {
             field.clear();
             field.send_keys(renewed);
@@ -918,7 +985,12 @@ impl<'a> Journey<'a> {
             }
             self.log_in("dupont", renewed);
         }
-        assert!(self.b.find(By::Css("header.site")).text().contains(DUPONT_NAME));
+        assert!(
+            self.b
+                .find(By::Css("header.site"))
+                .text()
+                .contains(DUPONT_NAME)
+        );
     }
 
     /// « Vous ne pourrez pas accéder à la réservation si … »: martin owes 30 € or more,
@@ -929,11 +1001,7 @@ impl<'a> Journey<'a> {
             self.log_in(login, &format!("portail-demo-{login}"));
             self.click("Réservations");
             let text = self.text();
-            let child = self
-                .b
-                .find_all(By::Css("main a.choice"))
-                .into_iter()
-                .next();
+            let child = self.b.find_all(By::Css("main a.choice")).into_iter().next();
             let text = match child {
                 Some(child) => {
                     self.click_element(&child);
@@ -966,7 +1034,10 @@ impl<'a> Journey<'a> {
             self.click_element(&next);
         }
         let target = self.day_buttons("reserver")[0].attribute("id").unwrap();
-        self.b.execute("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);", vec![]);
+        self.b.execute(
+            "document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);",
+            vec![],
+        );
         let mut presses = 0;
         loop {
             self.b.press(&[TAB]);
@@ -980,7 +1051,10 @@ impl<'a> Journey<'a> {
         self.b.press(&[ENTER]);
         self.settle();
         self.audit();
-        assert!(self.state_of(&target).contains("state-adding"), "booked by Enter");
+        assert!(
+            self.state_of(&target).contains("state-adding"),
+            "booked by Enter"
+        );
         let active = self.b.active_element();
         assert_eq!(
             active.attribute("id").as_deref(),
@@ -997,7 +1071,10 @@ impl<'a> Journey<'a> {
         self.b.set_window_size(PHONE.0, PHONE.1);
         self.phone = true;
         let width = self.b.execute("return window.innerWidth;", vec![]);
-        assert!(width.as_u64().is_some_and(|w| w <= u64::from(PHONE.0)), "viewport {width}");
+        assert!(
+            width.as_u64().is_some_and(|w| w <= u64::from(PHONE.0)),
+            "viewport {width}"
+        );
         self.b.refresh();
         self.settle();
         self.audit();
@@ -1076,7 +1153,12 @@ impl<'a> Journey<'a> {
         );
         let mut problems: Vec<String> = report
             .as_array()
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         // elementFromPoint only sees the viewport: scroll through the page.
         let steps = scroll_steps.as_u64().unwrap_or(1).min(30);

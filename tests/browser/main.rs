@@ -44,7 +44,10 @@ fn browser_paths() -> Option<(PathBuf, PathBuf)> {
 fn section(name: &str, run: impl FnOnce()) {
     let start = std::time::Instant::now();
     run();
-    eprintln!("browser journey: {name} ({:.1} s)", start.elapsed().as_secs_f32());
+    eprintln!(
+        "browser journey: {name} ({:.1} s)",
+        start.elapsed().as_secs_f32()
+    );
 }
 
 #[test]

@@ -49,7 +49,10 @@ impl SmtpSink {
         let deadline = Instant::now() + wait;
         loop {
             let found = self.all().into_iter().skip(skip).find(|m| {
-                m.recipients.iter().any(|r| r.eq_ignore_ascii_case(recipient))
+                (recipient.is_empty()
+                    || m.recipients
+                        .iter()
+                        .any(|r| r.eq_ignore_ascii_case(recipient)))
                     && (m.subject.contains(needle) || m.body.contains(needle))
             });
             if let Some(message) = found {
@@ -176,6 +179,7 @@ fn parse(recipients: Vec<String>, raw: &str) -> Received {
 /// RFC 2047 encoded words (`=?utf-8?b?…?=` / `=?utf-8?q?…?=`) of a header.
 fn decode_words(value: &str) -> String {
     let mut out = String::new();
+    let mut previous_encoded = false;
     for word in value.split_whitespace() {
         let decoded = word
             .strip_prefix("=?")
@@ -184,7 +188,9 @@ fn decode_words(value: &str) -> String {
                 let mut parts = w.splitn(3, '?');
                 let (_charset, kind, text) = (parts.next()?, parts.next()?, parts.next()?);
                 let bytes = match kind.to_ascii_lowercase().as_str() {
-                    "b" => base64::engine::general_purpose::STANDARD.decode(text).ok()?,
+                    "b" => base64::engine::general_purpose::STANDARD
+                        .decode(text)
+                        .ok()?,
                     "q" => quoted_printable::decode(
                         text.replace('_', " ").as_bytes(),
                         quoted_printable::ParseMode::Robust,
@@ -194,15 +200,12 @@ fn decode_words(value: &str) -> String {
                 };
                 String::from_utf8(bytes).ok()
             });
-        match decoded {
-            Some(text) => out.push_str(&text),
-            None => {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(word);
-            }
+        // Whitespace between two encoded words is not part of the text.
+        if !out.is_empty() && !(previous_encoded && decoded.is_some()) {
+            out.push(' ');
         }
+        previous_encoded = decoded.is_some();
+        out.push_str(decoded.as_deref().unwrap_or(word));
     }
     out
 }

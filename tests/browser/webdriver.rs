@@ -15,7 +15,6 @@ const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// Keys of the WebDriver keyboard (code points of the protocol).
 pub const TAB: &str = "\u{E004}";
 pub const ENTER: &str = "\u{E007}";
-pub const SHIFT: &str = "\u{E008}";
 
 /// A free loopback port (the listener is closed at once: a small race, fine for tests).
 pub fn free_port() -> u16 {
@@ -134,8 +133,13 @@ impl Browser {
                 },
             } }
         });
-        let answer = send(&agent, "POST", &format!("{base}/session"), Some(capabilities))
-            .unwrap_or_else(|e| panic!("cannot open a browser session: {e}"));
+        let answer = send(
+            &agent,
+            "POST",
+            &format!("{base}/session"),
+            Some(capabilities),
+        )
+        .unwrap_or_else(|e| panic!("cannot open a browser session: {e}"));
         let session = answer["sessionId"]
             .as_str()
             .unwrap_or_else(|| panic!("no session id in {answer}"))
@@ -363,7 +367,9 @@ impl<'a> Element<'a> {
     }
 
     pub fn find(&self, by: By<'_>) -> Element<'a> {
-        let value = self.browser.command("POST", &self.path("element"), by.body());
+        let value = self
+            .browser
+            .command("POST", &self.path("element"), by.body());
         self.browser.element(&value)
     }
 
