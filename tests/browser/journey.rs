@@ -122,6 +122,21 @@ impl<'a> Journey<'a> {
             .unwrap_or_else(|| panic!("no visible « {label} » on {}", self.where_am_i()))
     }
 
+    /// Clicks the link or button labelled `label` in the page's content (not the header).
+    fn click_in_main(&mut self, label: &str) {
+        let xpath = format!(
+            "//main//*[self::a or self::button][normalize-space(.)={}]",
+            literal(label)
+        );
+        let control = self.wait_visible(&xpath).unwrap_or_else(|| {
+            panic!(
+                "no visible « {label} » in the page on {}",
+                self.where_am_i()
+            )
+        });
+        self.click_element(&control);
+    }
+
     fn try_control(&self, label: &str) -> Option<Element<'a>> {
         let xpath = format!(
             "//*[self::a or self::button][normalize-space(.)={}]",
@@ -685,7 +700,7 @@ impl<'a> Journey<'a> {
             .b
             .find_all(By::Css("table.calendar a.day-link"))
             .into_iter()
-            .find(|a| a.find_all(By::Css(".state-open")).len() > 0 && a.is_displayed());
+            .find(|a| !a.find_all(By::Css(".state-open")).is_empty() && a.is_displayed());
         let day = match day {
             Some(day) => day,
             None => {
@@ -696,7 +711,7 @@ impl<'a> Journey<'a> {
                 self.b
                     .find_all(By::Css("table.calendar a.day-link"))
                     .into_iter()
-                    .find(|a| a.find_all(By::Css(".state-open")).len() > 0)
+                    .find(|a| !a.find_all(By::Css(".state-open")).is_empty())
                     .expect("a day with an open activity")
             }
         };
@@ -843,20 +858,32 @@ impl<'a> Journey<'a> {
             .find(By::XPath("//table[contains(@class,'data')]//tr[td[4][starts-with(normalize-space(.), \"Liste d'attente\")]]//button[normalize-space(.)='Annuler']"));
         self.click_element(&waiting);
         self.confirm_cancellation();
-        let accepted_cancel = self.b.find(By::XPath(
-            "//table[contains(@class,'data')]//tr[td[4][normalize-space(.)='Acceptée'] and td[3][contains(., 'Matin')]]//button[normalize-space(.)='Annuler']",
-        ));
+        let day = self.portal.waitlist_day();
+        let accepted_cancel = self.b.find(By::XPath(&format!(
+            "//table[contains(@class,'data')]//tr[td[1][normalize-space(.)={}] and td[4][normalize-space(.)='Acceptée'] and td[3][contains(., 'Matin')]]//button[normalize-space(.)='Annuler']",
+            literal(&day)
+        )));
         self.click_element(&accepted_cancel);
         self.confirm_cancellation();
         let before = self.portal.smtp.count();
         self.portal.transmit();
         self.portal.send_mails();
-        let promotion = self.portal.smtp.wait_for(
-            before,
-            "",
-            "Place attribuée sur liste d'attente",
-            Duration::from_secs(30),
-        );
+        // The waiting child's family (not dupont) is told its place is given.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let promotion = loop {
+            let found = self.portal.smtp.all().into_iter().skip(before).find(|m| {
+                !m.recipients.iter().any(|r| r == DUPONT_MAIL) && m.body.contains("acceptée")
+            });
+            if let Some(found) = found {
+                break found;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no mail to the promoted family: {:#?}",
+                self.portal.smtp.all()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        };
         assert!(promotion.body.contains(QUINSAC), "{}", promotion.body);
     }
 
@@ -872,7 +899,7 @@ impl<'a> Journey<'a> {
     /// link of the received mail), question, password.
     pub fn profile(&mut self) {
         self.click("Profil");
-        self.click("Modifier");
+        self.click_in_main("Modifier");
         let password = self.password.clone();
         let new_mail = "jean-paul.dupont@example.org";
         let before = self.portal.smtp.count();
@@ -900,9 +927,16 @@ impl<'a> Journey<'a> {
             self.click_element(&confirm);
         }
         self.assert_text(new_mail);
+        // The confirmation page stands alone: back through the brand's link (log in again if
+        // the mail's link was opened without the session).
+        self.click("Portail Famille");
+        if self.b.try_find(By::Css("#identifiant")).is_some() {
+            let password = self.password.clone();
+            self.log_in("dupont", &password);
+        }
 
         self.click("Profil");
-        self.click("Modifier");
+        self.click_in_main("Modifier");
         self.fill_in_form(
             "Enregistrer la question",
             &[
@@ -913,7 +947,7 @@ impl<'a> Journey<'a> {
         );
         self.assert_text("Le nom du premier chat ?");
         self.click("Profil");
-        self.click("Modifier");
+        self.click_in_main("Modifier");
         let changed = "le chat dort sur la table bleue";
         self.fill_in_form(
             "Enregistrer le mot de passe",
@@ -1108,6 +1142,9 @@ impl<'a> Journey<'a> {
               const r = el.getBoundingClientRect();
               return r.width > 1 && r.height > 1;
             };
+            // A bar pinned on purpose (the basket stuck at the bottom of a phone) passes over the
+            // content as it scrolls: not an overlap of the layout.
+            const pinned = el => { for (; el; el = el.parentElement) { const p = getComputedStyle(el).position; if (p === 'sticky' || p === 'fixed') return true; } return false; };
             // Text runs: every text node's box.
             const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
             const texts = [];
@@ -1119,7 +1156,7 @@ impl<'a> Journey<'a> {
               const range = document.createRange();
               range.selectNodeContents(node);
               for (const r of range.getClientRects()) {
-                if (r.width > 1 && r.height > 1) texts.push({ el, r, text: node.textContent.trim() });
+                if (r.width > 1 && r.height > 1) texts.push({ el, r, text: node.textContent.trim(), pinned: pinned(el) });
               }
             }
             // A text covered: the element painted at its centre is neither its own element nor
@@ -1129,12 +1166,13 @@ impl<'a> Journey<'a> {
               if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) continue;
               const top = document.elementFromPoint(x, y);
               if (!top) continue;
-              if (top === t.el || t.el.contains(top) || top.contains(t.el)) continue;
+              if (top === t.el || t.el.contains(top) || top.contains(t.el) || pinned(top)) continue;
               problems.push('« ' + t.text.slice(0, 40) + ' » covered by <' + top.tagName.toLowerCase() + ' class="' + top.className + '">');
             }
             // Two texts overlapping each other.
             for (let i = 0; i < texts.length; i++) {
               for (let j = i + 1; j < texts.length; j++) {
+                if (texts[i].pinned !== texts[j].pinned) continue;
                 const a = texts[i].r, b = texts[j].r;
                 const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
                 const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
@@ -1170,6 +1208,7 @@ impl<'a> Journey<'a> {
             let more = self.b.execute(
                 r#"
                 const out = [];
+                const pinned = el => { for (; el; el = el.parentElement) { const p = getComputedStyle(el).position; if (p === 'sticky' || p === 'fixed') return true; } return false; };
                 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
                 while (walker.nextNode()) {
                   const node = walker.currentNode;
@@ -1185,7 +1224,7 @@ impl<'a> Journey<'a> {
                     const x = r.left + r.width / 2, y = r.top + r.height / 2;
                     if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) continue;
                     const top = document.elementFromPoint(x, y);
-                    if (!top || top === el || el.contains(top) || top.contains(el)) continue;
+                    if (!top || top === el || el.contains(top) || top.contains(el) || pinned(top)) continue;
                     out.push('« ' + node.textContent.trim().slice(0, 40) + ' » covered by <' + top.tagName.toLowerCase() + ' class="' + top.className + '">');
                   }
                 }

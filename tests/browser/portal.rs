@@ -48,7 +48,7 @@ impl Portal {
             .arg(&db)
             .args(["--addr", &format!("127.0.0.1:{port}"), "--base-url", &base])
             .current_dir(dir.path())
-            .stdout(Stdio::null())
+            .stdout(std::fs::File::create(dir.path().join("serve.out")).unwrap())
             .stderr(Stdio::null());
         smtp_env(&mut command, smtp.port);
         let server = command.spawn().expect("portail serve");
@@ -106,6 +106,19 @@ impl Portal {
             String::from_utf8_lossy(&stderr)
         );
         stdout
+    }
+
+    /// The day of the demo's waitlist to watch (« le matin du DD/MM/YYYY est complet »), as
+    /// « Suivi » writes days: « mercredi 16 décembre 2026 ».
+    pub fn waitlist_day(&self) -> String {
+        let out = std::fs::read_to_string(self._dir.path().join("serve.out")).unwrap();
+        let date = out
+            .split("le matin du ")
+            .nth(1)
+            .and_then(|t| t.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no waitlist day in the demo's output:\n{out}"));
+        let day = chrono::NaiveDate::parse_from_str(date, "%d/%m/%Y").unwrap();
+        mail::templates::french_date(day)
     }
 
     /// `portail transmit` now.

@@ -201,7 +201,8 @@ fn decode_words(value: &str) -> String {
                 String::from_utf8(bytes).ok()
             });
         // Whitespace between two encoded words is not part of the text.
-        if !out.is_empty() && !(previous_encoded && decoded.is_some()) {
+        let joined = previous_encoded && decoded.is_some();
+        if !out.is_empty() && !joined {
             out.push(' ');
         }
         previous_encoded = decoded.is_some();

@@ -29,7 +29,6 @@ pub fn free_port() -> u16 {
 pub enum By<'a> {
     Css(&'a str),
     XPath(&'a str),
-    LinkText(&'a str),
 }
 
 impl By<'_> {
@@ -37,7 +36,6 @@ impl By<'_> {
         let (using, value) = match self {
             By::Css(v) => ("css selector", *v),
             By::XPath(v) => ("xpath", *v),
-            By::LinkText(v) => ("link text", *v),
         };
         json!({ "using": using, "value": value })
     }
@@ -193,10 +191,6 @@ impl Browser {
         self.command("POST", "refresh", json!({}));
     }
 
-    pub fn back(&self) {
-        self.command("POST", "back", json!({}));
-    }
-
     pub fn set_window_size(&self, width: u32, height: u32) {
         self.command(
             "POST",
@@ -311,19 +305,8 @@ impl<'a> Element<'a> {
         format!("element/{}/{tail}", self.id)
     }
 
-    /// The element as a script argument.
-    pub fn as_arg(&self) -> Value {
-        json!({ ELEMENT_KEY: self.id })
-    }
-
     pub fn click(&self) {
         self.browser.command("POST", &self.path("click"), json!({}));
-    }
-
-    pub fn try_click(&self) -> Result<(), WdError> {
-        self.browser
-            .try_command("POST", &self.path("click"), Some(json!({})))
-            .map(|_| ())
     }
 
     pub fn send_keys(&self, text: &str) {
@@ -354,14 +337,6 @@ impl<'a> Element<'a> {
         self.browser.get(&self.path(&format!("property/{name}")))
     }
 
-    pub fn tag_name(&self) -> String {
-        self.browser
-            .get(&self.path("name"))
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    }
-
     pub fn is_displayed(&self) -> bool {
         self.browser.get(&self.path("displayed")) == true
     }
@@ -381,10 +356,6 @@ impl<'a> Element<'a> {
             .as_array()
             .map(|a| a.iter().map(|v| self.browser.element(v)).collect())
             .unwrap_or_default()
-    }
-
-    pub fn same_as(&self, other: &Element<'_>) -> bool {
-        self.id == other.id
     }
 }
 
