@@ -423,6 +423,20 @@ pub async fn activate(
     }
 }
 
+/// One of the two recovery forms: the identifiant alone, posted to `action`.
+fn identifiant_form(chrome: &Chrome, action: &str, id: &str, button: &str) -> Markup {
+    html! {
+        form class="stack" method="post" action=(action) {
+            (csrf_field(&chrome.csrf))
+            div class="field" {
+                label for=(id) { "Identifiant" }
+                input id=(id) name="identifiant" type="text" autocomplete="username" required maxlength="100" autocapitalize="none" spellcheck="false";
+            }
+            div class="actions" { button type="submit" { (button) } }
+        }
+    }
+}
+
 /// « Le retrouver »: the two ways, offered to everyone, and the structure's contact for a parent
 /// who set up neither. Nothing on these pages depends on whether the identifiant exists.
 fn recovery_start(chrome: &Chrome, error: Option<&str>) -> Markup {
@@ -436,26 +450,12 @@ fn recovery_start(chrome: &Chrome, error: Option<&str>) -> Markup {
             section class="card" {
                 h2 { "Recevoir un lien par mail" }
                 p { "Si une adresse mail est renseignée dans votre profil, un lien pour choisir un nouveau mot de passe y sera envoyé. Il ne sert qu'une fois et n'est valable qu'une heure." }
-                form class="stack" method="post" action="/mot-de-passe-oublie/lien" {
-                    (csrf_field(&chrome.csrf))
-                    div class="field" {
-                        label for="identifiant-lien" { "Identifiant" }
-                        input id="identifiant-lien" name="identifiant" type="text" autocomplete="username" required maxlength="100" autocapitalize="none" spellcheck="false";
-                    }
-                    div class="actions" { button type="submit" { "Envoyer le lien" } }
-                }
+                (identifiant_form(chrome, "/mot-de-passe-oublie/lien", "identifiant-lien", "Envoyer le lien"))
             }
             section class="card" {
                 h2 { "Répondre à votre question de secours" }
                 p { "Si vous avez enregistré une question et sa réponse dans votre profil, répondez-y pour choisir un nouveau mot de passe." }
-                form class="stack" method="post" action="/mot-de-passe-oublie" {
-                    (csrf_field(&chrome.csrf))
-                    div class="field" {
-                        label for="identifiant-question" { "Identifiant" }
-                        input id="identifiant-question" name="identifiant" type="text" autocomplete="username" required maxlength="100" autocapitalize="none" spellcheck="false";
-                    }
-                    div class="actions" { button type="submit" { "Voir la question" } }
-                }
+                (identifiant_form(chrome, "/mot-de-passe-oublie", "identifiant-question", "Voir la question"))
             }
             (contact_the_structure(chrome))
             p { a href="/connexion" { "Retour à la connexion" } }
