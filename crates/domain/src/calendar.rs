@@ -190,18 +190,22 @@ pub fn age_on(birth: NaiveDate, day: NaiveDate) -> u32 {
     u32::try_from(years).unwrap_or(0)
 }
 
+/// Whether `text` has the shape `YYYY-MM-DD` exactly: ten characters, digits with `-` at 4 and 7.
+pub fn is_day_shaped(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            4 | 7 => *byte == b'-',
+            _ => byte.is_ascii_digit(),
+        })
+}
+
 /// A day as people and forms write it, `YYYY-MM-DD` with a year from 1 to 9999: the days the
 /// software stores and compares. Stored days are compared as text, which orders them as dates
 /// only with four-digit years, so a year 0, a negative year or `+10000-…` is no day at all
 /// (`None`), not a day outside every period that would sort wrongly.
 pub fn parse_day(text: &str) -> Option<NaiveDate> {
-    let bytes = text.as_bytes();
-    let shaped = bytes.len() == 10
-        && bytes.iter().enumerate().all(|(index, byte)| match index {
-            4 | 7 => *byte == b'-',
-            _ => byte.is_ascii_digit(),
-        });
-    if !shaped {
+    if !is_day_shaped(text) {
         return None;
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")

@@ -545,15 +545,20 @@ pub async fn recovery(
         }
         Ok(RecoveryOutcome::Throttled {
             retry_after_seconds,
-        }) => throttled(
-            recovery_start(
-                &visitor.chrome,
-                Some(&accounts::throttled_message(retry_after_seconds)),
-            ),
-            retry_after_seconds,
-        ),
+        }) => recovery_throttled(&visitor.chrome, retry_after_seconds),
         Err(error) => error.into_response(),
     }
+}
+
+/// A recovery request over its throttle: the start page again, with the wait, as a 429.
+fn recovery_throttled(chrome: &Chrome, retry_after_seconds: i64) -> Response {
+    throttled(
+        recovery_start(
+            chrome,
+            Some(&accounts::throttled_message(retry_after_seconds)),
+        ),
+        retry_after_seconds,
+    )
 }
 
 pub async fn send_reset_link(
@@ -584,13 +589,7 @@ pub async fn send_reset_link(
         .into_response(),
         Ok(RecoveryOutcome::Throttled {
             retry_after_seconds,
-        }) => throttled(
-            recovery_start(
-                &visitor.chrome,
-                Some(&accounts::throttled_message(retry_after_seconds)),
-            ),
-            retry_after_seconds,
-        ),
+        }) => recovery_throttled(&visitor.chrome, retry_after_seconds),
         Err(error) => error.into_response(),
     }
 }

@@ -1265,13 +1265,7 @@ impl DateProblem {
 
 /// `YYYY-MM-DD`, exactly.
 fn parse_date(text: &str) -> Result<NaiveDate, DateProblem> {
-    let bytes = text.as_bytes();
-    let shaped = bytes.len() == 10
-        && bytes.iter().enumerate().all(|(index, byte)| match index {
-            4 | 7 => *byte == b'-',
-            _ => byte.is_ascii_digit(),
-        });
-    if !shaped {
+    if !domain::calendar::is_day_shaped(text) {
         return Err(DateProblem::Shape);
     }
     let number = |range: Range<usize>| text.get(range).and_then(|digits| digits.parse().ok());
