@@ -118,7 +118,7 @@ impl Portal {
             .and_then(|t| t.split_whitespace().next())
             .unwrap_or_else(|| panic!("no waitlist day in the demo's output:\n{out}"));
         let day = chrono::NaiveDate::parse_from_str(date, "%d/%m/%Y").unwrap();
-        mail::templates::french_date(day)
+        domain::wording::french_date_with_year(day)
     }
 
     /// `portail transmit` now.

@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use app::booking::{self, LineOutcome, LineRequest};
 use app::setup::file::parse_setup;
 use app::setup::import::import;
-use app::setup::model::derive_id;
 use app::{App, Clock};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use domain::ids::derive_id;
 use domain::ids::*;
 use proptest::prelude::*;
 

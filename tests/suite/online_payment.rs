@@ -79,11 +79,11 @@ fn demo(dir: &tempfile::TempDir, minutes_later: i64) -> App {
 }
 
 fn dupont() -> FamilyId {
-    FamilyId(app::setup::model::derive_id("family", "dupont"))
+    FamilyId(domain::ids::derive_id("family", "dupont"))
 }
 
 fn wallet() -> WalletId {
-    WalletId(app::setup::model::derive_id("wallet", "pe2m"))
+    WalletId(domain::ids::derive_id("wallet", "pe2m"))
 }
 
 fn balance(app: &App) -> Money {

@@ -131,7 +131,7 @@ fn a_changed_capacity_becomes_one_capacity_change_effective_from_the_given_day()
         "2027-01-04"
     );
 
-    let matin = app::setup::model::derive_id("activity", "alsh-6-12-matin");
+    let matin = domain::ids::derive_id("activity", "alsh-6-12-matin");
     let capacity_on = |d: &str| {
         app.query(|conn| Ok(projections::queries::activities(conn, day(d))?))
             .unwrap()
@@ -308,8 +308,8 @@ fn the_demo_calendar_shows_every_state_of_the_colour_code() {
     let dir = tempfile::tempdir().unwrap();
     let app = app_at(&dir, "colours.db", 2026, 11, 28);
     app::demo::build(&app).unwrap();
-    let family = domain::ids::FamilyId(app::setup::model::derive_id("family", "dupont"));
-    let lilou = domain::ids::ChildId(app::setup::model::derive_id("child", "dupont/lilou"));
+    let family = domain::ids::FamilyId(domain::ids::derive_id("family", "dupont"));
+    let lilou = domain::ids::ChildId(domain::ids::derive_id("child", "dupont/lilou"));
     let mut seen = std::collections::BTreeSet::new();
     for month in ["2026-10-01", "2026-11-01", "2026-12-01", "2027-01-01"] {
         for day in app::calendar::month(&app, family, lilou, day(month), None).unwrap() {
@@ -337,7 +337,7 @@ fn the_demo_calendar_shows_every_state_of_the_colour_code() {
         );
     }
     // Antoine (5) is not offered the 6-12 activities.
-    let antoine = domain::ids::ChildId(app::setup::model::derive_id("child", "dupont/antoine"));
+    let antoine = domain::ids::ChildId(domain::ids::derive_id("child", "dupont/antoine"));
     let december = app::calendar::month(&app, family, antoine, day("2026-12-01"), None).unwrap();
     assert!(
         december

@@ -104,9 +104,9 @@ pub fn refusal_code_text(code: &str) -> String {
 }
 
 /// The id of a basket, request or transmission, derived like the setup file's ids
-/// ([`crate::setup::model::derive_id`]) from the parts that make it unique.
+/// ([`domain::ids::derive_id`]) from the parts that make it unique.
 fn derived(kind: &str, parts: &[&str]) -> Uuid {
-    crate::setup::model::derive_id(kind, &parts.join("/"))
+    domain::ids::derive_id(kind, &parts.join("/"))
 }
 
 /// Validates and records a basket for `family`. Lines that break a rule are refused with their

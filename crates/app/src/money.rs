@@ -15,7 +15,7 @@ use crate::registry::{self, PaymentDetails};
 use crate::{App, AppError};
 
 fn derived(kind: &str, key: &str) -> Uuid {
-    crate::setup::model::derive_id(kind, key)
+    domain::ids::derive_id(kind, key)
 }
 
 /// The price of one booked day of `activity` for `family` on `day`: unit price (quotient bracket

@@ -2,9 +2,10 @@
 //! staff member can make is reported as `file:line: message`, in French, at the right line.
 
 use app::setup::file::{SetupError, parse_setup};
-use app::setup::model::{Activity, Setup, derive_id};
+use app::setup::model::{Activity, Setup};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Money;
+use domain::ids::derive_id;
 use domain::ids::{ActivityId, FamilyId};
 use domain::values::{Pricing, QuotientBracket, Unit};
 use proptest::prelude::*;

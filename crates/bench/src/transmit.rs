@@ -10,10 +10,10 @@ use std::time::Instant;
 use anyhow::Context;
 use app::setup::file::parse_setup;
 use app::setup::import::import;
-use app::setup::model::derive_id;
 use app::{App, FixedClock};
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use domain::event::payloads::{BasketSubmitted, BookingRequested};
+use domain::ids::derive_id;
 use domain::ids::*;
 use domain::values::Forecast;
 

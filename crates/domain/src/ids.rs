@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 macro_rules! id_type {
@@ -91,3 +92,19 @@ id_type!(
 id_type!(
     /// An online card payment.
     OnlinePaymentId, "online-payment");
+
+/// The id of the entity of `kind` ("wallet", "structure", "activity", "period", "booking-window",
+/// "family", "child") named `key` in a setup file: a UUID version 8 (custom) made of the first 16
+/// bytes of `sha256("portail-famille/" ‖ kind ‖ "/" ‖ key)`, whose version and variant bits are
+/// then set as RFC 9562 requires. Stable across imports and machines.
+pub fn derive_id(kind: &str, key: &str) -> Uuid {
+    let digest = Sha256::new()
+        .chain_update(b"portail-famille/")
+        .chain_update(kind.as_bytes())
+        .chain_update(b"/")
+        .chain_update(key.as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod money;
 pub mod pricing;
 pub mod values;
+pub mod wording;
 
 pub use event::{CATALOG, DecodeError, EncodedEvent, Event, EventTypeInfo};
 pub use money::{Money, MoneyError, Standing};

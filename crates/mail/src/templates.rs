@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::NaiveDate;
 
 /// The organisation's contact block that ends every mail, as in the seed:
 ///
@@ -172,7 +172,7 @@ pub fn transmission_report(report: &TransmissionReport) -> (String, String) {
                 body,
                 "- {}, {}, {} : {}",
                 line.child,
-                french_date(line.day),
+                domain::wording::french_date_with_year(line.day),
                 line.activity,
                 line.outcome.describe()
             );
@@ -205,7 +205,7 @@ pub fn waitlist_promotion(notice: &PromotionNotice) -> (String, String) {
         notice.addressee,
         notice.structure,
         notice.child,
-        french_date(notice.day),
+        domain::wording::french_date_with_year(notice.day),
         notice.activity,
     );
     push_portal_and_contact(&mut body, notice.portal_url.as_deref(), &notice.contact);
@@ -251,38 +251,6 @@ pub fn email_confirmation(addressee: &str, link: &str, contact: &ContactBlock) -
         contact.render()
     );
     (subject, body)
-}
-
-/// A day in French, without leading zero: « mercredi 4 mars 2026 », « dimanche 1er mars 2026 ».
-pub fn french_date(day: NaiveDate) -> String {
-    let weekday = match day.weekday() {
-        Weekday::Mon => "lundi",
-        Weekday::Tue => "mardi",
-        Weekday::Wed => "mercredi",
-        Weekday::Thu => "jeudi",
-        Weekday::Fri => "vendredi",
-        Weekday::Sat => "samedi",
-        Weekday::Sun => "dimanche",
-    };
-    let month = match day.month() {
-        1 => "janvier",
-        2 => "février",
-        3 => "mars",
-        4 => "avril",
-        5 => "mai",
-        6 => "juin",
-        7 => "juillet",
-        8 => "août",
-        9 => "septembre",
-        10 => "octobre",
-        11 => "novembre",
-        _ => "décembre",
-    };
-    let number = match day.day() {
-        1 => "1er".to_owned(),
-        n => n.to_string(),
-    };
-    format!("{weekday} {number} {month} {}", day.year())
 }
 
 /// "1 réservation a été acceptée" / "2 réservations ont été acceptées" (`participle` singular

@@ -9,9 +9,10 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use domain::wording::french_date_with_year as french_date;
 use mail::templates::{
     ContactBlock, LineOutcome, PromotionNotice, ReportLine, TransmissionReport, email_confirmation,
-    french_date, password_reset, transmission_report, waitlist_promotion,
+    password_reset, transmission_report, waitlist_promotion,
 };
 use mail::{
     FileTransport, MailError, MailKind, Mailbox, OutboxFilter, OutboxStatus, OutgoingMail,

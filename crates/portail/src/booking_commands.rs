@@ -357,7 +357,7 @@ pub fn calendar(cli: &Cli, args: &CalendarArgs) -> anyhow::Result<ExitCode> {
         {
             continue;
         }
-        out!("{}", domain::booking::french_date(day.day));
+        out!("{}", domain::wording::french_date(day.day));
         for cell in &day.cells {
             let booked = match (cell.booking.as_deref(), cell.rank) {
                 (Some("non_transmis"), _) => " — Non transmis".to_owned(),

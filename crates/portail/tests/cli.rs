@@ -629,8 +629,8 @@ fn a_backup_taken_during_writes_restores_and_verifies() {
 fn many_events(db: &Path, n: u32) {
     use std::sync::Arc;
     let app = app::App::open(db, Arc::new(app::SystemClock)).unwrap();
-    let family = domain::ids::FamilyId(app::setup::model::derive_id("family", "martin"));
-    let wallet = domain::ids::WalletId(app::setup::model::derive_id("wallet", "pe2m"));
+    let family = domain::ids::FamilyId(domain::ids::derive_id("family", "martin"));
+    let wallet = domain::ids::WalletId(domain::ids::derive_id("wallet", "pe2m"));
     for chunk in 0..(n / 1000) {
         app.execute("test:fixture", move |command| {
             for i in 0..1000 {

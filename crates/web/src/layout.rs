@@ -199,37 +199,13 @@ pub async fn stylesheet() -> Response {
     response
 }
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-/// « novembre 2026 ».
-pub fn month_title(month: NaiveDate) -> String {
-    format!("{} {}", MONTHS[month.month0() as usize], month.year())
-}
-
 /// « Mer 4 », the seed's history column.
 pub fn short_day(day: NaiveDate) -> String {
-    format!("{} {}", weekday_abbreviation(day), day.day())
-}
-
-/// The calendar's column heads, Monday first.
-pub const WEEKDAYS: [&str; 7] = ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"];
-
-/// « Mer ».
-pub fn weekday_abbreviation(day: NaiveDate) -> &'static str {
-    WEEKDAYS[day.weekday().num_days_from_monday() as usize]
+    format!(
+        "{} {}",
+        domain::wording::weekday_abbreviation(day.weekday()),
+        day.day()
+    )
 }
 
 /// « 15/02/2026 ».
@@ -239,7 +215,7 @@ pub fn numeric_date(day: NaiveDate) -> String {
 
 /// « mercredi 4 novembre 2026 ».
 pub fn long_date(day: NaiveDate) -> String {
-    mail::templates::french_date(day)
+    domain::wording::french_date_with_year(day)
 }
 
 /// « 27/11/2026 à 02:00 », Paris time.
@@ -286,13 +262,13 @@ pub fn month_nav(path: &str, month: NaiveDate) -> Markup {
     html! {
         nav class="month-nav" aria-label="Mois" {
             a rel="prev" href={ (path) "mois=" (month_param(previous)) } {
-                "← " (month_title(previous))
+                "← " (domain::wording::month_title(previous))
             }
             " "
-            strong aria-current="date" { (month_title(month)) }
+            strong aria-current="date" { (domain::wording::month_title(month)) }
             " "
             a rel="next" href={ (path) "mois=" (month_param(next)) } {
-                (month_title(next)) " →"
+                (domain::wording::month_title(next)) " →"
             }
         }
     }

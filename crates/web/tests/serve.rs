@@ -162,8 +162,8 @@ async fn a_simulated_card_payment_credits_once_even_when_notified_three_times() 
         axum::serve(listener, web::router(services, Some(simulator.clone()))).into_future(),
     );
 
-    let family = domain::ids::FamilyId(app::setup::model::derive_id("family", "dupont"));
-    let wallet = domain::ids::WalletId(app::setup::model::derive_id("wallet", "pe2m"));
+    let family = domain::ids::FamilyId(domain::ids::derive_id("family", "dupont"));
+    let wallet = domain::ids::WalletId(domain::ids::derive_id("wallet", "pe2m"));
     let callbacks = app::online_payment::CallbackUrls {
         notify_url: format!("{base}/paiement/notification"),
         return_url: format!("{base}/paiement/retour"),

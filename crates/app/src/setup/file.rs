@@ -16,6 +16,7 @@ use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZon
 use chrono_tz::Europe::Paris;
 use domain::Money;
 use domain::calendar;
+use domain::ids::derive_id;
 use domain::ids::{
     ActivityId, BookingWindowId, ChildId, FamilyId, PeriodId, StructureId, WalletId,
 };
@@ -26,7 +27,6 @@ use toml::de::{DeTable, DeValue};
 
 use super::model::{
     Activity, BookingWindow, Child, Family, Organisation, Period, Setup, Structure, Wallet,
-    derive_id,
 };
 
 /// Why a setup file was refused: where (`file:line`, 1-based) and why, in French.
@@ -101,10 +101,6 @@ const FAMILY_KEYS: &[&str] = &[
     "children",
 ];
 const CHILD_KEYS: &[&str] = &["key", "first_name", "last_name", "birth_date"];
-
-const WEEKDAYS: [&str; 7] = [
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-];
 
 /// Parses and validates a setup file. `file_name` is only used in error messages.
 ///
@@ -1131,7 +1127,7 @@ impl<'a, 'i> Field<'a, 'i> {
         for item in items {
             let name = item.string()?;
             let folded = fold(name.trim());
-            let number = WEEKDAYS
+            let number = domain::wording::WEEKDAY_NAMES
                 .iter()
                 .zip(1u8..)
                 .find(|(day, _)| **day == folded)

@@ -9,9 +9,10 @@ use domain::values::Pricing;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::model::{self, Setup, derive_id};
+use super::model::{self, Setup};
 use crate::registry::{self, ChildProfile, FamilyAccount, OrganisationProfile};
 use crate::{App, AppError, Command};
+use domain::ids::derive_id;
 
 /// The effective date of what a first definition sets: "from the start".
 pub fn from_the_start() -> NaiveDate {

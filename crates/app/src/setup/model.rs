@@ -2,30 +2,12 @@
 //!
 //! Produced by [`super::file::parse_setup`]; turned into events and registry rows by
 //! [`super::import`]. Every entity has a human `key` in the file; its id is derived from the key
-//! ([`derive_id`]), so importing the same file again finds the same entities.
+//! ([`domain::ids::derive_id`]), so importing the same file again finds the same entities.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Money;
 use domain::ids::*;
 use domain::values::{Deadline, Pricing, Unit};
-use sha2::{Digest, Sha256};
-use uuid::Uuid;
-
-/// The id of the entity of `kind` ("wallet", "structure", "activity", "period", "booking-window",
-/// "family", "child") named `key` in a setup file: a UUID version 8 (custom) made of the first 16
-/// bytes of `sha256("portail-famille/" ‖ kind ‖ "/" ‖ key)`, whose version and variant bits are
-/// then set as RFC 9562 requires. Stable across imports and machines.
-pub fn derive_id(kind: &str, key: &str) -> Uuid {
-    let digest = Sha256::new()
-        .chain_update(b"portail-famille/")
-        .chain_update(kind.as_bytes())
-        .chain_update(b"/")
-        .chain_update(key.as_bytes())
-        .finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_custom_bytes(bytes).into_uuid()
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Setup {

@@ -8,12 +8,12 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::french::{age_phrase, age_range_phrase, french_date_time};
 use crate::calendar::age_on;
 use crate::deadline::{deadline_instant, is_before_deadline, paris_midnight};
 use crate::ids::{ActivityId, ChildId, ReservationId};
 use crate::money::Money;
 use crate::values::{Deadline, Forecast, RefusalReason};
+use crate::wording::{age_phrase, age_range_phrase, french_date_time};
 
 // ---------------------------------------------------------------- account
 

@@ -13,7 +13,6 @@
 
 pub mod basket;
 mod calendar_state;
-mod french;
 pub mod transmission;
 
 pub use basket::{
@@ -22,7 +21,6 @@ pub use basket::{
     validate_basket_size, validate_booking, validate_cancellation,
 };
 pub use calendar_state::{DayState, day_state};
-pub use french::{french_date, french_date_time};
 pub use transmission::{
     Decision, HeldReservation, IgnoredCancellation, IgnoredReason, PendingRequest, SlotKey,
     SlotState, TransmissionError, TransmissionInput, TransmissionOutcome, promotions,

@@ -162,7 +162,7 @@ impl Portal {
     }
 
     pub fn family(&self, login: &str) -> domain::ids::FamilyId {
-        domain::ids::FamilyId(app::setup::model::derive_id("family", login))
+        domain::ids::FamilyId(domain::ids::derive_id("family", login))
     }
 
     /// Bodies of the mails of `kind` in the outbox, oldest first, with their recipients.

@@ -11,8 +11,8 @@ use domain::ids::{ChildId, RequestId, ReservationId};
 use maud::html;
 use serde::Deserialize;
 
-use crate::booking_pages::withdrawable_text;
 use crate::layout::{self, csrf_field, flash, page};
+use crate::routes::booking::withdrawable_text;
 use crate::session::{Parent, see_other};
 use crate::{Shared, WebError, blocking};
 
@@ -112,10 +112,10 @@ pub async fn follow_up(
                 div class="field" {
                     label for="mois" { "Mois" }
                     select id="mois" name="mois" {
-                        option value="" selected[period == Period::Upcoming] { "À partir de " (layout::month_title(this_month)) }
+                        option value="" selected[period == Period::Upcoming] { "À partir de " (domain::wording::month_title(this_month)) }
                         option value="tous" selected[period == Period::All] { "Tous les mois" }
                         @for m in &months {
-                            option value=(layout::month_param(*m)) selected[month == Some(*m)] { (layout::month_title(*m)) }
+                            option value=(layout::month_param(*m)) selected[month == Some(*m)] { (domain::wording::month_title(*m)) }
                         }
                     }
                 }
@@ -220,7 +220,7 @@ pub async fn cancel(
     let family = parent.family();
     let session = parent.session.clone();
     let result = blocking(move || {
-        crate::booking_pages::add_cancellation(&app, family, None, reservation, &session)
+        crate::routes::booking::add_cancellation(&app, family, None, reservation, &session)
     })
     .await;
     match result {

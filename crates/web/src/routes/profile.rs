@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::accounts_pages::new_password_fields;
 use crate::layout::{csrf_field, flash, page};
+use crate::routes::accounts::new_password_fields;
 use crate::session::{
     LINK_FIELD, LinkInPath, Parent, Visitor, link_in_form, see_other, session_cookie,
 };

@@ -222,7 +222,7 @@ fn activity_anchor(activity: Uuid) -> String {
 /// « Lun 4 » (the weekday only on phones, where the calendar is a list).
 fn day_number(day: NaiveDate) -> Markup {
     html! {
-        span class="day-number" { span class="weekday" { (layout::weekday_abbreviation(day)) " " } (day.day()) }
+        span class="day-number" { span class="weekday" { (domain::wording::weekday_abbreviation(day.weekday())) " " } (day.day()) }
     }
 }
 
@@ -534,9 +534,9 @@ fn month_table(
     html! {
         div class="table-wrap" {
             table class="calendar" {
-                caption { (layout::month_title(month)) }
+                caption { (domain::wording::month_title(month)) }
                 thead { tr {
-                    @for name in layout::WEEKDAYS { th scope="col" { (name) } }
+                    @for name in domain::wording::WEEKDAY_ABBREVIATIONS { th scope="col" { (name) } }
                 } }
                 tbody {
                     @for week in &weeks {

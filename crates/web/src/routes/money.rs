@@ -49,7 +49,7 @@ pub async fn consumption_history(
             (month_nav("/historique/consommations?", month))
             div class="table-wrap" {
                 table class="data" {
-                    caption { "Consommations de " (layout::month_title(month)) }
+                    caption { "Consommations de " (domain::wording::month_title(month)) }
                     thead { tr {
                         th scope="col" { "Jour" } th scope="col" { "Consommateur" } th scope="col" { "Activité" }
                         th scope="col" class="num" { "Prix (€)" } th scope="col" class="num" { "Qté" } th scope="col" class="num" { "Total" }
@@ -99,7 +99,7 @@ pub async fn payment_history(
             (month_nav("/historique/reglements?", month))
             div class="table-wrap" {
                 table class="data" {
-                    caption { "Règlements de " (layout::month_title(month)) }
+                    caption { "Règlements de " (domain::wording::month_title(month)) }
                     thead { tr {
                         th scope="col" { "Date reglt" } th scope="col" { "Mode règlement" } th scope="col" { "N° pièce" }
                         th scope="col" { "Nom Payeur" } th scope="col" { "Nom Banque" } th scope="col" class="num" { "Montant" }

@@ -1,4 +1,5 @@
-//! French wording of instants and ages for the messages shown to parents.
+//! The French words of the domain, in one home: the names of days and months, days and
+//! instants as prose, ages. Pages, mails and the command line all word dates through it.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc, Weekday};
 use chrono_tz::Europe::Paris;
@@ -13,33 +14,48 @@ fn paris_wall_clock(instant: DateTime<Utc>) -> NaiveDateTime {
         .unwrap_or(instant.naive_utc())
 }
 
-fn weekday_name(weekday: Weekday) -> &'static str {
-    match weekday {
-        Weekday::Mon => "lundi",
-        Weekday::Tue => "mardi",
-        Weekday::Wed => "mercredi",
-        Weekday::Thu => "jeudi",
-        Weekday::Fri => "vendredi",
-        Weekday::Sat => "samedi",
-        Weekday::Sun => "dimanche",
-    }
+/// The names of the days of the week, Monday first, as French writes them in prose.
+pub const WEEKDAY_NAMES: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+
+/// The same, abbreviated as a calendar's column heads: « Lun » … « Dim ».
+pub const WEEKDAY_ABBREVIATIONS: [&str; 7] = ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"];
+
+/// The names of the months, January first.
+pub const MONTH_NAMES: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// « lundi ».
+pub fn weekday_name(weekday: Weekday) -> &'static str {
+    WEEKDAY_NAMES[weekday.num_days_from_monday() as usize]
 }
 
-fn month_name(month: u32) -> &'static str {
-    match month {
-        1 => "janvier",
-        2 => "février",
-        3 => "mars",
-        4 => "avril",
-        5 => "mai",
-        6 => "juin",
-        7 => "juillet",
-        8 => "août",
-        9 => "septembre",
-        10 => "octobre",
-        11 => "novembre",
-        _ => "décembre",
-    }
+/// « Lun ».
+pub fn weekday_abbreviation(weekday: Weekday) -> &'static str {
+    WEEKDAY_ABBREVIATIONS[weekday.num_days_from_monday() as usize]
+}
+
+/// « janvier » for 1 … « décembre » for 12 (and for anything above).
+pub fn month_name(month: u32) -> &'static str {
+    MONTH_NAMES[(month.clamp(1, 12) - 1) as usize]
+}
+
+/// « novembre 2026 ».
+pub fn month_title(month: NaiveDate) -> String {
+    format!("{} {}", month_name(month.month()), month.year())
 }
 
 /// A day as French prose: « lundi 2 mars », « mercredi 1er avril ».
@@ -54,6 +70,11 @@ pub fn french_date(day: NaiveDate) -> String {
         number,
         month_name(day.month())
     )
+}
+
+/// A day as French prose with its year: « mercredi 4 mars 2026 », « dimanche 1er mars 2026 ».
+pub fn french_date_with_year(day: NaiveDate) -> String {
+    format!("{} {}", french_date(day), day.year())
 }
 
 /// An instant as the Paris wall clock shows it, in French prose: « lundi 2 mars à 18:00 ».
