@@ -133,7 +133,7 @@ fn a_changed_capacity_becomes_one_capacity_change_effective_from_the_given_day()
 
     let matin = domain::ids::derive_id("activity", "alsh-6-12-matin");
     let capacity_on = |d: &str| {
-        app.query(|conn| Ok(projections::queries::activities(conn, day(d))?))
+        app.query(|conn| Ok(projections::activities(conn, day(d))?))
             .unwrap()
             .into_iter()
             .find(|a| a.activity_id.0 == matin)

@@ -557,7 +557,7 @@ fn first_structure(
     now: DateTime<Utc>,
 ) -> Result<Option<StructureId>, AppError> {
     let today = domain::deadline::paris_day(now);
-    let Some(row) = projections::queries::family(conn, family, today)? else {
+    let Some(row) = projections::family(conn, family, today)? else {
         return Ok(None);
     };
     let latest: Option<(String, String)> = conn
@@ -569,7 +569,7 @@ fn first_structure(
         .optional()?;
     if let Some((activity, day)) = latest
         && let (Ok(activity), Ok(day)) = (activity.parse(), day.parse())
-        && let Some(activity) = projections::queries::activity(conn, activity, day)?
+        && let Some(activity) = projections::activity(conn, activity, day)?
         && row.structures.contains(&activity.structure_id)
     {
         return Ok(Some(activity.structure_id));

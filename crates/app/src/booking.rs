@@ -17,7 +17,6 @@ use domain::ids::*;
 use domain::values::{CancellationCause, Forecast, RefusalReason};
 use domain::{Money, event::payloads};
 use projections::booking_queries as bq;
-use projections::queries;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -216,7 +215,7 @@ fn evaluate(
     lines: &[LineRequest],
 ) -> Result<Evaluated, AppError> {
     let today = domain::deadline::paris_day(now);
-    let Some(family_row) = queries::family(conn, family, today)? else {
+    let Some(family_row) = projections::family(conn, family, today)? else {
         return Err(AppError::Refused("Famille inconnue.".to_owned()));
     };
     let standing = account_standing(conn, family, &family_row)?;
@@ -388,7 +387,7 @@ impl BookingBlock {
 pub fn booking_blocked(app: &App, family: FamilyId) -> Result<Option<BookingBlock>, AppError> {
     let today = app.today();
     app.query(move |conn| {
-        let Some(row) = queries::family(conn, family, today)? else {
+        let Some(row) = projections::family(conn, family, today)? else {
             return Err(AppError::Refused("Famille inconnue.".to_owned()));
         };
         let standing = account_standing(conn, family, &row)?;
@@ -403,15 +402,15 @@ pub fn booking_blocked(app: &App, family: FamilyId) -> Result<Option<BookingBloc
 pub fn account_standing(
     conn: &Connection,
     family: FamilyId,
-    row: &queries::FamilyRow,
+    row: &projections::FamilyRow,
 ) -> Result<AccountStanding, AppError> {
-    let owed: Money = queries::balances(conn, family)?
+    let owed: Money = projections::balances(conn, family)?
         .iter()
         .map(|b| AccountStanding::owed_from_balance(b.balance))
         .sum();
     Ok(AccountStanding {
         owed,
-        threshold: queries::debt_threshold(conn)?,
+        threshold: projections::debt_threshold(conn)?,
         dossier_complete: row.dossier_complete,
         missing_items: row.missing_items.clone(),
     })
@@ -440,7 +439,7 @@ pub fn activity_on_day(
     activity: ActivityId,
     day: NaiveDate,
 ) -> Result<Option<ActivityOnDay>, AppError> {
-    activity_on_day_among(conn, activity, day, &queries::periods(conn)?)
+    activity_on_day_among(conn, activity, day, &projections::periods(conn)?)
 }
 
 /// The same with the periods already read (a month of calendar reads them once).
@@ -448,9 +447,9 @@ pub fn activity_on_day_among(
     conn: &Connection,
     activity: ActivityId,
     day: NaiveDate,
-    periods: &[queries::PeriodRow],
+    periods: &[projections::PeriodRow],
 ) -> Result<Option<ActivityOnDay>, AppError> {
-    let Some(row) = queries::activity(conn, activity, day)? else {
+    let Some(row) = projections::activity(conn, activity, day)? else {
         return Ok(None);
     };
     let mut open = false;
@@ -470,7 +469,7 @@ pub fn activity_on_day_among(
             open = true;
             // A period without a booking window is bookable whenever its days are.
             window = Some(
-                queries::booking_window(conn, period.period_id)?
+                projections::booking_window(conn, period.period_id)?
                     .unwrap_or((DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)),
             );
             break;
@@ -511,7 +510,7 @@ fn engagements(
         {
             continue;
         }
-        let Some(activity) = queries::activity(conn, row.activity_id, day)? else {
+        let Some(activity) = projections::activity(conn, row.activity_id, day)? else {
             continue;
         };
         let state = match row.state.as_str() {
@@ -576,10 +575,10 @@ fn family_structures_offer(
     activity: ActivityId,
     day: NaiveDate,
 ) -> Result<bool, AppError> {
-    let Some(row) = queries::activity(conn, activity, day)? else {
+    let Some(row) = projections::activity(conn, activity, day)? else {
         return Ok(false);
     };
-    let Some(family) = queries::family(conn, family, day)? else {
+    let Some(family) = projections::family(conn, family, day)? else {
         return Ok(false);
     };
     Ok(family.structures.contains(&row.structure_id))
@@ -675,7 +674,7 @@ pub fn withdraw_request(
 /// Activities as in force on each day, read once per day for a whole transmission.
 #[derive(Default)]
 pub(crate) struct ActivityCache {
-    by_day: BTreeMap<NaiveDate, BTreeMap<ActivityId, queries::ActivityRow>>,
+    by_day: BTreeMap<NaiveDate, BTreeMap<ActivityId, projections::ActivityRow>>,
     children: BTreeMap<ChildId, String>,
 }
 
@@ -685,10 +684,10 @@ impl ActivityCache {
         conn: &Connection,
         activity: ActivityId,
         day: NaiveDate,
-    ) -> Result<Option<&queries::ActivityRow>, AppError> {
+    ) -> Result<Option<&projections::ActivityRow>, AppError> {
         if let std::collections::btree_map::Entry::Vacant(slot) = self.by_day.entry(day) {
             slot.insert(
-                queries::activities(conn, day)?
+                projections::activities(conn, day)?
                     .into_iter()
                     .map(|a| (a.activity_id, a))
                     .collect(),
@@ -1103,7 +1102,7 @@ pub fn change_capacity(
     waitlist_size: u32,
 ) -> Result<u32, AppError> {
     app.execute("staff:capacity", move |command| {
-        if queries::activity(command.conn(), activity, from)?.is_none() {
+        if projections::activity(command.conn(), activity, from)?.is_none() {
             return Err(AppError::Refused("Activité inconnue.".to_owned()));
         }
         command.emit(ActivityCapacityChanged {
@@ -1135,7 +1134,7 @@ pub fn promote_after_capacity_change(
         let day: NaiveDate = day
             .parse()
             .map_err(|e| AppError::corrupt("reservations", e))?;
-        let Some(row) = queries::activity(command.conn(), activity, day)? else {
+        let Some(row) = projections::activity(command.conn(), activity, day)? else {
             continue;
         };
         let held = bq::slot_reservations(command.conn(), activity, day)?;

@@ -4,7 +4,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 use domain::booking::{self as rules, DayState, EngagementState};
 use domain::ids::*;
-use projections::{booking_queries as bq, queries};
+use projections::booking_queries as bq;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -71,16 +71,16 @@ pub fn days(
             ));
         };
         let today = domain::deadline::paris_day(now);
-        let Some(family_row) = queries::family(conn, family, today)? else {
+        let Some(family_row) = projections::family(conn, family, today)? else {
             return Err(AppError::Refused("Famille inconnue.".to_owned()));
         };
-        let periods = queries::periods(conn)?;
+        let periods = projections::periods(conn)?;
         let mut days = Vec::new();
         let mut day = first;
         while day <= last {
             let mut cells = Vec::new();
             let engagements = bq::child_engagements(conn, child, day)?;
-            for row in queries::activities(conn, day)? {
+            for row in projections::activities(conn, day)? {
                 if activity.is_some_and(|a| a != row.activity_id)
                     || !family_row.structures.contains(&row.structure_id)
                 {

@@ -88,7 +88,7 @@ pub fn deadline_text(deadline: &Deadline) -> String {
 
 pub fn structures(app: &App) -> Result<Vec<StructureListing>, AppError> {
     app.query(|conn| {
-        projections::queries::structures(conn)?
+        projections::structures(conn)?
             .into_iter()
             .map(|s| {
                 Ok(StructureListing {
@@ -106,7 +106,7 @@ pub fn structures(app: &App) -> Result<Vec<StructureListing>, AppError> {
 pub fn activities(app: &App) -> Result<Vec<ActivityListing>, AppError> {
     let today = app.today();
     app.query(move |conn| {
-        projections::queries::activities(conn, today)?
+        projections::activities(conn, today)?
             .into_iter()
             .map(|a| {
                 let (price, prices) = match &a.pricing {
@@ -155,20 +155,19 @@ pub fn activities(app: &App) -> Result<Vec<ActivityListing>, AppError> {
 pub fn families(app: &App) -> Result<Vec<FamilyListing>, AppError> {
     let today = app.today();
     app.query(move |conn| {
-        let rows = projections::queries::families(conn, today)?;
+        let rows = projections::families(conn, today)?;
         let mut listed = Vec::with_capacity(rows.len());
         for account in registry::family_accounts(conn)? {
             let Some(row) = rows.iter().find(|r| r.family_id == account.family_id) else {
                 continue;
             };
-            let wallets: Vec<WalletBalance> =
-                projections::queries::balances(conn, account.family_id)?
-                    .into_iter()
-                    .map(|b| WalletBalance {
-                        wallet_id: b.wallet_id.0,
-                        balance: b.balance,
-                    })
-                    .collect();
+            let wallets: Vec<WalletBalance> = projections::balances(conn, account.family_id)?
+                .into_iter()
+                .map(|b| WalletBalance {
+                    wallet_id: b.wallet_id.0,
+                    balance: b.balance,
+                })
+                .collect();
             listed.push(FamilyListing {
                 id: account.family_id.0,
                 login: account.login.clone(),
@@ -226,7 +225,7 @@ pub fn reservations(
             let child = registry::child(conn, row.child_id)?
                 .map(|c| c.display_name())
                 .unwrap_or_default();
-            let activity = projections::queries::activity(conn, row.activity_id, row.day)?
+            let activity = projections::activity(conn, row.activity_id, row.day)?
                 .map(|a| a.label)
                 .unwrap_or_default();
             lines.push(ReservationListing {
@@ -283,7 +282,7 @@ pub fn slot(
     day: chrono::NaiveDate,
 ) -> Result<SlotListing, AppError> {
     app.query(move |conn| {
-        let Some(row) = projections::queries::activity(conn, activity, day)? else {
+        let Some(row) = projections::activity(conn, activity, day)? else {
             return Err(AppError::Refused("Activité inconnue.".to_owned()));
         };
         let counts = projections::booking_queries::slot_counts(conn, activity, day)?;
@@ -406,10 +405,10 @@ pub fn family_structures(
     family: FamilyId,
     today: NaiveDate,
 ) -> Result<Vec<(StructureId, String)>, AppError> {
-    let Some(row) = projections::queries::family(conn, family, today)? else {
+    let Some(row) = projections::family(conn, family, today)? else {
         return Ok(Vec::new());
     };
-    let mut structures: Vec<(StructureId, String)> = projections::queries::structures(conn)?
+    let mut structures: Vec<(StructureId, String)> = projections::structures(conn)?
         .into_iter()
         .filter(|s| row.structures.contains(&s.structure_id))
         .map(|s| (s.structure_id, s.label))

@@ -6,7 +6,6 @@ use domain::Money;
 use domain::event::payloads::*;
 use domain::ids::*;
 use domain::values::PaymentMode;
-use projections::queries;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use uuid::Uuid;
@@ -35,17 +34,17 @@ pub fn day_price(
     activity: ActivityId,
     day: NaiveDate,
 ) -> Result<DayPrice, AppError> {
-    let Some(row) = queries::activity(conn, activity, day)? else {
+    let Some(row) = projections::activity(conn, activity, day)? else {
         return Err(AppError::Refused("Activité inconnue.".to_owned()));
     };
-    let quotient = queries::family(conn, family, day)?.and_then(|f| f.quotient);
+    let quotient = projections::family(conn, family, day)?.and_then(|f| f.quotient);
     let unit_price = row
         .pricing
         .as_ref()
         .ok_or(domain::pricing::PricingError::NoPriceInForce)
         .and_then(|pricing| domain::pricing::unit_price(pricing, quotient))
         .map_err(|e| AppError::Refused(e.to_string()))?;
-    let wallet = queries::structures(conn)?
+    let wallet = projections::structures(conn)?
         .into_iter()
         .find(|s| s.structure_id == row.structure_id)
         .map(|s| s.wallet_id)
@@ -353,10 +352,10 @@ pub fn record_payment(app: &App, payment: DeskPayment) -> Result<PaymentId, AppE
     }
     app.execute("staff:payment", move |command| {
         let today = domain::deadline::paris_day(command.now());
-        let Some(family) = queries::family(command.conn(), payment.family, today)? else {
+        let Some(family) = projections::family(command.conn(), payment.family, today)? else {
             return Err(AppError::Refused("Famille inconnue.".to_owned()));
         };
-        let wallets: Vec<WalletId> = queries::structures(command.conn())?
+        let wallets: Vec<WalletId> = projections::structures(command.conn())?
             .into_iter()
             .filter(|s| family.structures.contains(&s.structure_id))
             .map(|s| s.wallet_id)
@@ -461,19 +460,19 @@ pub fn statement_in(
     confirmed: bool,
     pending: bool,
 ) -> Result<Vec<WalletStatement>, AppError> {
-    let Some(row) = queries::family(conn, family, today)? else {
+    let Some(row) = projections::family(conn, family, today)? else {
         return Err(AppError::Refused("Famille inconnue.".to_owned()));
     };
-    let structures = queries::structures(conn)?;
+    let structures = projections::structures(conn)?;
     let mut wallets: Vec<(WalletId, String)> = structures
         .iter()
         .filter(|s| row.structures.contains(&s.structure_id))
         .map(|s| (s.wallet_id, s.wallet_label.clone()))
         .collect();
-    let balances = queries::balances(conn, family)?;
+    let balances = projections::balances(conn, family)?;
     for balance in &balances {
         if !wallets.iter().any(|(w, _)| *w == balance.wallet_id) {
-            let label = queries::wallets(conn)?
+            let label = projections::wallets(conn)?
                 .into_iter()
                 .find(|w| w.wallet_id == balance.wallet_id)
                 .map(|w| w.label)
@@ -607,7 +606,7 @@ pub fn consumption_history(
             lines.push(ConsumptionLine {
                 day,
                 consumer: registry::child(conn, child)?.map(|c| c.display_name()).unwrap_or_default(),
-                activity: queries::activity(conn, activity, day)?.map(|a| a.label).unwrap_or_default(),
+                activity: projections::activity(conn, activity, day)?.map(|a| a.label).unwrap_or_default(),
                 unit_price: Money::from_stored(&unit_price).map_err(|e| corrupt(&e))?,
                 quantity,
                 total: Money::from_stored(&amount).map_err(|e| corrupt(&e))?,

@@ -10,7 +10,6 @@ use mail::templates::{
 };
 use mail::{MailKind, OutgoingMail};
 use projections::booking_queries::{PendingRow, ReservationRow};
-use projections::queries;
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::booking::refusal_text;
@@ -63,7 +62,7 @@ pub(crate) fn transmission_reports(
     cache: &mut crate::booking::ActivityCache,
 ) -> Result<u32, AppError> {
     let conn = command.conn();
-    let structures: BTreeMap<StructureId, String> = queries::structures(conn)?
+    let structures: BTreeMap<StructureId, String> = projections::structures(conn)?
         .into_iter()
         .map(|s| (s.structure_id, s.label))
         .collect();
@@ -194,10 +193,10 @@ pub(crate) fn promotion(
     let Some(email) = account.email.clone() else {
         return Ok(());
     };
-    let Some(activity) = queries::activity(conn, place.activity_id, place.day)? else {
+    let Some(activity) = projections::activity(conn, place.activity_id, place.day)? else {
         return Ok(());
     };
-    let structure = queries::structures(conn)?
+    let structure = projections::structures(conn)?
         .into_iter()
         .find(|s| s.structure_id == activity.structure_id)
         .map(|s| s.label)

@@ -16,17 +16,28 @@ mod error;
 mod families;
 mod install;
 mod money;
-pub mod queries;
 mod rebuild;
 mod registry;
+mod row;
 mod setup;
 mod snapshot;
 
 pub use apply::{advance_checkpoints, apply_inline, catch_up};
 pub use error::ProjectionError;
+pub use families::{FamilyRow, families, family};
 pub use install::install;
+pub use money::{
+    AcceptedPlace, BalanceRow, ConsumptionRow, DeskPaymentRow, Estimate, OnlinePaymentRow,
+    OnlinePaymentState, PaymentRow, UnbilledRow, accepted_places, accepted_reservation, balances,
+    consumption_months, consumption_recorded, consumptions, desk_payment, justified_absence,
+    online_payment, payment_months, payments, started_operations, unbilled,
+};
 pub use rebuild::{Progress, RebuildReport, rebuild};
 pub use registry::{stale, tables};
+pub use setup::{
+    ActivityRow, PeriodRow, StructureRow, WalletRow, Window, activities, activity, booking_window,
+    debt_threshold, periods, structures, wallets,
+};
 pub use snapshot::{
     Difference, ReadModelCheck, Snapshot, first_difference, replay, snapshot, verify_read_models,
 };

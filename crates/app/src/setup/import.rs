@@ -55,17 +55,17 @@ pub fn import(app: &App, setup: Setup, effective_day: NaiveDate) -> Result<Impor
         for structure in &setup.structures {
             import_structure(command, structure, &mut report)?;
         }
-        let current = projections::queries::activities(command.conn(), effective_day)?;
+        let current = projections::activities(command.conn(), effective_day)?;
         for activity in &setup.activities {
             let existing = current.iter().find(|a| a.activity_id == activity.id);
             import_activity(command, activity, existing, effective_day, &mut report)?;
         }
-        let periods = projections::queries::periods(command.conn())?;
+        let periods = projections::periods(command.conn())?;
         for period in &setup.periods {
             let existing = periods.iter().find(|p| p.period_id == period.id);
             import_period(command, period, existing, &mut report)?;
         }
-        let families = projections::queries::families(command.conn(), effective_day)?;
+        let families = projections::families(command.conn(), effective_day)?;
         for family in &setup.families {
             let existing = families.iter().find(|f| f.family_id == family.id);
             import_family(command, family, existing, effective_day, &mut report)?;
@@ -139,7 +139,7 @@ fn import_wallet(
     report: &mut ImportReport,
 ) -> Result<(), AppError> {
     save_key(command, "wallet", &wallet.key, wallet.id.0, report)?;
-    let existing = projections::queries::wallets(command.conn())?
+    let existing = projections::wallets(command.conn())?
         .into_iter()
         .find(|w| w.wallet_id == wallet.id);
     if existing.as_ref().map(|w| w.label.as_str()) != Some(wallet.label.as_str()) {
@@ -165,7 +165,7 @@ fn import_structure(
     if registry::save_welcome_messages(command.conn(), structure.id, &structure.welcome)? {
         report.registry_rows += 1;
     }
-    let existing = projections::queries::structures(command.conn())?
+    let existing = projections::structures(command.conn())?
         .into_iter()
         .find(|s| s.structure_id == structure.id);
     let same = existing
@@ -189,7 +189,7 @@ fn import_structure(
 fn import_activity(
     command: &mut Command<'_, '_>,
     activity: &model::Activity,
-    existing: Option<&projections::queries::ActivityRow>,
+    existing: Option<&projections::ActivityRow>,
     effective_day: NaiveDate,
     report: &mut ImportReport,
 ) -> Result<(), AppError> {
@@ -301,7 +301,7 @@ fn same_pricing(a: &Pricing, b: &Pricing) -> bool {
 fn import_period(
     command: &mut Command<'_, '_>,
     period: &model::Period,
-    existing: Option<&projections::queries::PeriodRow>,
+    existing: Option<&projections::PeriodRow>,
     report: &mut ImportReport,
 ) -> Result<(), AppError> {
     save_key(command, "period", &period.key, period.id.0, report)?;
@@ -363,7 +363,7 @@ fn import_period(
 fn import_family(
     command: &mut Command<'_, '_>,
     family: &model::Family,
-    existing: Option<&projections::queries::FamilyRow>,
+    existing: Option<&projections::FamilyRow>,
     effective_day: NaiveDate,
     report: &mut ImportReport,
 ) -> Result<(), AppError> {

@@ -30,7 +30,7 @@ async fn all_welcome_messages(services: &Shared) -> Result<Vec<(String, Vec<Stri
     blocking(move || {
         app.query(|conn| {
             let mut out = Vec::new();
-            for structure in projections::queries::structures(conn)? {
+            for structure in projections::structures(conn)? {
                 let messages = app::registry::welcome_messages(conn, structure.structure_id)?;
                 if !messages.is_empty() {
                     out.push((structure.label, messages));

@@ -6,6 +6,7 @@ use domain::event::payloads::*;
 use domain::ids::{FamilyId, WalletId};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::query::OnlinePaymentState;
 use crate::ProjectionError;
 
 pub(crate) fn apply(
@@ -62,7 +63,7 @@ pub(crate) fn apply(
             conn.prepare_cached(
                 "INSERT OR IGNORE INTO online_payments (online_payment_id, operation_id, provider, family_id, wallet_id,
                                                         amount, started_at, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'started')",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 e.online_payment_id.to_string(),
@@ -72,14 +73,11 @@ pub(crate) fn apply(
                 e.wallet_id.to_string(),
                 e.amount.to_string(),
                 e.started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                OnlinePaymentState::Started.code(),
             ])?;
         }
         Event::OnlinePaymentFailed(e) => {
-            let state = match e.outcome {
-                domain::values::OnlinePaymentFailure::Refused => "refused",
-                domain::values::OnlinePaymentFailure::Cancelled => "cancelled",
-                domain::values::OnlinePaymentFailure::Expired => "expired",
-            };
+            let state = OnlinePaymentState::Failed(e.outcome).code();
             conn.prepare_cached(
                 "UPDATE online_payments SET state = ?2, provider_result = ?3 WHERE online_payment_id = ?1",
             )?
@@ -87,9 +85,14 @@ pub(crate) fn apply(
         }
         Event::OnlinePaymentConfirmed(e) => {
             conn.prepare_cached(
-                "UPDATE online_payments SET state = 'paid', provider_result = ?2, credited = ?3 WHERE online_payment_id = ?1",
+                "UPDATE online_payments SET state = ?4, provider_result = ?2, credited = ?3 WHERE online_payment_id = ?1",
             )?
-            .execute(params![e.online_payment_id.to_string(), e.provider_result, e.amount.to_string()])?;
+            .execute(params![
+                e.online_payment_id.to_string(),
+                e.provider_result,
+                e.amount.to_string(),
+                OnlinePaymentState::Paid.code()
+            ])?;
             conn.prepare_cached(
                 "INSERT OR IGNORE INTO payment_history (payment_id, family_id, wallet_id, amount, mode, paid_on)
                  VALUES (?1, ?2, ?3, ?4, 'CB', ?5)",
@@ -164,6 +167,6 @@ fn move_balance(
     Ok(())
 }
 
-pub(crate) fn parse(text: &str) -> Result<Money, ProjectionError> {
+fn parse(text: &str) -> Result<Money, ProjectionError> {
     Money::from_stored(text).map_err(|e| ProjectionError::malformed("wallet_balances", e))
 }

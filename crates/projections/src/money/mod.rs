@@ -1,0 +1,13 @@
+//! The money read model (`projections/money.sql`): balances and histories in exact decimals,
+//! absences, card payments.
+
+mod project;
+mod query;
+
+pub(crate) use project::apply;
+pub use query::{
+    AcceptedPlace, BalanceRow, ConsumptionRow, DeskPaymentRow, Estimate, OnlinePaymentRow,
+    OnlinePaymentState, PaymentRow, UnbilledRow, accepted_places, accepted_reservation, balances,
+    consumption_months, consumption_recorded, consumptions, desk_payment, justified_absence,
+    online_payment, payment_months, payments, started_operations, unbilled,
+};
