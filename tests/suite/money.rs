@@ -176,7 +176,7 @@ fn consumptions_are_billed_at_the_price_in_force_exactly() {
         day("2027-01-13"),
     );
     assert!(
-        matches!(again, Err(app::AppError::Refused(_))),
+        matches!(again, Err(app::AppError::Money(_))),
         "the same day is billed once"
     );
     let history = money::consumption_history(&app, family("dupont"), day("2027-01-01")).unwrap();
@@ -296,7 +296,7 @@ fn a_desk_payment_moves_the_balance_by_exactly_its_amount_and_bad_amounts_are_re
                         paid_on: day("2027-01-10"),
                     }
                 ),
-                Err(app::AppError::Refused(_))
+                Err(app::AppError::Money(_))
             ),
         };
         assert!(refused, "{bad} was accepted");

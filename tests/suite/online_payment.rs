@@ -9,6 +9,7 @@ use app::{App, FixedClock};
 use chrono::{Duration, TimeZone, Utc};
 use domain::Money;
 use domain::ids::*;
+use domain::values::OnlinePaymentFailure;
 use payment::{CreatePayment, CreatedPayment, PaymentProvider, PaymentStatus, ProviderError};
 
 /// A provider whose answers the test decides.
@@ -188,7 +189,7 @@ fn refused_cancelled_lost_forged_and_too_small_payments_credit_nothing() {
     assert_eq!(
         online_payment::settle(&app, &provider, &refused.operation_id).unwrap(),
         Settlement::Failed {
-            state: "refused".to_owned()
+            state: OnlinePaymentFailure::Refused
         }
     );
     // An abandoned operation stays payable while valid: not final yet.
@@ -226,7 +227,7 @@ fn refused_cancelled_lost_forged_and_too_small_payments_credit_nothing() {
         None,
         &callbacks(),
     );
-    assert!(matches!(too_small, Err(app::AppError::Refused(_))));
+    assert!(matches!(too_small, Err(app::AppError::Money(_))));
     assert_eq!(balance(&app), before);
 
     // A payment whose notification is lost: the nightly reconciliation credits it.

@@ -20,6 +20,7 @@ pub mod online_payment;
 pub mod privacy;
 pub mod registry;
 pub mod setup;
+mod wording;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -9,16 +9,17 @@
 //! `OnlinePaymentFailed` at most once per operation: the state is re-read inside the writer
 //! transaction, and the operation id is UNIQUE in the read model.
 
-use chrono::{DateTime, Utc};
 use domain::Money;
-use domain::event::payloads::*;
-use domain::ids::*;
+use domain::event::payloads::{OnlinePaymentConfirmed, OnlinePaymentFailed, OnlinePaymentStarted};
+use domain::ids::{FamilyId, OnlinePaymentId, WalletId};
+use domain::values::OnlinePaymentFailure;
 use payment::{CreatePayment, PaymentProvider, PaymentStatus};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::money;
+pub use projections::OnlinePaymentState;
+
+use crate::money::{self, MoneyRefusal};
 use crate::registry;
 use crate::{App, AppError};
 
@@ -116,23 +117,21 @@ pub fn start(
         let statement = money::statement_in(conn, family, today, true, true)?
             .into_iter()
             .find(|w| w.wallet_id == wallet.0)
-            .ok_or_else(|| AppError::Refused("Ce porte-monnaie n'est pas le vôtre.".to_owned()))?;
+            .ok_or(MoneyRefusal::NotYourWallet)?;
         let email = registry::family_account(conn, family)?.and_then(|a| a.email);
         Ok((statement, email))
     })?;
     let Some(email) = typed.or(email) else {
-        return Err(AppError::Refused(
-            "Renseignez votre adresse mail dans votre profil avant de payer : elle est obligatoire pour le paiement en ligne."
-                .to_owned(),
-        ));
+        return Err(MoneyRefusal::EmailRequired.into());
     };
     let amount = requested.unwrap_or_else(|| suggested_amount(&statement));
     if amount < minimum() || amount > maximum() {
-        return Err(AppError::Refused(format!(
-            "Le montant à créditer doit être compris entre {} € et {} € (limites du paiement par carte) ; {amount} € ne convient pas.",
-            minimum(),
-            maximum()
-        )));
+        return Err(MoneyRefusal::AmountOutOfBounds {
+            amount,
+            minimum: minimum(),
+            maximum: maximum(),
+        }
+        .into());
     }
     let online_payment = OnlinePaymentId(Uuid::now_v7());
     let simple = online_payment.0.simple().to_string();
@@ -146,8 +145,8 @@ pub fn start(
             notify_url: callbacks.notify_url.clone(),
             return_url: callbacks.return_url.clone(),
         })
-        .map_err(|e| {
-            AppError::Refused(format!("Le paiement en ligne n'a pas pu démarrer : {e}"))
+        .map_err(|e| MoneyRefusal::PaymentNotStarted {
+            detail: e.to_string(),
         })?;
     let provider_name = provider.name().to_owned();
     let operation = created.operation_id.clone();
@@ -172,54 +171,17 @@ pub fn start(
     })
 }
 
-/// An operation as recorded.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Operation {
-    online_payment: OnlinePaymentId,
-    family: FamilyId,
-    wallet: WalletId,
-    amount: Money,
-    started_at: DateTime<Utc>,
-    state: String,
-}
-
-fn operation(conn: &Connection, operation_id: &str) -> Result<Option<Operation>, AppError> {
-    let row: Option<(String, String, String, String, String, String)> = conn
-        .prepare_cached(
-            "SELECT online_payment_id, family_id, wallet_id, amount, started_at, state FROM online_payments
-             WHERE operation_id = ?1",
-        )?
-        .query_row(params![operation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
-        .optional()?;
-    row.map(|(id, family, wallet, amount, started_at, state)| {
-        let corrupt =
-            |e: &dyn std::fmt::Display| AppError::corrupt("online_payments", e.to_string());
-        Ok(Operation {
-            online_payment: id.parse().map_err(|e| corrupt(&e))?,
-            family: family.parse().map_err(|e| corrupt(&e))?,
-            wallet: wallet.parse().map_err(|e| corrupt(&e))?,
-            amount: Money::from_stored(&amount).map_err(|e| corrupt(&e))?,
-            started_at: DateTime::parse_from_rfc3339(&started_at)
-                .map_err(|e| corrupt(&e))?
-                .with_timezone(&Utc),
-            state,
-        })
-    })
-    .transpose()
-}
-
 /// What `settle` found.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Settlement {
     /// Credited now.
     Paid { amount: Money },
     /// Ended without credit now (refused, cancelled, expired).
-    Failed { state: String },
+    Failed { state: OnlinePaymentFailure },
     /// Still in progress at the provider.
     Pending,
     /// Already settled earlier (a repeated notification or return): nothing changed.
-    AlreadySettled { state: String },
+    AlreadySettled { state: OnlinePaymentState },
     /// No such operation here: a forged or misrouted call, ignored.
     Unknown,
 }
@@ -239,20 +201,22 @@ pub fn settle(
         return Ok(Settlement::Unknown);
     }
     let id = operation_id.to_owned();
-    let Some(known) = app.query(move |conn| operation(conn, &id))? else {
+    let Some(known) = app.query(move |conn| Ok(projections::online_payment(conn, &id)?))? else {
         tracing::warn!(
             operation_id,
             "payment callback for an unknown operation ignored"
         );
         return Ok(Settlement::Unknown);
     };
-    if known.state != "started" {
+    if known.state != OnlinePaymentState::Started {
         return Ok(Settlement::AlreadySettled { state: known.state });
     }
     let age = app.now() - known.started_at;
     let status = match provider
         .detail(operation_id)
-        .map_err(|e| AppError::Refused(format!("Le prestataire de paiement ne répond pas : {e}")))?
+        .map_err(|e| MoneyRefusal::ProviderUnavailable {
+            detail: e.to_string(),
+        })?
         .aged(age)
     {
         // An abandoned operation stays payable while it is valid (the parent may go back to the
@@ -264,10 +228,10 @@ pub fn settle(
     let today = app.today();
     app.execute("system:payment", move |command| {
         // Re-read inside the writer: a concurrent notification may have settled it meanwhile.
-        let Some(current) = operation(command.conn(), &id)? else {
+        let Some(current) = projections::online_payment(command.conn(), &id)? else {
             return Ok(Settlement::Unknown);
         };
-        if current.state != "started" {
+        if current.state != OnlinePaymentState::Started {
             return Ok(Settlement::AlreadySettled { state: current.state });
         }
         match &status {
@@ -278,9 +242,9 @@ pub fn settle(
                         "the provider took another amount than the one started; crediting what was paid");
                 }
                 command.emit(OnlinePaymentConfirmed {
-                    online_payment_id: current.online_payment,
-                    family_id: current.family,
-                    wallet_id: current.wallet,
+                    online_payment_id: current.online_payment_id,
+                    family_id: current.family_id,
+                    wallet_id: current.wallet_id,
                     amount: *amount,
                     operation_id: id.clone(),
                     provider_result: result.clone(),
@@ -293,18 +257,13 @@ pub fn settle(
                     return Ok(Settlement::Pending);
                 };
                 command.emit(OnlinePaymentFailed {
-                    online_payment_id: current.online_payment,
-                    family_id: current.family,
+                    online_payment_id: current.online_payment_id,
+                    family_id: current.family_id,
                     operation_id: id.clone(),
                     outcome,
                     provider_result: other.result_code().to_owned(),
                 })?;
-                let state = match outcome {
-                    domain::values::OnlinePaymentFailure::Refused => "refused",
-                    domain::values::OnlinePaymentFailure::Cancelled => "cancelled",
-                    domain::values::OnlinePaymentFailure::Expired => "expired",
-                };
-                Ok(Settlement::Failed { state: state.to_owned() })
+                Ok(Settlement::Failed { state: outcome })
             }
         }
     })
@@ -322,12 +281,7 @@ pub struct ReconcileReport {
 
 /// Asks the provider about every operation still in progress (a notification can be lost).
 pub fn reconcile(app: &App, provider: &dyn PaymentProvider) -> Result<ReconcileReport, AppError> {
-    let pending: Vec<String> = app.query(|conn| {
-        Ok(conn
-            .prepare_cached("SELECT operation_id FROM online_payments WHERE state = 'started' ORDER BY started_at")?
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?)
-    })?;
+    let pending = app.query(|conn| Ok(projections::started_operations(conn)?))?;
     let mut report = ReconcileReport::default();
     for operation_id in pending {
         report.checked += 1;

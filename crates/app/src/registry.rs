@@ -337,6 +337,25 @@ pub struct PaymentDetails {
     pub bank_name: Option<String>,
 }
 
+/// The personal details of a payment (none for a card payment).
+pub fn payment_details(
+    conn: &Connection,
+    payment: Uuid,
+) -> Result<Option<PaymentDetails>, AppError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT piece_number, payer_name, bank_name FROM payment_details WHERE payment_id = ?1",
+        )?
+        .query_row(params![payment.to_string()], |row| {
+            Ok(PaymentDetails {
+                piece_number: row.get(0)?,
+                payer_name: row.get(1)?,
+                bank_name: row.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
 pub fn save_payment_details(
     conn: &Connection,
     payment: Uuid,

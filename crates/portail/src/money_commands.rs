@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use app::money;
+use app::money::{self, MoneyRefusal};
 use app::{App, AppError, listing};
 use chrono::{Datelike, Days, NaiveDate};
 use domain::Money;
@@ -112,7 +112,9 @@ pub fn record_payment(cli: &Cli, args: &PaymentArgs) -> anyhow::Result<ExitCode>
     let app = open_app(cli)?;
     let family = user!(listing::resolve_family(&app, &args.family));
     let wallet = user!(resolve_wallet(&app, &args.wallet));
-    let amount = user!(Money::parse(&args.amount).map_err(|e| AppError::Refused(e.to_string())));
+    let amount = user!(
+        Money::parse(&args.amount).map_err(|e| AppError::from(MoneyRefusal::InvalidAmount(e)))
+    );
     let mode = user!(money::parse_mode(&args.mode));
     let payment = money::DeskPayment {
         family,
@@ -137,9 +139,7 @@ fn resolve_wallet(app: &App, text: &str) -> Result<domain::ids::WalletId, AppErr
         }
         app::registry::id_of_key(conn, "wallet", &text)?
             .map(domain::ids::WalletId)
-            .ok_or_else(|| {
-                AppError::Refused(format!("Porte-monnaie inconnu : « {text} » (clé ou id)."))
-            })
+            .ok_or_else(|| MoneyRefusal::UnknownWallet { typed: text }.into())
     })
 }
 
@@ -201,7 +201,12 @@ fn month(app: &App, text: &Option<String>) -> Result<NaiveDate, AppError> {
     match text {
         None => Ok(app.today().with_day(1).unwrap_or(app.today())),
         Some(text) => NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
-            .map_err(|_| AppError::Refused(format!("Mois invalide : « {text} » (AAAA-MM)."))),
+            .map_err(|_| {
+                MoneyRefusal::InvalidMonth {
+                    typed: text.clone(),
+                }
+                .into()
+            }),
     }
 }
 

@@ -236,8 +236,8 @@ async fn a_day_before_the_price_history_is_a_typed_refusal_not_a_malformed_read_
         .app
         .query(move |conn| Ok(app::money::day_price(conn, family, activity, day)));
     match priced.unwrap() {
-        Err(app::AppError::Refused(message)) => {
-            assert_eq!(message, "aucun tarif n'est en vigueur ce jour-là");
+        Err(error @ app::AppError::Money(_)) => {
+            assert_eq!(error.to_string(), "aucun tarif n'est en vigueur ce jour-là");
         }
         other => panic!("expected a refusal, got {other:?}"),
     }

@@ -1,10 +1,11 @@
 //! Histories (consumptions, payments), « Solde et Paiement », the card payment and the
 //! provider's callbacks. Amounts come from the server only; the browser never sets a price.
 
-use app::online_payment::{self, CallbackUrls, Proposal, Settlement};
+use app::online_payment::{self, CallbackUrls, OnlinePaymentState, Proposal, Settlement};
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::values::OnlinePaymentFailure;
 use domain::{Money, Standing};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -500,7 +501,9 @@ pub async fn payment_return(
             "success",
             format!("Votre paiement de {amount} € est accepté : votre porte-monnaie est crédité."),
         ),
-        Settlement::Failed { state } if state == "refused" => (
+        Settlement::Failed {
+            state: OnlinePaymentFailure::Refused,
+        } => (
             "Paiement refusé",
             "error",
             "Votre banque a refusé le paiement : rien n'a été débité.".to_owned(),
@@ -515,7 +518,9 @@ pub async fn payment_return(
             "info",
             "Le paiement n'est pas encore confirmé. S'il aboutit, votre porte-monnaie sera crédité ; vous pouvez le vérifier dans « Solde et Paiement ».".to_owned(),
         ),
-        Settlement::AlreadySettled { state } if state == "paid" => (
+        Settlement::AlreadySettled {
+            state: OnlinePaymentState::Paid,
+        } => (
             "Paiement accepté",
             "success",
             "Ce paiement est déjà enregistré : votre porte-monnaie est crédité.".to_owned(),
