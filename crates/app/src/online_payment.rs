@@ -80,6 +80,25 @@ pub fn suggested_amount(statement: &money::WalletStatement) -> Money {
     proposal(statement).amount()
 }
 
+/// What the payment page shows: every wallet's statement (all reservations counted) and the
+/// profile's address, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checkout {
+    pub wallets: Vec<money::WalletStatement>,
+    pub email: Option<String>,
+}
+
+/// The payment page's data for `family`.
+pub fn checkout(app: &App, family: FamilyId) -> Result<Checkout, AppError> {
+    let today = app.today();
+    app.query(move |conn| {
+        Ok(Checkout {
+            wallets: money::statement_in(conn, family, today, true, true)?,
+            email: registry::family_account(conn, family)?.and_then(|a| a.email),
+        })
+    })
+}
+
 /// What the portal needs to send the parent to the provider.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Started {

@@ -82,6 +82,10 @@ impl Money {
     /// 100 000 €; far above any price, threshold or desk payment).
     pub const TYPED_MAX: Money = Money(Decimal::from_parts(10_000_000, 0, 0, false, 2));
 
+    /// The debt from which a family may not book when the organisation configured no threshold
+    /// (30.00 €).
+    pub const DEFAULT_DEBT_THRESHOLD: Money = Money(Decimal::from_parts(3_000, 0, 0, false, 2));
+
     /// Builds an amount, rounding to the cent half away from zero (the rule of French invoices;
     /// `Decimal::round_dp` alone would be banker's rounding).
     pub fn from_decimal(value: Decimal) -> Self {

@@ -39,6 +39,8 @@ pub enum MoneyRefusal {
     InvalidMonth {
         typed: String,
     },
+    /// No card payment provider is configured.
+    CardPaymentUnavailable,
     /// The card payment's wallet is not one of the family's.
     NotYourWallet,
     /// A card payment needs an address and the profile has none.

@@ -46,6 +46,9 @@ impl fmt::Display for MoneyRefusal {
             MoneyRefusal::InvalidMonth { typed } => {
                 write!(f, "Mois invalide : « {typed} » (AAAA-MM).")
             }
+            MoneyRefusal::CardPaymentUnavailable => {
+                f.write_str("Le paiement par carte n'est pas proposé pour le moment.")
+            }
             MoneyRefusal::NotYourWallet => f.write_str("Ce porte-monnaie n'est pas le vôtre."),
             MoneyRefusal::EmailRequired => f.write_str(
                 "Renseignez votre adresse mail dans votre profil avant de payer : elle est obligatoire pour le paiement en ligne.",

@@ -9,7 +9,8 @@ use rusqlite::{Connection, params};
 use crate::ProjectionError;
 use crate::row;
 
-/// The booking threshold of the organisation (30.00 € when nothing was configured).
+/// The booking threshold of the organisation ([`Money::DEFAULT_DEBT_THRESHOLD`] when nothing
+/// was configured).
 pub fn debt_threshold(conn: &Connection) -> Result<Money, ProjectionError> {
     let threshold = row::one(
         conn,
@@ -18,7 +19,7 @@ pub fn debt_threshold(conn: &Connection) -> Result<Money, ProjectionError> {
         [],
         |row| row.money(0),
     )?;
-    Ok(threshold.unwrap_or(Money::from_cents(3_000)))
+    Ok(threshold.unwrap_or(Money::DEFAULT_DEBT_THRESHOLD))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
