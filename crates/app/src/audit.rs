@@ -156,6 +156,19 @@ fn family_in(
     })
 }
 
+/// Why an audit command is refused (the wording is in `crate::wording::audit`).
+#[derive(Debug)]
+pub enum AuditRefusal {
+    /// The anchor key or the anchors file cannot be used.
+    Anchor(store::anchor::AnchorError),
+}
+
+impl From<AuditRefusal> for AppError {
+    fn from(refusal: AuditRefusal) -> Self {
+        AppError::Audit(refusal)
+    }
+}
+
 /// Where anchors are made: the private key (a file outside the database, mode 0600), the anchors
 /// file they are appended to, and the auditor's address when each anchor is also mailed.
 #[derive(Clone, Debug)]
@@ -181,8 +194,7 @@ pub enum Anchored {
 /// Verifies the whole chain, then signs its head (position, hash, instant) with the key and
 /// appends the anchor to the anchors file; mails it to the auditor through the outbox.
 pub fn anchor(app: &crate::App, anchoring: &Anchoring) -> Result<Anchored, AppError> {
-    let key = store::anchor::AnchorKey::load(&anchoring.key)
-        .map_err(|error| AppError::Refused(anchor_error_text(&error)))?;
+    let key = store::anchor::AnchorKey::load(&anchoring.key).map_err(AuditRefusal::Anchor)?;
     let (position, hash) = match app.store.verify_chain()? {
         store::ChainReport::Broken(broken) => return Ok(Anchored::Broken(broken)),
         store::ChainReport::Intact { events, head } => (events, head),
@@ -193,8 +205,7 @@ pub fn anchor(app: &crate::App, anchoring: &Anchoring) -> Result<Anchored, AppEr
         recorded_at: String::new(),
     };
     let anchor = key.sign(&head, app.now());
-    store::anchor::append(&anchoring.anchors, &anchor)
-        .map_err(|error| AppError::Refused(anchor_error_text(&error)))?;
+    store::anchor::append(&anchoring.anchors, &anchor).map_err(AuditRefusal::Anchor)?;
     let mailed = match &anchoring.mail_to {
         None => false,
         Some(recipient) => {
@@ -218,35 +229,4 @@ pub fn anchor(app: &crate::App, anchoring: &Anchoring) -> Result<Anchored, AppEr
         }
     };
     Ok(Anchored::Signed { anchor, mailed })
-}
-
-/// The French wording of an anchor file or key problem.
-pub fn anchor_error_text(error: &store::anchor::AnchorError) -> String {
-    use store::anchor::AnchorError;
-    match error {
-        AnchorError::Io { path, source } => {
-            format!("{} : {source}", path.display())
-        }
-        AnchorError::KeyExists(path) => format!(
-            "{} existe déjà : une clé n'est jamais remplacée (les ancres déjà signées en dépendent) ; choisissez un autre fichier.",
-            path.display()
-        ),
-        AnchorError::KeyMalformed(path) => format!(
-            "{} n'est pas une clé d'ancrage (64 caractères hexadécimaux attendus).",
-            path.display()
-        ),
-        AnchorError::KeyTooOpen { path, mode } => format!(
-            "{} est lisible par d'autres comptes (mode {mode:o}) : réservez-la au compte du service (chmod 600).",
-            path.display()
-        ),
-        AnchorError::PublicKeyMalformed => {
-            "clé publique illisible : 64 caractères hexadécimaux attendus, ou un fichier qui les contient (FICHIER.pub)."
-                .to_owned()
-        }
-        AnchorError::Line { line, detail } => {
-            format!("fichier d'ancres, ligne {line} : ligne illisible ({detail}).")
-        }
-        AnchorError::Random(detail) => format!("aucune source d'aléa disponible : {detail}"),
-        AnchorError::Store(error) => error.to_string(),
-    }
 }

@@ -4,7 +4,7 @@ use crate::setup::file::SetupError;
 
 /// What went wrong in an application service.
 ///
-/// `Refused`, `RuleRefused`, `Money` and `Setup` are caused by the user and carry a French message; nothing was written.
+/// `Refused`, `RuleRefused`, `Money`, `Audit` and `Setup` are caused by the user and carry a French message; nothing was written.
 /// The others are ours: the caller logs them with an incident id.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -19,6 +19,9 @@ pub enum AppError {
     /// A money command refused (consumptions, absences, payments, card payments).
     #[error("{0}")]
     Money(crate::money::MoneyRefusal),
+    /// An audit command refused (an anchor key or anchors file that cannot be used).
+    #[error("{0}")]
+    Audit(crate::audit::AuditRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -69,6 +72,7 @@ impl AppError {
             AppError::Refused(_)
                 | AppError::RuleRefused(_)
                 | AppError::Money(_)
+                | AppError::Audit(_)
                 | AppError::Setup(_)
         )
     }

@@ -323,7 +323,7 @@ fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         let (public, anchors) = match loaded {
             Ok(loaded) => loaded,
             Err(error) => {
-                eprintln!("{}", app::audit::anchor_error_text(&error));
+                eprintln!("{}", app::audit::AuditRefusal::Anchor(error));
                 return Ok(ExitCode::FAILURE);
             }
         };
@@ -864,7 +864,7 @@ fn anchor(cli: &Cli, args: &crate::AnchorArgs) -> anyhow::Result<ExitCode> {
         let key = match store::anchor::AnchorKey::create(path) {
             Ok(key) => key,
             Err(error) => {
-                eprintln!("{}", app::audit::anchor_error_text(&error));
+                eprintln!("{}", app::audit::AuditRefusal::Anchor(error));
                 return Ok(ExitCode::FAILURE);
             }
         };

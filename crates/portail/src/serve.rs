@@ -236,7 +236,10 @@ fn anchoring(
         (None, None) => Ok(None),
         (Some(key), Some(anchors)) => {
             if let Err(error) = store::anchor::AnchorKey::load(&key) {
-                anyhow::bail!("clé d'ancrage : {}", app::audit::anchor_error_text(&error));
+                anyhow::bail!(
+                    "clé d'ancrage : {}",
+                    app::audit::AuditRefusal::Anchor(error)
+                );
             }
             Ok(Some(app::audit::Anchoring {
                 key,

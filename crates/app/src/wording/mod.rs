@@ -2,4 +2,5 @@
 //! refusal type of the application is rendered here, and only here. Mails keep theirs in
 //! `mail::templates`.
 
+mod audit;
 mod money;
