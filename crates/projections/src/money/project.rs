@@ -8,106 +8,138 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::query::OnlinePaymentState;
 use crate::ProjectionError;
-
 pub(crate) fn apply(
     conn: &Connection,
     _position: u64,
     event: &Event,
 ) -> Result<(), ProjectionError> {
     match event {
-        Event::ConsumptionRecorded(e) => {
-            conn.prepare_cached(
-                "INSERT OR IGNORE INTO consumption_history
-                     (consumption_id, family_id, wallet_id, child_id, activity_id, day, unit_price, quantity, amount, reservation_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                e.consumption_id.to_string(),
-                e.family_id.to_string(),
-                e.wallet_id.to_string(),
-                e.child_id.to_string(),
-                e.activity_id.to_string(),
-                e.day.to_string(),
-                e.unit_price.to_string(),
-                e.quantity,
-                e.amount.to_string(),
-                e.reservation_id.map(|id| id.to_string()),
-            ])?;
-            move_balance(conn, e.family_id, e.wallet_id, Money::ZERO, e.amount)?;
-        }
-        Event::AbsenceRecorded(e) => {
-            conn.prepare_cached(
-                "INSERT OR REPLACE INTO absences (absence_id, family_id, child_id, activity_id, day, justified, reservation_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                e.absence_id.to_string(),
-                e.family_id.to_string(),
-                e.child_id.to_string(),
-                e.activity_id.to_string(),
-                e.day.to_string(),
-                e.justified,
-                e.reservation_id.map(|id| id.to_string()),
-            ])?;
-        }
-        Event::PaymentRecorded(e) => {
-            record_payment(conn, e)?;
-            move_balance(conn, e.family_id, e.wallet_id, e.amount, Money::ZERO)?;
-        }
-        Event::PaymentCancelled(e) => {
-            conn.prepare_cached("UPDATE payment_history SET cancelled = 1 WHERE payment_id = ?1")?
-                .execute(params![e.payment_id.to_string()])?;
-            move_balance(conn, e.family_id, e.wallet_id, -e.amount, Money::ZERO)?;
-        }
-        Event::OnlinePaymentStarted(e) => {
-            conn.prepare_cached(
-                "INSERT OR IGNORE INTO online_payments (online_payment_id, operation_id, provider, family_id, wallet_id,
-                                                        amount, started_at, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                e.online_payment_id.to_string(),
-                e.operation_id,
-                e.provider,
-                e.family_id.to_string(),
-                e.wallet_id.to_string(),
-                e.amount.to_string(),
-                e.started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                OnlinePaymentState::Started.code(),
-            ])?;
-        }
-        Event::OnlinePaymentFailed(e) => {
-            let state = OnlinePaymentState::Failed(e.outcome).code();
-            conn.prepare_cached(
-                "UPDATE online_payments SET state = ?2, provider_result = ?3 WHERE online_payment_id = ?1",
-            )?
-            .execute(params![e.online_payment_id.to_string(), state, e.provider_result])?;
-        }
-        Event::OnlinePaymentConfirmed(e) => {
-            conn.prepare_cached(
-                "UPDATE online_payments SET state = ?4, provider_result = ?2, credited = ?3 WHERE online_payment_id = ?1",
-            )?
-            .execute(params![
-                e.online_payment_id.to_string(),
-                e.provider_result,
-                e.amount.to_string(),
-                OnlinePaymentState::Paid.code()
-            ])?;
-            conn.prepare_cached(
-                "INSERT OR IGNORE INTO payment_history (payment_id, family_id, wallet_id, amount, mode, paid_on)
-                 VALUES (?1, ?2, ?3, ?4, 'CB', ?5)",
-            )?
-            .execute(params![
-                e.online_payment_id.to_string(),
-                e.family_id.to_string(),
-                e.wallet_id.to_string(),
-                e.amount.to_string(),
-                e.paid_on.to_string(),
-            ])?;
-            move_balance(conn, e.family_id, e.wallet_id, e.amount, Money::ZERO)?;
-        }
-        _ => {}
+        Event::ConsumptionRecorded(e) => consumption_recorded(conn, e),
+        Event::AbsenceRecorded(e) => absence_recorded(conn, e),
+        Event::PaymentRecorded(e) => payment_recorded(conn, e),
+        Event::PaymentCancelled(e) => payment_cancelled(conn, e),
+        Event::OnlinePaymentStarted(e) => online_payment_started(conn, e),
+        Event::OnlinePaymentFailed(e) => online_payment_failed(conn, e),
+        Event::OnlinePaymentConfirmed(e) => online_payment_confirmed(conn, e),
+        _ => Ok(()),
     }
+}
+
+fn consumption_recorded(conn: &Connection, e: &ConsumptionRecorded) -> Result<(), ProjectionError> {
+    conn.prepare_cached(
+            "INSERT OR IGNORE INTO consumption_history
+                 (consumption_id, family_id, wallet_id, child_id, activity_id, day, unit_price, quantity, amount, reservation_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            e.consumption_id.to_string(),
+            e.family_id.to_string(),
+            e.wallet_id.to_string(),
+            e.child_id.to_string(),
+            e.activity_id.to_string(),
+            e.day.to_string(),
+            e.unit_price.to_string(),
+            e.quantity,
+            e.amount.to_string(),
+            e.reservation_id.map(|id| id.to_string()),
+        ])?;
+    move_balance(conn, e.family_id, e.wallet_id, Money::ZERO, e.amount)?;
+    Ok(())
+}
+
+fn absence_recorded(conn: &Connection, e: &AbsenceRecorded) -> Result<(), ProjectionError> {
+    conn.prepare_cached(
+            "INSERT OR REPLACE INTO absences (absence_id, family_id, child_id, activity_id, day, justified, reservation_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            e.absence_id.to_string(),
+            e.family_id.to_string(),
+            e.child_id.to_string(),
+            e.activity_id.to_string(),
+            e.day.to_string(),
+            e.justified,
+            e.reservation_id.map(|id| id.to_string()),
+        ])?;
+    Ok(())
+}
+
+fn payment_recorded(conn: &Connection, e: &PaymentRecorded) -> Result<(), ProjectionError> {
+    record_payment(conn, e)?;
+    move_balance(conn, e.family_id, e.wallet_id, e.amount, Money::ZERO)?;
+    Ok(())
+}
+
+fn payment_cancelled(conn: &Connection, e: &PaymentCancelled) -> Result<(), ProjectionError> {
+    conn.prepare_cached("UPDATE payment_history SET cancelled = 1 WHERE payment_id = ?1")?
+        .execute(params![e.payment_id.to_string()])?;
+    move_balance(conn, e.family_id, e.wallet_id, -e.amount, Money::ZERO)?;
+    Ok(())
+}
+
+fn online_payment_started(
+    conn: &Connection,
+    e: &OnlinePaymentStarted,
+) -> Result<(), ProjectionError> {
+    conn.prepare_cached(
+            "INSERT OR IGNORE INTO online_payments (online_payment_id, operation_id, provider, family_id, wallet_id,
+                                                    amount, started_at, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            e.online_payment_id.to_string(),
+            e.operation_id,
+            e.provider,
+            e.family_id.to_string(),
+            e.wallet_id.to_string(),
+            e.amount.to_string(),
+            e.started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            OnlinePaymentState::Started.code(),
+        ])?;
+    Ok(())
+}
+
+fn online_payment_failed(
+    conn: &Connection,
+    e: &OnlinePaymentFailed,
+) -> Result<(), ProjectionError> {
+    let state = OnlinePaymentState::Failed(e.outcome).code();
+    conn.prepare_cached(
+        "UPDATE online_payments SET state = ?2, provider_result = ?3 WHERE online_payment_id = ?1",
+    )?
+    .execute(params![
+        e.online_payment_id.to_string(),
+        state,
+        e.provider_result
+    ])?;
+    Ok(())
+}
+
+fn online_payment_confirmed(
+    conn: &Connection,
+    e: &OnlinePaymentConfirmed,
+) -> Result<(), ProjectionError> {
+    conn.prepare_cached(
+            "UPDATE online_payments SET state = ?4, provider_result = ?2, credited = ?3 WHERE online_payment_id = ?1",
+        )?
+        .execute(params![
+            e.online_payment_id.to_string(),
+            e.provider_result,
+            e.amount.to_string(),
+            OnlinePaymentState::Paid.code()
+        ])?;
+    conn.prepare_cached(
+            "INSERT OR IGNORE INTO payment_history (payment_id, family_id, wallet_id, amount, mode, paid_on)
+             VALUES (?1, ?2, ?3, ?4, 'CB', ?5)",
+        )?
+        .execute(params![
+            e.online_payment_id.to_string(),
+            e.family_id.to_string(),
+            e.wallet_id.to_string(),
+            e.amount.to_string(),
+            e.paid_on.to_string(),
+        ])?;
+    move_balance(conn, e.family_id, e.wallet_id, e.amount, Money::ZERO)?;
     Ok(())
 }
 
