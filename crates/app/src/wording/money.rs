@@ -70,3 +70,6 @@ impl fmt::Display for MoneyRefusal {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

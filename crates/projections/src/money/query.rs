@@ -371,3 +371,6 @@ pub fn started_operations(conn: &Connection) -> Result<Vec<String>, ProjectionEr
         |row| row.get(0),
     )
 }
+
+#[cfg(test)]
+mod tests;
