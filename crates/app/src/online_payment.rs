@@ -21,7 +21,7 @@ pub use projections::OnlinePaymentState;
 
 use crate::money::{self, MoneyRefusal};
 use crate::registry;
-use crate::{App, AppError};
+use crate::{App, AppError, Command};
 
 /// The least a parent may pay by card (PayFiP's floor).
 pub fn minimum() -> Money {
@@ -251,41 +251,55 @@ pub fn settle(
             return Ok(Settlement::Unknown);
         };
         if current.state != OnlinePaymentState::Started {
-            return Ok(Settlement::AlreadySettled { state: current.state });
+            return Ok(Settlement::AlreadySettled {
+                state: current.state,
+            });
         }
-        match &status {
-            PaymentStatus::Pending => Ok(Settlement::Pending),
-            PaymentStatus::Paid { result, amount } => {
-                if *amount != current.amount {
-                    tracing::warn!(operation_id = %id, started = %current.amount, paid = %amount,
-                        "the provider took another amount than the one started; crediting what was paid");
-                }
-                command.emit(OnlinePaymentConfirmed {
-                    online_payment_id: current.online_payment_id,
-                    family_id: current.family_id,
-                    wallet_id: current.wallet_id,
-                    amount: *amount,
-                    operation_id: id.clone(),
-                    provider_result: result.clone(),
-                    paid_on: today,
-                })?;
-                Ok(Settlement::Paid { amount: *amount })
-            }
-            other => {
-                let Some(outcome) = other.failure() else {
-                    return Ok(Settlement::Pending);
-                };
-                command.emit(OnlinePaymentFailed {
-                    online_payment_id: current.online_payment_id,
-                    family_id: current.family_id,
-                    operation_id: id.clone(),
-                    outcome,
-                    provider_result: other.result_code().to_owned(),
-                })?;
-                Ok(Settlement::Failed { state: outcome })
-            }
-        }
+        record_outcome(command, &current, &id, &status, today)
     })
+}
+
+/// Records what the provider says of an operation still started: a credit, a failure, or
+/// nothing while it is pending.
+fn record_outcome(
+    command: &mut Command<'_, '_>,
+    current: &projections::OnlinePaymentRow,
+    id: &str,
+    status: &PaymentStatus,
+    today: chrono::NaiveDate,
+) -> Result<Settlement, AppError> {
+    match status {
+        PaymentStatus::Pending => Ok(Settlement::Pending),
+        PaymentStatus::Paid { result, amount } => {
+            if *amount != current.amount {
+                tracing::warn!(operation_id = %id, started = %current.amount, paid = %amount,
+                    "the provider took another amount than the one started; crediting what was paid");
+            }
+            command.emit(OnlinePaymentConfirmed {
+                online_payment_id: current.online_payment_id,
+                family_id: current.family_id,
+                wallet_id: current.wallet_id,
+                amount: *amount,
+                operation_id: id.to_owned(),
+                provider_result: result.clone(),
+                paid_on: today,
+            })?;
+            Ok(Settlement::Paid { amount: *amount })
+        }
+        other => {
+            let Some(outcome) = other.failure() else {
+                return Ok(Settlement::Pending);
+            };
+            command.emit(OnlinePaymentFailed {
+                online_payment_id: current.online_payment_id,
+                family_id: current.family_id,
+                operation_id: id.to_owned(),
+                outcome,
+                provider_result: other.result_code().to_owned(),
+            })?;
+            Ok(Settlement::Failed { state: outcome })
+        }
+    }
 }
 
 /// What a reconciliation pass did.
