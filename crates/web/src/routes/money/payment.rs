@@ -65,6 +65,17 @@ fn payment_page(
             "Vous pouvez changer le montant à créditer, de " (amount(online_payment::minimum())) (NBSP) "€ à "
             (amount(online_payment::maximum())) (NBSP) "€ : payer un peu plus que le montant proposé garde votre compte créditeur si vous utilisez les activités périscolaires."
         }
+        (wallets_table(wallets))
+        @for w in wallets {
+            (wallet_form(parent, w, email, wallets.len() > 1))
+        }
+        p { "Vous allez être redirigé vers le site de paiement sécurisé de la DGFiP (PayFiP). Votre porte-monnaie est crédité dès que le paiement est confirmé." }
+    }
+}
+
+/// The table of what each wallet is proposed to receive.
+fn wallets_table(wallets: &[WalletStatement]) -> Markup {
+    html! {
         div class="table-wrap" {
             table class="data" {
                 caption { "Paiement réservations" }
@@ -90,36 +101,39 @@ fn payment_page(
                     td {}
                 } }
             }
-        }
-        @for w in wallets {
-            @let proposed = online_payment::suggested_amount(w);
-            section class="card" {
-                @if wallets.len() > 1 { h3 { (w.wallet) } }
-                form class="stack" method="post" action="/paiement" {
-                    (csrf_field(parent.csrf()))
-                    input type="hidden" name="porte_monnaie" value=(w.wallet_id);
-                    div class="field" {
-                        label for={ "montant-" (w.wallet_id) } { "Montant à créditer (€)" }
-                        input id={ "montant-" (w.wallet_id) } name="montant" type="text" inputmode="decimal" required
-                            value=(amount(proposed)) pattern="[0-9]+([.,][0-9]{1,2})?" aria-describedby={ "montant-aide-" (w.wallet_id) };
-                        p class="hint" id={ "montant-aide-" (w.wallet_id) } {
-                            "Proposé : " (amount(proposed)) (NBSP) "€. De " (amount(online_payment::minimum())) (NBSP) "€ à "
-                            (amount(online_payment::maximum())) (NBSP) "€, deux décimales au plus."
-                        }
-                    }
-                    div class="field" {
-                        label for={ "email-" (w.wallet_id) } { "Email" }
-                        input id={ "email-" (w.wallet_id) } name="email" type="email" autocomplete="email" required maxlength="80"
-                            value=(email.unwrap_or(""));
-                    }
-                    div class="actions" {
-                        button type="submit" { "Paiement CB" }
-                        a class="button secondary" href="/solde" { "Retour" }
+    }
+    }
+}
+
+/// The form paying one wallet by card; `titled` when the page has several.
+fn wallet_form(parent: &Parent, w: &WalletStatement, email: Option<&str>, titled: bool) -> Markup {
+    let proposed = online_payment::suggested_amount(w);
+    html! {
+        section class="card" {
+            @if titled { h3 { (w.wallet) } }
+            form class="stack" method="post" action="/paiement" {
+                (csrf_field(parent.csrf()))
+                input type="hidden" name="porte_monnaie" value=(w.wallet_id);
+                div class="field" {
+                    label for={ "montant-" (w.wallet_id) } { "Montant à créditer (€)" }
+                    input id={ "montant-" (w.wallet_id) } name="montant" type="text" inputmode="decimal" required
+                        value=(amount(proposed)) pattern="[0-9]+([.,][0-9]{1,2})?" aria-describedby={ "montant-aide-" (w.wallet_id) };
+                    p class="hint" id={ "montant-aide-" (w.wallet_id) } {
+                        "Proposé : " (amount(proposed)) (NBSP) "€. De " (amount(online_payment::minimum())) (NBSP) "€ à "
+                        (amount(online_payment::maximum())) (NBSP) "€, deux décimales au plus."
                     }
                 }
+                div class="field" {
+                    label for={ "email-" (w.wallet_id) } { "Email" }
+                    input id={ "email-" (w.wallet_id) } name="email" type="email" autocomplete="email" required maxlength="80"
+                        value=(email.unwrap_or(""));
+                }
+                div class="actions" {
+                    button type="submit" { "Paiement CB" }
+                    a class="button secondary" href="/solde" { "Retour" }
+                }
             }
-        }
-        p { "Vous allez être redirigé vers le site de paiement sécurisé de la DGFiP (PayFiP). Votre porte-monnaie est crédité dès que le paiement est confirmé." }
+    }
     }
 }
 
