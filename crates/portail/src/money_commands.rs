@@ -111,7 +111,7 @@ pub fn record_absence(cli: &Cli, args: &AbsenceArgs) -> anyhow::Result<ExitCode>
 pub fn record_payment(cli: &Cli, args: &PaymentArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;
     let family = user!(listing::resolve_family(&app, &args.family));
-    let wallet = user!(resolve_wallet(&app, &args.wallet));
+    let wallet = user!(money::resolve_wallet(&app, &args.wallet));
     let amount = user!(
         Money::parse(&args.amount).map_err(|e| AppError::from(MoneyRefusal::InvalidAmount(e)))
     );
@@ -129,18 +129,6 @@ pub fn record_payment(cli: &Cli, args: &PaymentArgs) -> anyhow::Result<ExitCode>
     let id = user!(money::record_payment(&app, payment));
     out!("Règlement enregistré : {id} ({amount} €)");
     Ok(ExitCode::SUCCESS)
-}
-
-fn resolve_wallet(app: &App, text: &str) -> Result<domain::ids::WalletId, AppError> {
-    let text = text.trim().to_owned();
-    app.query(move |conn| {
-        if let Ok(id) = text.parse() {
-            return Ok(id);
-        }
-        app::registry::id_of_key(conn, "wallet", &text)?
-            .map(domain::ids::WalletId)
-            .ok_or_else(|| MoneyRefusal::UnknownWallet { typed: text }.into())
-    })
 }
 
 pub fn cancel_payment(cli: &Cli, args: &PaymentCancelArgs) -> anyhow::Result<ExitCode> {

@@ -34,6 +34,19 @@ pub fn parse_mode(text: &str) -> Result<PaymentMode, AppError> {
     })
 }
 
+/// The wallet staff name by its setup key or its id.
+pub fn resolve_wallet(app: &App, text: &str) -> Result<WalletId, AppError> {
+    let text = text.trim().to_owned();
+    app.query(move |conn| {
+        if let Ok(id) = text.parse() {
+            return Ok(id);
+        }
+        registry::id_of_key(conn, "wallet", &text)?
+            .map(WalletId)
+            .ok_or_else(|| MoneyRefusal::UnknownWallet { typed: text }.into())
+    })
+}
+
 /// The typed fields of a payment, checked before anything is read.
 fn check(payment: &DeskPayment) -> Result<(), MoneyRefusal> {
     if !payment.amount.is_positive() {
