@@ -16,6 +16,9 @@ pub enum AppError {
     /// event's metadata keeps.
     #[error("{}", rule_messages(.0))]
     RuleRefused(Vec<domain::booking::LineRefusal>),
+    /// A page of the portal refuses a click or an address.
+    #[error("{0}")]
+    Portal(crate::portal::PortalRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -63,7 +66,10 @@ impl AppError {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            AppError::Refused(_) | AppError::RuleRefused(_) | AppError::Setup(_)
+            AppError::Refused(_)
+                | AppError::RuleRefused(_)
+                | AppError::Portal(_)
+                | AppError::Setup(_)
         )
     }
 }
