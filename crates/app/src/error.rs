@@ -4,7 +4,7 @@ use crate::setup::file::SetupError;
 
 /// What went wrong in an application service.
 ///
-/// `Refused`, `RuleRefused`, `Money`, `Audit` and `Setup` are caused by the user and carry a French message; nothing was written.
+/// `Refused`, `RuleRefused`, `Money`, `Audit`, `Portal` and `Setup` are caused by the user and carry a French message; nothing was written.
 /// The others are ours: the caller logs them with an incident id.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -22,6 +22,9 @@ pub enum AppError {
     /// An audit command refused (an anchor key or anchors file that cannot be used).
     #[error("{0}")]
     Audit(crate::audit::AuditRefusal),
+    /// A page of the portal refuses a click or an address.
+    #[error("{0}")]
+    Portal(crate::portal::PortalRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -73,6 +76,7 @@ impl AppError {
                 | AppError::RuleRefused(_)
                 | AppError::Money(_)
                 | AppError::Audit(_)
+                | AppError::Portal(_)
                 | AppError::Setup(_)
         )
     }

@@ -1,6 +1,6 @@
-//! The French wording of the user interface (web pages and CLI), one file per area: each
-//! refusal type of the application is rendered here, and only here. Mails keep theirs in
-//! `mail::templates`.
+//! The French wording of the refusals shown by the web pages and the CLI, one module per area
+//! (mails keep theirs in `mail::templates`).
 
 mod audit;
 mod money;
+mod portal;
