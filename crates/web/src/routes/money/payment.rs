@@ -48,12 +48,7 @@ fn payment_page(
     email: Option<&str>,
     error: Option<&str>,
 ) -> Markup {
-    let name = parent
-        .chrome
-        .parent
-        .as_ref()
-        .map(|p| p.name.clone())
-        .unwrap_or_default();
+    let name = super::family_name(parent);
     html! {
         @if let Some(error) = error { (flash("error", error)) }
         h2 { "Paiement réservations" }

@@ -44,12 +44,7 @@ pub async fn wallet(
         .map(|w| w.estimated_cost(confirmed, pending))
         .sum();
     let new_balance = sum(|w| w.estimated_balance);
-    let name = parent
-        .chrome
-        .parent
-        .as_ref()
-        .map(|p| p.name.clone())
-        .unwrap_or_default();
+    let name = super::family_name(&parent);
     Ok(page(
         &parent.chrome,
         "Solde et Paiement",
