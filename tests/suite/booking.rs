@@ -10,6 +10,7 @@ use app::setup::file::parse_setup;
 use app::setup::import::import;
 use app::{App, Clock};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use domain::booking::ReservationState;
 use domain::ids::derive_id;
 use domain::ids::*;
 use proptest::prelude::*;
@@ -286,7 +287,7 @@ proptest! {
                 }
                 Op::Cancel { family: f, nth } => {
                     let lines = app::listing::reservations(&app, family(*f)).unwrap();
-                    let live: Vec<_> = lines.iter().filter(|l| l.state == "acceptee" || l.state == "liste_attente").collect();
+                    let live: Vec<_> = lines.iter().filter(|l| l.state == ReservationState::Accepted || l.state == ReservationState::Waitlisted).collect();
                     if let Some(line) = live.get(*nth) {
                         booking::submit_basket(&app, "test", family(*f), &format!("c{step}"), vec![LineRequest::Cancel {
                             reservation_id: ReservationId(line.reservation_id.unwrap()),
@@ -295,7 +296,7 @@ proptest! {
                 }
                 Op::Withdraw { family: f, nth } => {
                     let lines = app::listing::reservations(&app, family(*f)).unwrap();
-                    let pending: Vec<_> = lines.iter().filter(|l| l.state == "non_transmis").collect();
+                    let pending: Vec<_> = lines.iter().filter(|l| l.state == ReservationState::Pending).collect();
                     if let Some(line) = pending.get(*nth) {
                         booking::withdraw_request(&app, "test", family(*f), RequestId(line.request_id)).unwrap();
                     }
@@ -379,11 +380,14 @@ fn a_transmission_decides_in_order_then_a_second_run_does_nothing() {
     let report = booking::transmit(&app, app.now(), false).unwrap();
     assert_eq!((report.counts.cancelled, report.counts.promoted), (1, 1));
     let line = &app::listing::reservations(&app, family(3)).unwrap()[0];
-    assert_eq!(line.state, "acceptee");
+    assert_eq!(line.state, ReservationState::Accepted);
     let line = &app::listing::reservations(&app, family(4)).unwrap()[0];
-    assert_eq!((line.state.as_str(), line.rank), ("liste_attente", Some(1)));
+    assert_eq!(
+        (line.state, line.rank),
+        (ReservationState::Waitlisted, Some(1))
+    );
     let line = &app::listing::reservations(&app, family(5)).unwrap()[0];
-    assert_eq!(line.state, "refusee");
+    assert_eq!(line.state, ReservationState::Refused);
     assert_eq!(
         line.reason.as_deref(),
         Some("complet, liste d'attente complète")

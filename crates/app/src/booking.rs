@@ -9,14 +9,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::Event;
 use domain::booking::{
     self as rules, AccountStanding, ActivityOnDay, BasketLine, ChildFacts, Decision, Engagement,
-    EngagementState, HeldReservation, PendingRequest, SlotState, TransmissionInput,
+    HeldReservation, PendingRequest, RequestKind, ReservationState, SlotState, TransmissionInput,
 };
 use domain::calendar::{OpeningCalendar, Period};
 use domain::event::payloads::*;
 use domain::ids::*;
 use domain::values::{CancellationCause, Forecast, RefusalReason};
 use domain::{Money, event::payloads};
-use projections::booking_queries as bq;
+use projections::booking as bq;
 use projections::queries;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -94,13 +94,6 @@ pub fn refusal_text(reason: RefusalReason) -> &'static str {
             "incompatible avec une autre réservation le même jour"
         }
     }
-}
-
-/// Parses a stored refusal code (`waitlist_full`…) into its French text.
-pub fn refusal_code_text(code: &str) -> String {
-    serde_json::from_value::<RefusalReason>(serde_json::Value::String(code.to_owned()))
-        .map(|r| refusal_text(r).to_owned())
-        .unwrap_or_else(|_| code.to_owned())
 }
 
 /// The id of a basket, request or transmission, derived like the setup file's ids
@@ -514,11 +507,7 @@ fn engagements(
         let Some(activity) = queries::activity(conn, row.activity_id, day)? else {
             continue;
         };
-        let state = match row.state.as_str() {
-            "acceptee" => EngagementState::Accepted,
-            "liste_attente" => EngagementState::Waitlisted,
-            _ => EngagementState::Pending,
-        };
+        let state = row.state.engagement();
         out.push(Engagement {
             activity_id: row.activity_id,
             label: activity.label,
@@ -596,10 +585,8 @@ fn cancellation_line(
     else {
         return Ok(Err("Réservation introuvable pour votre compte.".to_owned()));
     };
-    let state = match row.state.as_str() {
-        "acceptee" => EngagementState::Accepted,
-        "liste_attente" => EngagementState::Waitlisted,
-        _ => return Ok(Err("Cette réservation est déjà annulée.".to_owned())),
+    let Some(state) = row.state.held() else {
+        return Ok(Err("Cette réservation est déjà annulée.".to_owned()));
     };
     if cancellation_pending(conn, reservation)? || already.contains(&reservation) {
         return Ok(Err(
@@ -646,6 +633,19 @@ impl Withdrawable {
     }
 }
 
+/// The family a reservation belongs to, if it exists.
+pub fn reservation_owner(
+    app: &App,
+    reservation: ReservationId,
+) -> Result<Option<FamilyId>, AppError> {
+    app.query(move |conn| Ok(bq::reservation_by_id(conn, reservation)?.map(|r| r.family_id)))
+}
+
+/// The family a request belongs to, if it exists.
+pub fn request_owner(app: &App, request: RequestId) -> Result<Option<FamilyId>, AppError> {
+    app.query(move |conn| Ok(bq::request_by_id(conn, request)?.map(|r| r.family_id)))
+}
+
 /// Withdraws a request not yet transmitted: a booking request or a cancellation request (see
 /// [`Withdrawable`]).
 pub fn withdraw_request(
@@ -658,7 +658,7 @@ pub fn withdraw_request(
         let Some(row) = bq::request_by_id(command.conn(), request)?.filter(|r| r.family_id == family) else {
             return Err(AppError::Refused("Demande introuvable pour votre compte.".to_owned()));
         };
-        if row.state != "non_transmis" {
+        if row.state != ReservationState::Pending {
             return Err(AppError::Refused(
                 "Cette demande a déjà été transmise : elle ne peut plus être retirée. Vous pouvez annuler la réservation."
                     .to_owned(),
@@ -788,13 +788,7 @@ pub fn last_update(
 
 /// The cut-off of the last transmission recorded.
 fn last_cut_off(conn: &Connection) -> Result<Option<DateTime<Utc>>, AppError> {
-    bq::last_transmission(conn)?
-        .map(|last| {
-            DateTime::parse_from_rfc3339(&last.cut_off)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|e| AppError::corrupt("transmissions", e))
-        })
-        .transpose()
+    Ok(bq::last_transmission(conn)?.map(|last| last.cut_off))
 }
 
 fn transmit_in(
@@ -1011,17 +1005,8 @@ fn transmission_input(
         }
     }
     for day in &days {
-        let mut statement = conn.prepare_cached(
-            "SELECT DISTINCT activity_id FROM reservations WHERE day = ?1 AND state IN ('acceptee', 'liste_attente')",
-        )?;
-        let activities = statement
-            .query_map(params![day.to_string()], |row| row.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        for activity in activities {
-            let id: ActivityId = activity
-                .parse()
-                .map_err(|e| AppError::corrupt("reservations", e))?;
-            slots.insert((id, *day));
+        for activity in bq::activities_held_on(conn, *day)? {
+            slots.insert((activity, *day));
         }
     }
     for (activity, day) in slots {
@@ -1031,8 +1016,8 @@ fn transmission_input(
         let mut accepted = Vec::new();
         let mut waitlist = Vec::new();
         for held in bq::slot_reservations(conn, activity, day)? {
-            match held.state.as_str() {
-                "acceptee" => accepted.push(held.reservation_id),
+            match held.state {
+                ReservationState::Accepted => accepted.push(held.reservation_id),
                 _ => waitlist.push(held.reservation_id),
             }
             input.reservations.insert(
@@ -1061,13 +1046,13 @@ fn transmission_input(
     }
     for row in pending {
         let request = match (
-            row.kind.as_str(),
+            row.kind,
             row.child_id,
             row.activity_id,
             row.day,
             row.reservation_id,
         ) {
-            ("booking", Some(child_id), Some(activity_id), Some(day), _) => {
+            (RequestKind::Booking, Some(child_id), Some(activity_id), Some(day), _) => {
                 PendingRequest::Booking {
                     request_id: row.request_id,
                     family_id: row.family_id,
@@ -1076,11 +1061,13 @@ fn transmission_input(
                     day,
                 }
             }
-            ("cancellation", _, _, _, Some(reservation_id)) => PendingRequest::Cancellation {
-                request_id: row.request_id,
-                family_id: row.family_id,
-                reservation_id,
-            },
+            (RequestKind::Cancellation, _, _, _, Some(reservation_id)) => {
+                PendingRequest::Cancellation {
+                    request_id: row.request_id,
+                    family_id: row.family_id,
+                    reservation_id,
+                }
+            }
             _ => {
                 return Err(AppError::corrupt(
                     "booking_requests",
@@ -1123,26 +1110,20 @@ pub fn promote_after_capacity_change(
     activity: ActivityId,
     from: NaiveDate,
 ) -> Result<u32, AppError> {
-    let days: Vec<String> = command
-        .conn()
-        .prepare_cached(
-            "SELECT DISTINCT day FROM reservations WHERE activity_id = ?1 AND day >= ?2 AND state = 'liste_attente' ORDER BY day",
-        )?
-        .query_map(params![activity.to_string(), from.to_string()], |row| row.get(0))?
-        .collect::<Result<_, _>>()?;
+    let days = bq::waitlisted_days(command.conn(), activity, from)?;
     let mut promoted = 0;
     for day in days {
-        let day: NaiveDate = day
-            .parse()
-            .map_err(|e| AppError::corrupt("reservations", e))?;
         let Some(row) = queries::activity(command.conn(), activity, day)? else {
             continue;
         };
         let held = bq::slot_reservations(command.conn(), activity, day)?;
-        let accepted = held.iter().filter(|h| h.state == "acceptee").count();
+        let accepted = held
+            .iter()
+            .filter(|h| h.state == ReservationState::Accepted)
+            .count();
         let waitlist: Vec<ReservationId> = held
             .iter()
-            .filter(|h| h.state == "liste_attente")
+            .filter(|h| h.state == ReservationState::Waitlisted)
             .map(|h| h.reservation_id)
             .collect();
         for (reservation, previous_rank) in rules::promotions(row.capacity, accepted, &waitlist) {
@@ -1252,8 +1233,9 @@ pub struct FollowUpLine {
     pub child: String,
     pub activity: String,
     pub day: NaiveDate,
-    /// `non_transmis`, `acceptee`, `liste_attente`, `refusee` or `annulee`.
-    pub state: String,
+    /// Pending, accepted, waitlisted, refused or cancelled.
+    #[serde(serialize_with = "bq::serialize_state")]
+    pub state: ReservationState,
     /// « Non transmis », « Acceptée », « Liste d'attente — rang 2 », « Refusée — complet »…
     pub state_text: String,
     /// What « Retirer » withdraws: the request while not transmitted, or the pending
@@ -1271,26 +1253,21 @@ pub fn follow_up(app: &App, family: FamilyId) -> Result<Vec<FollowUpLine>, AppEr
         let mut cache = ActivityCache::default();
         let mut out = Vec::new();
         for row in bq::follow_up(conn, family)? {
-            let state_text = match row.state.as_str() {
-                "non_transmis" => "Non transmis".to_owned(),
-                "acceptee" => "Acceptée".to_owned(),
-                "liste_attente" => match row.rank {
+            let state_text = match row.state {
+                ReservationState::Pending => "Non transmis".to_owned(),
+                ReservationState::Accepted => "Acceptée".to_owned(),
+                ReservationState::Waitlisted => match row.rank {
                     Some(rank) => format!("Liste d'attente — rang {rank}"),
                     None => "Liste d'attente".to_owned(),
                 },
-                "refusee" => match &row.reason {
-                    Some(reason) => format!("Refusée — {}", refusal_code_text(reason)),
+                ReservationState::Refused => match row.reason {
+                    Some(reason) => format!("Refusée — {}", refusal_text(reason)),
                     None => "Refusée".to_owned(),
                 },
-                "annulee" => "Annulée".to_owned(),
-                other => other.to_owned(),
+                ReservationState::Cancelled => "Annulée".to_owned(),
+                other => crate::listing::state_code(other).to_owned(),
             };
-            let engaged = match row.state.as_str() {
-                "acceptee" => Some(EngagementState::Accepted),
-                "liste_attente" => Some(EngagementState::Waitlisted),
-                _ => None,
-            };
-            let cancellable = match engaged {
+            let cancellable = match row.state.held() {
                 Some(state) if row.pending_cancellation.is_none() => {
                     activity_on_day(conn, row.activity_id, row.day)?.is_some_and(|on_day| {
                         rules::validate_cancellation(now, row.day, &on_day, state).is_ok()
@@ -1310,7 +1287,7 @@ pub fn follow_up(app: &App, family: FamilyId) -> Result<Vec<FollowUpLine>, AppEr
                 activity,
                 day: row.day,
                 withdrawable: Withdrawable::of_place(
-                    (row.state == "non_transmis").then_some(row.request_id),
+                    (row.state == ReservationState::Pending).then_some(row.request_id),
                     row.pending_cancellation,
                 ),
                 cancellable,

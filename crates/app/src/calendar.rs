@@ -2,9 +2,9 @@
 //! book there, with the seed's colour state (text, never colour alone) and what is booked.
 
 use chrono::{Datelike, Days, NaiveDate};
-use domain::booking::{self as rules, DayState, EngagementState};
+use domain::booking::{self as rules, DayState, ReservationState};
 use domain::ids::*;
-use projections::{booking_queries as bq, queries};
+use projections::{booking as bq, queries};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -22,8 +22,9 @@ pub struct CalendarCell {
     pub state: DayState,
     /// The state in words (the seed's legend).
     pub state_label: &'static str,
-    /// `non_transmis`, `acceptee` or `liste_attente` when something is booked.
-    pub booking: Option<String>,
+    /// Pending, accepted or waitlisted when something is booked.
+    #[serde(serialize_with = "bq::serialize_opt_state")]
+    pub booking: Option<ReservationState>,
     pub rank: Option<u32>,
     /// The reservation (or pending request) to cancel (or withdraw).
     pub booking_id: Option<Uuid>,
@@ -99,11 +100,7 @@ pub fn days(
                     .find(|e| e.activity_id == row.activity_id);
                 let (booking, state, booking_id, rank, withdrawable) = match &engagement {
                     Some(e) => {
-                        let state = match e.state.as_str() {
-                            "acceptee" => EngagementState::Accepted,
-                            "liste_attente" => EngagementState::Waitlisted,
-                            _ => EngagementState::Pending,
-                        };
+                        let state = e.state.engagement();
                         let rank = match e.reservation_id {
                             Some(id) => bq::reservation_by_id(conn, id)?.and_then(|r| r.rank),
                             None => None,
@@ -114,14 +111,12 @@ pub fn days(
                                 Withdrawable::of_place(None, bq::pending_cancellation(conn, id)?),
                             ),
                             None => {
-                                let request = pending_request(conn, child, row.activity_id, day)?;
-                                (
-                                    request,
-                                    Withdrawable::of_place(request.map(RequestId), None),
-                                )
+                                let request =
+                                    bq::pending_booking_request(conn, child, row.activity_id, day)?;
+                                (request.map(|r| r.0), Withdrawable::of_place(request, None))
                             }
                         };
-                        (Some(e.state.clone()), Some(state), id, rank, withdrawable)
+                        (Some(e.state), Some(state), id, rank, withdrawable)
                     }
                     None => (None, None, None, None, None),
                 };
@@ -143,20 +138,4 @@ pub fn days(
         }
         Ok(days)
     })
-}
-
-fn pending_request(
-    conn: &rusqlite::Connection,
-    child: ChildId,
-    activity: ActivityId,
-    day: NaiveDate,
-) -> Result<Option<Uuid>, AppError> {
-    let id: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
-        "SELECT request_id FROM booking_requests WHERE child_id = ?1 AND activity_id = ?2 AND day = ?3
-           AND kind = 'booking' AND state = 'non_transmis'",
-        rusqlite::params![child.to_string(), activity.to_string(), day.to_string()],
-        |row| row.get(0),
-    ))?;
-    id.map(|id| Uuid::parse_str(&id).map_err(|e| AppError::corrupt("booking_requests", e)))
-        .transpose()
 }

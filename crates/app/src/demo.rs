@@ -952,13 +952,9 @@ mod tests {
     }
 
     fn last_cut_off(app: &App) -> Option<DateTime<Utc>> {
-        app.query(|conn| Ok(projections::booking_queries::last_transmission(conn)?))
+        app.query(|conn| Ok(projections::booking::last_transmission(conn)?))
             .expect("query")
-            .map(|t| {
-                DateTime::parse_from_rfc3339(&t.cut_off)
-                    .expect("stored cut-offs are RFC 3339")
-                    .with_timezone(&Utc)
-            })
+            .map(|t| t.cut_off)
     }
 
     /// The dates the demo must look alive at: the 1st, the 15th, the last day of a month, a
@@ -1070,7 +1066,10 @@ mod tests {
             // Then one of Lilou's requests is refused, and Suivi says why
             assert_eq!(report.counts.refused, 1, "{local}: {report:?}");
             let lines = crate::listing::reservations(&app, dupont).expect("Suivi");
-            let refused: Vec<_> = lines.iter().filter(|l| l.state == "refusee").collect();
+            let refused: Vec<_> = lines
+                .iter()
+                .filter(|l| l.state == domain::booking::ReservationState::Refused)
+                .collect();
             assert_eq!(refused.len(), 1, "{local}: {lines:?}");
             assert!(
                 refused[0]
@@ -1085,7 +1084,7 @@ mod tests {
             let second = World::new(today, app.now()).coming_wednesdays()[1];
             let place = lines
                 .iter()
-                .find(|l| l.day == second && l.state == "acceptee")
+                .find(|l| l.day == second && l.state == domain::booking::ReservationState::Accepted)
                 .and_then(|l| l.reservation_id)
                 .expect("Lilou holds the second Wednesday's morning");
             booking::submit_basket(

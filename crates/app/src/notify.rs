@@ -9,7 +9,7 @@ use mail::templates::{
     self, ContactBlock, LineOutcome, PromotionNotice, ReportLine, TransmissionReport,
 };
 use mail::{MailKind, OutgoingMail};
-use projections::booking_queries::{PendingRow, ReservationRow};
+use projections::booking::{PendingRow, ReservationRow};
 use projections::queries;
 use rusqlite::{Connection, OptionalExtension};
 
@@ -87,7 +87,7 @@ pub(crate) fn transmission_reports(
         };
         let Some((structure, _)) = slot else { continue };
         let draft = drafts.entry((row.family_id, structure)).or_default();
-        if row.kind == "booking" {
+        if row.kind == domain::booking::RequestKind::Booking {
             draft.received_bookings += 1;
         } else {
             draft.received_cancellations += 1;

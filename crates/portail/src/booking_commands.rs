@@ -7,6 +7,7 @@ use anyhow::Context;
 use app::booking::{self, LineOutcome, LineRequest};
 use app::listing;
 use chrono::Utc;
+use domain::booking::ReservationState;
 
 use crate::setup_commands::{open_app, print_json};
 use crate::{
@@ -95,20 +96,14 @@ pub fn cancel(cli: &Cli, args: &CancelArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::FAILURE);
     };
-    let place = app.query(move |conn| {
-        Ok(projections::booking_queries::reservation_by_id(
-            conn,
-            reservation,
-        )?)
-    })?;
-    let Some(place) = place else {
+    let Some(owner) = booking::reservation_owner(&app, reservation)? else {
         eprintln!("Réservation inconnue : {reservation}.");
         return Ok(ExitCode::FAILURE);
     };
     let receipt = user!(booking::submit_basket(
         &app,
         "staff:cli",
-        place.family_id,
+        owner,
         &client_request_id(&args.client_request_id),
         vec![LineRequest::Cancel {
             reservation_id: reservation
@@ -123,31 +118,30 @@ pub fn withdraw(cli: &Cli, args: &WithdrawArgs) -> anyhow::Result<ExitCode> {
         eprintln!("Demande inconnue : « {} » (id attendu).", args.request);
         return Ok(ExitCode::FAILURE);
     };
-    let owner =
-        app.query(move |conn| Ok(projections::booking_queries::request_by_id(conn, request)?))?;
-    let Some(owner) = owner else {
+    let Some(owner) = booking::request_owner(&app, request)? else {
         eprintln!("Demande inconnue : {request}.");
         return Ok(ExitCode::FAILURE);
     };
-    user!(booking::withdraw_request(
-        &app,
-        "staff:cli",
-        owner.family_id,
-        request
-    ));
+    user!(booking::withdraw_request(&app, "staff:cli", owner, request));
     out!("Demande retirée : {request}");
     Ok(ExitCode::SUCCESS)
 }
 
 fn state_text(line: &listing::ReservationListing) -> String {
-    match line.state.as_str() {
-        "non_transmis" => "Non transmis".to_owned(),
-        "acceptee" if line.cancellation_pending => "Acceptée (annulation demandée)".to_owned(),
-        "acceptee" => "Acceptée".to_owned(),
-        "liste_attente" => format!("Liste d'attente — rang {}", line.rank.unwrap_or(0)),
-        "refusee" => format!("Refusée — {}", line.reason.clone().unwrap_or_default()),
-        "annulee" => "Annulée".to_owned(),
-        other => other.to_owned(),
+    match line.state {
+        ReservationState::Pending => "Non transmis".to_owned(),
+        ReservationState::Accepted if line.cancellation_pending => {
+            "Acceptée (annulation demandée)".to_owned()
+        }
+        ReservationState::Accepted => "Acceptée".to_owned(),
+        ReservationState::Waitlisted => {
+            format!("Liste d'attente — rang {}", line.rank.unwrap_or(0))
+        }
+        ReservationState::Refused => {
+            format!("Refusée — {}", line.reason.clone().unwrap_or_default())
+        }
+        ReservationState::Cancelled => "Annulée".to_owned(),
+        other => listing::state_code(other).to_owned(),
     }
 }
 
@@ -359,10 +353,12 @@ pub fn calendar(cli: &Cli, args: &CalendarArgs) -> anyhow::Result<ExitCode> {
         }
         out!("{}", domain::wording::french_date(day.day));
         for cell in &day.cells {
-            let booked = match (cell.booking.as_deref(), cell.rank) {
-                (Some("non_transmis"), _) => " — Non transmis".to_owned(),
-                (Some("liste_attente"), Some(rank)) => format!(" — liste d'attente, rang {rank}"),
-                (Some("acceptee"), _) => " — acceptée".to_owned(),
+            let booked = match (cell.booking, cell.rank) {
+                (Some(ReservationState::Pending), _) => " — Non transmis".to_owned(),
+                (Some(ReservationState::Waitlisted), Some(rank)) => {
+                    format!(" — liste d'attente, rang {rank}")
+                }
+                (Some(ReservationState::Accepted), _) => " — acceptée".to_owned(),
                 _ => String::new(),
             };
             out!("    {:<30} {}{}", cell.activity, cell.state_label, booked);

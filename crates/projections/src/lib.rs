@@ -9,8 +9,7 @@
 //! live system has. They run inline, in the writer's transaction, right after the append.
 #![forbid(unsafe_code)]
 
-mod booking;
-pub mod booking_queries;
+pub mod booking;
 mod families;
 mod money;
 pub mod queries;

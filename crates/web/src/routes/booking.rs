@@ -14,7 +14,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Days, NaiveDate};
 use domain::Money;
-use domain::booking::DayState;
+use domain::booking::{DayState, ReservationState};
 use domain::ids::{ActivityId, ChildId, ReservationId};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -106,7 +106,7 @@ fn in_basket(basket: &Basket, child: ChildId, day: NaiveDate, cell: &CalendarCel
     if adding {
         return InBasket::Adding;
     }
-    let removing = cell.booking.as_deref().is_some_and(|b| b != "non_transmis")
+    let removing = cell.booking.is_some_and(|b| b != ReservationState::Pending)
         && cell.booking_id.is_some_and(|id| {
             basket.lines.iter().any(
                 |l| matches!(l, LineRequest::Cancel { reservation_id } if reservation_id.0 == id),
@@ -152,7 +152,7 @@ fn cell_look(cell: &CalendarCell, basket: InBasket) -> (&'static str, &'static s
             if let Some(pending) = cell.withdrawable {
                 return ("state-pending", "…", withdrawable_text(pending).to_owned());
             }
-            let waitlisted = cell.booking.as_deref() == Some("liste_attente");
+            let waitlisted = cell.booking == Some(ReservationState::Waitlisted);
             match cell.state {
                 DayState::Closed => ("state-closed", "—", "fermé".to_owned()),
                 DayState::Open => ("state-open", "○", cell.state_label.to_owned()),
@@ -190,7 +190,7 @@ fn cell_action(
                     withdraw_verb(pending),
                 ));
             }
-            match (cell.booking.as_deref(), cell.state) {
+            match (cell.booking, cell.state) {
                 (Some(_), DayState::Booked) => Some(("annuler", cell.booking_id, "annuler")),
                 (None, DayState::Open) => Some(("reserver", None, "réserver")),
                 (None, DayState::FullWaitlistOpen) => {
@@ -838,10 +838,8 @@ pub(crate) fn add_cancellation(
     session: &accounts::Session,
 ) -> Result<bool, app::AppError> {
     let owned = app.query(move |conn| {
-        Ok(
-            projections::booking_queries::reservation_by_id(conn, reservation)?
-                .is_some_and(|r| r.family_id == family && child.is_none_or(|c| c == r.child_id)),
-        )
+        Ok(projections::booking::reservation_by_id(conn, reservation)?
+            .is_some_and(|r| r.family_id == family && child.is_none_or(|c| c == r.child_id)))
     })?;
     if !owned {
         return Ok(false);

@@ -7,6 +7,7 @@ use app::booking::{self, Withdrawable};
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
+use domain::booking::ReservationState;
 use domain::ids::{ChildId, RequestId, ReservationId};
 use maud::html;
 use serde::Deserialize;
@@ -31,12 +32,12 @@ pub struct FollowUpQuery {
     fait: Option<String>,
 }
 
-fn badge(state: &str) -> &'static str {
+fn badge(state: ReservationState) -> &'static str {
     match state {
-        "non_transmis" => "badge badge-pending",
-        "acceptee" => "badge badge-accepted",
-        "liste_attente" => "badge badge-waitlist",
-        "refusee" => "badge badge-refused",
+        ReservationState::Pending => "badge badge-pending",
+        ReservationState::Accepted => "badge badge-accepted",
+        ReservationState::Waitlisted => "badge badge-waitlist",
+        ReservationState::Refused => "badge badge-refused",
         _ => "badge badge-cancelled",
     }
 }
@@ -135,7 +136,7 @@ pub async fn follow_up(
                                 td { (line.child) }
                                 td { (line.activity) }
                                 td {
-                                    span class=(badge(&line.state)) { (line.state_text) }
+                                    span class=(badge(line.state)) { (line.state_text) }
                                     @if let Some(pending @ Withdrawable::Cancellation(_)) = line.withdrawable {
                                         " — " (withdrawable_text(pending))
                                     }

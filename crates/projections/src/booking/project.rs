@@ -2,9 +2,11 @@
 
 use chrono::NaiveDate;
 use domain::Event;
+use domain::booking::{RequestKind, ReservationState};
 use domain::ids::{ActivityId, ReservationId};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::{kind_from_column, state_column, state_from_column};
 use crate::ProjectionError;
 
 fn code<T: serde::Serialize>(value: &T) -> Result<String, ProjectionError> {
@@ -38,7 +40,7 @@ fn count(
 fn decide_request(
     conn: &Connection,
     request: &str,
-    state: &str,
+    state: ReservationState,
     reservation: Option<ReservationId>,
     reason: Option<String>,
     position: u64,
@@ -51,7 +53,7 @@ fn decide_request(
     )?
     .execute(params![
         request,
-        state,
+        state_column(state),
         reservation.map(|r| r.to_string()),
         reason,
         position as i64,
@@ -64,11 +66,12 @@ fn decide_request(
 fn reservation_state(
     conn: &Connection,
     reservation: ReservationId,
-) -> Result<Option<String>, ProjectionError> {
-    Ok(conn
+) -> Result<Option<ReservationState>, ProjectionError> {
+    let state: Option<String> = conn
         .prepare_cached("SELECT state FROM reservations WHERE reservation_id = ?1")?
         .query_row(params![reservation.to_string()], |row| row.get(0))
-        .optional()?)
+        .optional()?;
+    state.as_deref().map(state_from_column).transpose()
 }
 
 /// A place a transmission gave: accepted, or on the waitlist.
@@ -86,11 +89,11 @@ struct Place {
 fn record_place(
     conn: &Connection,
     place: &Place,
-    state: &str,
+    state: ReservationState,
     position: u64,
     transmission: domain::ids::TransmissionId,
 ) -> Result<(), ProjectionError> {
-    let waitlist_order = (state == "liste_attente").then_some(position as i64);
+    let waitlist_order = (state == ReservationState::Waitlisted).then_some(position as i64);
     conn.prepare_cached(
         "INSERT OR REPLACE INTO reservations (reservation_id, request_id, family_id, child_id, activity_id, day,
                                               state, waitlist_order, decided_position)
@@ -103,7 +106,7 @@ fn record_place(
         place.child.to_string(),
         place.activity.to_string(),
         place.day.to_string(),
-        state,
+        state_column(state),
         waitlist_order,
         position as i64
     ])?;
@@ -198,15 +201,15 @@ pub(crate) fn apply(
             decide_request(
                 conn,
                 &e.request_id.to_string(),
-                "retiree",
+                ReservationState::Withdrawn,
                 None,
                 None,
                 position,
                 None,
             )?;
             if let Some((kind, Some(activity), Some(day), state)) = withdrawn
-                && kind == "booking"
-                && state == "non_transmis"
+                && kind_from_column(&kind)? == RequestKind::Booking
+                && state_from_column(&state)? == ReservationState::Pending
             {
                 let activity: ActivityId = activity
                     .parse()
@@ -246,7 +249,13 @@ pub(crate) fn apply(
                 activity: e.activity_id,
                 day: e.day,
             };
-            record_place(conn, &place, "acceptee", position, e.transmission_id)?;
+            record_place(
+                conn,
+                &place,
+                ReservationState::Accepted,
+                position,
+                e.transmission_id,
+            )?;
             count(conn, e.activity_id, e.day, 1, 0, -1)?;
         }
         Event::BookingWaitlisted(e) => {
@@ -258,14 +267,20 @@ pub(crate) fn apply(
                 activity: e.activity_id,
                 day: e.day,
             };
-            record_place(conn, &place, "liste_attente", position, e.transmission_id)?;
+            record_place(
+                conn,
+                &place,
+                ReservationState::Waitlisted,
+                position,
+                e.transmission_id,
+            )?;
             count(conn, e.activity_id, e.day, 0, 1, -1)?;
         }
         Event::BookingRefused(e) => {
             decide_request(
                 conn,
                 &e.request_id.to_string(),
-                "refusee",
+                ReservationState::Refused,
                 None,
                 Some(code(&e.reason)?),
                 position,
@@ -279,16 +294,16 @@ pub(crate) fn apply(
                 "UPDATE reservations SET state = 'annulee', waitlist_order = NULL WHERE reservation_id = ?1",
             )?
             .execute(params![e.reservation_id.to_string()])?;
-            match before.as_deref() {
-                Some("acceptee") => count(conn, e.activity_id, e.day, -1, 0, 0)?,
-                Some("liste_attente") => count(conn, e.activity_id, e.day, 0, -1, 0)?,
+            match before {
+                Some(ReservationState::Accepted) => count(conn, e.activity_id, e.day, -1, 0, 0)?,
+                Some(ReservationState::Waitlisted) => count(conn, e.activity_id, e.day, 0, -1, 0)?,
                 _ => {}
             }
             if let Some(request) = e.request_id {
                 decide_request(
                     conn,
                     &request.to_string(),
-                    "traitee",
+                    ReservationState::Handled,
                     None,
                     None,
                     position,
