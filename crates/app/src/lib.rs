@@ -14,12 +14,14 @@ pub mod credentials;
 pub mod demo;
 mod error;
 pub mod listing;
+mod lookup;
 pub mod money;
 pub mod notify;
 pub mod online_payment;
 pub mod privacy;
 pub mod registry;
 pub mod setup;
+mod wording;
 
 use std::path::Path;
 use std::sync::Arc;

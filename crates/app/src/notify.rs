@@ -60,7 +60,7 @@ pub(crate) fn transmission_reports(
     transmission: TransmissionId,
     pending: &[PendingRow],
     decisions: &[Decision],
-    cache: &mut crate::booking::ActivityCache,
+    cache: &mut crate::lookup::Lookup,
 ) -> Result<u32, AppError> {
     let conn = command.conn();
     let structures: BTreeMap<StructureId, String> = queries::structures(conn)?
@@ -81,7 +81,7 @@ pub(crate) fn transmission_reports(
     for row in pending {
         let slot = match (row.activity_id, row.day) {
             (Some(activity), Some(day)) => cache
-                .get(conn, activity, day)?
+                .activity(conn, activity, day)?
                 .map(|a| (a.structure_id, a.label.clone())),
             _ => None,
         };
@@ -96,7 +96,7 @@ pub(crate) fn transmission_reports(
     for decision in decisions {
         let (activity, day) = decision.slot();
         let Some((structure, label)) = cache
-            .get(conn, activity, day)?
+            .activity(conn, activity, day)?
             .map(|a| (a.structure_id, a.label.clone()))
         else {
             continue;

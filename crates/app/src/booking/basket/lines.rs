@@ -1,0 +1,235 @@
+//! The judgement of a basket's lines: the same code answers the récapitulatif (on a read
+//! connection) and the final « Valider » (in the writer).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::Event;
+use domain::booking::{self as rules, BasketLine, ChildFacts, Engagement};
+use domain::event::payloads::{BookingRequested, CancellationRequested};
+use domain::ids::*;
+use domain::values::Forecast;
+use projections::booking as bq;
+use projections::queries;
+use rusqlite::Connection;
+
+use super::{LineOutcome, LineRequest};
+use crate::booking::derived;
+use crate::booking::standing::account_standing;
+use crate::lookup::activity_on_day;
+use crate::{AppError, registry};
+
+/// Each line with its outcome, and the events the recorded lines would append.
+type Evaluated = (Vec<(LineRequest, LineOutcome)>, Vec<Event>);
+
+/// Lines of a basket and the events they would record, judged on `conn` at `now`: the same code
+/// answers the récapitulatif (on a read connection) and the final « Valider » (in the writer).
+pub(super) fn evaluate(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    family: FamilyId,
+    basket_id: BasketId,
+    lines: &[LineRequest],
+) -> Result<Evaluated, AppError> {
+    let today = domain::deadline::paris_day(now);
+    let Some(family_row) = queries::family(conn, family, today)? else {
+        return Err(AppError::Refused("Famille inconnue.".to_owned()));
+    };
+    let standing = account_standing(conn, family, &family_row)?;
+    let blocked = rules::account_block(&standing);
+
+    let mut outcomes: Vec<(LineRequest, LineOutcome)> = Vec::with_capacity(lines.len());
+    let mut accepted_lines: Vec<BasketLine> = Vec::new();
+    let mut planned: Vec<Event> = Vec::new();
+    let mut cancelling: BTreeSet<ReservationId> = BTreeSet::new();
+    // Pending requests added by this basket, per slot, for the forecasts of later lines.
+    let mut added: BTreeMap<(ActivityId, NaiveDate), u32> = BTreeMap::new();
+    for (index, line) in lines.iter().enumerate() {
+        let request_id = RequestId::from_uuid(derived(
+            "request",
+            &[&basket_id.to_string(), &index.to_string()],
+        ));
+        let outcome = match line {
+            LineRequest::Book {
+                child_id,
+                activity_id,
+                day,
+            } => {
+                if let Some(blocked) = &blocked {
+                    LineOutcome::Refused {
+                        reason: blocked.message(),
+                    }
+                } else {
+                    match booking_line(
+                        conn,
+                        now,
+                        family,
+                        *child_id,
+                        *activity_id,
+                        *day,
+                        &accepted_lines,
+                        &added,
+                        &cancelling,
+                    )? {
+                        Err(reason) => LineOutcome::Refused { reason },
+                        Ok((forecast, basket_line)) => {
+                            *added.entry((*activity_id, *day)).or_default() += 1;
+                            accepted_lines.push(basket_line);
+                            planned.push(
+                                BookingRequested {
+                                    request_id,
+                                    basket_id,
+                                    family_id: family,
+                                    child_id: *child_id,
+                                    activity_id: *activity_id,
+                                    day: *day,
+                                    forecast,
+                                }
+                                .into(),
+                            );
+                            LineOutcome::Requested {
+                                request_id,
+                                forecast,
+                            }
+                        }
+                    }
+                }
+            }
+            LineRequest::Cancel { reservation_id } => {
+                match cancellation_line(conn, now, family, *reservation_id, &cancelling)? {
+                    Err(reason) => LineOutcome::Refused { reason },
+                    Ok(()) => {
+                        cancelling.insert(*reservation_id);
+                        planned.push(
+                            CancellationRequested {
+                                request_id,
+                                basket_id,
+                                family_id: family,
+                                reservation_id: *reservation_id,
+                            }
+                            .into(),
+                        );
+                        LineOutcome::CancellationRequested { request_id }
+                    }
+                }
+            }
+        };
+        outcomes.push((line.clone(), outcome));
+    }
+    Ok((outcomes, planned))
+}
+
+/// A child's engagements on a day, with the labels and incompatibilities the rules need. Places
+/// that a pending cancellation (recorded earlier, or earlier in this basket) will end are left
+/// out, so "cancel the Journée, book the Matin" works in one basket.
+fn engagements(
+    conn: &Connection,
+    child: ChildId,
+    day: NaiveDate,
+    cancelling: &BTreeSet<ReservationId>,
+) -> Result<Vec<Engagement>, AppError> {
+    let mut out = Vec::new();
+    for row in bq::child_engagements(conn, child, day)? {
+        if let Some(reservation) = row.reservation_id
+            && (cancelling.contains(&reservation) || cancellation_pending(conn, reservation)?)
+        {
+            continue;
+        }
+        let Some(activity) = queries::activity(conn, row.activity_id, day)? else {
+            continue;
+        };
+        let state = row.state.engagement();
+        out.push(Engagement {
+            activity_id: row.activity_id,
+            label: activity.label,
+            incompatible_with: activity.incompatible_with,
+            reservation_id: row.reservation_id,
+            state,
+        });
+    }
+    Ok(out)
+}
+
+type LineResult<T> = Result<Result<T, String>, AppError>;
+
+#[allow(clippy::too_many_arguments)]
+fn booking_line(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    family: FamilyId,
+    child: ChildId,
+    activity: ActivityId,
+    day: NaiveDate,
+    earlier: &[BasketLine],
+    added: &BTreeMap<(ActivityId, NaiveDate), u32>,
+    cancelling: &BTreeSet<ReservationId>,
+) -> LineResult<(Forecast, BasketLine)> {
+    let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == family) else {
+        return Ok(Err(
+            "Cet enfant n'est pas rattaché à votre compte.".to_owned()
+        ));
+    };
+    let Some(mut on_day) = activity_on_day(conn, activity, day)? else {
+        return Ok(Err("Activité inconnue.".to_owned()));
+    };
+    if !family_structures_offer(conn, family, activity, day)? {
+        return Ok(Err(
+            "Cette activité n'est pas proposée par une structure de votre compte.".to_owned(),
+        ));
+    }
+    on_day.pending_before += added.get(&(activity, day)).copied().unwrap_or(0);
+    let facts = ChildFacts {
+        child_id: child,
+        first_name: profile.first_name.clone(),
+        birth_date: profile.birth_date,
+    };
+    let engaged = engagements(conn, child, day, cancelling)?;
+    match rules::validate_booking(now, day, &facts, &on_day, &engaged, earlier) {
+        Err(refusal) => Ok(Err(refusal.message())),
+        Ok(forecast) => Ok(Ok((forecast, BasketLine::new(child, day, &on_day)))),
+    }
+}
+
+fn family_structures_offer(
+    conn: &Connection,
+    family: FamilyId,
+    activity: ActivityId,
+    day: NaiveDate,
+) -> Result<bool, AppError> {
+    let Some(row) = queries::activity(conn, activity, day)? else {
+        return Ok(false);
+    };
+    let Some(family) = queries::family(conn, family, day)? else {
+        return Ok(false);
+    };
+    Ok(family.structures.contains(&row.structure_id))
+}
+
+fn cancellation_line(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    family: FamilyId,
+    reservation: ReservationId,
+    already: &BTreeSet<ReservationId>,
+) -> LineResult<()> {
+    let Some(row) = bq::reservation_by_id(conn, reservation)?.filter(|r| r.family_id == family)
+    else {
+        return Ok(Err("Réservation introuvable pour votre compte.".to_owned()));
+    };
+    let Some(state) = row.state.held() else {
+        return Ok(Err("Cette réservation est déjà annulée.".to_owned()));
+    };
+    if cancellation_pending(conn, reservation)? || already.contains(&reservation) {
+        return Ok(Err(
+            "Une annulation de ce jour est déjà demandée.".to_owned()
+        ));
+    }
+    let Some(on_day) = activity_on_day(conn, row.activity_id, row.day)? else {
+        return Ok(Err("Activité inconnue.".to_owned()));
+    };
+    Ok(rules::validate_cancellation(now, row.day, &on_day, state).map_err(|r| r.message()))
+}
+
+fn cancellation_pending(conn: &Connection, reservation: ReservationId) -> Result<bool, AppError> {
+    Ok(bq::pending_cancellation(conn, reservation)?.is_some())
+}

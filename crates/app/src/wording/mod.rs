@@ -1,0 +1,4 @@
+//! The French wording of the user interface (web and CLI), one module per area; mails keep
+//! theirs in `mail::templates`.
+
+pub mod booking;
