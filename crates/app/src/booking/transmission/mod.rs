@@ -8,11 +8,11 @@ use input::transmission_input;
 
 use chrono::{DateTime, Utc};
 use domain::booking::{self as rules, Decision};
-use domain::event::payloads::*;
+use domain::event::payloads::{
+    RequestWithdrawn, TransmissionCompleted, TransmissionCounts, TransmissionStarted,
+};
 
-use domain::Event;
 use domain::ids::*;
-use domain::values::CancellationCause;
 use projections::booking as bq;
 use rusqlite::Connection;
 use serde::Serialize;
@@ -141,7 +141,7 @@ fn transmit_in(
     let mut details = Vec::new();
     for decision in &outcome.decisions {
         details.push(describe(command.conn(), decision, &mut cache)?);
-        command.emit(decision_event(decision, transmission))?;
+        command.emit(decision.event(transmission))?;
     }
     for ignored in &outcome.ignored {
         // A cancellation of a place that no longer exists: nothing to do, close the request.
@@ -201,97 +201,4 @@ fn describe(
         ),
     };
     Ok(format!("{day} {label} — {who} : {what}"))
-}
-
-/// The event recording a decision.
-pub fn decision_event(decision: &Decision, transmission: TransmissionId) -> Event {
-    match decision.clone() {
-        Decision::Accepted {
-            request_id,
-            reservation_id,
-            family_id,
-            child_id,
-            activity_id,
-            day,
-        } => BookingAccepted {
-            request_id,
-            reservation_id,
-            family_id,
-            child_id,
-            activity_id,
-            day,
-            transmission_id: transmission,
-        }
-        .into(),
-        Decision::Waitlisted {
-            request_id,
-            reservation_id,
-            family_id,
-            child_id,
-            activity_id,
-            day,
-            rank,
-        } => BookingWaitlisted {
-            request_id,
-            reservation_id,
-            family_id,
-            child_id,
-            activity_id,
-            day,
-            rank,
-            transmission_id: transmission,
-        }
-        .into(),
-        Decision::Refused {
-            request_id,
-            family_id,
-            child_id,
-            activity_id,
-            day,
-            reason,
-        } => BookingRefused {
-            request_id,
-            family_id,
-            child_id,
-            activity_id,
-            day,
-            reason,
-            transmission_id: transmission,
-        }
-        .into(),
-        Decision::Cancelled {
-            request_id,
-            reservation_id,
-            family_id,
-            activity_id,
-            day,
-            ..
-        } => ReservationCancelled {
-            reservation_id,
-            family_id,
-            activity_id,
-            day,
-            cause: CancellationCause::FamilyRequest,
-            request_id: Some(request_id),
-            transmission_id: Some(transmission),
-        }
-        .into(),
-        Decision::Promoted {
-            reservation_id,
-            family_id,
-            child_id,
-            activity_id,
-            day,
-            previous_rank,
-        } => WaitlistPromoted {
-            reservation_id,
-            family_id,
-            child_id,
-            activity_id,
-            day,
-            previous_rank,
-            transmission_id: Some(transmission),
-        }
-        .into(),
-    }
 }
