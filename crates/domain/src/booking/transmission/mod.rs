@@ -18,11 +18,11 @@
 //! 2. **Promotions**, per slot: while places are free, the waitlist is promoted in rank order
 //!    ([`promotions`]).
 //! 3. **New requests**, globally in log order. A request is refused
-//!    [`RefusalReason::IncompatibleSameDay`] when its child, that day, holds a live reservation
+//!    [`RefusalReason::IncompatibleSameDay`](crate::values::RefusalReason::IncompatibleSameDay) when its child, that day, holds a live reservation
 //!    (accepted or waitlisted, including one given earlier in this run) on the same activity or on
 //!    an incompatible one. Otherwise it is accepted while the slot has a free place, waitlisted
 //!    (rank = its position in the waitlist, from 1) while the waitlist has room, and refused
-//!    [`RefusalReason::Full`] (no waitlist) or [`RefusalReason::WaitlistFull`] otherwise.
+//!    [`RefusalReason::Full`](crate::values::RefusalReason::Full) (no waitlist) or [`RefusalReason::WaitlistFull`](crate::values::RefusalReason::WaitlistFull) otherwise.
 //!    Because incompatibility is judged in log order over the whole run, the first request in
 //!    the log wins whatever the slots' keys.
 //!
@@ -41,17 +41,19 @@
 //! decided is recognised ([`TransmissionError::AlreadyDecided`]) if the application passed it
 //! again.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
 use crate::event::TransmissionCounts;
 use crate::ids::{ActivityId, ChildId, FamilyId, RequestId, ReservationId};
-use crate::values::RefusalReason;
 
+mod check;
 mod decision;
+mod run;
 
 pub use decision::Decision;
+pub use run::transmit;
 
 /// An activity on a day: the unit of capacity.
 pub type SlotKey = (ActivityId, NaiveDate);
@@ -242,315 +244,6 @@ pub fn promotions(
         .enumerate()
         .map(|(index, reservation)| (*reservation, count(index + 1)))
         .collect()
-}
-
-/// One slot during the run, with its decisions per phase.
-struct Work {
-    slot: SlotState,
-    cancelled: Vec<Decision>,
-    promoted: Vec<Decision>,
-    decided: Vec<Decision>,
-}
-
-/// Checks that the input is consistent (see [`TransmissionError`]).
-fn check_input(input: &TransmissionInput) -> Result<(), TransmissionError> {
-    let mut listed = BTreeSet::new();
-    for (key, slot) in &input.slots {
-        if slot.key() != *key {
-            return Err(TransmissionError::SlotKeyMismatch {
-                key_activity: key.0,
-                key_day: key.1,
-                activity_id: slot.activity_id,
-                day: slot.day,
-            });
-        }
-        for reservation_id in slot.accepted.iter().chain(&slot.waitlist) {
-            if !listed.insert(*reservation_id) {
-                return Err(TransmissionError::Misplaced {
-                    reservation_id: *reservation_id,
-                });
-            }
-            let holder =
-                input
-                    .reservations
-                    .get(reservation_id)
-                    .ok_or(TransmissionError::UnknownHolder {
-                        reservation_id: *reservation_id,
-                    })?;
-            if holder.slot() != *key {
-                return Err(TransmissionError::Misplaced {
-                    reservation_id: *reservation_id,
-                });
-            }
-        }
-    }
-    for (reservation_id, holder) in &input.reservations {
-        if holder.reservation_id != *reservation_id {
-            return Err(TransmissionError::Misplaced {
-                reservation_id: *reservation_id,
-            });
-        }
-        if input.slots.contains_key(&holder.slot()) && !listed.contains(reservation_id) {
-            return Err(TransmissionError::NotListed {
-                reservation_id: *reservation_id,
-            });
-        }
-    }
-    let mut seen = BTreeSet::new();
-    for request in &input.pending {
-        let request_id = request.request_id();
-        if !seen.insert(request_id) {
-            return Err(TransmissionError::DuplicateRequest { request_id });
-        }
-        match request {
-            PendingRequest::Booking {
-                activity_id, day, ..
-            } => {
-                if !input.slots.contains_key(&(*activity_id, *day)) {
-                    return Err(TransmissionError::MissingSlot {
-                        request_id,
-                        activity_id: *activity_id,
-                        day: *day,
-                    });
-                }
-                let reservation_id = reservation_id_for(request_id);
-                if input.reservations.contains_key(&reservation_id) {
-                    return Err(TransmissionError::AlreadyDecided {
-                        request_id,
-                        reservation_id,
-                    });
-                }
-            }
-            PendingRequest::Cancellation { reservation_id, .. } => {
-                if let Some(holder) = input.reservations.get(reservation_id)
-                    && !input.slots.contains_key(&holder.slot())
-                {
-                    return Err(TransmissionError::MissingSlot {
-                        request_id,
-                        activity_id: holder.activity_id,
-                        day: holder.day,
-                    });
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Decides every pending request of `input` (see the [module documentation](self) for the
-/// rules, the order of the decisions and the reservation ids).
-///
-/// Errors only when the input is inconsistent ([`TransmissionError`]); then nothing is decided.
-pub fn transmit(input: &TransmissionInput) -> Result<TransmissionOutcome, TransmissionError> {
-    check_input(input)?;
-
-    // Symmetric incompatibility pairs, from every slot's activity list.
-    let mut incompatible: BTreeSet<(ActivityId, ActivityId)> = BTreeSet::new();
-    for slot in input.slots.values() {
-        for other in &slot.incompatible_with {
-            incompatible.insert((slot.activity_id, *other));
-            incompatible.insert((*other, slot.activity_id));
-        }
-    }
-    let clash = |a: ActivityId, b: ActivityId| a == b || incompatible.contains(&(a, b));
-
-    // What each child holds each day: (activity, reservation).
-    let mut holdings: BTreeMap<(ChildId, NaiveDate), BTreeSet<(ActivityId, ReservationId)>> =
-        BTreeMap::new();
-    for holder in input.reservations.values() {
-        holdings
-            .entry((holder.child_id, holder.day))
-            .or_default()
-            .insert((holder.activity_id, holder.reservation_id));
-    }
-
-    let mut works: BTreeMap<SlotKey, Work> = input
-        .slots
-        .iter()
-        .map(|(key, slot)| {
-            let work = Work {
-                slot: slot.clone(),
-                cancelled: Vec::new(),
-                promoted: Vec::new(),
-                decided: Vec::new(),
-            };
-            (*key, work)
-        })
-        .collect();
-    let mut counts = TransmissionCounts {
-        received: count(input.pending.len()),
-        ..TransmissionCounts::default()
-    };
-    let mut ignored = Vec::new();
-
-    // 1. Cancellations, in log order.
-    let mut ended: BTreeSet<ReservationId> = BTreeSet::new();
-    for request in &input.pending {
-        let PendingRequest::Cancellation {
-            request_id,
-            family_id,
-            reservation_id,
-        } = request
-        else {
-            continue;
-        };
-        counts.cancellation_requests += 1;
-        let ignore = |reason| IgnoredCancellation {
-            request_id: *request_id,
-            family_id: *family_id,
-            reservation_id: *reservation_id,
-            reason,
-        };
-        let holder = match input.reservations.get(reservation_id) {
-            Some(holder) if !ended.contains(reservation_id) => holder,
-            _ => {
-                ignored.push(ignore(IgnoredReason::NotLive));
-                continue;
-            }
-        };
-        if holder.family_id != *family_id {
-            ignored.push(ignore(IgnoredReason::OtherFamily));
-            continue;
-        }
-        let Some(work) = works.get_mut(&holder.slot()) else {
-            // check_input proved the slot present; kept as an error rather than a panic.
-            return Err(TransmissionError::MissingSlot {
-                request_id: *request_id,
-                activity_id: holder.activity_id,
-                day: holder.day,
-            });
-        };
-        // check_input proved a live reservation of a loaded slot listed in it, once.
-        work.slot.accepted.retain(|r| r != reservation_id);
-        work.slot.waitlist.retain(|r| r != reservation_id);
-        ended.insert(*reservation_id);
-        if let Some(held) = holdings.get_mut(&(holder.child_id, holder.day)) {
-            held.remove(&(holder.activity_id, *reservation_id));
-        }
-        counts.cancelled += 1;
-        work.cancelled.push(Decision::Cancelled {
-            request_id: *request_id,
-            reservation_id: *reservation_id,
-            family_id: holder.family_id,
-            child_id: holder.child_id,
-            activity_id: holder.activity_id,
-            day: holder.day,
-        });
-    }
-
-    // 2. Promotions, per slot.
-    for work in works.values_mut() {
-        let promoted = promotions(
-            work.slot.capacity,
-            work.slot.accepted.len(),
-            &work.slot.waitlist,
-        );
-        for (reservation_id, previous_rank) in &promoted {
-            let Some(holder) = input.reservations.get(reservation_id) else {
-                // check_input proved every listed reservation known.
-                return Err(TransmissionError::UnknownHolder {
-                    reservation_id: *reservation_id,
-                });
-            };
-            work.slot.accepted.push(*reservation_id);
-            counts.promoted += 1;
-            work.promoted.push(Decision::Promoted {
-                reservation_id: *reservation_id,
-                family_id: holder.family_id,
-                child_id: holder.child_id,
-                activity_id: holder.activity_id,
-                day: holder.day,
-                previous_rank: *previous_rank,
-            });
-        }
-        work.slot.waitlist.drain(..promoted.len());
-    }
-
-    // 3. New requests, globally in log order.
-    for request in &input.pending {
-        let PendingRequest::Booking {
-            request_id,
-            family_id,
-            child_id,
-            activity_id,
-            day,
-        } = request
-        else {
-            continue;
-        };
-        counts.new_requests += 1;
-        let Some(work) = works.get_mut(&(*activity_id, *day)) else {
-            // check_input proved the slot present.
-            return Err(TransmissionError::MissingSlot {
-                request_id: *request_id,
-                activity_id: *activity_id,
-                day: *day,
-            });
-        };
-        let held = holdings.entry((*child_id, *day)).or_default();
-        let refuse = |reason| Decision::Refused {
-            request_id: *request_id,
-            family_id: *family_id,
-            child_id: *child_id,
-            activity_id: *activity_id,
-            day: *day,
-            reason,
-        };
-        let reservation_id = reservation_id_for(*request_id);
-        let slot = &mut work.slot;
-        let decision = if held.iter().any(|(other, _)| clash(*activity_id, *other)) {
-            counts.refused += 1;
-            refuse(RefusalReason::IncompatibleSameDay)
-        } else if slot.free_places() > 0 {
-            slot.accepted.push(reservation_id);
-            held.insert((*activity_id, reservation_id));
-            counts.accepted += 1;
-            Decision::Accepted {
-                request_id: *request_id,
-                reservation_id,
-                family_id: *family_id,
-                child_id: *child_id,
-                activity_id: *activity_id,
-                day: *day,
-            }
-        } else if count(slot.waitlist.len()) < slot.waitlist_size {
-            slot.waitlist.push(reservation_id);
-            held.insert((*activity_id, reservation_id));
-            counts.waitlisted += 1;
-            Decision::Waitlisted {
-                request_id: *request_id,
-                reservation_id,
-                family_id: *family_id,
-                child_id: *child_id,
-                activity_id: *activity_id,
-                day: *day,
-                rank: count(slot.waitlist.len()),
-            }
-        } else {
-            counts.refused += 1;
-            refuse(if slot.waitlist_size == 0 {
-                RefusalReason::Full
-            } else {
-                RefusalReason::WaitlistFull
-            })
-        };
-        work.decided.push(decision);
-    }
-
-    let mut decisions = Vec::new();
-    let mut slots = BTreeMap::new();
-    for (key, work) in works {
-        decisions.extend(work.cancelled);
-        decisions.extend(work.promoted);
-        decisions.extend(work.decided);
-        slots.insert(key, work.slot);
-    }
-    Ok(TransmissionOutcome {
-        decisions,
-        ignored,
-        counts,
-        slots,
-    })
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
+use std::collections::BTreeSet;
+
 use chrono::Days;
 use proptest::prelude::*;
 use uuid::Uuid;
 
 use super::*;
-use crate::values::Forecast;
+use crate::values::{Forecast, RefusalReason};
 
 // ------------------------------------------------------------ fixtures
 

@@ -1,0 +1,90 @@
+//! The consistency of a transmission's input, checked before anything is decided.
+
+use std::collections::BTreeSet;
+
+use super::{PendingRequest, TransmissionError, TransmissionInput, reservation_id_for};
+
+/// Checks that the input is consistent (see [`TransmissionError`]).
+pub(super) fn check_input(input: &TransmissionInput) -> Result<(), TransmissionError> {
+    let mut listed = BTreeSet::new();
+    for (key, slot) in &input.slots {
+        if slot.key() != *key {
+            return Err(TransmissionError::SlotKeyMismatch {
+                key_activity: key.0,
+                key_day: key.1,
+                activity_id: slot.activity_id,
+                day: slot.day,
+            });
+        }
+        for reservation_id in slot.accepted.iter().chain(&slot.waitlist) {
+            if !listed.insert(*reservation_id) {
+                return Err(TransmissionError::Misplaced {
+                    reservation_id: *reservation_id,
+                });
+            }
+            let holder =
+                input
+                    .reservations
+                    .get(reservation_id)
+                    .ok_or(TransmissionError::UnknownHolder {
+                        reservation_id: *reservation_id,
+                    })?;
+            if holder.slot() != *key {
+                return Err(TransmissionError::Misplaced {
+                    reservation_id: *reservation_id,
+                });
+            }
+        }
+    }
+    for (reservation_id, holder) in &input.reservations {
+        if holder.reservation_id != *reservation_id {
+            return Err(TransmissionError::Misplaced {
+                reservation_id: *reservation_id,
+            });
+        }
+        if input.slots.contains_key(&holder.slot()) && !listed.contains(reservation_id) {
+            return Err(TransmissionError::NotListed {
+                reservation_id: *reservation_id,
+            });
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for request in &input.pending {
+        let request_id = request.request_id();
+        if !seen.insert(request_id) {
+            return Err(TransmissionError::DuplicateRequest { request_id });
+        }
+        match request {
+            PendingRequest::Booking {
+                activity_id, day, ..
+            } => {
+                if !input.slots.contains_key(&(*activity_id, *day)) {
+                    return Err(TransmissionError::MissingSlot {
+                        request_id,
+                        activity_id: *activity_id,
+                        day: *day,
+                    });
+                }
+                let reservation_id = reservation_id_for(request_id);
+                if input.reservations.contains_key(&reservation_id) {
+                    return Err(TransmissionError::AlreadyDecided {
+                        request_id,
+                        reservation_id,
+                    });
+                }
+            }
+            PendingRequest::Cancellation { reservation_id, .. } => {
+                if let Some(holder) = input.reservations.get(reservation_id)
+                    && !input.slots.contains_key(&holder.slot())
+                {
+                    return Err(TransmissionError::MissingSlot {
+                        request_id,
+                        activity_id: holder.activity_id,
+                        day: holder.day,
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
