@@ -303,7 +303,7 @@ proptest! {
                 }
                 Op::Transmit => {
                     let cut_off = app.now();
-                    booking::transmit(&app, cut_off, false).unwrap();
+                    booking::transmit(&app, cut_off).unwrap();
                 }
                 Op::RaiseCapacity { activity: a, by, waitlist } => {
                     let (c, w) = capacities[*a];
@@ -343,7 +343,7 @@ fn a_transmission_decides_in_order_then_a_second_run_does_nothing() {
         "sera refusée (complet, liste d'attente complète)"
     );
 
-    let report = booking::transmit(&app, app.now(), false).unwrap();
+    let report = booking::transmit(&app, app.now()).unwrap();
     let c = report.counts;
     assert_eq!(
         (
@@ -356,7 +356,7 @@ fn a_transmission_decides_in_order_then_a_second_run_does_nothing() {
         (6, 6, 3, 2, 1)
     );
     assert_eq!(report.mails, 6, "one report per family with an e-mail");
-    let again = booking::transmit(&app, app.now(), false).unwrap();
+    let again = booking::transmit(&app, app.now()).unwrap();
     assert_eq!(
         again.counts,
         domain::event::payloads::TransmissionCounts::default()
@@ -377,7 +377,7 @@ fn a_transmission_decides_in_order_then_a_second_run_does_nothing() {
         }],
     )
     .unwrap();
-    let report = booking::transmit(&app, app.now(), false).unwrap();
+    let report = booking::transmit(&app, app.now()).unwrap();
     assert_eq!((report.counts.cancelled, report.counts.promoted), (1, 1));
     let line = &app::listing::reservations(&app, family(3)).unwrap()[0];
     assert_eq!(line.state, ReservationState::Accepted);
@@ -404,7 +404,7 @@ fn a_dry_run_prints_the_decisions_and_writes_nothing() {
         book(&app, f, 0, 0, "x");
     }
     let head = app.store.head().unwrap().position;
-    let report = booking::transmit(&app, app.now(), true).unwrap();
+    let report = booking::dry_run_transmission(&app, app.now()).unwrap();
     assert!(report.dry_run);
     assert_eq!(
         (
@@ -544,7 +544,7 @@ fn sixty_four_concurrent_baskets_for_the_last_three_places() {
     for f in 64..71 {
         book(&app, f, 0, 0, "early");
     }
-    booking::transmit(&app, app.now(), false).unwrap();
+    booking::transmit(&app, app.now()).unwrap();
     assert_eq!(
         app::listing::slot(&app, activity("matin"), day(0))
             .unwrap()
@@ -563,7 +563,7 @@ fn sixty_four_concurrent_baskets_for_the_last_three_places() {
             LineOutcome::Requested { .. }
         ));
     }
-    let report = booking::transmit(&app, app.now(), false).unwrap();
+    let report = booking::transmit(&app, app.now()).unwrap();
     assert_eq!(
         (
             report.counts.accepted,
@@ -588,7 +588,7 @@ fn the_same_commands_give_the_same_log() {
         for (step, f) in [0, 1, 2, 3, 4, 2, 0].iter().enumerate() {
             book(&app, *f, step % 2, step % 3, &format!("s{step}"));
         }
-        booking::transmit(&app, app.now(), false).unwrap();
+        booking::transmit(&app, app.now()).unwrap();
         let decisions: BTreeMap<u64, (String, String)> = app
             .store
             .read_range(1, None, 500)

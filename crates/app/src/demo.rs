@@ -987,7 +987,7 @@ mod tests {
             )
         );
         // And a transmission run now records its decisions instead of finding nothing to do
-        let report = booking::transmit(&app, app.now(), false).expect("transmits");
+        let report = booking::transmit(&app, app.now()).expect("transmits");
         assert!(report.transmission_id.is_some(), "{report:?}");
         assert_eq!(report.previous_cut_off, Some(cut_off));
     }
@@ -997,7 +997,7 @@ mod tests {
         // Given the demo at 01:30, and a transmission run with a cut-off tomorrow
         let (_dir, app) = demo_at("2026-11-25 01:30");
         let tomorrow = app.now() + chrono::Duration::days(1);
-        booking::transmit(&app, tomorrow, false).expect("transmits");
+        booking::transmit(&app, tomorrow).expect("transmits");
         // When the header reads « Dernière mise à jour »
         let shown = app
             .query(|conn| booking::last_update(conn, app.now()))
@@ -1005,7 +1005,7 @@ mod tests {
         // Then it is not after now
         assert_eq!(shown, Some(app.now()));
         // And a cut-off before the last one is refused, with the reason
-        let refused = booking::transmit(&app, app.now(), false);
+        let refused = booking::transmit(&app, app.now());
         assert!(
             matches!(&refused, Err(AppError::Refused(m)) if m.contains("antérieure")),
             "{refused:?}"
@@ -1062,7 +1062,7 @@ mod tests {
             }
 
             // When the transmission runs (its cut-off is on the log's clock)
-            let report = booking::transmit(&app, Utc::now(), false).expect("transmits");
+            let report = booking::transmit(&app, Utc::now()).expect("transmits");
             // Then one of Lilou's requests is refused, and Suivi says why
             assert_eq!(report.counts.refused, 1, "{local}: {report:?}");
             let lines = crate::listing::reservations(&app, dupont).expect("Suivi");
@@ -1097,7 +1097,7 @@ mod tests {
                 }],
             )
             .expect("the cancellation is in time");
-            let report = booking::transmit(&app, Utc::now(), false).expect("transmits");
+            let report = booking::transmit(&app, Utc::now()).expect("transmits");
             // Then the waiting child gets the place and the family is told by mail (the
             // transmission's report)
             assert_eq!(report.counts.promoted, 1, "{local}: {report:?}");

@@ -29,9 +29,6 @@ pub enum AppError {
     Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
     Mail(#[from] mail::MailError),
-    /// Not an error: a dry run computed its report and rolls its transaction back.
-    #[error("dry run")]
-    DryRun(Box<crate::booking::TransmitReport>),
     #[error("{table} holds a malformed value: {detail}")]
     Corrupt { table: &'static str, detail: String },
 }

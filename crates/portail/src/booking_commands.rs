@@ -203,7 +203,11 @@ pub fn transmit(cli: &Cli, args: &TransmitArgs) -> anyhow::Result<ExitCode> {
         .at
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|| app.now());
-    let report = user!(booking::transmit(&app, cut_off, args.dry_run));
+    let report = if args.dry_run {
+        user!(booking::dry_run_transmission(&app, cut_off))
+    } else {
+        user!(booking::transmit(&app, cut_off))
+    };
     if args.json {
         let mut json = serde_json::to_value(report.counts)?;
         if let Some(object) = json.as_object_mut() {

@@ -21,7 +21,9 @@ pub use basket::{
 pub use capacity::{change_capacity, promote_after_capacity_change};
 pub use follow_up::{FollowUpLine, follow_up};
 pub use standing::{BookingBlock, account_standing, basket_booking_allowed, booking_blocked};
-pub use transmission::{TransmitReport, last_update, paris_date_time, transmit};
+pub use transmission::{
+    TransmitReport, dry_run_transmission, last_update, paris_date_time, transmit,
+};
 pub use withdrawal::{Withdrawable, request_owner, reservation_owner, withdraw_request};
 
 /// The id of a basket, request or transmission, derived like the setup file's ids

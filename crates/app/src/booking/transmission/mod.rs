@@ -48,32 +48,27 @@ impl TransmitReport {
 }
 
 /// Decides every request pending at `cut_off` (see `domain::booking::transmit`), records the
-/// decisions and enqueues the report mails, in one transaction. With `dry_run`, everything is
-/// computed and then rolled back.
+/// decisions and enqueues the report mails, in one transaction.
 ///
 /// A cut-off equal to the previous transmission's records nothing (everything up to it is
 /// already decided: the report says so with `previous_cut_off`). A cut-off earlier than the
 /// previous one is refused: « Dernière mise à jour » never goes backwards.
-pub fn transmit(
-    app: &App,
-    cut_off: DateTime<Utc>,
-    dry_run: bool,
-) -> Result<TransmitReport, AppError> {
-    let result = app.execute("system:transmission", move |command| {
-        let report = transmit_in(command, cut_off)?;
-        if dry_run {
-            // Roll the savepoint back: a dry run writes nothing.
-            return Err(AppError::DryRun(Box::new(report)));
-        }
-        Ok(report)
-    });
-    match result {
-        Err(AppError::DryRun(report)) => Ok(TransmitReport {
-            dry_run: true,
-            ..*report
-        }),
-        other => other,
-    }
+pub fn transmit(app: &App, cut_off: DateTime<Utc>) -> Result<TransmitReport, AppError> {
+    app.execute("system:transmission", move |command| {
+        transmit_in(command, cut_off)
+    })
+}
+
+/// What [`transmit`] would report at `cut_off`, computed in the writer transaction on the same
+/// state and then rolled back: nothing is recorded, no mail is queued.
+pub fn dry_run_transmission(app: &App, cut_off: DateTime<Utc>) -> Result<TransmitReport, AppError> {
+    let report = app.rehearse("system:transmission", move |command| {
+        transmit_in(command, cut_off)
+    })?;
+    Ok(TransmitReport {
+        dry_run: true,
+        ..report
+    })
 }
 
 /// « 02/12/2026 à 02:00 », Paris time: how a cut-off reads for the staff.
