@@ -423,6 +423,97 @@ fn a_dry_run_prints_the_decisions_and_writes_nothing() {
 }
 
 #[test]
+fn every_basket_refusal_reads_back_from_its_stored_code() {
+    use app::booking::BasketRefusal;
+    let refusals = [
+        BasketRefusal::Blocked {
+            blocked: domain::booking::Blocked::DossierIncomplete {
+                missing_items: vec!["Fiche sanitaire".to_owned()],
+            },
+        },
+        BasketRefusal::ChildNotInFamily,
+        BasketRefusal::UnknownActivity,
+        BasketRefusal::ActivityNotOffered,
+        BasketRefusal::Rule {
+            refusal: domain::booking::LineRefusal::Incompatible {
+                with_label: "Journée".to_owned(),
+            },
+        },
+        BasketRefusal::UnknownReservation,
+        BasketRefusal::AlreadyCancelled,
+        BasketRefusal::CancellationPending,
+        BasketRefusal::Worded("Déjà demandé pour ce jour.".to_owned()),
+    ];
+    for refusal in refusals {
+        let stored = serde_json::to_string(&refusal).unwrap();
+        let read: BasketRefusal = serde_json::from_str(&stored).unwrap();
+        assert_eq!(read, refusal, "{stored}");
+        assert_eq!(read.to_string(), refusal.to_string());
+    }
+}
+
+#[test]
+fn a_receipt_recorded_with_words_by_the_previous_version_is_still_read() {
+    // Given a basket whose line is refused (another family's child), its receipt stored as the
+    // previous version wrote it: the refusal in words, not as a code
+    let dir = tempfile::tempdir().unwrap();
+    let app = world(&dir, "w.db", 2, 5, 0);
+    let line = LineRequest::Book {
+        child_id: child(1),
+        activity_id: activity("matin"),
+        day: day(1),
+    };
+    let receipt =
+        booking::submit_basket(&app, "test", family(0), "form-old", vec![line.clone()]).unwrap();
+    let coded = app
+        .query(move |conn| {
+            Ok(conn.query_row(
+                "SELECT receipt FROM basket_receipts WHERE family_id = ?1 AND client_request_id = 'form-old'",
+                [family(0).to_string()],
+                |row| row.get::<_, String>(0),
+            )?)
+        })
+        .unwrap();
+    assert!(coded.contains("child_not_in_family"), "{coded}");
+    assert!(
+        !coded.contains("rattaché"),
+        "receipts keep codes, not words: {coded}"
+    );
+    let words = "Cet enfant n'est pas rattaché à votre compte.";
+    let legacy = serde_json::json!({
+        "basket_id": null,
+        "lines": [[serde_json::to_value(&line).unwrap(), { "outcome": "refused", "reason": words }]],
+        "replayed": false,
+    })
+    .to_string();
+    app.store
+        .write(move |tx| {
+            tx.connection().execute(
+                "UPDATE basket_receipts SET receipt = ?1 WHERE family_id = ?2 AND client_request_id = 'form-old'",
+                rusqlite::params![legacy, family(0).to_string()],
+            )
+        })
+        .unwrap();
+    // When it is read back, and when the same form is sent again
+    let read = booking::receipt(&app, family(0), "form-old")
+        .unwrap()
+        .unwrap();
+    let again = booking::submit_basket(&app, "test", family(0), "form-old", vec![line]).unwrap();
+    // Then both answer the refusal with the same words as the fresh receipt
+    for answer in [&read, &again] {
+        match &answer.lines[0].1 {
+            LineOutcome::Refused { reason } => assert_eq!(reason.to_string(), words),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+    match &receipt.lines[0].1 {
+        LineOutcome::Refused { reason } => assert_eq!(reason.to_string(), words),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(again.replayed);
+}
+
+#[test]
 fn refused_lines_say_why_and_the_same_form_is_recorded_once() {
     let dir = tempfile::tempdir().unwrap();
     let app = world(&dir, "r.db", 2, 5, 0);
@@ -456,7 +547,7 @@ fn refused_lines_say_why_and_the_same_form_is_recorded_once() {
         .lines
         .iter()
         .map(|(_, o)| match o {
-            LineOutcome::Refused { reason } => reason.clone(),
+            LineOutcome::Refused { reason } => reason.to_string(),
             other => format!("{other:?}"),
         })
         .collect();
@@ -483,9 +574,11 @@ fn refused_lines_say_why_and_the_same_form_is_recorded_once() {
             day: day(2),
         }],
     );
-    assert!(matches!(other, Err(app::AppError::Refused(_))));
+    assert!(matches!(other, Err(app::AppError::Booking(_))));
     let empty = booking::submit_basket(&app, "test", family(0), "form-2", vec![]);
-    assert!(matches!(empty, Err(app::AppError::Refused(message)) if message.contains("vide")));
+    assert!(
+        matches!(empty, Err(app::AppError::Booking(refusal)) if refusal.to_string().contains("vide"))
+    );
 }
 
 #[test]

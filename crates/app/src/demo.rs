@@ -1007,7 +1007,7 @@ mod tests {
         // And a cut-off before the last one is refused, with the reason
         let refused = booking::transmit(&app, app.now());
         assert!(
-            matches!(&refused, Err(AppError::Refused(m)) if m.contains("antérieure")),
+            matches!(&refused, Err(AppError::Booking(r)) if r.to_string().contains("antérieure")),
             "{refused:?}"
         );
     }

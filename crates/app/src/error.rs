@@ -4,7 +4,7 @@ use crate::setup::file::SetupError;
 
 /// What went wrong in an application service.
 ///
-/// `Refused`, `RuleRefused` and `Setup` are caused by the user and carry a French message; nothing was written.
+/// `Refused`, `RuleRefused`, `Booking` and `Setup` are caused by the user and carry a French message; nothing was written.
 /// The others are ours: the caller logs them with an incident id.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -16,6 +16,9 @@ pub enum AppError {
     /// event's metadata keeps.
     #[error("{}", rule_messages(.0))]
     RuleRefused(Vec<domain::booking::LineRefusal>),
+    /// A booking command refused (its words: `crate::wording::booking`).
+    #[error("{0}")]
+    Booking(crate::booking::BookingRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -60,7 +63,10 @@ impl AppError {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            AppError::Refused(_) | AppError::RuleRefused(_) | AppError::Setup(_)
+            AppError::Refused(_)
+                | AppError::RuleRefused(_)
+                | AppError::Booking(_)
+                | AppError::Setup(_)
         )
     }
 }

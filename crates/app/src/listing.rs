@@ -288,7 +288,9 @@ pub fn slot(
 ) -> Result<SlotListing, AppError> {
     app.query(move |conn| {
         let Some(row) = projections::queries::activity(conn, activity, day)? else {
-            return Err(AppError::Refused("Activité inconnue.".to_owned()));
+            return Err(AppError::Booking(
+                crate::booking::BookingRefusal::UnknownActivity,
+            ));
         };
         let counts = projections::booking::slot_counts(conn, activity, day)?;
         let mut waitlist = Vec::new();

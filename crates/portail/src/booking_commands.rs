@@ -21,18 +21,78 @@ fn client_request_id(given: &Option<String>) -> String {
         .unwrap_or_else(|| format!("cli-{}", uuid::Uuid::now_v7()))
 }
 
+/// A basket's answer as `--json` prints it: the receipt, each refusal in words.
+#[derive(serde::Serialize)]
+struct ReceiptJson<'a> {
+    basket_id: Option<domain::ids::BasketId>,
+    lines: Vec<(&'a LineRequest, OutcomeJson<'a>)>,
+    replayed: bool,
+}
+
+#[derive(serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+enum OutcomeJson<'a> {
+    Requested {
+        request_id: domain::ids::RequestId,
+        forecast: &'a domain::values::Forecast,
+    },
+    CancellationRequested {
+        request_id: domain::ids::RequestId,
+    },
+    Refused {
+        reason: String,
+    },
+}
+
+impl<'a> ReceiptJson<'a> {
+    fn of(receipt: &'a booking::BasketReceipt) -> Self {
+        let lines = receipt
+            .lines
+            .iter()
+            .map(|(line, outcome)| {
+                let outcome = match outcome {
+                    LineOutcome::Requested {
+                        request_id,
+                        forecast,
+                    } => OutcomeJson::Requested {
+                        request_id: *request_id,
+                        forecast,
+                    },
+                    LineOutcome::CancellationRequested { request_id } => {
+                        OutcomeJson::CancellationRequested {
+                            request_id: *request_id,
+                        }
+                    }
+                    LineOutcome::Refused { reason } => OutcomeJson::Refused {
+                        reason: reason.to_string(),
+                    },
+                };
+                (line, outcome)
+            })
+            .collect();
+        ReceiptJson {
+            basket_id: receipt.basket_id,
+            lines,
+            replayed: receipt.replayed,
+        }
+    }
+}
+
 /// Prints a basket's answer; exit 1 (reason on stderr) when its line was refused.
 fn answer(receipt: &booking::BasketReceipt, json: bool) -> anyhow::Result<ExitCode> {
-    let refused: Vec<&str> = receipt
+    let refused: Vec<String> = receipt
         .lines
         .iter()
         .filter_map(|(_, o)| match o {
-            LineOutcome::Refused { reason } => Some(reason.as_str()),
+            LineOutcome::Refused { reason } => Some(reason.to_string()),
             _ => None,
         })
         .collect();
     if json {
-        out!("{}", serde_json::to_string_pretty(receipt)?);
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&ReceiptJson::of(receipt))?
+        );
     } else {
         for (_, outcome) in &receipt.lines {
             match outcome {

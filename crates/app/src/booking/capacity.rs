@@ -8,6 +8,7 @@ use domain::ids::*;
 use projections::booking as bq;
 use projections::queries;
 
+use super::BookingRefusal;
 use crate::{App, AppError, Command};
 
 /// Staff change the capacity (and waitlist size) of an activity from a day on; places freed on
@@ -21,7 +22,7 @@ pub fn change_capacity(
 ) -> Result<u32, AppError> {
     app.execute("staff:capacity", move |command| {
         if queries::activity(command.conn(), activity, from)?.is_none() {
-            return Err(AppError::Refused("Activité inconnue.".to_owned()));
+            return Err(AppError::Booking(BookingRefusal::UnknownActivity));
         }
         command.emit(ActivityCapacityChanged {
             activity_id: activity,

@@ -8,6 +8,7 @@ use domain::ids::*;
 use projections::queries;
 use rusqlite::Connection;
 
+use super::BookingRefusal;
 use crate::lookup::activity_on_day;
 use crate::{App, AppError};
 
@@ -19,25 +20,13 @@ pub struct BookingBlock {
     pub threshold: Money,
 }
 
-impl BookingBlock {
-    /// Why this family is blocked, in the words shown to the parent.
-    pub fn reason(&self) -> String {
-        self.blocked.message()
-    }
-
-    /// The rule every blocked parent is shown, with the configured threshold.
-    pub fn conditions(&self) -> String {
-        rules::booking_conditions(self.threshold)
-    }
-}
-
 /// Why the family may not book now (debt at or above the threshold, incomplete file); `None`
 /// when it may.
 pub fn booking_blocked(app: &App, family: FamilyId) -> Result<Option<BookingBlock>, AppError> {
     let today = app.today();
     app.query(move |conn| {
         let Some(row) = queries::family(conn, family, today)? else {
-            return Err(AppError::Refused("Famille inconnue.".to_owned()));
+            return Err(AppError::Booking(BookingRefusal::UnknownFamily));
         };
         let standing = account_standing(conn, family, &row)?;
         Ok(rules::account_block(&standing).map(|blocked| BookingBlock {

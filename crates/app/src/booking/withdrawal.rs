@@ -7,6 +7,7 @@ use domain::ids::*;
 use projections::booking as bq;
 use serde::Serialize;
 
+use super::BookingRefusal;
 use crate::{App, AppError};
 
 /// A request not transmitted yet, which « Retirer » withdraws: the booking of a day, or the
@@ -61,14 +62,13 @@ pub fn withdraw_request(
     request: RequestId,
 ) -> Result<(), AppError> {
     app.execute(actor, move |command| {
-        let Some(row) = bq::request_by_id(command.conn(), request)?.filter(|r| r.family_id == family) else {
-            return Err(AppError::Refused("Demande introuvable pour votre compte.".to_owned()));
+        let Some(row) =
+            bq::request_by_id(command.conn(), request)?.filter(|r| r.family_id == family)
+        else {
+            return Err(AppError::Booking(BookingRefusal::UnknownRequest));
         };
         if row.state != ReservationState::Pending {
-            return Err(AppError::Refused(
-                "Cette demande a déjà été transmise : elle ne peut plus être retirée. Vous pouvez annuler la réservation."
-                    .to_owned(),
-            ));
+            return Err(AppError::Booking(BookingRefusal::AlreadyTransmitted));
         }
         command.emit(RequestWithdrawn {
             request_id: request,

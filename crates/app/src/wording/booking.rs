@@ -1,6 +1,11 @@
-//! The French words of the booking pages and commands.
+//! The French words of the booking pages and commands: refusals, forecasts, decisions.
 
+use std::fmt;
+
+use chrono::{DateTime, Utc};
 use domain::values::{Forecast, RefusalReason};
+
+use crate::booking::{BasketRefusal, BookingBlock, BookingRefusal};
 
 /// The French text of a forecast, as the récapitulatif shows it.
 pub fn forecast_text(forecast: &Forecast) -> String {
@@ -21,5 +26,78 @@ pub fn refusal_text(reason: RefusalReason) -> &'static str {
         RefusalReason::IncompatibleSameDay => {
             "incompatible avec une autre réservation le même jour"
         }
+    }
+}
+
+/// « 02/12/2026 à 02:00 », Paris time: how a cut-off reads for the staff.
+pub fn paris_date_time(instant: DateTime<Utc>) -> String {
+    instant
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .format("%d/%m/%Y à %H:%M")
+        .to_string()
+}
+
+impl fmt::Display for BasketRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BasketRefusal::Blocked { blocked } => f.write_str(&blocked.message()),
+            BasketRefusal::ChildNotInFamily => {
+                f.write_str("Cet enfant n'est pas rattaché à votre compte.")
+            }
+            BasketRefusal::UnknownActivity => f.write_str("Activité inconnue."),
+            BasketRefusal::ActivityNotOffered => {
+                f.write_str("Cette activité n'est pas proposée par une structure de votre compte.")
+            }
+            BasketRefusal::Rule { refusal } => f.write_str(&refusal.message()),
+            BasketRefusal::UnknownReservation => {
+                f.write_str("Réservation introuvable pour votre compte.")
+            }
+            BasketRefusal::AlreadyCancelled => f.write_str("Cette réservation est déjà annulée."),
+            BasketRefusal::CancellationPending => {
+                f.write_str("Une annulation de ce jour est déjà demandée.")
+            }
+            BasketRefusal::Worded(text) => f.write_str(text),
+        }
+    }
+}
+
+impl fmt::Display for BookingRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BookingRefusal::InvalidFormId => {
+                f.write_str("Identifiant de formulaire invalide : rechargez la page.")
+            }
+            BookingRefusal::Basket(refusal) => f.write_str(&refusal.message()),
+            BookingRefusal::FormReused => f.write_str(
+                "Ce formulaire a déjà été envoyé avec d'autres demandes : rechargez la page pour recommencer.",
+            ),
+            BookingRefusal::UnknownFamily => f.write_str("Famille inconnue."),
+            BookingRefusal::UnknownActivity => f.write_str("Activité inconnue."),
+            BookingRefusal::UnknownRequest => {
+                f.write_str("Demande introuvable pour votre compte.")
+            }
+            BookingRefusal::AlreadyTransmitted => f.write_str(
+                "Cette demande a déjà été transmise : elle ne peut plus être retirée. Vous pouvez annuler la réservation.",
+            ),
+            BookingRefusal::CutOffBeforeLast { requested, last } => write!(
+                f,
+                "La date de coupure demandée ({}) est antérieure à celle de la dernière transmission ({}) : tout est déjà transmis jusqu'au {}, rien n'est transmis.",
+                paris_date_time(*requested),
+                paris_date_time(*last),
+                paris_date_time(*last)
+            ),
+        }
+    }
+}
+
+impl BookingBlock {
+    /// Why this family is blocked, in the words shown to the parent.
+    pub fn reason(&self) -> String {
+        self.blocked.message()
+    }
+
+    /// The rule every blocked parent is shown, with the configured threshold.
+    pub fn conditions(&self) -> String {
+        domain::booking::booking_conditions(self.threshold)
     }
 }

@@ -14,8 +14,8 @@ use projections::queries;
 use rusqlite::Connection;
 
 use super::{LineOutcome, LineRequest};
-use crate::booking::derived;
 use crate::booking::standing::account_standing;
+use crate::booking::{BasketRefusal, BookingRefusal, derived};
 use crate::lookup::activity_on_day;
 use crate::{AppError, registry};
 
@@ -33,7 +33,7 @@ pub(super) fn evaluate(
 ) -> Result<Evaluated, AppError> {
     let today = domain::deadline::paris_day(now);
     let Some(family_row) = queries::family(conn, family, today)? else {
-        return Err(AppError::Refused("Famille inconnue.".to_owned()));
+        return Err(AppError::Booking(BookingRefusal::UnknownFamily));
     };
     let standing = account_standing(conn, family, &family_row)?;
     let blocked = rules::account_block(&standing);
@@ -57,7 +57,9 @@ pub(super) fn evaluate(
             } => {
                 if let Some(blocked) = &blocked {
                     LineOutcome::Refused {
-                        reason: blocked.message(),
+                        reason: BasketRefusal::Blocked {
+                            blocked: blocked.clone(),
+                        },
                     }
                 } else {
                     match booking_line(
@@ -150,7 +152,7 @@ fn engagements(
     Ok(out)
 }
 
-type LineResult<T> = Result<Result<T, String>, AppError>;
+type LineResult<T> = Result<Result<T, BasketRefusal>, AppError>;
 
 #[allow(clippy::too_many_arguments)]
 fn booking_line(
@@ -165,17 +167,13 @@ fn booking_line(
     cancelling: &BTreeSet<ReservationId>,
 ) -> LineResult<(Forecast, BasketLine)> {
     let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == family) else {
-        return Ok(Err(
-            "Cet enfant n'est pas rattaché à votre compte.".to_owned()
-        ));
+        return Ok(Err(BasketRefusal::ChildNotInFamily));
     };
     let Some(mut on_day) = activity_on_day(conn, activity, day)? else {
-        return Ok(Err("Activité inconnue.".to_owned()));
+        return Ok(Err(BasketRefusal::UnknownActivity));
     };
     if !family_structures_offer(conn, family, activity, day)? {
-        return Ok(Err(
-            "Cette activité n'est pas proposée par une structure de votre compte.".to_owned(),
-        ));
+        return Ok(Err(BasketRefusal::ActivityNotOffered));
     }
     on_day.pending_before += added.get(&(activity, day)).copied().unwrap_or(0);
     let facts = ChildFacts {
@@ -185,7 +183,7 @@ fn booking_line(
     };
     let engaged = engagements(conn, child, day, cancelling)?;
     match rules::validate_booking(now, day, &facts, &on_day, &engaged, earlier) {
-        Err(refusal) => Ok(Err(refusal.message())),
+        Err(refusal) => Ok(Err(BasketRefusal::Rule { refusal })),
         Ok(forecast) => Ok(Ok((forecast, BasketLine::new(child, day, &on_day)))),
     }
 }
@@ -214,20 +212,19 @@ fn cancellation_line(
 ) -> LineResult<()> {
     let Some(row) = bq::reservation_by_id(conn, reservation)?.filter(|r| r.family_id == family)
     else {
-        return Ok(Err("Réservation introuvable pour votre compte.".to_owned()));
+        return Ok(Err(BasketRefusal::UnknownReservation));
     };
     let Some(state) = row.state.held() else {
-        return Ok(Err("Cette réservation est déjà annulée.".to_owned()));
+        return Ok(Err(BasketRefusal::AlreadyCancelled));
     };
     if cancellation_pending(conn, reservation)? || already.contains(&reservation) {
-        return Ok(Err(
-            "Une annulation de ce jour est déjà demandée.".to_owned()
-        ));
+        return Ok(Err(BasketRefusal::CancellationPending));
     }
     let Some(on_day) = activity_on_day(conn, row.activity_id, row.day)? else {
-        return Ok(Err("Activité inconnue.".to_owned()));
+        return Ok(Err(BasketRefusal::UnknownActivity));
     };
-    Ok(rules::validate_cancellation(now, row.day, &on_day, state).map_err(|r| r.message()))
+    Ok(rules::validate_cancellation(now, row.day, &on_day, state)
+        .map_err(|refusal| BasketRefusal::Rule { refusal }))
 }
 
 fn cancellation_pending(conn: &Connection, reservation: ReservationId) -> Result<bool, AppError> {

@@ -15,7 +15,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::derived;
+use super::{BasketRefusal, BookingRefusal, derived};
 use crate::{App, AppError, Command};
 use lines::evaluate;
 
@@ -46,8 +46,10 @@ pub enum LineOutcome {
     },
     /// A pending cancellation request.
     CancellationRequested { request_id: RequestId },
-    /// Not recorded, with the reason shown to the parent.
-    Refused { reason: String },
+    /// Not recorded, with the reason shown to the parent (its words:
+    /// `crate::wording::booking`). A receipt of an earlier version reads back as
+    /// [`BasketRefusal::Worded`].
+    Refused { reason: BasketRefusal },
 }
 
 /// The answer to a basket: one outcome per line, in the order given.
@@ -81,16 +83,14 @@ pub fn submit_basket(
 ) -> Result<BasketReceipt, AppError> {
     let client_request_id = client_request_id.trim().to_owned();
     if client_request_id.is_empty() || client_request_id.len() > 100 {
-        return Err(AppError::Refused(
-            "Identifiant de formulaire invalide : rechargez la page.".to_owned(),
-        ));
+        return Err(AppError::Booking(BookingRefusal::InvalidFormId));
     }
     let bookings = lines
         .iter()
         .filter(|l| matches!(l, LineRequest::Book { .. }))
         .count();
     if let Err(refusal) = rules::validate_basket_size(bookings, lines.len() - bookings) {
-        return Err(AppError::Refused(refusal.message()));
+        return Err(AppError::Booking(BookingRefusal::Basket(refusal)));
     }
     app.execute(actor, move |command| {
         command.set_client_request_id(&client_request_id);
@@ -117,9 +117,7 @@ fn submit_in(
         .optional()?;
     if let Some((earlier_hash, receipt)) = earlier {
         if earlier_hash != hash {
-            return Err(AppError::Refused(
-                "Ce formulaire a déjà été envoyé avec d'autres demandes : rechargez la page pour recommencer.".to_owned(),
-            ));
+            return Err(AppError::Booking(BookingRefusal::FormReused));
         }
         let mut receipt: BasketReceipt =
             serde_json::from_str(&receipt).map_err(|e| AppError::corrupt("basket_receipts", e))?;

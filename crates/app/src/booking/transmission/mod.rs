@@ -17,7 +17,7 @@ use projections::booking as bq;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::booking::derived;
+use crate::booking::{BookingRefusal, derived};
 use crate::lookup::Lookup;
 use crate::wording::booking::refusal_text;
 use crate::{App, AppError, Command};
@@ -71,14 +71,6 @@ pub fn dry_run_transmission(app: &App, cut_off: DateTime<Utc>) -> Result<Transmi
     })
 }
 
-/// « 02/12/2026 à 02:00 », Paris time: how a cut-off reads for the staff.
-pub fn paris_date_time(instant: DateTime<Utc>) -> String {
-    instant
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .format("%d/%m/%Y à %H:%M")
-        .to_string()
-}
-
 /// « Dernière mise à jour » at `now`: the cut-off of the last transmission, never later than
 /// `now` (a transmission run with a cut-off still to come has decided everything received so
 /// far, not what is still to come).
@@ -102,12 +94,10 @@ fn transmit_in(
     let previous_cut_off = last_cut_off(conn)?;
     if let Some(previous) = previous_cut_off {
         if cut_off < previous {
-            return Err(AppError::Refused(format!(
-                "La date de coupure demandée ({}) est antérieure à celle de la dernière transmission ({}) : tout est déjà transmis jusqu'au {}, rien n'est transmis.",
-                paris_date_time(cut_off),
-                paris_date_time(previous),
-                paris_date_time(previous)
-            )));
+            return Err(AppError::Booking(BookingRefusal::CutOffBeforeLast {
+                requested: cut_off,
+                last: previous,
+            }));
         }
         if cut_off == previous {
             // Already transmitted up to this cut-off: nothing to record.

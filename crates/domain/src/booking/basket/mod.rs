@@ -42,7 +42,10 @@ impl AccountStanding {
 }
 
 /// Why a family cannot book: debt at or above the threshold, incomplete file, or both.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Serializable: a basket's receipt keeps it (as data, not words) for a refused line.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "block", rename_all = "snake_case")]
 pub enum Blocked {
     Debt {
         owed: Money,
@@ -231,7 +234,11 @@ impl BasketLine {
 }
 
 /// Why a basket line is refused at submission (it is then not recorded).
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Serializable: a basket's receipt keeps it under its [`code`](LineRefusal::code), with its
+/// data, never its words.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
 pub enum LineRefusal {
     /// The opening calendar does not open the day.
     DayClosed,
@@ -242,6 +249,7 @@ pub enum LineRefusal {
     /// The booking deadline of the day has passed.
     BookingTooLate { limit: DateTime<Utc> },
     /// The child's age on the day is outside the activity's range.
+    #[serde(rename = "age_out_of_range")]
     NotEligible {
         first_name: String,
         age: u32,

@@ -796,3 +796,36 @@ fn given_an_empty_basket_when_validating_then_it_is_refused() {
     assert_eq!(validate_basket_size(1, 0), Ok(()));
     assert_eq!(validate_basket_size(0, 1), Ok(()));
 }
+
+#[test]
+fn a_refusal_is_stored_under_its_code_and_reads_back_whole() {
+    let instant = utc("2026-03-02T13:00:00Z");
+    let refusals = [
+        LineRefusal::DayClosed,
+        LineRefusal::WindowNotOpen { opens_at: None },
+        LineRefusal::WindowNotOpen {
+            opens_at: Some(instant),
+        },
+        LineRefusal::WindowClosed { closed_at: instant },
+        LineRefusal::BookingTooLate { limit: instant },
+        LineRefusal::NotEligible {
+            first_name: "Lilou".to_owned(),
+            age: 2,
+            age_min: 3,
+            age_max: 11,
+        },
+        LineRefusal::AlreadyRequested,
+        LineRefusal::Incompatible {
+            with_label: "Journée".to_owned(),
+        },
+        LineRefusal::NotYetTransmitted,
+        LineRefusal::CancellationTooLate { limit: instant },
+        LineRefusal::EmptyBasket,
+    ];
+    for refusal in refusals {
+        let stored = serde_json::to_value(&refusal).expect("serializes");
+        assert_eq!(stored["rule"], refusal.code(), "{stored}");
+        let read: LineRefusal = serde_json::from_value(stored).expect("reads back");
+        assert_eq!(read, refusal);
+    }
+}
