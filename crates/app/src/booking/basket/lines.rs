@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Event;
-use domain::booking::{self as rules, BasketLine, ChildFacts, Engagement};
+use domain::booking::{self as rules, BasketLine, Blocked, ChildFacts, Engagement};
 use domain::event::payloads::{BookingRequested, CancellationRequested};
 use domain::ids::*;
 use domain::values::Forecast;
@@ -36,14 +36,18 @@ pub(super) fn evaluate(
         return Err(AppError::Booking(BookingRefusal::UnknownFamily));
     };
     let standing = account_standing(conn, family, &family_row)?;
-    let blocked = rules::account_block(&standing);
-
+    let mut judge = Judge {
+        conn,
+        now,
+        family,
+        basket_id,
+        blocked: rules::account_block(&standing),
+        earlier: Vec::new(),
+        added: BTreeMap::new(),
+        cancelling: BTreeSet::new(),
+        planned: Vec::new(),
+    };
     let mut outcomes: Vec<(LineRequest, LineOutcome)> = Vec::with_capacity(lines.len());
-    let mut accepted_lines: Vec<BasketLine> = Vec::new();
-    let mut planned: Vec<Event> = Vec::new();
-    let mut cancelling: BTreeSet<ReservationId> = BTreeSet::new();
-    // Pending requests added by this basket, per slot, for the forecasts of later lines.
-    let mut added: BTreeMap<(ActivityId, NaiveDate), u32> = BTreeMap::new();
     for (index, line) in lines.iter().enumerate() {
         let request_id = RequestId::from_uuid(derived(
             "request",
@@ -54,71 +58,147 @@ pub(super) fn evaluate(
                 child_id,
                 activity_id,
                 day,
-            } => {
-                if let Some(blocked) = &blocked {
-                    LineOutcome::Refused {
-                        reason: BasketRefusal::Blocked {
-                            blocked: blocked.clone(),
-                        },
-                    }
-                } else {
-                    match booking_line(
-                        conn,
-                        now,
-                        family,
-                        *child_id,
-                        *activity_id,
-                        *day,
-                        &accepted_lines,
-                        &added,
-                        &cancelling,
-                    )? {
-                        Err(reason) => LineOutcome::Refused { reason },
-                        Ok((forecast, basket_line)) => {
-                            *added.entry((*activity_id, *day)).or_default() += 1;
-                            accepted_lines.push(basket_line);
-                            planned.push(
-                                BookingRequested {
-                                    request_id,
-                                    basket_id,
-                                    family_id: family,
-                                    child_id: *child_id,
-                                    activity_id: *activity_id,
-                                    day: *day,
-                                    forecast,
-                                }
-                                .into(),
-                            );
-                            LineOutcome::Requested {
-                                request_id,
-                                forecast,
-                            }
-                        }
-                    }
-                }
-            }
-            LineRequest::Cancel { reservation_id } => {
-                match cancellation_line(conn, now, family, *reservation_id, &cancelling)? {
-                    Err(reason) => LineOutcome::Refused { reason },
-                    Ok(()) => {
-                        cancelling.insert(*reservation_id);
-                        planned.push(
-                            CancellationRequested {
-                                request_id,
-                                basket_id,
-                                family_id: family,
-                                reservation_id: *reservation_id,
-                            }
-                            .into(),
-                        );
-                        LineOutcome::CancellationRequested { request_id }
-                    }
-                }
-            }
+            } => judge.book(request_id, *child_id, *activity_id, *day)?,
+            LineRequest::Cancel { reservation_id } => judge.cancel(request_id, *reservation_id)?,
         };
         outcomes.push((line.clone(), outcome));
     }
-    Ok((outcomes, planned))
+    Ok((outcomes, judge.planned))
+}
+
+/// What the judgement of a basket carries from one line to the next.
+struct Judge<'c> {
+    conn: &'c Connection,
+    now: DateTime<Utc>,
+    family: FamilyId,
+    basket_id: BasketId,
+    /// Why the family may not book now, if it may not: every booking line is refused so.
+    blocked: Option<Blocked>,
+    /// The booking lines recorded so far.
+    earlier: Vec<BasketLine>,
+    /// Pending requests added by this basket, per slot, for the forecasts of later lines.
+    added: BTreeMap<(ActivityId, NaiveDate), u32>,
+    /// The places this basket cancels.
+    cancelling: BTreeSet<ReservationId>,
+    /// The events of the recorded lines.
+    planned: Vec<Event>,
+}
+
+type LineResult<T> = Result<Result<T, BasketRefusal>, AppError>;
+
+impl Judge<'_> {
+    /// A booking line: refused with its reason, or requested with its forecast.
+    fn book(
+        &mut self,
+        request_id: RequestId,
+        child: ChildId,
+        activity: ActivityId,
+        day: NaiveDate,
+    ) -> Result<LineOutcome, AppError> {
+        if let Some(blocked) = &self.blocked {
+            return Ok(LineOutcome::Refused {
+                reason: BasketRefusal::Blocked {
+                    blocked: blocked.clone(),
+                },
+            });
+        }
+        let (forecast, basket_line) = match self.booking_line(child, activity, day)? {
+            Err(reason) => return Ok(LineOutcome::Refused { reason }),
+            Ok(judged) => judged,
+        };
+        *self.added.entry((activity, day)).or_default() += 1;
+        self.earlier.push(basket_line);
+        self.planned.push(
+            BookingRequested {
+                request_id,
+                basket_id: self.basket_id,
+                family_id: self.family,
+                child_id: child,
+                activity_id: activity,
+                day,
+                forecast,
+            }
+            .into(),
+        );
+        Ok(LineOutcome::Requested {
+            request_id,
+            forecast,
+        })
+    }
+
+    /// A cancellation line: refused with its reason, or requested.
+    fn cancel(
+        &mut self,
+        request_id: RequestId,
+        reservation: ReservationId,
+    ) -> Result<LineOutcome, AppError> {
+        if let Err(reason) = self.cancellation_line(reservation)? {
+            return Ok(LineOutcome::Refused { reason });
+        }
+        self.cancelling.insert(reservation);
+        self.planned.push(
+            CancellationRequested {
+                request_id,
+                basket_id: self.basket_id,
+                family_id: self.family,
+                reservation_id: reservation,
+            }
+            .into(),
+        );
+        Ok(LineOutcome::CancellationRequested { request_id })
+    }
+
+    fn booking_line(
+        &self,
+        child: ChildId,
+        activity: ActivityId,
+        day: NaiveDate,
+    ) -> LineResult<(Forecast, BasketLine)> {
+        let conn = self.conn;
+        let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == self.family)
+        else {
+            return Ok(Err(BasketRefusal::ChildNotInFamily));
+        };
+        let Some(mut on_day) = activity_on_day(conn, activity, day)? else {
+            return Ok(Err(BasketRefusal::UnknownActivity));
+        };
+        if !family_structures_offer(conn, self.family, activity, day)? {
+            return Ok(Err(BasketRefusal::ActivityNotOffered));
+        }
+        on_day.pending_before += self.added.get(&(activity, day)).copied().unwrap_or(0);
+        let facts = ChildFacts {
+            child_id: child,
+            first_name: profile.first_name.clone(),
+            birth_date: profile.birth_date,
+        };
+        let engaged = engagements(conn, child, day, &self.cancelling)?;
+        match rules::validate_booking(self.now, day, &facts, &on_day, &engaged, &self.earlier) {
+            Err(refusal) => Ok(Err(BasketRefusal::Rule { refusal })),
+            Ok(forecast) => Ok(Ok((forecast, BasketLine::new(child, day, &on_day)))),
+        }
+    }
+
+    fn cancellation_line(&self, reservation: ReservationId) -> LineResult<()> {
+        let conn = self.conn;
+        let Some(row) =
+            bq::reservation_by_id(conn, reservation)?.filter(|r| r.family_id == self.family)
+        else {
+            return Ok(Err(BasketRefusal::UnknownReservation));
+        };
+        let Some(state) = row.state.held() else {
+            return Ok(Err(BasketRefusal::AlreadyCancelled));
+        };
+        if cancellation_pending(conn, reservation)? || self.cancelling.contains(&reservation) {
+            return Ok(Err(BasketRefusal::CancellationPending));
+        }
+        let Some(on_day) = activity_on_day(conn, row.activity_id, row.day)? else {
+            return Ok(Err(BasketRefusal::UnknownActivity));
+        };
+        Ok(
+            rules::validate_cancellation(self.now, row.day, &on_day, state)
+                .map_err(|refusal| BasketRefusal::Rule { refusal }),
+        )
+    }
 }
 
 /// A child's engagements on a day, with the labels and incompatibilities the rules need. Places
@@ -152,42 +232,6 @@ fn engagements(
     Ok(out)
 }
 
-type LineResult<T> = Result<Result<T, BasketRefusal>, AppError>;
-
-#[allow(clippy::too_many_arguments)]
-fn booking_line(
-    conn: &Connection,
-    now: DateTime<Utc>,
-    family: FamilyId,
-    child: ChildId,
-    activity: ActivityId,
-    day: NaiveDate,
-    earlier: &[BasketLine],
-    added: &BTreeMap<(ActivityId, NaiveDate), u32>,
-    cancelling: &BTreeSet<ReservationId>,
-) -> LineResult<(Forecast, BasketLine)> {
-    let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == family) else {
-        return Ok(Err(BasketRefusal::ChildNotInFamily));
-    };
-    let Some(mut on_day) = activity_on_day(conn, activity, day)? else {
-        return Ok(Err(BasketRefusal::UnknownActivity));
-    };
-    if !family_structures_offer(conn, family, activity, day)? {
-        return Ok(Err(BasketRefusal::ActivityNotOffered));
-    }
-    on_day.pending_before += added.get(&(activity, day)).copied().unwrap_or(0);
-    let facts = ChildFacts {
-        child_id: child,
-        first_name: profile.first_name.clone(),
-        birth_date: profile.birth_date,
-    };
-    let engaged = engagements(conn, child, day, cancelling)?;
-    match rules::validate_booking(now, day, &facts, &on_day, &engaged, earlier) {
-        Err(refusal) => Ok(Err(BasketRefusal::Rule { refusal })),
-        Ok(forecast) => Ok(Ok((forecast, BasketLine::new(child, day, &on_day)))),
-    }
-}
-
 fn family_structures_offer(
     conn: &Connection,
     family: FamilyId,
@@ -201,30 +245,6 @@ fn family_structures_offer(
         return Ok(false);
     };
     Ok(family.structures.contains(&row.structure_id))
-}
-
-fn cancellation_line(
-    conn: &Connection,
-    now: DateTime<Utc>,
-    family: FamilyId,
-    reservation: ReservationId,
-    already: &BTreeSet<ReservationId>,
-) -> LineResult<()> {
-    let Some(row) = bq::reservation_by_id(conn, reservation)?.filter(|r| r.family_id == family)
-    else {
-        return Ok(Err(BasketRefusal::UnknownReservation));
-    };
-    let Some(state) = row.state.held() else {
-        return Ok(Err(BasketRefusal::AlreadyCancelled));
-    };
-    if cancellation_pending(conn, reservation)? || already.contains(&reservation) {
-        return Ok(Err(BasketRefusal::CancellationPending));
-    }
-    let Some(on_day) = activity_on_day(conn, row.activity_id, row.day)? else {
-        return Ok(Err(BasketRefusal::UnknownActivity));
-    };
-    Ok(rules::validate_cancellation(now, row.day, &on_day, state)
-        .map_err(|refusal| BasketRefusal::Rule { refusal }))
 }
 
 fn cancellation_pending(conn: &Connection, reservation: ReservationId) -> Result<bool, AppError> {

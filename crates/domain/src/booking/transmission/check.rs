@@ -3,9 +3,18 @@
 use std::collections::BTreeSet;
 
 use super::{PendingRequest, TransmissionError, TransmissionInput, reservation_id_for};
+use crate::ids::ReservationId;
 
 /// Checks that the input is consistent (see [`TransmissionError`]).
 pub(super) fn check_input(input: &TransmissionInput) -> Result<(), TransmissionError> {
+    let listed = check_slots(input)?;
+    check_reservations(input, &listed)?;
+    check_pending(input)
+}
+
+/// Every slot under its own key, each place listed once and held in that slot; the places
+/// listed.
+fn check_slots(input: &TransmissionInput) -> Result<BTreeSet<ReservationId>, TransmissionError> {
     let mut listed = BTreeSet::new();
     for (key, slot) in &input.slots {
         if slot.key() != *key {
@@ -36,6 +45,14 @@ pub(super) fn check_input(input: &TransmissionInput) -> Result<(), TransmissionE
             }
         }
     }
+    Ok(listed)
+}
+
+/// Every reservation under its own id, and listed in its slot when the slot is loaded.
+fn check_reservations(
+    input: &TransmissionInput,
+    listed: &BTreeSet<ReservationId>,
+) -> Result<(), TransmissionError> {
     for (reservation_id, holder) in &input.reservations {
         if holder.reservation_id != *reservation_id {
             return Err(TransmissionError::Misplaced {
@@ -48,6 +65,11 @@ pub(super) fn check_input(input: &TransmissionInput) -> Result<(), TransmissionE
             });
         }
     }
+    Ok(())
+}
+
+/// Every pending request once, its slot loaded, and a booking not already decided.
+fn check_pending(input: &TransmissionInput) -> Result<(), TransmissionError> {
     let mut seen = BTreeSet::new();
     for request in &input.pending {
         let request_id = request.request_id();
