@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::booking::ActivityOnDay;
 use domain::calendar::{OpeningCalendar, Period};
-use domain::ids::*;
+use domain::ids::{ActivityId, ChildId};
 use projections::booking as bq;
 use projections::queries;
 use rusqlite::Connection;

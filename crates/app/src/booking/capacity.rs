@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use domain::booking::{self as rules, ReservationState};
 use domain::event::payloads::{self, ActivityCapacityChanged};
-use domain::ids::*;
+use domain::ids::{ActivityId, ReservationId};
 use projections::booking as bq;
 use projections::queries;
 

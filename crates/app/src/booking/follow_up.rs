@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use domain::booking::{self as rules, ReservationState};
-use domain::ids::*;
+use domain::ids::{ChildId, FamilyId, RequestId, ReservationId};
 use projections::booking as bq;
 use serde::Serialize;
 

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use domain::Money;
 use domain::booking::{self as rules, AccountStanding};
-use domain::ids::*;
+use domain::ids::{ActivityId, FamilyId};
 use projections::queries;
 use rusqlite::Connection;
 

@@ -3,7 +3,7 @@
 
 use domain::booking::ReservationState;
 use domain::event::payloads::RequestWithdrawn;
-use domain::ids::*;
+use domain::ids::{FamilyId, RequestId, ReservationId};
 use projections::booking as bq;
 use serde::Serialize;
 

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::booking::{RequestKind, ReservationState};
-use domain::ids::*;
+use domain::ids::{ActivityId, ChildId, FamilyId, RequestId, ReservationId, TransmissionId};
 use domain::values::RefusalReason;
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;

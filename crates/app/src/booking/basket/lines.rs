@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::Event;
 use domain::booking::{self as rules, BasketLine, Blocked, ChildFacts, Engagement};
 use domain::event::payloads::{BookingRequested, CancellationRequested};
-use domain::ids::*;
+use domain::ids::{ActivityId, BasketId, ChildId, FamilyId, RequestId, ReservationId};
 use domain::values::Forecast;
 use projections::booking as bq;
 use projections::queries;

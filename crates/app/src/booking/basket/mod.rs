@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use domain::Event;
 use domain::booking as rules;
 use domain::event::payloads::BasketSubmitted;
-use domain::ids::*;
+use domain::ids::{ActivityId, BasketId, ChildId, FamilyId, RequestId, ReservationId};
 use domain::values::Forecast;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use domain::Money;
-use domain::ids::*;
+use domain::ids::{BasketId, ChildId, FamilyId};
 use projections::booking as bq;
 use serde::Serialize;
 use uuid::Uuid;

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use domain::booking::{
     HeldReservation, PendingRequest, RequestKind, ReservationState, SlotState, TransmissionInput,
 };
-use domain::ids::*;
+use domain::ids::ActivityId;
 use projections::booking as bq;
 use rusqlite::Connection;
 

@@ -12,7 +12,7 @@ use domain::event::payloads::{
     RequestWithdrawn, TransmissionCompleted, TransmissionCounts, TransmissionStarted,
 };
 
-use domain::ids::*;
+use domain::ids::{ChildId, TransmissionId};
 use projections::booking as bq;
 use rusqlite::Connection;
 use serde::Serialize;
