@@ -312,7 +312,7 @@ fn the_demo_calendar_shows_every_state_of_the_colour_code() {
     let lilou = domain::ids::ChildId(domain::ids::derive_id("child", "dupont/lilou"));
     let mut seen = std::collections::BTreeSet::new();
     for month in ["2026-10-01", "2026-11-01", "2026-12-01", "2027-01-01"] {
-        for day in app::calendar::month(&app, family, lilou, day(month), None).unwrap() {
+        for day in app::portal::month(&app, family, lilou, day(month), None).unwrap() {
             for cell in day.cells {
                 assert_eq!(
                     cell.state_label,
@@ -338,7 +338,7 @@ fn the_demo_calendar_shows_every_state_of_the_colour_code() {
     }
     // Antoine (5) is not offered the 6-12 activities.
     let antoine = domain::ids::ChildId(domain::ids::derive_id("child", "dupont/antoine"));
-    let december = app::calendar::month(&app, family, antoine, day("2026-12-01"), None).unwrap();
+    let december = app::portal::month(&app, family, antoine, day("2026-12-01"), None).unwrap();
     assert!(
         december
             .iter()

@@ -10,11 +10,9 @@
 use chrono::{DateTime, Duration, Utc};
 use domain::ids::{FamilyId, StructureId};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::booking::LineRequest;
 use crate::credentials;
 use crate::notify;
 use crate::registry;
@@ -263,22 +261,7 @@ pub fn throttled_message(seconds: i64) -> String {
 // Sessions
 // ---------------------------------------------------------------------------------------------
 
-/// The basket a parent fills before « Valider »: session state, not events (DESIGN §5).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Basket {
-    /// The one-time id of the validation form (idempotency key of `submit_basket`).
-    pub form_id: String,
-    pub lines: Vec<LineRequest>,
-}
-
-impl Basket {
-    pub fn new() -> Basket {
-        Basket {
-            form_id: Uuid::new_v4().simple().to_string(),
-            lines: Vec::new(),
-        }
-    }
-}
+pub use crate::portal::Basket;
 
 /// A live session.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1040,7 +1040,7 @@ mod tests {
 
             // And Lilou's calendar shows the six colour states within this month and the next
             let calendar =
-                crate::calendar::days(&app, dupont, lilou(), this_month, end_of_next_month, None)
+                crate::portal::days(&app, dupont, lilou(), this_month, end_of_next_month, None)
                     .expect("calendar");
             let seen: BTreeSet<String> = calendar
                 .iter()

@@ -19,6 +19,9 @@ pub enum AppError {
     /// A booking command refused (its words: `crate::wording::booking`).
     #[error("{0}")]
     Booking(crate::booking::BookingRefusal),
+    /// A page of the portal refuses a click or an address.
+    #[error("{0}")]
+    Portal(crate::portal::PortalRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -66,6 +69,7 @@ impl AppError {
             AppError::Refused(_)
                 | AppError::RuleRefused(_)
                 | AppError::Booking(_)
+                | AppError::Portal(_)
                 | AppError::Setup(_)
         )
     }

@@ -9,7 +9,6 @@
 pub mod accounts;
 pub mod audit;
 pub mod booking;
-pub mod calendar;
 pub mod credentials;
 pub mod demo;
 mod error;
@@ -18,6 +17,7 @@ mod lookup;
 pub mod money;
 pub mod notify;
 pub mod online_payment;
+pub mod portal;
 pub mod privacy;
 pub mod registry;
 pub mod setup;

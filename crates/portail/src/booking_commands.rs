@@ -384,6 +384,7 @@ pub fn send(cli: &Cli, args: &SendArgs) -> anyhow::Result<ExitCode> {
 
 pub fn calendar(cli: &Cli, args: &CalendarArgs) -> anyhow::Result<ExitCode> {
     use chrono::Datelike;
+    use domain::booking::EngagementState;
     let app = open_app(cli)?;
     let family = user!(listing::resolve_family(&app, &args.family));
     let child = user!(listing::resolve_child(&app, family, &args.child));
@@ -403,7 +404,7 @@ pub fn calendar(cli: &Cli, args: &CalendarArgs) -> anyhow::Result<ExitCode> {
             }
         }
     };
-    let days = user!(app::calendar::month(&app, family, child, month, activity));
+    let days = user!(app::portal::month(&app, family, child, month, activity));
     if args.json {
         return print_json(&days);
     }
@@ -418,11 +419,11 @@ pub fn calendar(cli: &Cli, args: &CalendarArgs) -> anyhow::Result<ExitCode> {
         out!("{}", domain::wording::french_date(day.day));
         for cell in &day.cells {
             let booked = match (cell.booking, cell.rank) {
-                (Some(ReservationState::Pending), _) => " — Non transmis".to_owned(),
-                (Some(ReservationState::Waitlisted), Some(rank)) => {
+                (Some(EngagementState::Pending), _) => " — Non transmis".to_owned(),
+                (Some(EngagementState::Waitlisted), Some(rank)) => {
                     format!(" — liste d'attente, rang {rank}")
                 }
-                (Some(ReservationState::Accepted), _) => " — acceptée".to_owned(),
+                (Some(EngagementState::Accepted), _) => " — acceptée".to_owned(),
                 _ => String::new(),
             };
             out!("    {:<30} {}{}", cell.activity, cell.state_label, booked);

@@ -236,11 +236,9 @@ pub fn month_param(month: NaiveDate) -> String {
     month.format("%Y-%m").to_string()
 }
 
-/// Parses `?mois=YYYY-MM`; `today`'s month when absent or malformed.
+/// Parses `?mois=YYYY-MM`; `today`'s month when absent or malformed (`app::portal::parse_month`).
 pub fn parse_month(text: Option<&str>, today: NaiveDate) -> NaiveDate {
-    text.and_then(|t| NaiveDate::parse_from_str(&format!("{}-01", t.trim()), "%Y-%m-%d").ok())
-        .filter(|m| (2000..=2100).contains(&m.year()))
-        .unwrap_or_else(|| today.with_day(1).unwrap_or(today))
+    app::portal::parse_month(text, today)
 }
 
 pub fn previous_month(month: NaiveDate) -> NaiveDate {

@@ -13,6 +13,7 @@
 
 mod config;
 mod error;
+mod extract;
 mod hashing;
 mod jobs;
 mod layout;

@@ -7,6 +7,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt;
+use maud::Markup;
 
 use crate::{error, pages};
 
@@ -49,7 +50,20 @@ pub(crate) async fn french_errors(response: Response) -> Response {
     if !(status.is_client_error() || status.is_server_error()) || !plain {
         return response;
     }
-    let page = match status {
+    let page = status_page(status);
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    Response::from_parts(parts, axum::body::Body::from(page.into_string()))
+}
+
+/// The French page of an error status answered without a page of its own (by axum, or by
+/// an extractor's rejection).
+pub(crate) fn status_page(status: StatusCode) -> Markup {
+    match status {
         StatusCode::PAYLOAD_TOO_LARGE => pages::too_large(),
         StatusCode::METHOD_NOT_ALLOWED => pages::method_not_allowed(),
         StatusCode::NOT_FOUND => pages::not_found(),
@@ -59,14 +73,7 @@ pub(crate) async fn french_errors(response: Response) -> Response {
             tracing::error!(%incident, %status, "request failed without a page");
             pages::error_page(status.as_u16(), &incident)
         }
-    };
-    let (mut parts, _) = response.into_parts();
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    Response::from_parts(parts, axum::body::Body::from(page.into_string()))
+    }
 }
 
 /// A panic in a handler becomes the French 500 page with an incident id, logged.

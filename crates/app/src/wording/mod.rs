@@ -2,3 +2,4 @@
 //! theirs in `mail::templates`.
 
 pub mod booking;
+mod portal;

@@ -40,6 +40,16 @@ impl ReservationState {
     }
 }
 
+impl From<EngagementState> for ReservationState {
+    fn from(engagement: EngagementState) -> Self {
+        match engagement {
+            EngagementState::Pending => ReservationState::Pending,
+            EngagementState::Accepted => ReservationState::Accepted,
+            EngagementState::Waitlisted => ReservationState::Waitlisted,
+        }
+    }
+}
+
 /// What a request asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RequestKind {

@@ -1,0 +1,272 @@
+//! The booking calendar of one child: for every day, every activity the child may book there,
+//! with the seed's colour state (text, never colour alone) and what is booked.
+
+use chrono::{Datelike, Days, NaiveDate};
+use domain::booking::{self as rules, DayState, EngagementState};
+use domain::ids::{ActivityId, ChildId, FamilyId, RequestId, ReservationId, StructureId};
+use projections::{booking as bq, queries};
+use rusqlite::Connection;
+use serde::{Serialize, Serializer};
+
+use crate::booking::{BookingBlock, Withdrawable, activity_on_day_among};
+use crate::portal::PortalRefusal;
+use crate::registry::{self, ChildProfile};
+use crate::{App, AppError};
+
+/// What the child holds on a cell: a reservation (a place, accepted or waitlisted) or a
+/// booking request not transmitted yet. Written as its bare id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Booked {
+    Reservation(ReservationId),
+    Request(RequestId),
+}
+
+impl Booked {
+    /// The reservation, when the cell holds a place.
+    pub fn reservation(self) -> Option<ReservationId> {
+        match self {
+            Booked::Reservation(id) => Some(id),
+            Booked::Request(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Booked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Booked::Reservation(id) => id.fmt(f),
+            Booked::Request(id) => id.fmt(f),
+        }
+    }
+}
+
+/// One activity on one day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CalendarCell {
+    pub activity_id: ActivityId,
+    /// The structure offering the activity (the portal shows the structure being consulted).
+    pub structure_id: StructureId,
+    pub activity: String,
+    pub state: DayState,
+    /// The state in words (the seed's legend).
+    pub state_label: &'static str,
+    /// Where what is booked stands (written as the read model's code).
+    #[serde(serialize_with = "engagement_code")]
+    pub booking: Option<EngagementState>,
+    pub rank: Option<u32>,
+    /// The reservation (or pending request) to cancel (or withdraw).
+    pub booking_id: Option<Booked>,
+    /// The request « Retirer » withdraws: the booking request not transmitted, or the pending
+    /// cancellation of the place (then the place is not offered « annuler » again).
+    pub withdrawable: Option<Withdrawable>,
+}
+
+/// One day of the month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CalendarDay {
+    pub day: NaiveDate,
+    pub cells: Vec<CalendarCell>,
+}
+
+/// A child's calendar as the portal shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChildCalendar {
+    /// Why the family may not book now, if it may not (then the page says only that).
+    pub blocked: Option<BookingBlock>,
+    /// « Lilou DUPONT ».
+    pub child_name: String,
+    pub days: Vec<CalendarDay>,
+}
+
+/// The children of `family`, by birth date.
+pub fn children_of(app: &App, family: FamilyId) -> Result<Vec<ChildProfile>, AppError> {
+    app.query(move |conn| registry::children_of(conn, family))
+}
+
+/// The calendar of `child` for the days `first..=last`, only the activities of `structure`
+/// when one is being consulted; `None` when the child is not the family's.
+pub fn child_calendar(
+    app: &App,
+    family: FamilyId,
+    child: ChildId,
+    (first, last): (NaiveDate, NaiveDate),
+    structure: Option<StructureId>,
+) -> Result<Option<ChildCalendar>, AppError> {
+    let Some(profile) = app
+        .query(move |conn| registry::child(conn, child))?
+        .filter(|c| c.family_id == family)
+    else {
+        return Ok(None);
+    };
+    let blocked = crate::booking::booking_blocked(app, family)?;
+    let mut days = days(app, family, child, first, last, None)?;
+    if let Some(structure) = structure {
+        for day in &mut days {
+            day.cells.retain(|c| c.structure_id == structure);
+        }
+    }
+    Ok(Some(ChildCalendar {
+        blocked,
+        child_name: format!("{} {}", profile.first_name, profile.last_name),
+        days,
+    }))
+}
+
+/// The month containing `month` for `child` of `family`; only `activity` when given.
+pub fn month(
+    app: &App,
+    family: FamilyId,
+    child: ChildId,
+    month: NaiveDate,
+    activity: Option<ActivityId>,
+) -> Result<Vec<CalendarDay>, AppError> {
+    let first = month.with_day(1).unwrap_or(month);
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .map_or(first, |next| next - Days::new(1));
+    days(app, family, child, first, last, activity)
+}
+
+/// What every day of one calendar reads once.
+struct Reading<'c> {
+    conn: &'c Connection,
+    now: chrono::DateTime<chrono::Utc>,
+    child: ChildProfile,
+    structures: Vec<StructureId>,
+    periods: Vec<queries::PeriodRow>,
+    activity: Option<ActivityId>,
+}
+
+/// The days `first..=last` for `child` of `family`; only `activity` when given.
+pub fn days(
+    app: &App,
+    family: FamilyId,
+    child: ChildId,
+    first: NaiveDate,
+    last: NaiveDate,
+    activity: Option<ActivityId>,
+) -> Result<Vec<CalendarDay>, AppError> {
+    let now = app.now();
+    app.query(move |conn| {
+        let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == family) else {
+            return Err(PortalRefusal::ChildNotInFamily.into());
+        };
+        let today = domain::deadline::paris_day(now);
+        let Some(family_row) = queries::family(conn, family, today)? else {
+            return Err(PortalRefusal::UnknownFamily.into());
+        };
+        let reading = Reading {
+            conn,
+            now,
+            child: profile,
+            structures: family_row.structures,
+            periods: queries::periods(conn)?,
+            activity,
+        };
+        let mut days = Vec::new();
+        let mut day = first;
+        while day <= last {
+            days.push(CalendarDay {
+                day,
+                cells: reading.cells(day)?,
+            });
+            day = day + Days::new(1);
+        }
+        Ok(days)
+    })
+}
+
+impl Reading<'_> {
+    /// The activities the child may book on `day`, each with its state.
+    fn cells(&self, day: NaiveDate) -> Result<Vec<CalendarCell>, AppError> {
+        let mut cells = Vec::new();
+        let engagements = bq::child_engagements(self.conn, self.child.child_id, day)?;
+        for row in queries::activities(self.conn, day)? {
+            if self.activity.is_some_and(|a| a != row.activity_id)
+                || !self.structures.contains(&row.structure_id)
+            {
+                continue;
+            }
+            let age = domain::calendar::age_on(self.child.birth_date, day);
+            if age < u32::from(row.age_min) || age > u32::from(row.age_max) {
+                continue;
+            }
+            let Some(on_day) =
+                activity_on_day_among(self.conn, row.activity_id, day, &self.periods)?
+            else {
+                continue;
+            };
+            let engagement = engagements
+                .iter()
+                .find(|e| e.activity_id == row.activity_id);
+            let held = match engagement {
+                Some(engagement) => Some(self.held(engagement, row.activity_id, day)?),
+                None => None,
+            };
+            let state = rules::day_state(self.now, day, &on_day, held.map(|h| h.state));
+            cells.push(CalendarCell {
+                activity_id: row.activity_id,
+                structure_id: row.structure_id,
+                activity: row.label,
+                state,
+                state_label: state.label(),
+                booking: held.map(|h| h.state),
+                rank: held.and_then(|h| h.rank),
+                booking_id: held.and_then(|h| h.booked),
+                withdrawable: held.and_then(|h| h.withdrawable),
+            });
+        }
+        Ok(cells)
+    }
+
+    /// What the child holds on an activity and day: its state, rank and what « Retirer »
+    /// withdraws.
+    fn held(
+        &self,
+        engagement: &bq::EngagementRow,
+        activity: ActivityId,
+        day: NaiveDate,
+    ) -> Result<Held, AppError> {
+        let state = engagement.state.engagement();
+        Ok(match engagement.reservation_id {
+            Some(id) => Held {
+                state,
+                rank: bq::reservation_by_id(self.conn, id)?.and_then(|r| r.rank),
+                booked: Some(Booked::Reservation(id)),
+                withdrawable: Withdrawable::of_place(
+                    None,
+                    bq::pending_cancellation(self.conn, id)?,
+                ),
+            },
+            None => {
+                let request =
+                    bq::pending_booking_request(self.conn, self.child.child_id, activity, day)?;
+                Held {
+                    state,
+                    rank: None,
+                    booked: request.map(Booked::Request),
+                    withdrawable: Withdrawable::of_place(request, None),
+                }
+            }
+        })
+    }
+}
+
+/// What the child holds on one cell.
+#[derive(Clone, Copy)]
+struct Held {
+    state: EngagementState,
+    rank: Option<u32>,
+    booked: Option<Booked>,
+    withdrawable: Option<Withdrawable>,
+}
+
+/// A cell's engagement as the read model's code (the calendar's JSON shows the stored form).
+fn engagement_code<S: Serializer>(
+    state: &Option<EngagementState>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let code = state.map(|state| bq::state_column(state.into()));
+    code.serialize(serializer)
+}
