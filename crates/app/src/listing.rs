@@ -423,9 +423,3 @@ pub fn family_structures(
     structures.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(structures)
 }
-
-/// The stored form of a state, which the listings show for a state they have no words for
-/// (a withdrawn or carried-out request).
-pub fn state_code(state: domain::booking::ReservationState) -> &'static str {
-    projections::booking::state_column(state)
-}

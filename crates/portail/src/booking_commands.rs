@@ -7,7 +7,6 @@ use anyhow::Context;
 use app::booking::{self, LineOutcome, LineRequest};
 use app::listing;
 use chrono::Utc;
-use domain::booking::ReservationState;
 
 use crate::setup_commands::{open_app, print_json};
 use crate::{
@@ -187,24 +186,6 @@ pub fn withdraw(cli: &Cli, args: &WithdrawArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn state_text(line: &listing::ReservationListing) -> String {
-    match line.state {
-        ReservationState::Pending => "Non transmis".to_owned(),
-        ReservationState::Accepted if line.cancellation_pending => {
-            "Acceptée (annulation demandée)".to_owned()
-        }
-        ReservationState::Accepted => "Acceptée".to_owned(),
-        ReservationState::Waitlisted => {
-            format!("Liste d'attente — rang {}", line.rank.unwrap_or(0))
-        }
-        ReservationState::Refused => {
-            format!("Refusée — {}", line.reason.clone().unwrap_or_default())
-        }
-        ReservationState::Cancelled => "Annulée".to_owned(),
-        other => listing::state_code(other).to_owned(),
-    }
-}
-
 pub fn list(cli: &Cli, args: &FamilyListArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;
     let family = user!(listing::resolve_family(&app, &args.family));
@@ -221,7 +202,7 @@ pub fn list(cli: &Cli, args: &FamilyListArgs) -> anyhow::Result<ExitCode> {
             line.day.format("%d/%m/%Y"),
             line.child,
             line.activity,
-            state_text(line)
+            line.state_text()
         );
     }
     out_raw!("{out}");

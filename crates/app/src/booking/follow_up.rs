@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::Withdrawable;
 use crate::lookup::{Lookup, activity_on_day};
-use crate::wording::booking::refusal_text;
+use crate::wording::booking::follow_up_state_text;
 use crate::{App, AppError};
 
 /// One line of « Suivi », ready to show.
@@ -40,20 +40,7 @@ pub fn follow_up(app: &App, family: FamilyId) -> Result<Vec<FollowUpLine>, AppEr
         let mut cache = Lookup::default();
         let mut out = Vec::new();
         for row in bq::follow_up(conn, family)? {
-            let state_text = match row.state {
-                ReservationState::Pending => "Non transmis".to_owned(),
-                ReservationState::Accepted => "Acceptée".to_owned(),
-                ReservationState::Waitlisted => match row.rank {
-                    Some(rank) => format!("Liste d'attente — rang {rank}"),
-                    None => "Liste d'attente".to_owned(),
-                },
-                ReservationState::Refused => match row.reason {
-                    Some(reason) => format!("Refusée — {}", refusal_text(reason)),
-                    None => "Refusée".to_owned(),
-                },
-                ReservationState::Cancelled => "Annulée".to_owned(),
-                other => crate::listing::state_code(other).to_owned(),
-            };
+            let state_text = follow_up_state_text(row.state, row.rank, row.reason);
             let cancellable = match row.state.held() {
                 Some(state) if row.pending_cancellation.is_none() => {
                     activity_on_day(conn, row.activity_id, row.day)?.is_some_and(|on_day| {

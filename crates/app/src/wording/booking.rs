@@ -3,9 +3,11 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
+use domain::booking::{Decision, ReservationState};
 use domain::values::{Forecast, RefusalReason};
 
 use crate::booking::{BasketRefusal, BookingBlock, BookingRefusal};
+use crate::listing::ReservationListing;
 
 /// The French text of a forecast, as the récapitulatif shows it.
 pub fn forecast_text(forecast: &Forecast) -> String {
@@ -26,6 +28,45 @@ pub fn refusal_text(reason: RefusalReason) -> &'static str {
         RefusalReason::IncompatibleSameDay => {
             "incompatible avec une autre réservation le même jour"
         }
+    }
+}
+
+/// « Non transmis », « Liste d'attente — rang 2 », « Refusée — complet »…: a line of « Suivi ».
+pub fn follow_up_state_text(
+    state: ReservationState,
+    rank: Option<u32>,
+    reason: Option<RefusalReason>,
+) -> String {
+    match state {
+        ReservationState::Pending => "Non transmis".to_owned(),
+        ReservationState::Accepted => "Acceptée".to_owned(),
+        ReservationState::Waitlisted => match rank {
+            Some(rank) => format!("Liste d'attente — rang {rank}"),
+            None => "Liste d'attente".to_owned(),
+        },
+        ReservationState::Refused => match reason {
+            Some(reason) => format!("Refusée — {}", refusal_text(reason)),
+            None => "Refusée".to_owned(),
+        },
+        ReservationState::Cancelled => "Annulée".to_owned(),
+        other => stored_form(other).to_owned(),
+    }
+}
+
+/// A state the listings have no words for (a withdrawn or carried-out request) shows its
+/// stored form.
+fn stored_form(state: ReservationState) -> &'static str {
+    projections::booking::state_column(state)
+}
+
+/// What a transmission decided, as the staff's report line says it.
+pub fn decision_text(decision: &Decision) -> String {
+    match decision {
+        Decision::Accepted { .. } => "acceptée".to_owned(),
+        Decision::Waitlisted { rank, .. } => format!("liste d'attente, rang {rank}"),
+        Decision::Refused { reason, .. } => format!("refusée ({})", refusal_text(*reason)),
+        Decision::Cancelled { .. } => "annulée".to_owned(),
+        Decision::Promoted { .. } => "acceptée depuis la liste d'attente".to_owned(),
     }
 }
 
@@ -99,5 +140,26 @@ impl BookingBlock {
     /// The rule every blocked parent is shown, with the configured threshold.
     pub fn conditions(&self) -> String {
         domain::booking::booking_conditions(self.threshold)
+    }
+}
+
+impl ReservationListing {
+    /// The state in the words of `portail reservations list`.
+    pub fn state_text(&self) -> String {
+        match self.state {
+            ReservationState::Pending => "Non transmis".to_owned(),
+            ReservationState::Accepted if self.cancellation_pending => {
+                "Acceptée (annulation demandée)".to_owned()
+            }
+            ReservationState::Accepted => "Acceptée".to_owned(),
+            ReservationState::Waitlisted => {
+                format!("Liste d'attente — rang {}", self.rank.unwrap_or(0))
+            }
+            ReservationState::Refused => {
+                format!("Refusée — {}", self.reason.clone().unwrap_or_default())
+            }
+            ReservationState::Cancelled => "Annulée".to_owned(),
+            other => stored_form(other).to_owned(),
+        }
     }
 }

@@ -12,14 +12,14 @@ use domain::event::payloads::{
     RequestWithdrawn, TransmissionCompleted, TransmissionCounts, TransmissionStarted,
 };
 
-use domain::ids::{ChildId, TransmissionId};
+use domain::ids::TransmissionId;
 use projections::booking as bq;
 use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::booking::{BookingRefusal, derived};
 use crate::lookup::Lookup;
-use crate::wording::booking::refusal_text;
+use crate::wording::booking::decision_text;
 use crate::{App, AppError, Command};
 
 /// What a transmission run did.
@@ -167,23 +167,9 @@ fn describe(
         .activity(conn, activity, day)?
         .map(|a| a.label.clone())
         .unwrap_or_default();
-    let mut child = |child: &ChildId| cache.child_name(conn, *child);
-    let (who, what) = match decision {
-        Decision::Accepted { child_id, .. } => (child(child_id)?, "acceptée".to_owned()),
-        Decision::Waitlisted { child_id, rank, .. } => {
-            (child(child_id)?, format!("liste d'attente, rang {rank}"))
-        }
-        Decision::Refused {
-            child_id, reason, ..
-        } => (
-            child(child_id)?,
-            format!("refusée ({})", refusal_text(*reason)),
-        ),
-        Decision::Cancelled { child_id, .. } => (child(child_id)?, "annulée".to_owned()),
-        Decision::Promoted { child_id, .. } => (
-            child(child_id)?,
-            "acceptée depuis la liste d'attente".to_owned(),
-        ),
-    };
-    Ok(format!("{day} {label} — {who} : {what}"))
+    let who = cache.child_name(conn, decision.child_id())?;
+    Ok(format!(
+        "{day} {label} — {who} : {}",
+        decision_text(decision)
+    ))
 }

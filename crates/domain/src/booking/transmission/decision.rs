@@ -85,6 +85,17 @@ impl Decision {
         }
     }
 
+    /// The child it is about.
+    pub fn child_id(&self) -> ChildId {
+        match self {
+            Decision::Accepted { child_id, .. }
+            | Decision::Waitlisted { child_id, .. }
+            | Decision::Refused { child_id, .. }
+            | Decision::Cancelled { child_id, .. }
+            | Decision::Promoted { child_id, .. } => *child_id,
+        }
+    }
+
     /// The (activity, day) it is about.
     pub fn slot(&self) -> SlotKey {
         match self {

@@ -1234,3 +1234,55 @@ proptest! {
         prop_assert_eq!(decided, expected);
     }
 }
+
+#[test]
+fn each_decision_emits_the_event_of_its_kind_naming_the_transmission() {
+    use crate::Event;
+    use crate::ids::TransmissionId;
+    use crate::values::CancellationCause;
+    let transmission = TransmissionId(Uuid::from_u128(99));
+    let decisions = [
+        accepted(1, 1, 1, 0),
+        waitlisted(2, 2, 1, 0, 1),
+        refused(3, 3, 1, 0, RefusalReason::Full),
+        cancelled(4, 4, 1, 0),
+        promoted(5, 1, 0, 1),
+    ];
+    for decision in &decisions {
+        let event = decision.event(transmission);
+        let same_slot = |activity_id, day| decision.slot() == (activity_id, day);
+        match (decision, event) {
+            (Decision::Accepted { request_id, .. }, Event::BookingAccepted(e)) => {
+                assert_eq!(
+                    (e.request_id, e.transmission_id),
+                    (*request_id, transmission)
+                );
+                assert!(same_slot(e.activity_id, e.day));
+            }
+            (Decision::Waitlisted { rank, .. }, Event::BookingWaitlisted(e)) => {
+                assert_eq!((e.rank, e.transmission_id), (*rank, transmission));
+                assert!(same_slot(e.activity_id, e.day));
+            }
+            (Decision::Refused { reason, .. }, Event::BookingRefused(e)) => {
+                assert_eq!((e.reason, e.transmission_id), (*reason, transmission));
+                assert!(same_slot(e.activity_id, e.day));
+            }
+            (Decision::Cancelled { request_id, .. }, Event::ReservationCancelled(e)) => {
+                assert_eq!(e.cause, CancellationCause::FamilyRequest);
+                assert_eq!(
+                    (e.request_id, e.transmission_id),
+                    (Some(*request_id), Some(transmission))
+                );
+                assert!(same_slot(e.activity_id, e.day));
+            }
+            (Decision::Promoted { previous_rank, .. }, Event::WaitlistPromoted(e)) => {
+                assert_eq!(
+                    (e.previous_rank, e.transmission_id),
+                    (*previous_rank, Some(transmission))
+                );
+                assert!(same_slot(e.activity_id, e.day));
+            }
+            (decision, event) => panic!("{decision:?} emitted {event:?}"),
+        }
+    }
+}
