@@ -10,6 +10,7 @@ use app::setup::file::parse_setup;
 use app::setup::import::import;
 use app::{App, Clock};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use domain::booking::ReservationState;
 use domain::ids::derive_id;
 use domain::ids::*;
 use proptest::prelude::*;
@@ -286,7 +287,7 @@ proptest! {
                 }
                 Op::Cancel { family: f, nth } => {
                     let lines = app::listing::reservations(&app, family(*f)).unwrap();
-                    let live: Vec<_> = lines.iter().filter(|l| l.state == "acceptee" || l.state == "liste_attente").collect();
+                    let live: Vec<_> = lines.iter().filter(|l| l.state == ReservationState::Accepted || l.state == ReservationState::Waitlisted).collect();
                     if let Some(line) = live.get(*nth) {
                         booking::submit_basket(&app, "test", family(*f), &format!("c{step}"), vec![LineRequest::Cancel {
                             reservation_id: ReservationId(line.reservation_id.unwrap()),
@@ -295,14 +296,14 @@ proptest! {
                 }
                 Op::Withdraw { family: f, nth } => {
                     let lines = app::listing::reservations(&app, family(*f)).unwrap();
-                    let pending: Vec<_> = lines.iter().filter(|l| l.state == "non_transmis").collect();
+                    let pending: Vec<_> = lines.iter().filter(|l| l.state == ReservationState::Pending).collect();
                     if let Some(line) = pending.get(*nth) {
                         booking::withdraw_request(&app, "test", family(*f), RequestId(line.request_id)).unwrap();
                     }
                 }
                 Op::Transmit => {
                     let cut_off = app.now();
-                    booking::transmit(&app, cut_off, false).unwrap();
+                    booking::transmit(&app, cut_off).unwrap();
                 }
                 Op::RaiseCapacity { activity: a, by, waitlist } => {
                     let (c, w) = capacities[*a];
@@ -342,7 +343,7 @@ fn a_transmission_decides_in_order_then_a_second_run_does_nothing() {
         "sera refusée (complet, liste d'attente complète)"
     );
 
-    let report = booking::transmit(&app, app.now(), false).unwrap();
+    let report = booking::transmit(&app, app.now()).unwrap();
     let c = report.counts;
     assert_eq!(
         (
@@ -355,7 +356,7 @@ fn a_transmission_decides_in_order_then_a_second_run_does_nothing() {
         (6, 6, 3, 2, 1)
     );
     assert_eq!(report.mails, 6, "one report per family with an e-mail");
-    let again = booking::transmit(&app, app.now(), false).unwrap();
+    let again = booking::transmit(&app, app.now()).unwrap();
     assert_eq!(
         again.counts,
         domain::event::payloads::TransmissionCounts::default()
@@ -376,14 +377,17 @@ fn a_transmission_decides_in_order_then_a_second_run_does_nothing() {
         }],
     )
     .unwrap();
-    let report = booking::transmit(&app, app.now(), false).unwrap();
+    let report = booking::transmit(&app, app.now()).unwrap();
     assert_eq!((report.counts.cancelled, report.counts.promoted), (1, 1));
     let line = &app::listing::reservations(&app, family(3)).unwrap()[0];
-    assert_eq!(line.state, "acceptee");
+    assert_eq!(line.state, ReservationState::Accepted);
     let line = &app::listing::reservations(&app, family(4)).unwrap()[0];
-    assert_eq!((line.state.as_str(), line.rank), ("liste_attente", Some(1)));
+    assert_eq!(
+        (line.state, line.rank),
+        (ReservationState::Waitlisted, Some(1))
+    );
     let line = &app::listing::reservations(&app, family(5)).unwrap()[0];
-    assert_eq!(line.state, "refusee");
+    assert_eq!(line.state, ReservationState::Refused);
     assert_eq!(
         line.reason.as_deref(),
         Some("complet, liste d'attente complète")
@@ -400,7 +404,7 @@ fn a_dry_run_prints_the_decisions_and_writes_nothing() {
         book(&app, f, 0, 0, "x");
     }
     let head = app.store.head().unwrap().position;
-    let report = booking::transmit(&app, app.now(), true).unwrap();
+    let report = booking::dry_run_transmission(&app, app.now()).unwrap();
     assert!(report.dry_run);
     assert_eq!(
         (
@@ -416,6 +420,97 @@ fn a_dry_run_prints_the_decisions_and_writes_nothing() {
         .query(|conn| Ok(mail::list(conn, mail::OutboxFilter::All)?))
         .unwrap();
     assert!(outbox.is_empty());
+}
+
+#[test]
+fn every_basket_refusal_reads_back_from_its_stored_code() {
+    use app::booking::BasketRefusal;
+    let refusals = [
+        BasketRefusal::Blocked {
+            blocked: domain::booking::Blocked::DossierIncomplete {
+                missing_items: vec!["Fiche sanitaire".to_owned()],
+            },
+        },
+        BasketRefusal::ChildNotInFamily,
+        BasketRefusal::UnknownActivity,
+        BasketRefusal::ActivityNotOffered,
+        BasketRefusal::Rule {
+            refusal: domain::booking::LineRefusal::Incompatible {
+                with_label: "Journée".to_owned(),
+            },
+        },
+        BasketRefusal::UnknownReservation,
+        BasketRefusal::AlreadyCancelled,
+        BasketRefusal::CancellationPending,
+        BasketRefusal::Worded("Déjà demandé pour ce jour.".to_owned()),
+    ];
+    for refusal in refusals {
+        let stored = serde_json::to_string(&refusal).unwrap();
+        let read: BasketRefusal = serde_json::from_str(&stored).unwrap();
+        assert_eq!(read, refusal, "{stored}");
+        assert_eq!(read.to_string(), refusal.to_string());
+    }
+}
+
+#[test]
+fn a_receipt_recorded_with_words_by_the_previous_version_is_still_read() {
+    // Given a basket whose line is refused (another family's child), its receipt stored as the
+    // previous version wrote it: the refusal in words, not as a code
+    let dir = tempfile::tempdir().unwrap();
+    let app = world(&dir, "w.db", 2, 5, 0);
+    let line = LineRequest::Book {
+        child_id: child(1),
+        activity_id: activity("matin"),
+        day: day(1),
+    };
+    let receipt =
+        booking::submit_basket(&app, "test", family(0), "form-old", vec![line.clone()]).unwrap();
+    let coded = app
+        .query(move |conn| {
+            Ok(conn.query_row(
+                "SELECT receipt FROM basket_receipts WHERE family_id = ?1 AND client_request_id = 'form-old'",
+                [family(0).to_string()],
+                |row| row.get::<_, String>(0),
+            )?)
+        })
+        .unwrap();
+    assert!(coded.contains("child_not_in_family"), "{coded}");
+    assert!(
+        !coded.contains("rattaché"),
+        "receipts keep codes, not words: {coded}"
+    );
+    let words = "Cet enfant n'est pas rattaché à votre compte.";
+    let legacy = serde_json::json!({
+        "basket_id": null,
+        "lines": [[serde_json::to_value(&line).unwrap(), { "outcome": "refused", "reason": words }]],
+        "replayed": false,
+    })
+    .to_string();
+    app.store
+        .write(move |tx| {
+            tx.connection().execute(
+                "UPDATE basket_receipts SET receipt = ?1 WHERE family_id = ?2 AND client_request_id = 'form-old'",
+                rusqlite::params![legacy, family(0).to_string()],
+            )
+        })
+        .unwrap();
+    // When it is read back, and when the same form is sent again
+    let read = booking::receipt(&app, family(0), "form-old")
+        .unwrap()
+        .unwrap();
+    let again = booking::submit_basket(&app, "test", family(0), "form-old", vec![line]).unwrap();
+    // Then both answer the refusal with the same words as the fresh receipt
+    for answer in [&read, &again] {
+        match &answer.lines[0].1 {
+            LineOutcome::Refused { reason } => assert_eq!(reason.to_string(), words),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+    match &receipt.lines[0].1 {
+        LineOutcome::Refused { reason } => assert_eq!(reason.to_string(), words),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(again.replayed);
 }
 
 #[test]
@@ -452,7 +547,7 @@ fn refused_lines_say_why_and_the_same_form_is_recorded_once() {
         .lines
         .iter()
         .map(|(_, o)| match o {
-            LineOutcome::Refused { reason } => reason.clone(),
+            LineOutcome::Refused { reason } => reason.to_string(),
             other => format!("{other:?}"),
         })
         .collect();
@@ -479,9 +574,11 @@ fn refused_lines_say_why_and_the_same_form_is_recorded_once() {
             day: day(2),
         }],
     );
-    assert!(matches!(other, Err(app::AppError::Refused(_))));
+    assert!(matches!(other, Err(app::AppError::Booking(_))));
     let empty = booking::submit_basket(&app, "test", family(0), "form-2", vec![]);
-    assert!(matches!(empty, Err(app::AppError::Refused(message)) if message.contains("vide")));
+    assert!(
+        matches!(empty, Err(app::AppError::Booking(refusal)) if refusal.to_string().contains("vide"))
+    );
 }
 
 #[test]
@@ -540,7 +637,7 @@ fn sixty_four_concurrent_baskets_for_the_last_three_places() {
     for f in 64..71 {
         book(&app, f, 0, 0, "early");
     }
-    booking::transmit(&app, app.now(), false).unwrap();
+    booking::transmit(&app, app.now()).unwrap();
     assert_eq!(
         app::listing::slot(&app, activity("matin"), day(0))
             .unwrap()
@@ -559,7 +656,7 @@ fn sixty_four_concurrent_baskets_for_the_last_three_places() {
             LineOutcome::Requested { .. }
         ));
     }
-    let report = booking::transmit(&app, app.now(), false).unwrap();
+    let report = booking::transmit(&app, app.now()).unwrap();
     assert_eq!(
         (
             report.counts.accepted,
@@ -584,7 +681,7 @@ fn the_same_commands_give_the_same_log() {
         for (step, f) in [0, 1, 2, 3, 4, 2, 0].iter().enumerate() {
             book(&app, *f, step % 2, step % 3, &format!("s{step}"));
         }
-        booking::transmit(&app, app.now(), false).unwrap();
+        booking::transmit(&app, app.now()).unwrap();
         let decisions: BTreeMap<u64, (String, String)> = app
             .store
             .read_range(1, None, 500)

@@ -340,7 +340,7 @@ fn the_nightly_consumption_bills_accepted_places_but_not_justified_absences_once
         )
         .unwrap();
     }
-    booking::transmit(&before, Utc::now(), false).unwrap();
+    booking::transmit(&before, Utc::now()).unwrap();
     // Before billing, the accepted places are the estimated cost.
     let statement = money::statement(&before, family("dupont"), true, true).unwrap();
     assert_eq!(statement[0].estimated_confirmed.to_string(), "70.55");

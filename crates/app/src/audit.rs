@@ -134,16 +134,18 @@ fn family_in(
         .unwrap_or(NaiveDate::MIN);
     let wallets = money::statement_in(scratch, family, day, true, true)?;
     let mut reservations = Vec::new();
-    for row in projections::booking_queries::follow_up(scratch, family)? {
+    for row in projections::booking::follow_up(scratch, family)? {
         reservations.push(ReservationState {
             day: row.day,
             child: registry::child(live, row.child_id)?
                 .map(|c| c.display_name())
                 .unwrap_or_else(|| row.child_id.to_string()),
             activity_id: row.activity_id.0,
-            state: row.state,
+            state: projections::booking::state_column(row.state).to_owned(),
             rank: row.rank,
-            reason: row.reason.as_deref().map(crate::booking::refusal_code_text),
+            reason: row
+                .reason
+                .map(|r| crate::booking::refusal_text(r).to_owned()),
         });
     }
     Ok(FamilyAsOf {

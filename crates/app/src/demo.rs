@@ -952,13 +952,9 @@ mod tests {
     }
 
     fn last_cut_off(app: &App) -> Option<DateTime<Utc>> {
-        app.query(|conn| Ok(projections::booking_queries::last_transmission(conn)?))
+        app.query(|conn| Ok(projections::booking::last_transmission(conn)?))
             .expect("query")
-            .map(|t| {
-                DateTime::parse_from_rfc3339(&t.cut_off)
-                    .expect("stored cut-offs are RFC 3339")
-                    .with_timezone(&Utc)
-            })
+            .map(|t| t.cut_off)
     }
 
     /// The dates the demo must look alive at: the 1st, the 15th, the last day of a month, a
@@ -991,7 +987,7 @@ mod tests {
             )
         );
         // And a transmission run now records its decisions instead of finding nothing to do
-        let report = booking::transmit(&app, app.now(), false).expect("transmits");
+        let report = booking::transmit(&app, app.now()).expect("transmits");
         assert!(report.transmission_id.is_some(), "{report:?}");
         assert_eq!(report.previous_cut_off, Some(cut_off));
     }
@@ -1001,7 +997,7 @@ mod tests {
         // Given the demo at 01:30, and a transmission run with a cut-off tomorrow
         let (_dir, app) = demo_at("2026-11-25 01:30");
         let tomorrow = app.now() + chrono::Duration::days(1);
-        booking::transmit(&app, tomorrow, false).expect("transmits");
+        booking::transmit(&app, tomorrow).expect("transmits");
         // When the header reads « Dernière mise à jour »
         let shown = app
             .query(|conn| booking::last_update(conn, app.now()))
@@ -1009,9 +1005,9 @@ mod tests {
         // Then it is not after now
         assert_eq!(shown, Some(app.now()));
         // And a cut-off before the last one is refused, with the reason
-        let refused = booking::transmit(&app, app.now(), false);
+        let refused = booking::transmit(&app, app.now());
         assert!(
-            matches!(&refused, Err(AppError::Refused(m)) if m.contains("antérieure")),
+            matches!(&refused, Err(AppError::Booking(r)) if r.to_string().contains("antérieure")),
             "{refused:?}"
         );
     }
@@ -1066,11 +1062,14 @@ mod tests {
             }
 
             // When the transmission runs (its cut-off is on the log's clock)
-            let report = booking::transmit(&app, Utc::now(), false).expect("transmits");
+            let report = booking::transmit(&app, Utc::now()).expect("transmits");
             // Then one of Lilou's requests is refused, and Suivi says why
             assert_eq!(report.counts.refused, 1, "{local}: {report:?}");
             let lines = crate::listing::reservations(&app, dupont).expect("Suivi");
-            let refused: Vec<_> = lines.iter().filter(|l| l.state == "refusee").collect();
+            let refused: Vec<_> = lines
+                .iter()
+                .filter(|l| l.state == domain::booking::ReservationState::Refused)
+                .collect();
             assert_eq!(refused.len(), 1, "{local}: {lines:?}");
             assert!(
                 refused[0]
@@ -1085,7 +1084,7 @@ mod tests {
             let second = World::new(today, app.now()).coming_wednesdays()[1];
             let place = lines
                 .iter()
-                .find(|l| l.day == second && l.state == "acceptee")
+                .find(|l| l.day == second && l.state == domain::booking::ReservationState::Accepted)
                 .and_then(|l| l.reservation_id)
                 .expect("Lilou holds the second Wednesday's morning");
             booking::submit_basket(
@@ -1098,7 +1097,7 @@ mod tests {
                 }],
             )
             .expect("the cancellation is in time");
-            let report = booking::transmit(&app, Utc::now(), false).expect("transmits");
+            let report = booking::transmit(&app, Utc::now()).expect("transmits");
             // Then the waiting child gets the place and the family is told by mail (the
             // transmission's report)
             assert_eq!(report.counts.promoted, 1, "{local}: {report:?}");

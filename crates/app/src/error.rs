@@ -4,7 +4,7 @@ use crate::setup::file::SetupError;
 
 /// What went wrong in an application service.
 ///
-/// `Refused`, `RuleRefused`, `Money`, `Audit`, `Portal` and `Setup` are caused by the user and carry a French message; nothing was written.
+/// `Refused`, `RuleRefused`, `Money`, `Audit`, `Booking`, `Portal` and `Setup` are caused by the user and carry a French message; nothing was written.
 /// The others are ours: the caller logs them with an incident id.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -22,6 +22,9 @@ pub enum AppError {
     /// An audit command refused (an anchor key or anchors file that cannot be used).
     #[error("{0}")]
     Audit(crate::audit::AuditRefusal),
+    /// A booking command refused (its words: `crate::wording::booking`).
+    #[error("{0}")]
+    Booking(crate::booking::BookingRefusal),
     /// A page of the portal refuses a click or an address.
     #[error("{0}")]
     Portal(crate::portal::PortalRefusal),
@@ -38,9 +41,6 @@ pub enum AppError {
     Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
     Mail(#[from] mail::MailError),
-    /// Not an error: a dry run computed its report and rolls its transaction back.
-    #[error("dry run")]
-    DryRun(Box<crate::booking::TransmitReport>),
     #[error("{table} holds a malformed value: {detail}")]
     Corrupt { table: &'static str, detail: String },
 }
@@ -76,6 +76,7 @@ impl AppError {
                 | AppError::RuleRefused(_)
                 | AppError::Money(_)
                 | AppError::Audit(_)
+                | AppError::Booking(_)
                 | AppError::Portal(_)
                 | AppError::Setup(_)
         )

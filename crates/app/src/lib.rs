@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod demo;
 mod error;
 pub mod listing;
+mod lookup;
 pub mod money;
 pub mod notify;
 pub mod online_payment;
@@ -117,27 +118,73 @@ impl App {
         actor: &str,
         command: impl FnOnce(&mut Command<'_, '_>) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let metadata = Metadata {
-            actor: actor.to_owned(),
-            command_id: Some(Uuid::now_v7()),
-            ..Metadata::default()
-        };
+        let metadata = command_metadata(actor);
         let now = self.now();
-        Ok(self.store.write(move |tx| {
-            let mut command_context = Command {
-                tx,
-                metadata,
-                now,
-                appended: 0,
-                last_position: None,
-            };
-            let result = command(&mut command_context)?;
-            if let Some(position) = command_context.last_position {
-                projections::advance_checkpoints(command_context.tx.connection(), position)?;
-            }
-            Ok(result)
-        })?)
+        Ok(self
+            .store
+            .write(move |tx| run_command(tx, metadata, now, command))?)
     }
+
+    /// Runs a command in the writer transaction and rolls it back: its answer, with nothing
+    /// recorded (a dry run). The store rolls a command back when it is rejected, so the
+    /// answer travels as the rejection of a private type, never as an [`AppError`].
+    pub fn rehearse<T: Send + 'static>(
+        &self,
+        actor: &str,
+        command: impl FnOnce(&mut Command<'_, '_>) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        enum Rehearsed<T> {
+            Answered(T),
+            Failed(AppError),
+        }
+        let metadata = command_metadata(actor);
+        let now = self.now();
+        let written = self.store.write(
+            move |tx| -> Result<std::convert::Infallible, Rehearsed<T>> {
+                match run_command(tx, metadata, now, command) {
+                    Ok(answer) => Err(Rehearsed::Answered(answer)),
+                    Err(error) => Err(Rehearsed::Failed(error)),
+                }
+            },
+        );
+        match written {
+            Ok(never) => match never {},
+            Err(store::WriteError::Rejected(Rehearsed::Answered(answer))) => Ok(answer),
+            Err(store::WriteError::Rejected(Rehearsed::Failed(error))) => Err(error),
+            Err(store::WriteError::Store(error)) => Err(AppError::Store(error)),
+        }
+    }
+}
+
+/// The metadata of a command's events: who acts, and a fresh command id.
+fn command_metadata(actor: &str) -> Metadata {
+    Metadata {
+        actor: actor.to_owned(),
+        command_id: Some(Uuid::now_v7()),
+        ..Metadata::default()
+    }
+}
+
+/// Runs `command` in the writer transaction `tx`, then advances the read models' checkpoints
+/// past the events it appended.
+fn run_command<T>(
+    tx: &mut WriteTx<'_>,
+    metadata: Metadata,
+    now: DateTime<Utc>,
+    command: impl FnOnce(&mut Command<'_, '_>) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let mut command_context = Command {
+        tx,
+        metadata,
+        now,
+        appended: 0,
+        last_position: None,
+    };
+    let result = command(&mut command_context)?;
+    if let Some(position) = command_context.last_position {
+        projections::advance_checkpoints(command_context.tx.connection(), position)?;
+    }
+    Ok(result)
 }
 
 /// What a command can do inside its transaction.

@@ -206,8 +206,9 @@ pub struct ReservationListing {
     pub activity_id: Uuid,
     pub activity: String,
     pub day: chrono::NaiveDate,
-    /// non_transmis | acceptee | liste_attente | refusee | annulee
-    pub state: String,
+    /// Pending, accepted, waitlisted, refused or cancelled.
+    #[serde(serialize_with = "projections::booking::serialize_state")]
+    pub state: domain::booking::ReservationState,
     pub rank: Option<u32>,
     /// Why it was refused, in French.
     pub reason: Option<String>,
@@ -221,7 +222,7 @@ pub fn reservations(
 ) -> Result<Vec<ReservationListing>, AppError> {
     app.query(move |conn| {
         let mut lines = Vec::new();
-        for row in projections::booking_queries::follow_up(conn, family)? {
+        for row in projections::booking::follow_up(conn, family)? {
             let child = registry::child(conn, row.child_id)?
                 .map(|c| c.display_name())
                 .unwrap_or_default();
@@ -239,7 +240,9 @@ pub fn reservations(
                 day: row.day,
                 state: row.state,
                 rank: row.rank,
-                reason: row.reason.as_deref().map(crate::booking::refusal_code_text),
+                reason: row
+                    .reason
+                    .map(|r| crate::booking::refusal_text(r).to_owned()),
                 cancellation_pending: row.pending_cancellation.is_some(),
             });
         }
@@ -255,8 +258,9 @@ pub struct SlotEntry {
     pub login: Option<String>,
     pub child_id: Uuid,
     pub child: String,
-    /// acceptee | liste_attente
-    pub state: String,
+    /// Accepted or waitlisted.
+    #[serde(serialize_with = "projections::booking::serialize_state")]
+    pub state: domain::booking::ReservationState,
     pub rank: Option<u32>,
 }
 
@@ -283,12 +287,14 @@ pub fn slot(
 ) -> Result<SlotListing, AppError> {
     app.query(move |conn| {
         let Some(row) = projections::activity(conn, activity, day)? else {
-            return Err(AppError::Refused("Activité inconnue.".to_owned()));
+            return Err(AppError::Booking(
+                crate::booking::BookingRefusal::UnknownActivity,
+            ));
         };
-        let counts = projections::booking_queries::slot_counts(conn, activity, day)?;
+        let counts = projections::booking::slot_counts(conn, activity, day)?;
         let mut waitlist = Vec::new();
         let mut places = Vec::new();
-        for held in projections::booking_queries::slot_reservations(conn, activity, day)? {
+        for held in projections::booking::slot_reservations(conn, activity, day)? {
             let entry = SlotEntry {
                 reservation_id: held.reservation_id.0,
                 family_id: held.family_id.0,
@@ -297,10 +303,10 @@ pub fn slot(
                 child: registry::child(conn, held.child_id)?
                     .map(|c| c.display_name())
                     .unwrap_or_default(),
-                state: held.state.clone(),
+                state: held.state,
                 rank: held.rank,
             };
-            if held.state == "liste_attente" {
+            if held.state == domain::booking::ReservationState::Waitlisted {
                 waitlist.push(entry);
             } else {
                 places.push(entry);

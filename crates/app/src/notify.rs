@@ -3,17 +3,18 @@
 
 use std::collections::BTreeMap;
 
-use domain::booking::Decision;
-use domain::ids::*;
+use domain::booking::{Decision, RequestKind};
+use domain::ids::{ChildId, FamilyId, StructureId, TransmissionId};
 use mail::templates::{
     self, ContactBlock, LineOutcome, PromotionNotice, ReportLine, TransmissionReport,
 };
 use mail::{MailKind, OutgoingMail};
-use projections::booking_queries::{PendingRow, ReservationRow};
+use projections::booking::{PendingRow, ReservationRow};
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::booking::refusal_text;
+use crate::lookup::Lookup;
 use crate::registry;
+use crate::wording::booking::refusal_text;
 use crate::{AppError, Command};
 
 /// The organisation's contact block, for the foot of every mail.
@@ -53,49 +54,78 @@ fn child_name(conn: &Connection, child: ChildId) -> Result<String, AppError> {
         .unwrap_or_else(|| child.to_string()))
 }
 
+/// What one family's report for one structure says, gathered from the run.
+#[derive(Default)]
+struct Draft {
+    received_bookings: u32,
+    received_cancellations: u32,
+    accepted: u32,
+    waitlisted: u32,
+    cancelled: u32,
+    refused: u32,
+    lines: Vec<ReportLine>,
+}
+
+type Drafts = BTreeMap<(FamilyId, StructureId), Draft>;
+
 /// One report per family and structure touched by a transmission, to families with an e-mail.
 pub(crate) fn transmission_reports(
     command: &mut Command<'_, '_>,
     transmission: TransmissionId,
     pending: &[PendingRow],
     decisions: &[Decision],
-    cache: &mut crate::booking::ActivityCache,
+    cache: &mut Lookup,
 ) -> Result<u32, AppError> {
     let conn = command.conn();
-    let structures: BTreeMap<StructureId, String> = projections::structures(conn)?
-        .into_iter()
-        .map(|s| (s.structure_id, s.label))
-        .collect();
-    #[derive(Default)]
-    struct Draft {
-        received_bookings: u32,
-        received_cancellations: u32,
-        accepted: u32,
-        waitlisted: u32,
-        cancelled: u32,
-        refused: u32,
-        lines: Vec<ReportLine>,
-    }
-    let mut drafts: BTreeMap<(FamilyId, StructureId), Draft> = BTreeMap::new();
-    for row in pending {
-        let slot = match (row.activity_id, row.day) {
-            (Some(activity), Some(day)) => cache
-                .get(conn, activity, day)?
-                .map(|a| (a.structure_id, a.label.clone())),
-            _ => None,
-        };
-        let Some((structure, _)) = slot else { continue };
-        let draft = drafts.entry((row.family_id, structure)).or_default();
-        if row.kind == "booking" {
-            draft.received_bookings += 1;
-        } else {
-            draft.received_cancellations += 1;
+    let mut drafts = Drafts::new();
+    count_received(conn, pending, cache, &mut drafts)?;
+    report_decisions(conn, decisions, cache, &mut drafts)?;
+    let mails = report_mails(conn, transmission, drafts)?;
+    let now = command.now();
+    let mut enqueued = 0;
+    for outgoing in mails {
+        if mail::enqueue(command.conn(), &outgoing, now)? {
+            enqueued += 1;
         }
     }
+    Ok(enqueued)
+}
+
+/// The requests received, per family and structure.
+fn count_received(
+    conn: &Connection,
+    pending: &[PendingRow],
+    cache: &mut Lookup,
+    drafts: &mut Drafts,
+) -> Result<(), AppError> {
+    for row in pending {
+        let structure = match (row.activity_id, row.day) {
+            (Some(activity), Some(day)) => {
+                cache.activity(conn, activity, day)?.map(|a| a.structure_id)
+            }
+            _ => None,
+        };
+        let Some(structure) = structure else { continue };
+        let draft = drafts.entry((row.family_id, structure)).or_default();
+        match row.kind {
+            RequestKind::Booking => draft.received_bookings += 1,
+            RequestKind::Cancellation => draft.received_cancellations += 1,
+        }
+    }
+    Ok(())
+}
+
+/// One line per decision, counted, per family and structure.
+fn report_decisions(
+    conn: &Connection,
+    decisions: &[Decision],
+    cache: &mut Lookup,
+    drafts: &mut Drafts,
+) -> Result<(), AppError> {
     for decision in decisions {
         let (activity, day) = decision.slot();
         let Some((structure, label)) = cache
-            .get(conn, activity, day)?
+            .activity(conn, activity, day)?
             .map(|a| (a.structure_id, a.label.clone()))
         else {
             continue;
@@ -137,6 +167,19 @@ pub(crate) fn transmission_reports(
             outcome,
         });
     }
+    Ok(())
+}
+
+/// The report mails, for the families with an e-mail.
+fn report_mails(
+    conn: &Connection,
+    transmission: TransmissionId,
+    drafts: Drafts,
+) -> Result<Vec<OutgoingMail>, AppError> {
+    let structures: BTreeMap<StructureId, String> = projections::structures(conn)?
+        .into_iter()
+        .map(|s| (s.structure_id, s.label))
+        .collect();
     let contact = contact_block(conn)?;
     let url = portal_url(conn)?;
     let mut mails = Vec::new();
@@ -170,14 +213,7 @@ pub(crate) fn transmission_reports(
             body,
         });
     }
-    let now = command.now();
-    let mut enqueued = 0;
-    for outgoing in mails {
-        if mail::enqueue(command.conn(), &outgoing, now)? {
-            enqueued += 1;
-        }
-    }
-    Ok(enqueued)
+    Ok(mails)
 }
 
 /// The mail telling a family its waitlisted place was given (outside a transmission).

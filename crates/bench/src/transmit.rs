@@ -111,7 +111,7 @@ pub fn run(requests: u64, families: u64) -> anyhow::Result<()> {
 
     let head_before = app.store.head()?.position;
     let started = Instant::now();
-    let report = app::booking::transmit(&app, now, false)?;
+    let report = app::booking::transmit(&app, now)?;
     let seconds = started.elapsed().as_secs_f64();
     let events = app.store.head()?.position - head_before;
     let c = report.counts;
@@ -216,7 +216,7 @@ pub fn rebuild(requests: u64, families: u64, keep: Option<&std::path::Path>) -> 
         (app, now)
     } else {
         let (app, now) = world(dir, requests, families)?;
-        app::booking::transmit(&app, now, false)?;
+        app::booking::transmit(&app, now)?;
         (app, now)
     };
     let _ = now;

@@ -20,18 +20,78 @@ fn client_request_id(given: &Option<String>) -> String {
         .unwrap_or_else(|| format!("cli-{}", uuid::Uuid::now_v7()))
 }
 
+/// A basket's answer as `--json` prints it: the receipt, each refusal in words.
+#[derive(serde::Serialize)]
+struct ReceiptJson<'a> {
+    basket_id: Option<domain::ids::BasketId>,
+    lines: Vec<(&'a LineRequest, OutcomeJson<'a>)>,
+    replayed: bool,
+}
+
+#[derive(serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+enum OutcomeJson<'a> {
+    Requested {
+        request_id: domain::ids::RequestId,
+        forecast: &'a domain::values::Forecast,
+    },
+    CancellationRequested {
+        request_id: domain::ids::RequestId,
+    },
+    Refused {
+        reason: String,
+    },
+}
+
+impl<'a> ReceiptJson<'a> {
+    fn of(receipt: &'a booking::BasketReceipt) -> Self {
+        let lines = receipt
+            .lines
+            .iter()
+            .map(|(line, outcome)| {
+                let outcome = match outcome {
+                    LineOutcome::Requested {
+                        request_id,
+                        forecast,
+                    } => OutcomeJson::Requested {
+                        request_id: *request_id,
+                        forecast,
+                    },
+                    LineOutcome::CancellationRequested { request_id } => {
+                        OutcomeJson::CancellationRequested {
+                            request_id: *request_id,
+                        }
+                    }
+                    LineOutcome::Refused { reason } => OutcomeJson::Refused {
+                        reason: reason.to_string(),
+                    },
+                };
+                (line, outcome)
+            })
+            .collect();
+        ReceiptJson {
+            basket_id: receipt.basket_id,
+            lines,
+            replayed: receipt.replayed,
+        }
+    }
+}
+
 /// Prints a basket's answer; exit 1 (reason on stderr) when its line was refused.
 fn answer(receipt: &booking::BasketReceipt, json: bool) -> anyhow::Result<ExitCode> {
-    let refused: Vec<&str> = receipt
+    let refused: Vec<String> = receipt
         .lines
         .iter()
         .filter_map(|(_, o)| match o {
-            LineOutcome::Refused { reason } => Some(reason.as_str()),
+            LineOutcome::Refused { reason } => Some(reason.to_string()),
             _ => None,
         })
         .collect();
     if json {
-        out!("{}", serde_json::to_string_pretty(receipt)?);
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&ReceiptJson::of(receipt))?
+        );
     } else {
         for (_, outcome) in &receipt.lines {
             match outcome {
@@ -95,20 +155,14 @@ pub fn cancel(cli: &Cli, args: &CancelArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::FAILURE);
     };
-    let place = app.query(move |conn| {
-        Ok(projections::booking_queries::reservation_by_id(
-            conn,
-            reservation,
-        )?)
-    })?;
-    let Some(place) = place else {
+    let Some(owner) = booking::reservation_owner(&app, reservation)? else {
         eprintln!("Réservation inconnue : {reservation}.");
         return Ok(ExitCode::FAILURE);
     };
     let receipt = user!(booking::submit_basket(
         &app,
         "staff:cli",
-        place.family_id,
+        owner,
         &client_request_id(&args.client_request_id),
         vec![LineRequest::Cancel {
             reservation_id: reservation
@@ -123,32 +177,13 @@ pub fn withdraw(cli: &Cli, args: &WithdrawArgs) -> anyhow::Result<ExitCode> {
         eprintln!("Demande inconnue : « {} » (id attendu).", args.request);
         return Ok(ExitCode::FAILURE);
     };
-    let owner =
-        app.query(move |conn| Ok(projections::booking_queries::request_by_id(conn, request)?))?;
-    let Some(owner) = owner else {
+    let Some(owner) = booking::request_owner(&app, request)? else {
         eprintln!("Demande inconnue : {request}.");
         return Ok(ExitCode::FAILURE);
     };
-    user!(booking::withdraw_request(
-        &app,
-        "staff:cli",
-        owner.family_id,
-        request
-    ));
+    user!(booking::withdraw_request(&app, "staff:cli", owner, request));
     out!("Demande retirée : {request}");
     Ok(ExitCode::SUCCESS)
-}
-
-fn state_text(line: &listing::ReservationListing) -> String {
-    match line.state.as_str() {
-        "non_transmis" => "Non transmis".to_owned(),
-        "acceptee" if line.cancellation_pending => "Acceptée (annulation demandée)".to_owned(),
-        "acceptee" => "Acceptée".to_owned(),
-        "liste_attente" => format!("Liste d'attente — rang {}", line.rank.unwrap_or(0)),
-        "refusee" => format!("Refusée — {}", line.reason.clone().unwrap_or_default()),
-        "annulee" => "Annulée".to_owned(),
-        other => other.to_owned(),
-    }
 }
 
 pub fn list(cli: &Cli, args: &FamilyListArgs) -> anyhow::Result<ExitCode> {
@@ -167,7 +202,7 @@ pub fn list(cli: &Cli, args: &FamilyListArgs) -> anyhow::Result<ExitCode> {
             line.day.format("%d/%m/%Y"),
             line.child,
             line.activity,
-            state_text(line)
+            line.state_text()
         );
     }
     out_raw!("{out}");
@@ -209,7 +244,11 @@ pub fn transmit(cli: &Cli, args: &TransmitArgs) -> anyhow::Result<ExitCode> {
         .at
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|| app.now());
-    let report = user!(booking::transmit(&app, cut_off, args.dry_run));
+    let report = if args.dry_run {
+        user!(booking::dry_run_transmission(&app, cut_off))
+    } else {
+        user!(booking::transmit(&app, cut_off))
+    };
     if args.json {
         let mut json = serde_json::to_value(report.counts)?;
         if let Some(object) = json.as_object_mut() {

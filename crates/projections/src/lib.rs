@@ -10,8 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod apply;
-mod booking;
-pub mod booking_queries;
+pub mod booking;
 mod error;
 mod families;
 mod install;

@@ -23,7 +23,7 @@ pub struct NightlyReport {
 pub fn run_nightly(services: &Shared) -> NightlyReport {
     let app = &services.app;
     let mut report = NightlyReport::default();
-    match app::booking::transmit(app, app.now(), false) {
+    match app::booking::transmit(app, app.now()) {
         Ok(done) => report.transmission = Some(done),
         Err(error) => report.failures.push(format!("transmission : {error}")),
     }

@@ -261,11 +261,9 @@ async fn dupont_books_for_lilou_validates_and_follows_the_request_to_its_final_s
     // The nightly transmission, then the final state.
     let app = portal.app.clone();
     // The cut-off is judged on the log's recording instants, which come from the real clock.
-    tokio::task::spawn_blocking(move || {
-        app::booking::transmit(&app, chrono::Utc::now(), false).unwrap()
-    })
-    .await
-    .unwrap();
+    tokio::task::spawn_blocking(move || app::booking::transmit(&app, chrono::Utc::now()).unwrap())
+        .await
+        .unwrap();
     let follow_up = browser.get("/suivi").await;
     let text = follow_up.main_text();
     assert!(

@@ -4,10 +4,9 @@
 use chrono::{Datelike, Days, NaiveDate};
 use domain::booking::{self as rules, DayState, EngagementState};
 use domain::ids::{ActivityId, ChildId, FamilyId, RequestId, ReservationId, StructureId};
-use projections::booking_queries as bq;
+use projections::booking as bq;
 use rusqlite::Connection;
 use serde::{Serialize, Serializer};
-use uuid::Uuid;
 
 use crate::booking::{BookingBlock, Withdrawable, activity_on_day_among};
 use crate::portal::PortalRefusal;
@@ -229,7 +228,7 @@ impl Reading<'_> {
         activity: ActivityId,
         day: NaiveDate,
     ) -> Result<Held, AppError> {
-        let state = engagement_state(&engagement.state);
+        let state = engagement.state.engagement();
         Ok(match engagement.reservation_id {
             Some(id) => Held {
                 state,
@@ -241,7 +240,8 @@ impl Reading<'_> {
                 ),
             },
             None => {
-                let request = pending_request(self.conn, self.child.child_id, activity, day)?;
+                let request =
+                    bq::pending_booking_request(self.conn, self.child.child_id, activity, day)?;
                 Held {
                     state,
                     rank: None,
@@ -262,44 +262,11 @@ struct Held {
     withdrawable: Option<Withdrawable>,
 }
 
-/// The engagement state of a row of `child_engagements`, and back: the only place the
-/// calendar reads or writes the read model's codes.
-fn engagement_state(code: &str) -> EngagementState {
-    match code {
-        "acceptee" => EngagementState::Accepted,
-        "liste_attente" => EngagementState::Waitlisted,
-        _ => EngagementState::Pending,
-    }
-}
-
+/// A cell's engagement as the read model's code (the calendar's JSON shows the stored form).
 fn engagement_code<S: Serializer>(
     state: &Option<EngagementState>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    let code = state.map(|state| match state {
-        EngagementState::Pending => "non_transmis",
-        EngagementState::Accepted => "acceptee",
-        EngagementState::Waitlisted => "liste_attente",
-    });
+    let code = state.map(|state| bq::state_column(state.into()));
     code.serialize(serializer)
-}
-
-fn pending_request(
-    conn: &Connection,
-    child: ChildId,
-    activity: ActivityId,
-    day: NaiveDate,
-) -> Result<Option<RequestId>, AppError> {
-    let id: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
-        "SELECT request_id FROM booking_requests WHERE child_id = ?1 AND activity_id = ?2 AND day = ?3
-           AND kind = 'booking' AND state = 'non_transmis'",
-        rusqlite::params![child.to_string(), activity.to_string(), day.to_string()],
-        |row| row.get(0),
-    ))?;
-    id.map(|id| {
-        Uuid::parse_str(&id)
-            .map(RequestId)
-            .map_err(|e| AppError::corrupt("booking_requests", e))
-    })
-    .transpose()
 }

@@ -76,10 +76,8 @@ pub fn add_cancellation(
     reservation: ReservationId,
 ) -> Result<Clicked, AppError> {
     let owned = app.query(move |conn| {
-        Ok(
-            projections::booking_queries::reservation_by_id(conn, reservation)?
-                .is_some_and(|r| r.family_id == family && child.is_none_or(|c| c == r.child_id)),
-        )
+        Ok(projections::booking::reservation_by_id(conn, reservation)?
+            .is_some_and(|r| r.family_id == family && child.is_none_or(|c| c == r.child_id)))
     })?;
     if !owned {
         return Ok(Clicked::NotTheirs);

@@ -13,6 +13,7 @@
 
 pub mod basket;
 mod calendar_state;
+mod state;
 pub mod transmission;
 
 pub use basket::{
@@ -21,6 +22,7 @@ pub use basket::{
     validate_basket_size, validate_booking, validate_cancellation,
 };
 pub use calendar_state::{DayState, day_state};
+pub use state::{RequestKind, ReservationState};
 pub use transmission::{
     Decision, HeldReservation, IgnoredCancellation, IgnoredReason, PendingRequest, SlotKey,
     SlotState, TransmissionError, TransmissionInput, TransmissionOutcome, promotions,

@@ -5,6 +5,7 @@ use app::portal::ChildProfile;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
+use domain::booking::ReservationState;
 use domain::ids::ChildId;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -65,12 +66,12 @@ impl Filters {
     }
 }
 
-fn badge(state: &str) -> &'static str {
+fn badge(state: ReservationState) -> &'static str {
     match state {
-        "non_transmis" => "badge badge-pending",
-        "acceptee" => "badge badge-accepted",
-        "liste_attente" => "badge badge-waitlist",
-        "refusee" => "badge badge-refused",
+        ReservationState::Pending => "badge badge-pending",
+        ReservationState::Accepted => "badge badge-accepted",
+        ReservationState::Waitlisted => "badge badge-waitlist",
+        ReservationState::Refused => "badge badge-refused",
         _ => "badge badge-cancelled",
     }
 }
@@ -203,7 +204,7 @@ fn row(parent: &Parent, line: &FollowUpLine) -> Markup {
             td { (line.child) }
             td { (line.activity) }
             td {
-                span class=(badge(&line.state)) { (line.state_text) }
+                span class=(badge(line.state)) { (line.state_text) }
                 @if let Some(pending @ Withdrawable::Cancellation(_)) = line.withdrawable {
                     " — " (withdrawable_text(pending))
                 }

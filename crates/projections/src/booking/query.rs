@@ -1,10 +1,13 @@
-//! Queries on the booking read model (`projections/booking.sql`).
+//! Typed reads of the booking read model (`projections/booking.sql`).
 
-use chrono::NaiveDate;
-use domain::ids::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::booking::{RequestKind, ReservationState};
+use domain::ids::{ActivityId, ChildId, FamilyId, RequestId, ReservationId, TransmissionId};
+use domain::values::RefusalReason;
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
+use super::{kind_from_column, state_from_column};
 use crate::ProjectionError;
 
 const TABLE: &str = "booking";
@@ -23,13 +26,24 @@ fn date(text: &str) -> Result<NaiveDate, ProjectionError> {
         .map_err(|_| ProjectionError::malformed(TABLE, format!("{text:?} is not a date")))
 }
 
+fn instant(text: &str) -> Result<DateTime<Utc>, ProjectionError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| ProjectionError::malformed(TABLE, format!("{text:?} is not an instant")))
+}
+
+/// A refusal reason as the projector stored it (its code, `waitlist_full`…).
+fn reason(code: &str) -> Result<RefusalReason, ProjectionError> {
+    serde_json::from_value(serde_json::Value::String(code.to_owned()))
+        .map_err(|_| ProjectionError::malformed(TABLE, format!("{code:?} is not a refusal reason")))
+}
+
 /// A request not yet transmitted, in log order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingRow {
     pub request_id: RequestId,
     pub family_id: FamilyId,
-    /// `booking` or `cancellation`.
-    pub kind: String,
+    pub kind: RequestKind,
     pub child_id: Option<ChildId>,
     pub activity_id: Option<ActivityId>,
     pub day: Option<NaiveDate>,
@@ -65,7 +79,7 @@ pub fn pending_requests(
         Ok(PendingRow {
             request_id: RequestId(uuid(&request)?),
             family_id: FamilyId(uuid(&family)?),
-            kind,
+            kind: kind_from_column(&kind)?,
             child_id: opt_uuid(child)?.map(ChildId),
             activity_id: opt_uuid(activity)?.map(ActivityId),
             day: day.as_deref().map(date).transpose()?,
@@ -111,8 +125,8 @@ pub struct ReservationRow {
     pub child_id: ChildId,
     pub activity_id: ActivityId,
     pub day: NaiveDate,
-    /// `acceptee`, `liste_attente` or `annulee`.
-    pub state: String,
+    /// Accepted, waitlisted or cancelled.
+    pub state: ReservationState,
     /// 1-based rank among the waitlisted entries of the same activity and day.
     pub rank: Option<u32>,
 }
@@ -151,7 +165,7 @@ fn reservation(fields: [Option<String>; 8]) -> Result<ReservationRow, Projection
         child_id: ChildId(uuid(&need(child)?)?),
         activity_id: ActivityId(uuid(&need(activity)?)?),
         day: date(&need(day)?)?,
-        state: need(state)?,
+        state: state_from_column(&need(state)?)?,
         rank: rank.and_then(|r| r.parse().ok()),
     })
 }
@@ -202,8 +216,8 @@ pub fn slot_reservations(
 pub struct EngagementRow {
     pub activity_id: ActivityId,
     pub reservation_id: Option<ReservationId>,
-    /// `non_transmis`, `acceptee` or `liste_attente`.
-    pub state: String,
+    /// Pending, accepted or waitlisted.
+    pub state: ReservationState,
 }
 
 pub fn child_engagements(
@@ -230,7 +244,7 @@ pub fn child_engagements(
         Ok(EngagementRow {
             activity_id: ActivityId(uuid(&activity)?),
             reservation_id: opt_uuid(reservation)?.map(ReservationId),
-            state,
+            state: state_from_column(&state)?,
         })
     })
     .collect()
@@ -244,11 +258,11 @@ pub struct FollowUpRow {
     pub child_id: ChildId,
     pub activity_id: ActivityId,
     pub day: NaiveDate,
-    /// `non_transmis`, `acceptee`, `liste_attente`, `refusee` or `annulee`.
-    pub state: String,
+    /// Pending, accepted, waitlisted, refused or cancelled.
+    pub state: ReservationState,
     pub rank: Option<u32>,
-    /// Refusal reason code.
-    pub reason: Option<String>,
+    /// Why the transmission refused it.
+    pub reason: Option<RefusalReason>,
     /// The cancellation of this place waiting for the transmission, if any.
     pub pending_cancellation: Option<RequestId>,
     pub requested_position: u64,
@@ -291,9 +305,9 @@ pub fn follow_up(conn: &Connection, family: FamilyId) -> Result<Vec<FollowUpRow>
             child_id: ChildId(uuid(&child)?),
             activity_id: ActivityId(uuid(&activity)?),
             day: date(&day)?,
-            state,
+            state: state_from_column(&state)?,
             rank,
-            reason,
+            reason: reason.as_deref().map(self::reason).transpose()?,
             pending_cancellation: opt_uuid(cancelling)?.map(RequestId),
             requested_position: position as u64,
         })
@@ -322,8 +336,8 @@ pub fn pending_cancellation(
 pub struct RequestRow {
     pub request_id: RequestId,
     pub family_id: FamilyId,
-    pub kind: String,
-    pub state: String,
+    pub kind: RequestKind,
+    pub state: ReservationState,
     pub reservation_id: Option<ReservationId>,
 }
 
@@ -346,36 +360,19 @@ pub fn request_by_id(
             Ok(RequestRow {
                 request_id: RequestId(uuid(&request)?),
                 family_id: FamilyId(uuid(&family)?),
-                kind,
-                state,
+                kind: kind_from_column(&kind)?,
+                state: state_from_column(&state)?,
                 reservation_id: opt_uuid(reservation)?.map(ReservationId),
             })
         })
         .transpose()
 }
 
-/// The basket already recorded for a client request id, if any.
-pub fn basket_by_client_request(
-    conn: &Connection,
-    family: FamilyId,
-    client_request_id: &str,
-) -> Result<Option<BasketId>, ProjectionError> {
-    conn.prepare_cached(
-        "SELECT basket_id FROM baskets WHERE family_id = ?1 AND client_request_id = ?2",
-    )?
-    .query_row(params![family.to_string(), client_request_id], |row| {
-        row.get::<_, String>(0)
-    })
-    .optional()?
-    .map(|id| Ok(BasketId(uuid(&id)?)))
-    .transpose()
-}
-
 /// The last completed transmission: its id, cut-off and counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransmissionRow {
     pub transmission_id: TransmissionId,
-    pub cut_off: String,
+    pub cut_off: DateTime<Utc>,
     pub up_to_position: u64,
     pub counts: Option<String>,
 }
@@ -397,10 +394,57 @@ pub fn last_transmission(conn: &Connection) -> Result<Option<TransmissionRow>, P
     .map(|(id, cut_off, up_to, counts)| {
         Ok(TransmissionRow {
             transmission_id: TransmissionId(uuid(&id)?),
-            cut_off,
+            cut_off: instant(&cut_off)?,
             up_to_position: up_to as u64,
             counts,
         })
     })
     .transpose()
+}
+
+/// The activities with a place held (accepted or waitlisted) on `day`.
+pub fn activities_held_on(
+    conn: &Connection,
+    day: NaiveDate,
+) -> Result<Vec<ActivityId>, ProjectionError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT DISTINCT activity_id FROM reservations WHERE day = ?1 AND state IN ('acceptee', 'liste_attente')",
+    )?;
+    let rows = statement.query_map(params![day.to_string()], |row| row.get::<_, String>(0))?;
+    rows.map(|row| Ok(ActivityId(uuid(&row?)?))).collect()
+}
+
+/// The days from `from` on when `activity` has a waitlist, in order.
+pub fn waitlisted_days(
+    conn: &Connection,
+    activity: ActivityId,
+    from: NaiveDate,
+) -> Result<Vec<NaiveDate>, ProjectionError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT DISTINCT day FROM reservations WHERE activity_id = ?1 AND day >= ?2 AND state = 'liste_attente' ORDER BY day",
+    )?;
+    let rows = statement.query_map(params![activity.to_string(), from.to_string()], |row| {
+        row.get::<_, String>(0)
+    })?;
+    rows.map(|row| date(&row?)).collect()
+}
+
+/// The booking request of `child` for `activity` on `day` not transmitted yet, if any.
+pub fn pending_booking_request(
+    conn: &Connection,
+    child: ChildId,
+    activity: ActivityId,
+    day: NaiveDate,
+) -> Result<Option<RequestId>, ProjectionError> {
+    let id: Option<String> = conn
+        .prepare_cached(
+            "SELECT request_id FROM booking_requests WHERE child_id = ?1 AND activity_id = ?2 AND day = ?3
+               AND kind = 'booking' AND state = 'non_transmis'",
+        )?
+        .query_row(
+            params![child.to_string(), activity.to_string(), day.to_string()],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(opt_uuid(id)?.map(RequestId))
 }

@@ -1,0 +1,33 @@
+//! Booking services: baskets (requests and cancellations), withdrawals, the nightly
+//! transmission, capacity changes with waitlist promotion, and « Suivi ». Rules come from
+//! `domain::booking`; each use case loads their inputs inside the writer transaction and records
+//! their outcome as events, read-model rows and outbox mails, all in that one transaction.
+
+mod basket;
+mod capacity;
+mod follow_up;
+mod refusal;
+mod standing;
+mod transmission;
+mod withdrawal;
+
+use uuid::Uuid;
+
+pub use crate::lookup::{activity_on_day, activity_on_day_among};
+pub use crate::wording::booking::{forecast_text, paris_date_time, refusal_text};
+pub use basket::{
+    BasketReceipt, LineLabel, LineOutcome, LineRequest, PreviewLine, describe_lines,
+    estimated_total, preview_basket, receipt, submit_basket,
+};
+pub use capacity::{change_capacity, promote_after_capacity_change};
+pub use follow_up::{FollowUpLine, follow_up};
+pub use refusal::{BasketRefusal, BookingRefusal};
+pub use standing::{BookingBlock, account_standing, basket_booking_allowed, booking_blocked};
+pub use transmission::{TransmitReport, dry_run_transmission, last_update, transmit};
+pub use withdrawal::{Withdrawable, request_owner, reservation_owner, withdraw_request};
+
+/// The id of a basket, request or transmission, derived like the setup file's ids
+/// ([`domain::ids::derive_id`]) from the parts that make it unique.
+fn derived(kind: &str, parts: &[&str]) -> Uuid {
+    domain::ids::derive_id(kind, &parts.join("/"))
+}
