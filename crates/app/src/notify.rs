@@ -26,7 +26,7 @@ pub fn contact_block(conn: &Connection) -> Result<ContactBlock, AppError> {
             address: p.address,
             phone: p.phone,
             fax: p.fax,
-            email: p.email,
+            email: p.email.into(),
             website: p.website,
         },
         None => ContactBlock {
@@ -166,7 +166,7 @@ pub(crate) fn transmission_reports(
         mails.push(OutgoingMail {
             kind: MailKind::TransmissionReport,
             dedup_key: format!("transmission_report:{transmission}:{family}:{structure}"),
-            recipient: email,
+            recipient: email.into(),
             subject,
             body,
         });
@@ -215,7 +215,7 @@ pub(crate) fn promotion(
     let outgoing = OutgoingMail {
         kind: MailKind::WaitlistPromotion,
         dedup_key: format!("waitlist_promotion:{position}:{}", place.reservation_id),
-        recipient: email,
+        recipient: email.into(),
         subject,
         body,
     };

@@ -140,7 +140,7 @@ pub fn start(
     let created = provider
         .create(&CreatePayment {
             amount,
-            email,
+            email: email.into(),
             reference,
             object: format!("Porte-monnaie {}", statement.wallet),
             notify_url: callbacks.notify_url.clone(),

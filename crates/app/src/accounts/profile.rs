@@ -1,6 +1,7 @@
 //! The profile page's changes: password, e-mail address, recovery question.
 
 use chrono::Duration;
+use domain::Email;
 use domain::ids::FamilyId;
 use rusqlite::{OptionalExtension, params};
 
@@ -21,7 +22,7 @@ pub struct Profile {
     pub account: registry::FamilyAccount,
     pub question: Option<String>,
     /// An address waiting for its confirmation link.
-    pub email_pending: Option<String>,
+    pub email_pending: Option<Email>,
 }
 
 pub fn profile(app: &App, family: FamilyId) -> Result<Profile, AppError> {
@@ -36,6 +37,9 @@ pub fn profile(app: &App, family: FamilyId) -> Result<Profile, AppError> {
             )?
             .query_row(params![family.to_string(), stamp(now)], |r| r.get(0))
             .optional()?;
+        let email_pending = email_pending
+            .map(|email| registry::stored_email("account_tokens", &email))
+            .transpose()?;
         Ok(Profile {
             question: recovery_question(conn, family)?,
             account,
@@ -108,20 +112,14 @@ pub fn change_password(
     })
 }
 
-/// Parses an e-mail address typed by a parent.
-pub fn parse_email(text: &str) -> Result<String, AppError> {
-    let email = text.trim();
-    let length = email.chars().count();
-    if !(6..=80).contains(&length)
-        || email.chars().any(|c| c.is_control() || c.is_whitespace())
-        || !mail::is_plausible_address(email)
-    {
-        return Err(AppError::Refused(
+/// Parses an e-mail address typed by a parent (surrounding blanks aside).
+pub fn parse_email(text: &str) -> Result<Email, AppError> {
+    Email::parse(text.trim()).map_err(|_| {
+        AppError::Refused(
             "Adresse électronique invalide (exemple : prenom.nom@exemple.fr, 6 à 80 caractères)."
                 .to_owned(),
-        ));
-    }
-    Ok(email.to_owned())
+        )
+    })
 }
 
 /// Starts an e-mail change: a confirmation link goes to the new address; the address is the
@@ -132,7 +130,7 @@ pub fn request_email_change(
     current_password: &str,
     email: &str,
     base_url: &str,
-) -> Result<String, AppError> {
+) -> Result<Email, AppError> {
     let email = parse_email(email)?;
     check_current_password(app, family, current_password)?;
     let base_url = base_url.trim_end_matches('/').to_owned();
@@ -160,7 +158,7 @@ pub fn request_email_change(
             &mail::OutgoingMail {
                 kind: mail::MailKind::EmailConfirmation,
                 dedup_key: format!("email_confirmation:{}", sha256_hex(&token)),
-                recipient: recipient.clone(),
+                recipient: recipient.to_string(),
                 subject,
                 body,
             },
@@ -172,7 +170,7 @@ pub fn request_email_change(
 }
 
 /// Opens a confirmation link: the address becomes the account's. Returns it.
-pub fn confirm_email(app: &App, token: &LinkToken) -> Result<String, AppError> {
+pub fn confirm_email(app: &App, token: &LinkToken) -> Result<Email, AppError> {
     let token = token.clone();
     app.execute("system:portal", move |command| {
         let now = command.now();
@@ -184,7 +182,7 @@ pub fn confirm_email(app: &App, token: &LinkToken) -> Result<String, AppError> {
         conn.prepare_cached("UPDATE account_tokens SET used_at = ?2 WHERE token_hash = ?1")?
             .execute(params![sha256_hex(token.as_str()), stamp(now)])?;
         conn.prepare_cached("UPDATE family_accounts SET email = ?2 WHERE family_id = ?1")?
-            .execute(params![family.to_string(), email])?;
+            .execute(params![family.to_string(), email.as_str()])?;
         Ok(email)
     })
 }

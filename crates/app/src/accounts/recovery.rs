@@ -187,7 +187,7 @@ pub fn send_reset_link(
             &mail::OutgoingMail {
                 kind: mail::MailKind::PasswordReset,
                 dedup_key: format!("password_reset:{}", sha256_hex(&token)),
-                recipient: email,
+                recipient: email.into(),
                 subject,
                 body,
             },

@@ -1,6 +1,7 @@
 //! Single-use links (password reset, e-mail confirmation): their secret and their rows.
 
 use chrono::{DateTime, Duration, Utc};
+use domain::Email;
 use domain::ids::FamilyId;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -42,7 +43,7 @@ pub(super) fn issue_token(
     conn: &Connection,
     family: FamilyId,
     purpose: &str,
-    email: Option<&str>,
+    email: Option<&Email>,
     now: DateTime<Utc>,
     valid: Duration,
 ) -> Result<String, AppError> {
@@ -59,7 +60,7 @@ pub(super) fn issue_token(
         sha256_hex(&token),
         purpose,
         family.to_string(),
-        email,
+        email.map(Email::as_str),
         stamp(now),
         stamp(now + valid)
     ])?;
@@ -71,7 +72,7 @@ pub(super) fn live_token(
     token: &LinkToken,
     purpose: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(FamilyId, Option<String>)>, AppError> {
+) -> Result<Option<(FamilyId, Option<Email>)>, AppError> {
     let row: Option<(String, Option<String>, String)> = conn
         .prepare_cached(
             "SELECT family_id, email, expires_at FROM account_tokens
@@ -90,6 +91,9 @@ pub(super) fn live_token(
     let family = family
         .parse()
         .map_err(|e| AppError::corrupt("account_tokens", e))?;
+    let email = email
+        .map(|email| crate::registry::stored_email("account_tokens", &email))
+        .transpose()?;
     Ok(Some((family, email)))
 }
 

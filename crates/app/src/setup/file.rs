@@ -14,7 +14,6 @@ use std::ops::Range;
 
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
-use domain::Money;
 use domain::calendar;
 use domain::ids::derive_id;
 use domain::ids::{
@@ -22,6 +21,7 @@ use domain::ids::{
 };
 use domain::pricing::{PricingError, validate_pricing};
 use domain::values::{Deadline, Pricing, QuotientBracket, Unit};
+use domain::{Email, Money};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -930,16 +930,15 @@ impl<'a, 'i> Field<'a, 'i> {
         })
     }
 
-    fn email(&self) -> Result<String, SetupError> {
+    fn email(&self) -> Result<Email, SetupError> {
         let text = self.mail_header_text()?;
-        if !is_plausible_email(&text) {
-            return Err(self.fail(format!(
+        Email::parse(&text).map_err(|_| {
+            self.fail(format!(
                 "« {} » : adresse électronique invalide « {text} » (exemple : \
                  accueil@exemple.fr)",
                 self.key
-            )));
-        }
-        Ok(text)
+            ))
+        })
     }
 
     fn boolean(&self) -> Result<bool, SetupError> {
@@ -1230,21 +1229,6 @@ fn fold(text: &str) -> String {
 
 /// A basic shape check: `local@domain.tld`, no spaces, no characters that mean something in a
 /// mail header. Whether the mailbox exists is for the mail server to say.
-fn is_plausible_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
-        return false;
-    };
-    let forbidden = |c: char| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\@".contains(c);
-    text.len() <= 254
-        && !local.is_empty()
-        && !local.chars().any(forbidden)
-        && domain.contains('.')
-        && !domain.chars().any(forbidden)
-        && domain
-            .split('.')
-            .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
-}
-
 enum DateProblem {
     Shape,
     NoSuchDay,

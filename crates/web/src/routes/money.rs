@@ -350,9 +350,11 @@ async fn payment_data(
     let family = parent.family();
     blocking(move || {
         let wallets = app::money::statement(&app, family, true, true)?;
-        let email = app.query(move |conn| {
-            Ok(app::registry::family_account(conn, family)?.and_then(|a| a.email))
-        })?;
+        let email =
+            app.query(move |conn| {
+                Ok(app::registry::family_account(conn, family)?
+                    .and_then(|a| a.email.map(String::from)))
+            })?;
         Ok((wallets, email))
     })
     .await

@@ -5,6 +5,7 @@ use app::accounts;
 use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::Email;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -60,7 +61,7 @@ pub async fn profile(
                     div { dt { "Nom" } dd { (profile.account.addressee()) } }
                     div { dt { "Identifiant" } dd { (profile.account.login) } }
                     div { dt { "Adresse mail" } dd {
-                        (profile.account.email.as_deref().unwrap_or("non renseignée"))
+                        (profile.account.email.as_ref().map_or("non renseignée", Email::as_str))
                         @if let Some(pending) = &profile.email_pending { " (en attente de confirmation : " (pending) ")" }
                     } }
                     div { dt { "Question de secours" } dd { (profile.question.as_deref().unwrap_or("non renseignée")) } }
@@ -120,7 +121,7 @@ fn edit_page(parent: &Parent, profile: &accounts::Profile, error: Option<(&str, 
                     div class="field" {
                         label for="courriel-champ" { "Adresse mail" }
                         input id="courriel-champ" name="courriel" type="email" autocomplete="email" required maxlength="80"
-                            value=(profile.account.email.as_deref().unwrap_or(""));
+                            value=(profile.account.email.as_ref().map_or("", Email::as_str));
                     }
                     (current_password("actuel-courriel"))
                     div class="actions" { button type="submit" { "Enregistrer l'adresse" } }
