@@ -69,6 +69,11 @@ pub struct DemoReport {
     pub to_watch: Vec<String>,
 }
 
+/// True when the database holds the demo world (its first family is there).
+pub fn holds_demo_world(app: &App) -> Result<bool, AppError> {
+    app.query(|conn| Ok(registry::family_by_login(conn, DEMO_LOGINS[0].login)?.is_some()))
+}
+
 /// Builds the demo world dated around `app.today()`. Refuses a database that holds any event.
 pub fn build(app: &App) -> Result<DemoReport, AppError> {
     if app.store.head()?.position > 0 {

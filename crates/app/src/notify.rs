@@ -11,10 +11,11 @@ use mail::templates::{
 use mail::{MailKind, OutgoingMail};
 use projections::booking_queries::{PendingRow, ReservationRow};
 use projections::queries;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::booking::refusal_text;
 use crate::registry;
+use crate::settings::portal_url;
 use crate::{AppError, Command};
 
 /// The organisation's contact block, for the foot of every mail.
@@ -38,14 +39,6 @@ pub fn contact_block(conn: &Connection) -> Result<ContactBlock, AppError> {
             website: None,
         },
     })
-}
-
-/// The portal's address for links in mails, when the service was told it.
-pub fn portal_url(conn: &Connection) -> Result<Option<String>, AppError> {
-    Ok(conn
-        .prepare_cached("SELECT value FROM service_settings WHERE name = 'base_url'")?
-        .query_row([], |row| row.get(0))
-        .optional()?)
 }
 
 fn child_name(conn: &Connection, child: ChildId) -> Result<String, AppError> {

@@ -66,9 +66,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
-    let demo_world = app.query(|conn| {
-        Ok(app::registry::family_by_login(conn, app::demo::DEMO_LOGINS[0].login)?.is_some())
-    })?;
+    let demo_world = app::demo::holds_demo_world(&app)?;
     let empty = app.store.head()?.position == 0;
     if args.demo && !empty && !demo_world {
         anyhow::bail!(
@@ -103,15 +101,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             out!("  {line}");
         }
     }
-    let url = base_url.clone();
-    app.execute("staff:serve", move |command| {
-        command.conn().execute(
-            "INSERT INTO service_settings (name, value) VALUES ('base_url', ?1)
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            [url],
-        )?;
-        Ok(())
-    })?;
+    app::settings::set_portal_url(&app, &base_url)?;
     let year = app.today().year();
     let (provider, simulator): (Option<Arc<dyn payment::PaymentProvider>>, _) = if args.demo {
         let config =

@@ -4,12 +4,10 @@ use chrono::{DateTime, Utc};
 use domain::ids::{FamilyId, StructureId};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::family_actor;
 use super::passwords::{check_not_obvious, decoy_hash};
 use super::session::{delete_session, insert_session};
-use super::throttle::{
-    ThrottleKey, clear_throttle, record_failures, retry_after, throttled_message,
-};
+use super::throttle::{ThrottleKey, clear_throttle, record_failures, retry_after};
+use super::{AccountRefusal, family_actor};
 use crate::{App, AppError, credentials, registry};
 
 /// The answer to a log-in attempt. `Rejected` is the same for an unknown identifiant, a wrong
@@ -20,9 +18,6 @@ pub enum LoginOutcome {
     Rejected,
     Throttled { retry_after_seconds: i64 },
 }
-
-/// The message of `Rejected`.
-pub const REJECTED_MESSAGE: &str = "Identifiant ou mot de passe incorrect.";
 
 /// Checks the identifiant and password; on success opens a new session (the previous one, if
 /// any, is deleted: the id rotates at log-in) and clears the account's failures.
@@ -124,7 +119,7 @@ pub fn activate(
     let keys = ThrottleKey::for_attempt("activation", &login, ip);
     let wait = retry_after(app, &keys)?;
     if wait > 0 {
-        return Err(AppError::Refused(throttled_message(wait)));
+        return Err(AccountRefusal::Throttled { seconds: wait }.into());
     }
     credentials::check_password_policy(new_password)?;
     check_not_obvious(new_password, &login)?;
@@ -142,9 +137,7 @@ pub fn activate(
     })?;
     let Some(family) = family else {
         record_failures(app, &keys)?;
-        return Err(AppError::Refused(
-            "Identifiant ou code d'activation incorrect (le code ne sert qu'une fois).".to_owned(),
-        ));
+        return Err(AccountRefusal::WrongActivationCode.into());
     };
     let hash = credentials::hash_password(new_password)?;
     app.execute(&family_actor(family), move |command| {

@@ -11,9 +11,11 @@ mod login;
 mod passwords;
 mod profile;
 mod recovery;
+mod refusal;
 mod session;
 mod throttle;
 mod tokens;
+mod welcome;
 
 #[cfg(test)]
 mod tests;
@@ -26,7 +28,7 @@ use uuid::Uuid;
 
 use crate::AppError;
 
-pub use login::{LoginOutcome, REJECTED_MESSAGE, activate, login};
+pub use login::{LoginOutcome, activate, login};
 pub use profile::{
     Profile, change_password, confirm_email, parse_email, profile, request_email_change,
     set_recovery_question,
@@ -35,20 +37,16 @@ pub use recovery::{
     AnswerOutcome, RecoveryOutcome, answer_question, ask_recovery_question,
     recovery_question_again, reset_link_login, reset_password, send_reset_link,
 };
+pub use refusal::AccountRefusal;
 pub use session::{
     Basket, Session, choose_structure, close_session, purge_expired, save_basket, session,
     update_basket,
 };
-pub use throttle::throttled_message;
 pub use tokens::LinkToken;
+pub use welcome::{StructureWelcome, every_welcome, family_structures, welcome_messages};
 
 pub(crate) fn install(conn: &Connection) -> Result<(), AppError> {
     conn.execute_batch(include_str!("accounts.sql"))?;
-    // The key that picks the stand-in question of an identifiant without one (recovery).
-    conn.execute(
-        "INSERT INTO service_settings (name, value) VALUES ('recovery_decoy_key', ?1) ON CONFLICT (name) DO NOTHING",
-        [new_secret()],
-    )?;
     Ok(())
 }
 

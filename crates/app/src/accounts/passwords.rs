@@ -1,6 +1,6 @@
 //! The rules a new password must meet, and the decoy hash of unknown accounts.
 
-use super::new_secret;
+use super::{AccountRefusal, new_secret};
 use crate::{AppError, credentials};
 
 /// Words a password must not be: the identifiant, the portal's name, common passwords.
@@ -32,9 +32,7 @@ pub(super) fn check_not_obvious(password: &str, login: &str) -> Result<(), AppEr
         || (!login.is_empty() && compact.contains(&login))
         || repetitive
     {
-        return Err(AppError::Refused(
-            "Ce mot de passe est trop facile à deviner (il reprend votre identifiant ou un mot de passe courant). Choisissez une phrase à vous.".to_owned(),
-        ));
+        return Err(AccountRefusal::PasswordTooObvious.into());
     }
     Ok(())
 }
@@ -46,9 +44,7 @@ pub(super) fn check_new_password(
     login: &str,
 ) -> Result<(), AppError> {
     if password != confirmation {
-        return Err(AppError::Refused(
-            "Les deux saisies du nouveau mot de passe sont différentes.".to_owned(),
-        ));
+        return Err(AccountRefusal::PasswordsDiffer.into());
     }
     credentials::check_password_policy(password)?;
     check_not_obvious(password, login)

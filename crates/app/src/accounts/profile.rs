@@ -8,9 +8,9 @@ use rusqlite::{OptionalExtension, params};
 use super::passwords::{check_new_password, decoy_hash};
 use super::recovery::{normalise_answer, recovery_question};
 use super::session::insert_session;
-use super::throttle::{ThrottleKey, record_failures, retry_after, throttled_message};
+use super::throttle::{ThrottleKey, record_failures, retry_after};
 use super::tokens::{LinkToken, dead_link, issue_token, live_token};
-use super::{family_actor, sha256_hex, stamp};
+use super::{AccountRefusal, family_actor, sha256_hex, stamp};
 use crate::{App, AppError, credentials, notify, registry};
 
 /// An e-mail confirmation link is valid this long.
@@ -29,7 +29,7 @@ pub fn profile(app: &App, family: FamilyId) -> Result<Profile, AppError> {
     let now = app.now();
     app.query(move |conn| {
         let account = registry::family_account(conn, family)?
-            .ok_or_else(|| AppError::Refused("Compte inconnu.".to_owned()))?;
+            .ok_or_else(|| AppError::from(AccountRefusal::UnknownAccount))?;
         let email_pending: Option<String> = conn
             .prepare_cached(
                 "SELECT email FROM account_tokens WHERE family_id = ?1 AND purpose = 'email_confirmation'
@@ -57,7 +57,7 @@ pub(super) fn check_current_password(
     let keys = [ThrottleKey::account("profile", &family.to_string())];
     let wait = retry_after(app, &keys)?;
     if wait > 0 {
-        return Err(AppError::Refused(throttled_message(wait)));
+        return Err(AccountRefusal::Throttled { seconds: wait }.into());
     }
     let stored: Option<String> = app.query(move |conn| {
         Ok(conn
@@ -71,9 +71,7 @@ pub(super) fn check_current_password(
         || !credentials::verify_password(current, hash)
     {
         record_failures(app, &keys)?;
-        return Err(AppError::Refused(
-            "Le mot de passe actuel est incorrect : rien n'a été modifié.".to_owned(),
-        ));
+        return Err(AccountRefusal::WrongCurrentPassword.into());
     }
     Ok(())
 }
@@ -114,12 +112,7 @@ pub fn change_password(
 
 /// Parses an e-mail address typed by a parent (surrounding blanks aside).
 pub fn parse_email(text: &str) -> Result<Email, AppError> {
-    Email::parse(text.trim()).map_err(|_| {
-        AppError::Refused(
-            "Adresse électronique invalide (exemple : prenom.nom@exemple.fr, 6 à 80 caractères)."
-                .to_owned(),
-        )
-    })
+    Email::parse(text.trim()).map_err(|_| AccountRefusal::InvalidEmail.into())
 }
 
 /// Starts an e-mail change: a confirmation link goes to the new address; the address is the
@@ -138,7 +131,7 @@ pub fn request_email_change(
     app.execute(&family_actor(family), move |command| {
         let conn = command.conn();
         let account = registry::family_account(conn, family)?
-            .ok_or_else(|| AppError::Refused("Compte inconnu.".to_owned()))?;
+            .ok_or_else(|| AppError::from(AccountRefusal::UnknownAccount))?;
         let token = issue_token(
             conn,
             family,
@@ -199,19 +192,13 @@ pub fn set_recovery_question(
     let question = question.trim().to_owned();
     let answer = normalise_answer(answer);
     if !(5..=200).contains(&question.chars().count()) {
-        return Err(AppError::Refused(
-            "La question doit compter de 5 à 200 caractères.".to_owned(),
-        ));
+        return Err(AccountRefusal::QuestionLength.into());
     }
     if !(3..=100).contains(&answer.chars().count()) {
-        return Err(AppError::Refused(
-            "La réponse doit compter de 3 à 100 caractères.".to_owned(),
-        ));
+        return Err(AccountRefusal::AnswerLength.into());
     }
     if question.to_lowercase().contains(&answer) {
-        return Err(AppError::Refused(
-            "La réponse ne doit pas figurer dans la question.".to_owned(),
-        ));
+        return Err(AccountRefusal::AnswerInQuestion.into());
     }
     check_current_password(app, family, current_password)?;
     let hash = credentials::hash_password(&answer)?;

@@ -69,9 +69,7 @@ pub(super) fn question_for(conn: &Connection, login: &str) -> Result<String, App
     {
         return Ok(question);
     }
-    let key: String = conn
-        .prepare_cached("SELECT value FROM service_settings WHERE name = 'recovery_decoy_key'")?
-        .query_row([], |r| r.get(0))?;
+    let key = crate::settings::recovery_decoy_key(conn)?;
     let digest = Sha256::digest(format!("{key}:{}", login.trim().to_lowercase()).as_bytes());
     let index = usize::from(digest[0]) % STAND_IN_QUESTIONS.len();
     Ok(STAND_IN_QUESTIONS

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{instant, is_secret_shaped, new_secret, sha256_hex, stamp};
+use super::{AccountRefusal, instant, is_secret_shaped, new_secret, sha256_hex, stamp};
 use crate::booking::LineRequest;
 use crate::{App, AppError};
 
@@ -158,9 +158,7 @@ pub fn update_basket<T: Send + 'static>(
             .query_row(params![hash], |row| row.get(0))
             .optional()?;
         let Some(stored) = stored else {
-            return Err(AppError::Refused(
-                "Votre session a pris fin : reconnectez-vous.".to_owned(),
-            ));
+            return Err(AccountRefusal::SessionEnded.into());
         };
         let mut basket: Basket =
             serde_json::from_str(&stored).map_err(|e| AppError::corrupt("web_sessions", e))?;
@@ -186,19 +184,26 @@ pub fn save_basket(app: &App, session: &Session, basket: &Basket) -> Result<(), 
     })
 }
 
-/// Chooses the structure the session consults (« Modifier » in the header).
+/// Chooses the structure the session consults (« Modifier » in the header): false, and nothing
+/// changed, unless it is one of the family's.
 pub fn choose_structure(
     app: &App,
     session: &Session,
     structure: StructureId,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let hash = session.token_hash.clone();
+    let family = session.family_id;
     app.execute("system:portal", move |command| {
+        let today = domain::deadline::paris_day(command.now());
+        let mine = crate::listing::family_structures(command.conn(), family, today)?;
+        if !mine.iter().any(|(id, _)| *id == structure) {
+            return Ok(false);
+        }
         command
             .conn()
             .prepare_cached("UPDATE web_sessions SET structure_id = ?2 WHERE token_hash = ?1")?
             .execute(params![hash, structure.to_string()])?;
-        Ok(())
+        Ok(true)
     })
 }
 

@@ -151,13 +151,3 @@ pub(super) fn clear_throttle(conn: &Connection, key: &ThrottleKey) -> Result<(),
         .execute(params![key.hash])?;
     Ok(())
 }
-
-/// The French sentence for a wait, the same whatever the account.
-pub fn throttled_message(seconds: i64) -> String {
-    let minutes = (seconds + 59) / 60;
-    if minutes <= 1 {
-        "Trop de tentatives : patientez une minute avant de réessayer.".to_owned()
-    } else {
-        format!("Trop de tentatives : patientez {minutes} minutes avant de réessayer.")
-    }
-}

@@ -5,7 +5,7 @@ use domain::Email;
 use domain::ids::FamilyId;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{instant, is_secret_shaped, new_secret, sha256_hex, stamp};
+use super::{AccountRefusal, instant, is_secret_shaped, new_secret, sha256_hex, stamp};
 use crate::AppError;
 
 /// The secret of a link the portal handed out (password reset, e-mail confirmation), parsed
@@ -99,7 +99,5 @@ pub(super) fn live_token(
 
 /// The refusal of a spent, expired or unknown link.
 pub(super) fn dead_link() -> AppError {
-    AppError::Refused(
-        "Ce lien n'est plus valable (il a déjà servi, a expiré ou a été remplacé par un plus récent). Refaites une demande.".to_owned(),
-    )
+    AccountRefusal::DeadLink.into()
 }

@@ -1227,8 +1227,6 @@ fn fold(text: &str) -> String {
         .collect()
 }
 
-/// A basic shape check: `local@domain.tld`, no spaces, no characters that mean something in a
-/// mail header. Whether the mailbox exists is for the mail server to say.
 enum DateProblem {
     Shape,
     NoSuchDay,

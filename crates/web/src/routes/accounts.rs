@@ -2,7 +2,9 @@
 //! recovery (« Le retrouver »). The existing password is never shown or sent: recovery ends with
 //! the parent choosing a new one, and no recovery page depends on whether the identifiant exists.
 
-use app::accounts::{self, AnswerOutcome, LinkToken, LoginOutcome, RecoveryOutcome};
+use app::accounts::{
+    self, AccountRefusal, AnswerOutcome, LinkToken, LoginOutcome, RecoveryOutcome, StructureWelcome,
+};
 use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -25,29 +27,17 @@ pub async fn home(parent: Result<Parent, Response>) -> Response {
 }
 
 /// Welcome messages of every structure (the log-in page shows them, as the seed asks).
-async fn all_welcome_messages(services: &Shared) -> Result<Vec<(String, Vec<String>)>, WebError> {
+async fn all_welcome_messages(services: &Shared) -> Result<Vec<StructureWelcome>, WebError> {
     let app = services.app.clone();
-    blocking(move || {
-        app.query(|conn| {
-            let mut out = Vec::new();
-            for structure in projections::queries::structures(conn)? {
-                let messages = app::registry::welcome_messages(conn, structure.structure_id)?;
-                if !messages.is_empty() {
-                    out.push((structure.label, messages));
-                }
-            }
-            Ok(out)
-        })
-    })
-    .await
+    blocking(move || accounts::every_welcome(&app)).await
 }
 
-fn welcome_block(messages: &[(String, Vec<String>)]) -> Markup {
+fn welcome_block(messages: &[StructureWelcome]) -> Markup {
     html! {
-        @for (structure, lines) in messages {
+        @for welcome in messages {
             div class="welcome" {
-                h2 { (structure) }
-                @for line in lines { p { (line) } }
+                h2 { (welcome.structure) }
+                @for line in &welcome.messages { p { (line) } }
             }
         }
     }
@@ -61,7 +51,7 @@ pub struct LoginQuery {
 
 fn login_page(
     chrome: &Chrome,
-    messages: &[(String, Vec<String>)],
+    messages: &[StructureWelcome],
     login: &str,
     notice: Option<Markup>,
 ) -> Markup {
@@ -155,7 +145,7 @@ pub async fn login(
         }
         Ok(LoginOutcome::Rejected) => (
             StatusCode::UNAUTHORIZED,
-            accounts::REJECTED_MESSAGE.to_owned(),
+            AccountRefusal::LoginRejected.to_string(),
         ),
         Ok(LoginOutcome::Throttled {
             retry_after_seconds,
@@ -163,7 +153,10 @@ pub async fn login(
             retry_after = Some(retry_after_seconds);
             (
                 StatusCode::TOO_MANY_REQUESTS,
-                accounts::throttled_message(retry_after_seconds),
+                AccountRefusal::Throttled {
+                    seconds: retry_after_seconds,
+                }
+                .to_string(),
             )
         }
         Err(error) => return error.into_response(),
@@ -210,21 +203,7 @@ pub async fn welcome(State(services): State<Shared>, parent: Parent) -> Response
     let app = services.app.clone();
     let structure = parent.session.structure_id;
     let family = parent.family();
-    let today = services.app.today();
-    let loaded = blocking(move || {
-        app.query(move |conn| {
-            let structures = app::listing::family_structures(conn, family, today)?;
-            let current = structure
-                .filter(|s| structures.iter().any(|(id, _)| id == s))
-                .or(structures.first().map(|(id, _)| *id));
-            let messages = match current {
-                Some(id) => app::registry::welcome_messages(conn, id)?,
-                None => Vec::new(),
-            };
-            Ok(messages)
-        })
-    })
-    .await;
+    let loaded = blocking(move || accounts::welcome_messages(&app, family, structure)).await;
     let messages = match loaded {
         Ok(messages) => messages,
         Err(error) => return error.into_response(),
@@ -257,12 +236,7 @@ pub async fn welcome(State(services): State<Shared>, parent: Parent) -> Response
 pub async fn structures(State(services): State<Shared>, parent: Parent) -> Response {
     let app = services.app.clone();
     let family = parent.family();
-    let today = services.app.today();
-    let list = match blocking(move || {
-        app.query(move |conn| app::listing::family_structures(conn, family, today))
-    })
-    .await
-    {
+    let list = match blocking(move || accounts::family_structures(&app, family)).await {
         Ok(list) => list,
         Err(error) => return error.into_response(),
     };
@@ -306,18 +280,8 @@ pub async fn choose_structure(
         return WebError::NotFound.into_response();
     };
     let app = services.app.clone();
-    let family = parent.family();
-    let today = services.app.today();
     let session = parent.session.clone();
-    let result = blocking(move || {
-        let mine = app.query(move |conn| app::listing::family_structures(conn, family, today))?;
-        if !mine.iter().any(|(id, _)| *id == structure) {
-            return Ok(false);
-        }
-        accounts::choose_structure(&app, &session, structure)?;
-        Ok(true)
-    })
-    .await;
+    let result = blocking(move || accounts::choose_structure(&app, &session, structure)).await;
     match result {
         Ok(true) => see_other("/accueil"),
         Ok(false) => WebError::NotFound.into_response(),
@@ -555,7 +519,12 @@ fn recovery_throttled(chrome: &Chrome, retry_after_seconds: i64) -> Response {
     throttled(
         recovery_start(
             chrome,
-            Some(&accounts::throttled_message(retry_after_seconds)),
+            Some(
+                &AccountRefusal::Throttled {
+                    seconds: retry_after_seconds,
+                }
+                .to_string(),
+            ),
         ),
         retry_after_seconds,
     )
@@ -621,7 +590,10 @@ pub async fn answer_question(
         Ok(AnswerOutcome::Throttled {
             retry_after_seconds,
         }) => (
-            accounts::throttled_message(retry_after_seconds),
+            AccountRefusal::Throttled {
+                seconds: retry_after_seconds,
+            }
+            .to_string(),
             Some(retry_after_seconds),
         ),
         Err(error) => return error.into_response(),

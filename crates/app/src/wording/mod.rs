@@ -1,0 +1,6 @@
+//! The French wording of the user interface (web pages and CLI), one file per area: typed
+//! refusals are turned into sentences here and nowhere else. Mails keep theirs in
+//! `mail::templates`.
+
+mod accounts;
+mod opening;
