@@ -20,7 +20,7 @@ use toml::de::DeTable;
 
 use super::model::{Activity, Child, Family, Organisation, Setup, Structure, Wallet};
 use super::periods::periods;
-use super::toml_reader::{Field, Keys, Section, Source};
+use super::toml_reader::{Field, KeyText, Keys, Section, Source};
 
 pub use super::toml_reader::SetupError;
 
@@ -259,7 +259,16 @@ fn activities<'a>(
         });
     }
 
-    // Both sides of every incompatibility, sorted by id, without duplicates.
+    resolve_incompatibilities(&mut activities, &keys, incompatibilities)?;
+    Ok((activities, keys))
+}
+
+/// Both sides of every `incompatible_with`, sorted by id, without duplicates.
+fn resolve_incompatibilities(
+    activities: &mut [Activity],
+    keys: &Keys<'_, ActivityRef>,
+    incompatibilities: Vec<(usize, KeyText, Vec<Field<'_, '_>>)>,
+) -> Result<(), SetupError> {
     let mut incompatible: Vec<BTreeSet<ActivityId>> = vec![BTreeSet::new(); activities.len()];
     for (index, key, items) in incompatibilities {
         let this = &activities[index];
@@ -285,7 +294,7 @@ fn activities<'a>(
     for (activity, incompatible) in activities.iter_mut().zip(incompatible) {
         activity.incompatible_with = incompatible.into_iter().collect();
     }
-    Ok((activities, keys))
+    Ok(())
 }
 
 /// `price = "10.35"` or `quotient_prices = [{ up_to = 600, price = "8.00" }, …, { price = … }]`.
@@ -378,69 +387,9 @@ fn families(
         let phone = section.get("phone").map(|f| f.single_line()).transpose()?;
         let quotient = section.get("quotient").map(|f| f.count(0)).transpose()?;
 
-        let list = section.require("structures")?;
-        let items = list.items()?;
-        if items.is_empty() {
-            return Err(list.fail("« structures » : indiquez au moins une structure"));
-        }
-        let mut structure_ids = Vec::new();
-        for item in items {
-            let id = structures.resolve(&item, "structure inconnue")?;
-            if !structure_ids.contains(&id) {
-                structure_ids.push(id);
-            }
-        }
-
-        let complete_field = section.get("dossier_complete");
-        let dossier_complete = match &complete_field {
-            Some(field) => field.boolean()?,
-            None => true,
-        };
-        let missing_field = section.get("missing");
-        let missing_items: Vec<String> = match &missing_field {
-            Some(field) => field
-                .items()?
-                .iter()
-                .map(Field::single_line)
-                .collect::<Result<_, _>>()?,
-            None => Vec::new(),
-        };
-        match (dossier_complete, &missing_field, &complete_field) {
-            (false, _, Some(field)) if missing_items.is_empty() => {
-                return Err(field.fail(
-                    "dossier incomplet (dossier_complete = false) sans pièce manquante : \
-                     indiquez les pièces dans « missing »",
-                ));
-            }
-            (true, Some(field), _) if !missing_items.is_empty() => {
-                return Err(field.fail(
-                    "pièces manquantes indiquées pour un dossier complet : mettez \
-                     dossier_complete = false, ou videz « missing »",
-                ));
-            }
-            _ => {}
-        }
-
-        let mut child_keys = Keys::new(
-            root.src,
-            &format!("un autre enfant de la famille « {} »", login.text),
-        );
-        let mut children = Vec::new();
-        for child in section.array_of_tables("children", "[[families.children]]")? {
-            child.only(CHILD_KEYS)?;
-            let key = child.require("key")?.key()?;
-            let id =
-                ChildId::from_uuid(derive_id("child", &format!("{}/{}", login.text, key.text)));
-            child_keys.insert(&key, id)?;
-            children.push(Child {
-                key: key.text,
-                id,
-                first_name: child.require("first_name")?.single_line()?,
-                last_name: child.require("last_name")?.single_line()?,
-                birth_date: child.require("birth_date")?.date()?,
-            });
-        }
-
+        let structure_ids = family_structures(&section, structures)?;
+        let (dossier_complete, missing_items) = dossier(&section)?;
+        let children = children(root, &section, &login.text)?;
         families.push(Family {
             login: login.text,
             id,
@@ -456,4 +405,85 @@ fn families(
         });
     }
     Ok(families)
+}
+
+/// The structures a family uses, each once.
+fn family_structures(
+    section: &Section<'_, '_>,
+    structures: &Keys<'_, StructureId>,
+) -> Result<Vec<StructureId>, SetupError> {
+    let list = section.require("structures")?;
+    let items = list.items()?;
+    if items.is_empty() {
+        return Err(list.fail("« structures » : indiquez au moins une structure"));
+    }
+    let mut structure_ids = Vec::new();
+    for item in items {
+        let id = structures.resolve(&item, "structure inconnue")?;
+        if !structure_ids.contains(&id) {
+            structure_ids.push(id);
+        }
+    }
+    Ok(structure_ids)
+}
+
+/// `dossier_complete` and `missing`, which must agree.
+fn dossier(section: &Section<'_, '_>) -> Result<(bool, Vec<String>), SetupError> {
+    let complete_field = section.get("dossier_complete");
+    let dossier_complete = match &complete_field {
+        Some(field) => field.boolean()?,
+        None => true,
+    };
+    let missing_field = section.get("missing");
+    let missing_items: Vec<String> = match &missing_field {
+        Some(field) => field
+            .items()?
+            .iter()
+            .map(Field::single_line)
+            .collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
+    match (dossier_complete, &missing_field, &complete_field) {
+        (false, _, Some(field)) if missing_items.is_empty() => {
+            return Err(field.fail(
+                "dossier incomplet (dossier_complete = false) sans pièce manquante : \
+                     indiquez les pièces dans « missing »",
+            ));
+        }
+        (true, Some(field), _) if !missing_items.is_empty() => {
+            return Err(field.fail(
+                "pièces manquantes indiquées pour un dossier complet : mettez \
+                     dossier_complete = false, ou videz « missing »",
+            ));
+        }
+        _ => {}
+    }
+    Ok((dossier_complete, missing_items))
+}
+
+/// The `[[families.children]]` of the family whose login is `login`.
+fn children(
+    root: &Section<'_, '_>,
+    section: &Section<'_, '_>,
+    login: &str,
+) -> Result<Vec<Child>, SetupError> {
+    let mut child_keys = Keys::new(
+        root.src,
+        &format!("un autre enfant de la famille « {login} »"),
+    );
+    let mut children = Vec::new();
+    for child in section.array_of_tables("children", "[[families.children]]")? {
+        child.only(CHILD_KEYS)?;
+        let key = child.require("key")?.key()?;
+        let id = ChildId::from_uuid(derive_id("child", &format!("{login}/{}", key.text)));
+        child_keys.insert(&key, id)?;
+        children.push(Child {
+            key: key.text,
+            id,
+            first_name: child.require("first_name")?.single_line()?,
+            last_name: child.require("last_name")?.single_line()?,
+            birth_date: child.require("birth_date")?.date()?,
+        });
+    }
+    Ok(children)
 }

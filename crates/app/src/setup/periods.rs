@@ -40,20 +40,7 @@ pub(super) fn periods(
         keys.insert(&key, id)?;
         let label = section.require("label")?.single_line()?;
 
-        let mut activity_ids = Vec::new();
-        let mut references = Vec::new();
-        let list = section.require("activities")?;
-        let items = list.items()?;
-        if items.is_empty() {
-            return Err(list.fail("« activities » : indiquez au moins une activité"));
-        }
-        for item in items {
-            let activity = activities.resolve(&item, "activité inconnue")?;
-            if !activity_ids.contains(&activity.id) {
-                activity_ids.push(activity.id);
-                references.push((activity.id, item));
-            }
-        }
+        let (activity_ids, references) = period_activities(&section, activities)?;
 
         let from = section.require("from")?;
         let to = section.require("to")?;
@@ -64,23 +51,7 @@ pub(super) fn periods(
             )));
         }
         let weekdays = section.require("weekdays")?.weekdays()?;
-        let excluded_days = match section.get("excluded") {
-            Some(field) => {
-                let mut days = BTreeSet::new();
-                for item in field.items()? {
-                    let day = item.date()?;
-                    if day < first_day || last_day < day {
-                        return Err(item.fail(format!(
-                            "« excluded » : le {day} est en dehors de la période \
-                             ({first_day} – {last_day})"
-                        )));
-                    }
-                    days.insert(day);
-                }
-                days.into_iter().collect()
-            }
-            None => Vec::new(),
-        };
+        let excluded_days = excluded_days(&section, first_day, last_day)?;
         let open_on_public_holidays = match section.get("open_on_public_holidays") {
             Some(field) => field.boolean()?,
             None => false,
@@ -92,42 +63,13 @@ pub(super) fn periods(
             excluded_days: excluded_days.clone(),
             open_on_public_holidays,
         };
-        if calendar::OpeningCalendar::new(vec![rule.clone()])
-            .open_days(first_day, last_day)
-            .is_empty()
-        {
-            return Err(section.src.error(
-                section.span.clone(),
-                format!(
-                    "la période « {} » n'ouvre aucun jour (vérifiez from, to, weekdays, \
-                     excluded et les jours fériés)",
-                    key.text
-                ),
-            ));
-        }
+        check_opens_a_day(&section, &rule, &key.text)?;
         let booking = match section.get("booking") {
             Some(field) => Some(booking_window(&field, &key.text)?),
             None => None,
         };
 
-        // Two periods must not open the same activity on the same day: the day would be
-        // defined twice, and the importer could not tell which definition wins.
-        for (earlier_index, (earlier, earlier_refs)) in opened.iter().enumerate() {
-            let shared = references.iter().find(|(id, _)| earlier_refs.contains(id));
-            let Some((_, item)) = shared else {
-                continue;
-            };
-            if let Some(day) = first_common_day(earlier, &rule) {
-                let earlier_key = &periods[earlier_index].key;
-                return Err(item.fail(format!(
-                    "l'activité « {} » est déjà ouverte le {day} par la période « {earlier_key} » \
-                     (ligne {}) : deux périodes ne peuvent pas ouvrir la même activité le même \
-                     jour",
-                    item.as_str().unwrap_or_default(),
-                    keys.line_of(earlier_key),
-                )));
-            }
-        }
+        check_no_overlap(&opened, &periods, &keys, &references, &rule)?;
         opened.push((rule, activity_ids.clone()));
 
         periods.push(Period {
@@ -144,6 +86,100 @@ pub(super) fn periods(
         });
     }
     Ok(periods)
+}
+
+/// The activities a period opens, each once, with the list item that named it (for messages).
+fn period_activities<'a, 'i>(
+    section: &Section<'a, 'i>,
+    activities: &Keys<'_, ActivityRef>,
+) -> Result<(Vec<ActivityId>, Vec<(ActivityId, Field<'a, 'i>)>), SetupError> {
+    let mut activity_ids = Vec::new();
+    let mut references = Vec::new();
+    let list = section.require("activities")?;
+    let items = list.items()?;
+    if items.is_empty() {
+        return Err(list.fail("« activities » : indiquez au moins une activité"));
+    }
+    for item in items {
+        let activity = activities.resolve(&item, "activité inconnue")?;
+        if !activity_ids.contains(&activity.id) {
+            activity_ids.push(activity.id);
+            references.push((activity.id, item));
+        }
+    }
+    Ok((activity_ids, references))
+}
+
+/// `excluded`: days inside the period, sorted without duplicates.
+fn excluded_days(
+    section: &Section<'_, '_>,
+    first_day: NaiveDate,
+    last_day: NaiveDate,
+) -> Result<Vec<NaiveDate>, SetupError> {
+    let Some(field) = section.get("excluded") else {
+        return Ok(Vec::new());
+    };
+    let mut days = BTreeSet::new();
+    for item in field.items()? {
+        let day = item.date()?;
+        if day < first_day || last_day < day {
+            return Err(item.fail(format!(
+                "« excluded » : le {day} est en dehors de la période \
+                 ({first_day} – {last_day})"
+            )));
+        }
+        days.insert(day);
+    }
+    Ok(days.into_iter().collect())
+}
+
+/// A period that opens no day is a mistake of the file.
+fn check_opens_a_day(
+    section: &Section<'_, '_>,
+    rule: &calendar::Period,
+    key: &str,
+) -> Result<(), SetupError> {
+    if calendar::OpeningCalendar::new(vec![rule.clone()])
+        .open_days(rule.first_day, rule.last_day)
+        .is_empty()
+    {
+        return Err(section.src.error(
+            section.span.clone(),
+            format!(
+                "la période « {key} » n'ouvre aucun jour (vérifiez from, to, weekdays, \
+                 excluded et les jours fériés)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Two periods must not open the same activity on the same day: the day would be defined
+/// twice, and the importer could not tell which definition wins.
+fn check_no_overlap(
+    opened: &[(calendar::Period, Vec<ActivityId>)],
+    periods: &[Period],
+    keys: &Keys<'_, PeriodId>,
+    references: &[(ActivityId, Field<'_, '_>)],
+    rule: &calendar::Period,
+) -> Result<(), SetupError> {
+    for (earlier_index, (earlier, earlier_refs)) in opened.iter().enumerate() {
+        let shared = references.iter().find(|(id, _)| earlier_refs.contains(id));
+        let Some((_, item)) = shared else {
+            continue;
+        };
+        if let Some(day) = first_common_day(earlier, rule) {
+            let earlier_key = &periods[earlier_index].key;
+            return Err(item.fail(format!(
+                "l'activité « {} » est déjà ouverte le {day} par la période « {earlier_key} » \
+                 (ligne {}) : deux périodes ne peuvent pas ouvrir la même activité le même \
+                 jour",
+                item.as_str().unwrap_or_default(),
+                keys.line_of(earlier_key),
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The first day both periods open, if any.
