@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod credentials;
 pub mod demo;
 mod error;
+pub mod export_check;
 pub mod listing;
 pub mod money;
 pub mod notify;
