@@ -88,11 +88,14 @@ pub(super) fn periods(
     Ok(periods)
 }
 
+/// Each activity of a period with the list item that named it.
+type References<'a, 'i> = Vec<(ActivityId, Field<'a, 'i>)>;
+
 /// The activities a period opens, each once, with the list item that named it (for messages).
 fn period_activities<'a, 'i>(
     section: &Section<'a, 'i>,
     activities: &Keys<'_, ActivityRef>,
-) -> Result<(Vec<ActivityId>, Vec<(ActivityId, Field<'a, 'i>)>), SetupError> {
+) -> Result<(Vec<ActivityId>, References<'a, 'i>), SetupError> {
     let mut activity_ids = Vec::new();
     let mut references = Vec::new();
     let list = section.require("activities")?;
