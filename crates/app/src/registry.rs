@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 
-pub const SCHEMA: &str = include_str!("registry.sql");
+const SCHEMA: &str = include_str!("registry.sql");
 
 pub fn install(conn: &Connection) -> Result<(), AppError> {
     conn.execute_batch(SCHEMA)?;
