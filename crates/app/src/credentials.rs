@@ -6,6 +6,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use uuid::Uuid;
 
 use crate::AppError;
+use crate::accounts::AccountRefusal;
 
 /// Shortest password accepted (NIST 800-63B without composition rules).
 pub const MIN_PASSWORD_CHARS: usize = 15;
@@ -22,14 +23,10 @@ fn hasher() -> Result<Argon2<'static>, AppError> {
 pub fn check_password_policy(password: &str) -> Result<(), AppError> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_CHARS {
-        return Err(AppError::Refused(format!(
-            "Le mot de passe doit compter au moins {MIN_PASSWORD_CHARS} caractères (une phrase facile à retenir convient très bien)."
-        )));
+        return Err(AccountRefusal::PasswordTooShort.into());
     }
     if length > MAX_PASSWORD_CHARS {
-        return Err(AppError::Refused(format!(
-            "Le mot de passe ne peut pas dépasser {MAX_PASSWORD_CHARS} caractères."
-        )));
+        return Err(AccountRefusal::PasswordTooLong.into());
     }
     Ok(())
 }

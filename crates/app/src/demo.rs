@@ -20,10 +20,10 @@
 //!   cancellation transmitted, the child waiting gets the place and his family the mail.
 
 use chrono::{Datelike, Days, Months, NaiveDate, NaiveTime, Utc, Weekday};
-use domain::Money;
 use domain::event::payloads::*;
 use domain::ids::*;
 use domain::values::*;
+use domain::{Email, Money};
 use uuid::Uuid;
 
 use crate::credentials;
@@ -69,6 +69,11 @@ pub struct DemoReport {
     pub to_watch: Vec<String>,
 }
 
+/// True when the database holds the demo world (its first family is there).
+pub fn holds_demo_world(app: &App) -> Result<bool, AppError> {
+    app.query(|conn| Ok(registry::family_by_login(conn, DEMO_LOGINS[0].login)?.is_some()))
+}
+
 /// Builds the demo world dated around `app.today()`. Refuses a database that holds any event.
 pub fn build(app: &App) -> Result<DemoReport, AppError> {
     if app.store.head()?.position > 0 {
@@ -80,7 +85,7 @@ pub fn build(app: &App) -> Result<DemoReport, AppError> {
     let today = app.today();
     let world = World::new(today, app.now());
     let to_watch = world.to_watch();
-    let mut import_report = import::import(app, world.setup(), import::from_the_start())?;
+    let mut import_report = import::import(app, world.setup()?, import::from_the_start())?;
     // The demo hands out fixed passwords instead of activation codes.
     import_report
         .activation_codes
@@ -257,7 +262,7 @@ impl World {
         lines
     }
 
-    fn setup(&self) -> Setup {
+    fn setup(&self) -> Result<Setup, AppError> {
         let wallet = WalletId::from_uuid(derive_id("wallet", WALLET));
         let quinsac = StructureId::from_uuid(derive_id("structure", QUINSAC));
         let latresne = StructureId::from_uuid(derive_id("structure", LATRESNE));
@@ -436,13 +441,14 @@ impl World {
                 booking: Some(window("latresne-vacances", self.today, holiday_last)),
             },
         ];
-        Setup {
+        Ok(Setup {
             organisation: Organisation {
                 name: "Communauté de Communes des Portes de l'Entre-deux-Mers".to_owned(),
                 address: "51 Chemin du Port de l'Homme - 33360 Latresne".to_owned(),
                 phone: "05 56 20 83 60".to_owned(),
                 fax: Some("05 56 21 72 64".to_owned()),
-                email: "accueil@cdc-portesentredeuxmers.fr".to_owned(),
+                email: Email::parse("accueil@cdc-portesentredeuxmers.fr")
+                    .map_err(|e| AppError::corrupt("demo", e))?,
                 website: Some("cdc-portesentredeuxmers.fr".to_owned()),
                 debt_threshold: money("30.00"),
             },
@@ -473,7 +479,7 @@ impl World {
             activities,
             periods,
             families: self.families.clone(),
-        }
+        })
     }
 
     /// Reservations, transmissions, consumptions and payments, as if the portal had been used.
@@ -840,7 +846,8 @@ fn families(today: NaiveDate) -> Vec<Family> {
         id: FamilyId::from_uuid(derive_id("family", login)),
         title: Some(title.to_owned()),
         payer_name: payer.to_owned(),
-        email: email.map(str::to_owned),
+        // Literals of this file only; each is a valid address.
+        email: email.and_then(|e| Email::parse(e).ok()),
         phone: None,
         quotient,
         structures: {

@@ -1,16 +1,23 @@
 //! Errors of the application layer.
 
+use crate::accounts::AccountRefusal;
 use crate::setup::file::SetupError;
 
 /// What went wrong in an application service.
 ///
-/// `Refused`, `RuleRefused`, `Money`, `Audit`, `Booking`, `Portal` and `Setup` are caused by the user and carry a French message; nothing was written.
+/// `Refused`, `Account`, `RuleRefused`, `Money`, `Audit`, `Booking`, `Portal`, `Setup` and `StaleReadModels` are caused by the user and carry a French message; nothing was written.
 /// The others are ours: the caller logs them with an incident id.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// A command refused with a reason the user can act on.
     #[error("{0}")]
     Refused(String),
+    /// An account request refused (log-in, recovery, profile, session).
+    #[error("{0}")]
+    Account(AccountRefusal),
+    /// The read models were built by an older version: `portail rebuild` first.
+    #[error("{0}")]
+    StaleReadModels(StaleReadModels),
     /// The activity's rules refuse it (a closed day, a child outside the ages), every breach
     /// listed; staff may record it anyway as an approved exception (`--force`), which the
     /// event's metadata keeps.
@@ -73,14 +80,28 @@ impl AppError {
         matches!(
             self,
             AppError::Refused(_)
+                | AppError::Account(_)
                 | AppError::RuleRefused(_)
                 | AppError::Money(_)
                 | AppError::Audit(_)
                 | AppError::Booking(_)
                 | AppError::Portal(_)
                 | AppError::Setup(_)
+                | AppError::StaleReadModels(_)
         )
     }
+}
+
+/// The read models older than the code, as `App::open` found them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaleReadModels(pub Vec<StaleModel>);
+
+/// One read model older than the code: its name, the version it was built with, the code's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaleModel {
+    pub name: &'static str,
+    pub stored: u32,
+    pub code: u32,
 }
 
 fn rule_messages(refusals: &[domain::booking::LineRefusal]) -> String {

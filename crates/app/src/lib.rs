@@ -12,6 +12,7 @@ pub mod booking;
 pub mod credentials;
 pub mod demo;
 mod error;
+pub mod export_check;
 pub mod listing;
 mod lookup;
 pub mod money;
@@ -20,6 +21,7 @@ pub mod online_payment;
 pub mod portal;
 pub mod privacy;
 pub mod registry;
+pub mod settings;
 pub mod setup;
 mod wording;
 
@@ -31,7 +33,7 @@ use domain::Event;
 use store::{EventStore, ExpectedVersion, Metadata, NewEvent, StoreOptions, WriteTx};
 use uuid::Uuid;
 
-pub use error::AppError;
+pub use error::{AppError, StaleModel, StaleReadModels};
 
 /// Where the time comes from: the system clock in production, a fixed instant in tests.
 pub trait Clock: Send + Sync {
@@ -72,6 +74,7 @@ impl App {
         let store = EventStore::open(path, StoreOptions::default())?;
         store.write(|tx| -> Result<(), AppError> {
             registry::install(tx.connection())?;
+            settings::install(tx.connection())?;
             accounts::install(tx.connection())?;
             projections::install(tx.connection())?;
             mail::install(tx.connection())?;
@@ -79,16 +82,11 @@ impl App {
         })?;
         let stale = store.read(|conn| Ok(projections::stale(conn)))??;
         if !stale.is_empty() {
-            let names: Vec<String> = stale
-                .iter()
-                .map(|(name, stored, code)| {
-                    format!("{name} (version {stored}, le code attend {code})")
-                })
+            let models = stale
+                .into_iter()
+                .map(|(name, stored, code)| StaleModel { name, stored, code })
                 .collect();
-            return Err(AppError::Refused(format!(
-                "Les modèles de lecture suivants datent d'une version précédente : {}. Reconstruisez-les d'abord : portail rebuild",
-                names.join(", ")
-            )));
+            return Err(AppError::StaleReadModels(StaleReadModels(models)));
         }
         projections::catch_up(&store)?;
         Ok(App { store, clock })

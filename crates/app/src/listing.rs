@@ -172,7 +172,7 @@ pub fn families(app: &App) -> Result<Vec<FamilyListing>, AppError> {
                 id: account.family_id.0,
                 login: account.login.clone(),
                 payer: account.addressee(),
-                email: account.email.clone(),
+                email: account.email.clone().map(String::from),
                 children: registry::children_of(conn, account.family_id)?
                     .into_iter()
                     .map(|c| ChildListing {
@@ -393,7 +393,7 @@ pub fn resolve_activity(app: &App, text: &str) -> Result<domain::ids::ActivityId
 pub fn default_sender(app: &App) -> Result<String, AppError> {
     app.query(|conn| {
         Ok(match registry::organisation(conn)? {
-            Some(profile) if !profile.email.is_empty() => {
+            Some(profile) => {
                 format!(
                     "\"{}\" <{}>",
                     profile.name.replace(['"', '\\'], ""),

@@ -10,10 +10,11 @@ use mail::templates::{
 };
 use mail::{MailKind, OutgoingMail};
 use projections::booking::{PendingRow, ReservationRow};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::lookup::Lookup;
 use crate::registry;
+use crate::settings::portal_url;
 use crate::wording::booking::refusal_text;
 use crate::{AppError, Command};
 
@@ -26,7 +27,7 @@ pub fn contact_block(conn: &Connection) -> Result<ContactBlock, AppError> {
             address: p.address,
             phone: p.phone,
             fax: p.fax,
-            email: p.email,
+            email: p.email.into(),
             website: p.website,
         },
         None => ContactBlock {
@@ -38,14 +39,6 @@ pub fn contact_block(conn: &Connection) -> Result<ContactBlock, AppError> {
             website: None,
         },
     })
-}
-
-/// The portal's address for links in mails, when the service was told it.
-pub fn portal_url(conn: &Connection) -> Result<Option<String>, AppError> {
-    Ok(conn
-        .prepare_cached("SELECT value FROM service_settings WHERE name = 'base_url'")?
-        .query_row([], |row| row.get(0))
-        .optional()?)
 }
 
 fn child_name(conn: &Connection, child: ChildId) -> Result<String, AppError> {
@@ -208,7 +201,7 @@ fn report_mails(
         mails.push(OutgoingMail {
             kind: MailKind::TransmissionReport,
             dedup_key: format!("transmission_report:{transmission}:{family}:{structure}"),
-            recipient: email,
+            recipient: email.into(),
             subject,
             body,
         });
@@ -250,7 +243,7 @@ pub(crate) fn promotion(
     let outgoing = OutgoingMail {
         kind: MailKind::WaitlistPromotion,
         dedup_key: format!("waitlist_promotion:{position}:{}", place.reservation_id),
-        recipient: email,
+        recipient: email.into(),
         subject,
         body,
     };

@@ -94,7 +94,9 @@ pub fn checkout(app: &App, family: FamilyId) -> Result<Checkout, AppError> {
     app.query(move |conn| {
         Ok(Checkout {
             wallets: money::statement_in(conn, family, today, true, true)?,
-            email: registry::family_account(conn, family)?.and_then(|a| a.email),
+            email: registry::family_account(conn, family)?
+                .and_then(|a| a.email)
+                .map(String::from),
         })
     })
 }
@@ -158,7 +160,7 @@ pub fn start(
     let created = provider
         .create(&CreatePayment {
             amount,
-            email,
+            email: email.into(),
             reference,
             object: format!("Porte-monnaie {}", statement.wallet),
             notify_url: callbacks.notify_url.clone(),

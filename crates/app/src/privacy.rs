@@ -61,7 +61,7 @@ pub fn family_data(app: &App, family: FamilyId) -> Result<FamilyData, AppError> 
             login: profile.account.login,
             title: profile.account.title,
             payer_name: profile.account.payer_name,
-            email: profile.account.email,
+            email: profile.account.email.map(String::from),
             phone: profile.account.phone,
             recovery_question: profile.question,
         },

@@ -2,13 +2,14 @@
 //! keyed by the ids the events carry. Plain rows, updated in place; see `registry.sql`.
 
 use chrono::NaiveDate;
+use domain::Email;
 use domain::ids::{ChildId, FamilyId, StructureId};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use crate::error::AppError;
 
-pub const SCHEMA: &str = include_str!("registry.sql");
+const SCHEMA: &str = include_str!("registry.sql");
 
 pub fn install(conn: &Connection) -> Result<(), AppError> {
     conn.execute_batch(SCHEMA)?;
@@ -22,24 +23,51 @@ pub struct OrganisationProfile {
     pub address: String,
     pub phone: String,
     pub fax: Option<String>,
-    pub email: String,
+    pub email: Email,
     pub website: Option<String>,
 }
 
+/// The columns of `organisation_profile` but the address, parsed next.
+struct OrganisationRow {
+    name: String,
+    address: String,
+    phone: String,
+    fax: Option<String>,
+    website: Option<String>,
+}
+
+/// An address read back from `table`: parsed again, as every value entering the program.
+pub(crate) fn stored_email(table: &'static str, text: &str) -> Result<Email, AppError> {
+    Email::parse(text).map_err(|e| AppError::corrupt(table, e))
+}
+
 pub fn organisation(conn: &Connection) -> Result<Option<OrganisationProfile>, AppError> {
-    Ok(conn
+    conn
         .prepare_cached("SELECT name, address, phone, fax, email, website FROM organisation_profile WHERE singleton = 1")?
         .query_row([], |row| {
+            Ok((
+                OrganisationRow {
+                    name: row.get(0)?,
+                    address: row.get(1)?,
+                    phone: row.get(2)?,
+                    fax: row.get(3)?,
+                    website: row.get(5)?,
+                },
+                row.get::<_, String>(4)?,
+            ))
+        })
+        .optional()?
+        .map(|(row, email)| {
             Ok(OrganisationProfile {
-                name: row.get(0)?,
-                address: row.get(1)?,
-                phone: row.get(2)?,
-                fax: row.get(3)?,
-                email: row.get(4)?,
-                website: row.get(5)?,
+                name: row.name,
+                address: row.address,
+                phone: row.phone,
+                fax: row.fax,
+                email: stored_email("organisation_profile", &email)?,
+                website: row.website,
             })
         })
-        .optional()?)
+        .transpose()
 }
 
 /// Writes the profile; true when something changed.
@@ -61,7 +89,7 @@ pub fn save_organisation(
         profile.address,
         profile.phone,
         profile.fax,
-        profile.email,
+        profile.email.as_str(),
         profile.website
     ])?;
     Ok(true)
@@ -134,7 +162,7 @@ pub struct FamilyAccount {
     pub login: String,
     pub title: Option<String>,
     pub payer_name: String,
-    pub email: Option<String>,
+    pub email: Option<Email>,
     pub phone: Option<String>,
 }
 
@@ -148,26 +176,42 @@ impl FamilyAccount {
     }
 }
 
-fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, FamilyAccount)> {
-    let id: String = row.get(0)?;
-    Ok((
-        id,
-        FamilyAccount {
-            family_id: FamilyId::from_uuid(Uuid::nil()),
-            login: row.get(1)?,
-            title: row.get(2)?,
-            payer_name: row.get(3)?,
-            email: row.get(4)?,
-            phone: row.get(5)?,
-        },
-    ))
+/// The text columns of a `family_accounts` row, parsed by [`with_id`].
+struct AccountRow {
+    family_id: String,
+    login: String,
+    title: Option<String>,
+    payer_name: String,
+    email: Option<String>,
+    phone: Option<String>,
 }
 
-fn with_id((id, mut account): (String, FamilyAccount)) -> Result<FamilyAccount, AppError> {
-    account.family_id = id
-        .parse()
-        .map_err(|e| AppError::corrupt("family_accounts", e))?;
-    Ok(account)
+fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow> {
+    Ok(AccountRow {
+        family_id: row.get(0)?,
+        login: row.get(1)?,
+        title: row.get(2)?,
+        payer_name: row.get(3)?,
+        email: row.get(4)?,
+        phone: row.get(5)?,
+    })
+}
+
+fn with_id(row: AccountRow) -> Result<FamilyAccount, AppError> {
+    Ok(FamilyAccount {
+        family_id: row
+            .family_id
+            .parse()
+            .map_err(|e| AppError::corrupt("family_accounts", e))?,
+        login: row.login,
+        title: row.title,
+        payer_name: row.payer_name,
+        email: row
+            .email
+            .map(|email| stored_email("family_accounts", &email))
+            .transpose()?,
+        phone: row.phone,
+    })
 }
 
 pub fn family_accounts(conn: &Connection) -> Result<Vec<FamilyAccount>, AppError> {
@@ -212,7 +256,7 @@ pub fn save_family_account(conn: &Connection, account: &FamilyAccount) -> Result
         account.login,
         account.title,
         account.payer_name,
-        account.email,
+        account.email.as_ref().map(Email::as_str),
         account.phone
     ])?;
     Ok(true)

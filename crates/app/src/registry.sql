@@ -65,9 +65,3 @@ CREATE TABLE IF NOT EXISTS basket_receipts (
     receipt           TEXT NOT NULL,   -- JSON of app::booking::BasketReceipt
     PRIMARY KEY (family_id, client_request_id)
 ) STRICT;
-
--- Settings of the running service (e.g. the portal's base URL used in mails).
-CREATE TABLE IF NOT EXISTS service_settings (
-    name  TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-) STRICT;

@@ -8,6 +8,7 @@
 pub mod booking;
 pub mod calendar;
 pub mod deadline;
+pub mod email;
 pub mod event;
 pub mod ids;
 pub mod money;
@@ -15,5 +16,6 @@ pub mod pricing;
 pub mod values;
 pub mod wording;
 
+pub use email::{Email, EmailError};
 pub use event::{CATALOG, DecodeError, EncodedEvent, Event, EventTypeInfo};
 pub use money::{Money, MoneyError, Standing};

@@ -26,7 +26,7 @@ mod transport;
 mod worker;
 
 pub use error::MailError;
-pub use message::{MESSAGE_ID_DOMAIN, build_message, is_plausible_address, message_id};
+pub use message::{MESSAGE_ID_DOMAIN, build_message, message_id};
 pub use outbox::{
     MailKind, OutboxEntry, OutboxFilter, OutboxStatus, OutgoingMail, SCHEMA, enqueue, install,
     list, purge_sent, retry,

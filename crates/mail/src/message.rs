@@ -3,6 +3,7 @@
 use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
+use domain::Email;
 use lettre::Message;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, SinglePart};
@@ -16,24 +17,6 @@ pub const MESSAGE_ID_DOMAIN: &str = "portail-famille";
 /// between the send and the mark, see [`crate::flush`]) carries the same id both times.
 pub fn message_id(mail_id: &str) -> String {
     format!("<{mail_id}@{MESSAGE_ID_DOMAIN}>")
-}
-
-/// A bare address (`local@domain.tld`) that SMTP can carry: no display name, no whitespace or
-/// control character, at most 254 bytes, a dotted domain, and accepted by lettre's parser.
-pub fn is_plausible_address(text: &str) -> bool {
-    let Some((local, domain)) = text.rsplit_once('@') else {
-        return false;
-    };
-    let forbidden = |c: char| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\@".contains(c);
-    text.len() <= 254
-        && !local.is_empty()
-        && !local.chars().any(forbidden)
-        && domain.contains('.')
-        && !domain.chars().any(forbidden)
-        && domain
-            .split('.')
-            .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
-        && text.parse::<lettre::Address>().is_ok()
 }
 
 /// Refuses text that would break out of a header line.
@@ -59,12 +42,12 @@ pub fn build_message(
     check_header_text("recipient", recipient)?;
     check_header_text("subject", subject)?;
     check_header_text("mail_id", mail_id)?;
-    if !is_plausible_address(recipient) {
-        return Err(MailError::InvalidRecipient(recipient.to_owned()));
-    }
-    let to: lettre::Address = recipient
+    let invalid = || MailError::InvalidRecipient(recipient.to_owned());
+    let to: lettre::Address = Email::parse(recipient)
+        .map_err(|_| invalid())?
+        .as_str()
         .parse()
-        .map_err(|_| MailError::InvalidRecipient(recipient.to_owned()))?;
+        .map_err(|_| invalid())?;
     Message::builder()
         .from(from.clone())
         .to(Mailbox::new(None, to))

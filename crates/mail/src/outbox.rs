@@ -7,7 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::error::MailError;
-use crate::message::{check_header_text, is_plausible_address};
+use crate::message::check_header_text;
 use crate::worker::MAX_ATTEMPTS;
 
 /// The DDL of the outbox (idempotent: `CREATE … IF NOT EXISTS`).
@@ -91,7 +91,7 @@ pub fn enqueue(
 ) -> Result<bool, MailError> {
     check_header_text("recipient", &mail.recipient)?;
     check_header_text("subject", &mail.subject)?;
-    if !is_plausible_address(&mail.recipient) {
+    if domain::Email::parse(&mail.recipient).is_err() {
         return Err(MailError::InvalidRecipient(mail.recipient.clone()));
     }
     if mail.dedup_key.trim().is_empty() {

@@ -154,152 +154,26 @@ fn export(cli: &Cli, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// An exported line as read back.
-#[derive(serde::Deserialize)]
-struct ExportedLine {
-    position: u64,
-    event_id: String,
-    stream: String,
-    version: u64,
-    #[serde(rename = "type")]
-    event_type: String,
-    schema_version: u32,
-    recorded_at: String,
-    payload: serde_json::Value,
-    metadata: serde_json::Value,
-    hash: String,
-}
-
-/// Checks an export with no database: every line parses, every payload validates against its
-/// embedded schema (`events-schema/`) and decodes, and every hash follows from the previous line
-/// (`hash(n) = sha256(hash(n-1) ‖ row n)`; from position 1 the chain starts at zero, so a
-/// complete export is proven whole; a filtered export is checked across consecutive positions).
+/// Checks an export with no database (`app::export_check`) and prints what it found.
 fn import_check(args: &crate::ImportCheckArgs) -> anyhow::Result<ExitCode> {
-    use std::collections::HashMap;
-    use std::io::BufRead;
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("lecture de {}", args.file.display()))?;
-    let mut validators: HashMap<(String, u32), jsonschema::Validator> = HashMap::new();
-    let mut problems: Vec<String> = Vec::new();
-    let mut previous: Option<(u64, [u8; 32])> = None;
-    let (mut lines, mut chained, mut gaps) = (0u64, 0u64, 0u64);
-    for (index, line) in io::BufReader::new(file).lines().enumerate() {
-        let number = index + 1;
-        let line = line.context("lecture de l'export")?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        lines += 1;
-        let event: ExportedLine = match serde_json::from_str(&line) {
-            Ok(event) => event,
-            Err(error) => {
-                problems.push(format!("ligne {number} : JSON invalide ({error})"));
-                continue;
-            }
-        };
-        let key = (event.event_type.clone(), event.schema_version);
-        if !validators.contains_key(&key) {
-            match crate::schemas::schema(&event.event_type, event.schema_version) {
-                None => {
-                    problems.push(format!(
-                        "ligne {number} (position {}) : type {} v{} inconnu",
-                        event.position, event.event_type, event.schema_version
-                    ));
-                    continue;
-                }
-                Some(text) => {
-                    let schema: serde_json::Value = serde_json::from_str(text)?;
-                    let validator = jsonschema::options()
-                        .should_validate_formats(true)
-                        .build(&schema)
-                        .map_err(|e| {
-                            anyhow::anyhow!(
-                                "schéma {} v{} : {e}",
-                                event.event_type,
-                                event.schema_version
-                            )
-                        })?;
-                    validators.insert(key.clone(), validator);
-                }
-            }
-        }
-        if let Some(validator) = validators.get(&key)
-            && let Some(error) = validator.iter_errors(&event.payload).next()
-        {
-            problems.push(format!(
-                "ligne {number} (position {}) : {} ne respecte pas son schéma à « {} » : {error}",
-                event.position,
-                event.event_type,
-                error.instance_path()
-            ));
-        }
-        if let Err(error) = domain::Event::decode(
-            &event.event_type,
-            event.schema_version,
-            event.payload.clone(),
-        ) {
-            problems.push(format!(
-                "ligne {number} (position {}) : {error}",
-                event.position
-            ));
-        }
-        let Ok(stored_hash) = hex::decode(&event.hash)
-            .map_err(|_| ())
-            .and_then(|b| <[u8; 32]>::try_from(b).map_err(|_| ()))
-        else {
-            problems.push(format!(
-                "ligne {number} (position {}) : empreinte illisible",
-                event.position
-            ));
-            continue;
-        };
-        let before = match previous {
-            Some((position, hash)) if position + 1 == event.position => Some(hash),
-            None if event.position == 1 => Some(store::GENESIS_HASH),
-            _ => None,
-        };
-        if let Some(before) = before {
-            let payload = store::canonical_json(&event.payload);
-            let metadata = store::canonical_json(&event.metadata);
-            let computed = store::chain_hash(
-                &before,
-                &store::HashInput {
-                    position: event.position,
-                    event_id: &event.event_id,
-                    stream_id: &event.stream,
-                    stream_version: event.version,
-                    event_type: &event.event_type,
-                    schema_version: event.schema_version,
-                    payload: &payload,
-                    metadata: &metadata,
-                    recorded_at: &event.recorded_at,
-                },
-            );
-            if computed == stored_hash {
-                chained += 1;
-            } else {
-                problems.push(format!(
-                    "ligne {number} (position {}) : l'empreinte ne suit pas de la précédente (ligne modifiée)",
-                    event.position
-                ));
-            }
-        } else if previous.is_some() {
-            gaps += 1;
-        }
-        previous = Some((event.position, stored_hash));
-    }
-    let ok = problems.is_empty();
+    let report = app::export_check::check_export(io::BufReader::new(file))?;
+    let ok = report.is_valid();
     if args.json {
         out!(
             "{}",
-            serde_json::json!({ "lines": lines, "chained": chained, "gaps": gaps, "valid": ok, "problems": problems })
+            serde_json::json!({ "lines": report.lines, "chained": report.chained, "gaps": report.gaps, "valid": ok, "problems": report.problems })
         );
     } else {
-        for problem in &problems {
+        for problem in &report.problems {
             out!("{problem}");
         }
         out!(
-            "{lines} ligne(s), {chained} empreinte(s) vérifiée(s) de proche en proche, {gaps} saut(s) de position (export filtré) : {}",
+            "{} ligne(s), {} empreinte(s) vérifiée(s) de proche en proche, {} saut(s) de position (export filtré) : {}",
+            report.lines,
+            report.chained,
+            report.gaps,
             if ok {
                 "export valide"
             } else {

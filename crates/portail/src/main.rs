@@ -36,7 +36,6 @@ mod booking_commands;
 mod commands;
 mod config;
 mod money_commands;
-mod schemas;
 mod serve;
 mod setup_commands;
 

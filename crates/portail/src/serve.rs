@@ -11,42 +11,7 @@ use crate::{Cli, ServeArgs};
 
 pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let file = crate::config::load(args.config.as_deref())?;
-    let addr = args
-        .addr
-        .or(file.addr)
-        .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
-    let nightly_text = args
-        .nightly_at
-        .clone()
-        .or(file.nightly_at.clone())
-        .unwrap_or_else(|| "02:00".to_owned());
-    let nightly_at = NaiveTime::parse_from_str(nightly_text.trim(), "%H:%M")
-        .with_context(|| format!("heure des travaux de nuit « {nightly_text} » (HH:MM)"))?;
-    let mail_dir = args
-        .mail_dir
-        .clone()
-        .or(file.mail_dir.clone())
-        .unwrap_or_else(|| std::path::PathBuf::from("mail"));
-    let payfip_file = file.payfip.as_ref();
-    let payfip_numcli = args
-        .payfip_numcli
-        .clone()
-        .or(payfip_file.and_then(|p| p.numcli.clone()));
-    let payfip_endpoint = args
-        .payfip_endpoint
-        .clone()
-        .or(payfip_file.and_then(|p| p.endpoint.clone()));
-    let payfip_mode = match args.payfip_mode {
-        Some(mode) => mode,
-        None => match payfip_file.and_then(|p| p.mode.as_deref()) {
-            Some(text) => text.parse::<payment::PayfipMode>()?,
-            None => payment::PayfipMode::T,
-        },
-    };
-    let session_key = args
-        .session_key
-        .clone()
-        .or(file.session.as_ref().and_then(|s| s.key.clone()));
+    let settings = ServeSettings::resolve(args, &file)?;
     let anchoring = anchoring(args, &file)?;
     let app = open_app(cli)?;
     // The open checked the kept head and the last events against their hashes: a service never
@@ -63,12 +28,110 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .base_url
         .clone()
         .or(file.base_url.clone())
-        .unwrap_or_else(|| format!("http://{addr}"))
+        .unwrap_or_else(|| format!("http://{}", settings.addr))
         .trim_end_matches('/')
         .to_owned();
-    let demo_world = app.query(|conn| {
-        Ok(app::registry::family_by_login(conn, app::demo::DEMO_LOGINS[0].login)?.is_some())
+    prepare_demo(cli, args, &app)?;
+    app::settings::set_portal_url(&app, &base_url)?;
+    let year = app.today().year();
+    let (provider, simulator) = payment_provider(args, &settings, &base_url, year)?;
+    let transport: Arc<dyn mail::Transport> = Arc::from(crate::booking_commands::transport_with(
+        &settings.mail_dir,
+        file.smtp.as_ref(),
+    )?);
+    let from = match args.mail_from.clone().or(file.mail_from.clone()) {
+        Some(from) => from,
+        None => app::listing::default_sender(&app)?,
+    };
+    let from: mail::Mailbox = from.parse().context("expéditeur des courriels")?;
+    let config = web_config(args, &file, &base_url)?;
+    let mut services = web::Services::new(app, provider, config)?;
+    if let Some(key) = settings.session_key.clone() {
+        services = services
+            .with_csrf_key(&key)
+            .context("clé de session (64 caractères hexadécimaux)")?;
+    }
+    let services = Arc::new(services);
+    let router = web::router(Arc::clone(&services), simulator);
+    run(Running {
+        demo: args.demo,
+        addr: settings.addr,
+        nightly_at: settings.nightly_at,
+        base_url,
+        services,
+        router,
+        transport,
+        from,
+        anchoring,
     })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `serve` reads from its flags, else from the configuration file, else the defaults.
+struct ServeSettings {
+    addr: std::net::SocketAddr,
+    nightly_at: NaiveTime,
+    mail_dir: std::path::PathBuf,
+    payfip_numcli: Option<String>,
+    payfip_endpoint: Option<String>,
+    payfip_mode: payment::PayfipMode,
+    session_key: Option<String>,
+}
+
+impl ServeSettings {
+    fn resolve(args: &ServeArgs, file: &crate::config::FileConfig) -> anyhow::Result<Self> {
+        let addr = args
+            .addr
+            .or(file.addr)
+            .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let nightly_text = args
+            .nightly_at
+            .clone()
+            .or(file.nightly_at.clone())
+            .unwrap_or_else(|| "02:00".to_owned());
+        let nightly_at = NaiveTime::parse_from_str(nightly_text.trim(), "%H:%M")
+            .with_context(|| format!("heure des travaux de nuit « {nightly_text} » (HH:MM)"))?;
+        let mail_dir = args
+            .mail_dir
+            .clone()
+            .or(file.mail_dir.clone())
+            .unwrap_or_else(|| std::path::PathBuf::from("mail"));
+        let payfip_file = file.payfip.as_ref();
+        let payfip_numcli = args
+            .payfip_numcli
+            .clone()
+            .or(payfip_file.and_then(|p| p.numcli.clone()));
+        let payfip_endpoint = args
+            .payfip_endpoint
+            .clone()
+            .or(payfip_file.and_then(|p| p.endpoint.clone()));
+        let payfip_mode = match args.payfip_mode {
+            Some(mode) => mode,
+            None => match payfip_file.and_then(|p| p.mode.as_deref()) {
+                Some(text) => text.parse::<payment::PayfipMode>()?,
+                None => payment::PayfipMode::T,
+            },
+        };
+        let session_key = args
+            .session_key
+            .clone()
+            .or(file.session.as_ref().and_then(|s| s.key.clone()));
+        Ok(ServeSettings {
+            addr,
+            nightly_at,
+            mail_dir,
+            payfip_numcli,
+            payfip_endpoint,
+            payfip_mode,
+            session_key,
+        })
+    }
+}
+
+/// `--demo`: refuses a database that is not the demo's; creates the demo world in an empty one
+/// and prints its log-ins either way.
+fn prepare_demo(cli: &Cli, args: &ServeArgs, app: &app::App) -> anyhow::Result<()> {
+    let demo_world = app::demo::holds_demo_world(app)?;
     let empty = app.store.head()?.position == 0;
     if args.demo && !empty && !demo_world {
         anyhow::bail!(
@@ -88,7 +151,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if args.demo && app.store.head()?.position == 0 {
-        let report = app::demo::build(&app)?;
+        let report = app::demo::build(app)?;
         out!("Monde de démonstration créé dans {}.", cli.db.display());
         for login in report.logins {
             out!(
@@ -103,17 +166,22 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             out!("  {line}");
         }
     }
-    let url = base_url.clone();
-    app.execute("staff:serve", move |command| {
-        command.conn().execute(
-            "INSERT INTO service_settings (name, value) VALUES ('base_url', ?1)
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            [url],
-        )?;
-        Ok(())
-    })?;
-    let year = app.today().year();
-    let (provider, simulator): (Option<Arc<dyn payment::PaymentProvider>>, _) = if args.demo {
+    Ok(())
+}
+
+/// The card payment provider: the simulator in demo, else PayFiP when it is configured.
+type Provider = (
+    Option<Arc<dyn payment::PaymentProvider>>,
+    Option<payment::simulator::SimulatorState>,
+);
+
+fn payment_provider(
+    args: &ServeArgs,
+    settings: &ServeSettings,
+    base_url: &str,
+    year: i32,
+) -> anyhow::Result<Provider> {
+    Ok(if args.demo {
         let config =
             payment::PayfipConfig::simulator(&format!("{base_url}/simulateur-payfip"), year);
         (
@@ -121,24 +189,29 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             Some(payment::simulator::SimulatorState::new()),
         )
     } else {
-        match crate::money_commands::payfip(&payfip_endpoint, &payfip_numcli, payfip_mode, year)? {
+        match crate::money_commands::payfip(
+            &settings.payfip_endpoint,
+            &settings.payfip_numcli,
+            settings.payfip_mode,
+            year,
+        )? {
             Some(provider) => (
                 Some(Arc::new(provider) as Arc<dyn payment::PaymentProvider>),
                 None,
             ),
             None => (None, None),
         }
-    };
-    let transport: Arc<dyn mail::Transport> = Arc::from(crate::booking_commands::transport_with(
-        &mail_dir,
-        file.smtp.as_ref(),
-    )?);
-    let from = match args.mail_from.clone().or(file.mail_from.clone()) {
-        Some(from) => from,
-        None => app::listing::default_sender(&app)?,
-    };
-    let from: mail::Mailbox = from.parse().context("expéditeur des courriels")?;
-    let mut config = web::WebConfig::for_base_url(&base_url);
+    })
+}
+
+/// The web configuration for `base_url`; refuses a public http address (its cookies would
+/// never come back) unless in demo.
+fn web_config(
+    args: &ServeArgs,
+    file: &crate::config::FileConfig,
+    base_url: &str,
+) -> anyhow::Result<web::WebConfig> {
+    let mut config = web::WebConfig::for_base_url(base_url);
     if config.secure_cookies && base_url.starts_with("http://") {
         // Cookies are Secure off loopback: a browser would never send them back over http.
         let advice = "servez le portail en https (derrière un proxy inverse) ou, pour essayer, à l'adresse http://127.0.0.1";
@@ -154,15 +227,35 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     }
     config.trust_forwarded_for =
         args.trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false);
-    let mut services = web::Services::new(app, provider, config)?;
-    if let Some(key) = session_key {
-        services = services
-            .with_csrf_key(&key)
-            .context("clé de session (64 caractères hexadécimaux)")?;
-    }
-    let services = Arc::new(services);
-    let router = web::router(Arc::clone(&services), simulator);
+    Ok(config)
+}
 
+/// What the running service needs.
+struct Running {
+    demo: bool,
+    addr: std::net::SocketAddr,
+    nightly_at: NaiveTime,
+    base_url: String,
+    services: web::Shared,
+    router: axum::Router,
+    transport: Arc<dyn mail::Transport>,
+    from: mail::Mailbox,
+    anchoring: Option<app::audit::Anchoring>,
+}
+
+/// Serves until Ctrl-C, with the nightly jobs, the chain watch and the mail worker beside.
+fn run(running: Running) -> anyhow::Result<()> {
+    let Running {
+        demo,
+        addr,
+        nightly_at,
+        base_url,
+        services,
+        router,
+        transport,
+        from,
+        anchoring,
+    } = running;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -172,7 +265,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("écoute sur {}", addr))?;
         out!("Portail Famille : {base_url} (santé : {base_url}/sante)");
-        if args.demo {
+        if demo {
             out!("Simulateur PayFiP (aucun paiement réel) : {base_url}/simulateur-payfip");
         }
         out!(
@@ -209,8 +302,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         })
         .await
         .context("service HTTP")
-    })?;
-    Ok(ExitCode::SUCCESS)
+    })
 }
 
 /// The nightly anchor's settings, from flags or the `[anchor]` section; the key is read once at

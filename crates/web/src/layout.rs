@@ -47,7 +47,7 @@ pub fn parent_chrome(app: &App, session: &Session, csrf: String) -> Result<Chrom
     app.query(move |conn| {
         let contact = app::notify::contact_block(conn)?;
         let account = app::registry::family_account(conn, family)?
-            .ok_or_else(|| AppError::Refused("Compte inconnu.".to_owned()))?;
+            .ok_or_else(|| AppError::from(app::accounts::AccountRefusal::UnknownAccount))?;
         let structures = app::listing::family_structures(conn, family, today)?;
         let current = structure
             .and_then(|id| structures.iter().find(|(s, _)| *s == id))

@@ -66,23 +66,6 @@ fn cross_site(headers: &HeaderMap, config: &crate::WebConfig) -> Option<&'static
     (!matches).then_some("Origin is not the portal's")
 }
 
-/// The CSRF key, created at the first start and kept in `service_settings`.
-pub(crate) fn load_or_create_key(app: &app::App) -> Result<Vec<u8>, app::AppError> {
-    let fresh = accounts::new_secret();
-    let stored: String = app.execute("system:portal", move |command| {
-        command.conn().execute(
-            "INSERT INTO service_settings (name, value) VALUES ('csrf_key', ?1) ON CONFLICT (name) DO NOTHING",
-            [&fresh],
-        )?;
-        Ok(command.conn().query_row(
-            "SELECT value FROM service_settings WHERE name = 'csrf_key'",
-            [],
-            |row| row.get(0),
-        )?)
-    })?;
-    hex::decode(stored.trim()).map_err(|e| app::AppError::Refused(format!("csrf_key: {e}")))
-}
-
 fn mac(key: &[u8], kind: &str, value: &str) -> Option<Hmac<Sha256>> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
     mac.update(kind.as_bytes());

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use app::App;
 use payment::PaymentProvider;
 
-use crate::{HashingPool, WebConfig, WebError, session};
+use crate::{HashingPool, WebConfig, WebError};
 
 /// What the handlers share.
 pub struct Services {
@@ -26,7 +26,7 @@ impl Services {
         provider: Option<Arc<dyn PaymentProvider>>,
         config: WebConfig,
     ) -> Result<Services, app::AppError> {
-        let csrf_key = session::load_or_create_key(&app)?;
+        let csrf_key = app::settings::csrf_key(&app)?;
         Ok(Services {
             app,
             provider,

@@ -381,67 +381,96 @@ fn import_family(
     save_key(command, "family", &family.login, family.id.0, report)?;
     let structures = sorted(&family.structures);
     match existing {
-        None => {
-            command.emit(FamilyRegistered {
-                family_id: family.id,
-                structure_ids: structures.clone(),
-            })?;
-            command.emit(FamilyQuotientSet {
-                family_id: family.id,
-                effective_from: from_the_start(),
-                quotient: family.quotient,
-            })?;
-            if !family.dossier_complete {
-                command.emit(FamilyDossierUpdated {
-                    family_id: family.id,
-                    complete: false,
-                    missing_items: family.missing_items.clone(),
-                })?;
-            }
-            let code = activation_code();
-            registry::set_activation_code_hash(
-                command.conn(),
-                family.id,
-                &hash_activation_code(&code),
-            )?;
-            report.activation_codes.push((family.login.clone(), code));
-            report.created.push(format!("famille {}", family.login));
-        }
+        None => register_family(command, family, structures, report)?,
         Some(current) => {
-            if sorted(&current.structures) != structures {
-                command.emit(FamilyStructuresChanged {
-                    family_id: family.id,
-                    structure_ids: structures.clone(),
-                })?;
-                report
-                    .changed
-                    .push(format!("structures de la famille {}", family.login));
-            }
-            if current.quotient != family.quotient {
-                command.emit(FamilyQuotientSet {
-                    family_id: family.id,
-                    effective_from: effective_day,
-                    quotient: family.quotient,
-                })?;
-                report.changed.push(format!(
-                    "quotient familial de {} (à partir du {effective_day})",
-                    family.login
-                ));
-            }
-            if current.dossier_complete != family.dossier_complete
-                || current.missing_items != family.missing_items
-            {
-                command.emit(FamilyDossierUpdated {
-                    family_id: family.id,
-                    complete: family.dossier_complete,
-                    missing_items: family.missing_items.clone(),
-                })?;
-                report
-                    .changed
-                    .push(format!("dossier de la famille {}", family.login));
-            }
+            update_family(command, family, current, structures, effective_day, report)?
         }
     }
+    import_children(command, family, existing, report)?;
+    Ok(())
+}
+
+/// A family new to the log: registered with its quotient and dossier, and an activation code.
+fn register_family(
+    command: &mut Command<'_, '_>,
+    family: &model::Family,
+    structures: Vec<StructureId>,
+    report: &mut ImportReport,
+) -> Result<(), AppError> {
+    command.emit(FamilyRegistered {
+        family_id: family.id,
+        structure_ids: structures,
+    })?;
+    command.emit(FamilyQuotientSet {
+        family_id: family.id,
+        effective_from: from_the_start(),
+        quotient: family.quotient,
+    })?;
+    if !family.dossier_complete {
+        command.emit(FamilyDossierUpdated {
+            family_id: family.id,
+            complete: false,
+            missing_items: family.missing_items.clone(),
+        })?;
+    }
+    let code = activation_code();
+    registry::set_activation_code_hash(command.conn(), family.id, &hash_activation_code(&code))?;
+    report.activation_codes.push((family.login.clone(), code));
+    report.created.push(format!("famille {}", family.login));
+    Ok(())
+}
+
+/// A known family: only what differs from what the log says is recorded.
+fn update_family(
+    command: &mut Command<'_, '_>,
+    family: &model::Family,
+    current: &projections::FamilyRow,
+    structures: Vec<StructureId>,
+    effective_day: NaiveDate,
+    report: &mut ImportReport,
+) -> Result<(), AppError> {
+    if sorted(&current.structures) != structures {
+        command.emit(FamilyStructuresChanged {
+            family_id: family.id,
+            structure_ids: structures,
+        })?;
+        report
+            .changed
+            .push(format!("structures de la famille {}", family.login));
+    }
+    if current.quotient != family.quotient {
+        command.emit(FamilyQuotientSet {
+            family_id: family.id,
+            effective_from: effective_day,
+            quotient: family.quotient,
+        })?;
+        report.changed.push(format!(
+            "quotient familial de {} (à partir du {effective_day})",
+            family.login
+        ));
+    }
+    if current.dossier_complete != family.dossier_complete
+        || current.missing_items != family.missing_items
+    {
+        command.emit(FamilyDossierUpdated {
+            family_id: family.id,
+            complete: family.dossier_complete,
+            missing_items: family.missing_items.clone(),
+        })?;
+        report
+            .changed
+            .push(format!("dossier de la famille {}", family.login));
+    }
+    Ok(())
+}
+
+/// The family's children: registered when new to the log; their keys and identities saved.
+fn import_children(
+    command: &mut Command<'_, '_>,
+    family: &model::Family,
+    existing: Option<&projections::FamilyRow>,
+    report: &mut ImportReport,
+) -> Result<(), AppError> {
     let known_children = existing.map(|f| f.children.clone()).unwrap_or_default();
     for child in &family.children {
         if !known_children.contains(&child.id) {
@@ -479,7 +508,7 @@ fn import_family(
 const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 /// A one-time activation code, `XXXX-XXXX-XXXX` (60 random bits, no look-alike characters).
-pub fn activation_code() -> String {
+fn activation_code() -> String {
     let random = Uuid::new_v4().as_u128();
     let mut code = String::with_capacity(14);
     for i in 0..12 {

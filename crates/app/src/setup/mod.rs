@@ -3,3 +3,6 @@
 pub mod file;
 pub mod import;
 pub mod model;
+mod periods;
+mod toml_reader;
+mod values;

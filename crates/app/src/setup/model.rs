@@ -5,9 +5,9 @@
 //! ([`domain::ids::derive_id`]), so importing the same file again finds the same entities.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::Money;
 use domain::ids::*;
 use domain::values::{Deadline, Pricing, Unit};
+use domain::{Email, Money};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Setup {
@@ -26,7 +26,7 @@ pub struct Organisation {
     pub address: String,
     pub phone: String,
     pub fax: Option<String>,
-    pub email: String,
+    pub email: Email,
     pub website: Option<String>,
     /// Booking is blocked when a family owes at least this much (default 30.00).
     pub debt_threshold: Money,
@@ -100,7 +100,7 @@ pub struct Family {
     pub title: Option<String>,
     /// "DUPONT Jean-Paul".
     pub payer_name: String,
-    pub email: Option<String>,
+    pub email: Option<Email>,
     pub phone: Option<String>,
     pub quotient: Option<u32>,
     pub structures: Vec<StructureId>,

@@ -1,7 +1,10 @@
-//! The French wording of the user interface (web and CLI), one module per area; mails keep
-//! theirs in `mail::templates`.
+//! The French wording of the user interface (web pages and CLI), one file per area: typed
+//! refusals are turned into sentences here and nowhere else. Mails keep theirs in
+//! `mail::templates`.
 
+mod accounts;
 mod audit;
 pub mod booking;
 mod money;
+mod opening;
 mod portal;

@@ -1,0 +1,182 @@
+//! Log in and out. The log-in page shows every structure's welcome messages.
+
+use app::accounts::{self, AccountRefusal, LoginOutcome, StructureWelcome};
+use axum::extract::{Form, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::layout::{Chrome, csrf_field, flash, page};
+use crate::session::{Parent, Visitor, rotate_visitor, see_other, session_cookie};
+use crate::{Shared, WebError, blocking};
+
+/// Welcome messages of every structure (the log-in page shows them, as the seed asks).
+async fn all_welcome_messages(services: &Shared) -> Result<Vec<StructureWelcome>, WebError> {
+    let app = services.app.clone();
+    blocking(move || accounts::every_welcome(&app)).await
+}
+
+fn welcome_block(messages: &[StructureWelcome]) -> Markup {
+    html! {
+        @for welcome in messages {
+            div class="welcome" {
+                h2 { (welcome.structure) }
+                @for line in &welcome.messages { p { (line) } }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    expiree: Option<String>,
+    fait: Option<String>,
+}
+
+fn login_page(
+    chrome: &Chrome,
+    messages: &[StructureWelcome],
+    login: &str,
+    notice: Option<Markup>,
+) -> Markup {
+    page(
+        chrome,
+        "Connexion",
+        "",
+        html! {
+            @if let Some(notice) = notice { (notice) }
+            (welcome_block(messages))
+            section class="card" {
+                h2 { "Votre portail famille" }
+                form class="stack" method="post" action="/connexion" {
+                    (csrf_field(&chrome.csrf))
+                    div class="field" {
+                        label for="identifiant" { "Identifiant" }
+                        input id="identifiant" name="identifiant" type="text" autocomplete="username"
+                            required maxlength="100" value=(login) autocapitalize="none" spellcheck="false";
+                    }
+                    div class="field" {
+                        label for="mot_de_passe" { "Mot de passe" }
+                        input id="mot_de_passe" name="mot_de_passe" type="password"
+                            autocomplete="current-password" required maxlength="128";
+                    }
+                    div class="actions" { button type="submit" { "Se connecter" } }
+                }
+                p { "Mot de passe oublié ? " a href="/mot-de-passe-oublie" { "Le retrouver" } }
+                p { "Première connexion avec le code remis par la structure ? " a href="/activation" { "Activer votre compte" } }
+            }
+        },
+    )
+}
+
+pub async fn login_form(
+    State(services): State<Shared>,
+    visitor: Visitor,
+    Query(query): Query<LoginQuery>,
+) -> Result<Response, WebError> {
+    let messages = all_welcome_messages(&services).await?;
+    let notice = if query.expiree.is_some() {
+        Some(flash(
+            "info",
+            "Votre session a expiré (30 minutes sans activité, ou 12 heures depuis la connexion). Connectez-vous à nouveau.",
+        ))
+    } else {
+        match query.fait.as_deref() {
+            Some("deconnexion") => Some(flash("success", "Vous êtes déconnecté.")),
+            Some("mot-de-passe") => Some(flash(
+                "success",
+                "Votre nouveau mot de passe est enregistré. Connectez-vous avec lui.",
+            )),
+            _ => None,
+        }
+    };
+    Ok(login_page(&visitor.chrome, &messages, "", notice).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    identifiant: String,
+    mot_de_passe: String,
+}
+
+pub async fn login(
+    State(services): State<Shared>,
+    visitor: Visitor,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let app = services.app.clone();
+    let (login, password) = (form.identifiant.clone(), form.mot_de_passe);
+    let ip = visitor.ip.clone();
+    let previous = visitor.session_token.clone();
+    let outcome = services
+        .hashing
+        .run(move || accounts::login(&app, &login, &password, ip.as_deref(), previous.as_deref()))
+        .await;
+    let mut retry_after = None;
+    let (status, message) = match outcome {
+        Ok(LoginOutcome::LoggedIn { token, family }) => {
+            tracing::info!(%family, "parent logged in");
+            let mut response = see_other("/accueil");
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                session_cookie(&services.config, Some(&token)),
+            );
+            rotate_visitor(&mut response, &services.config);
+            return Ok(response);
+        }
+        Ok(LoginOutcome::Rejected) => (
+            StatusCode::UNAUTHORIZED,
+            AccountRefusal::LoginRejected.to_string(),
+        ),
+        Ok(LoginOutcome::Throttled {
+            retry_after_seconds,
+        }) => {
+            retry_after = Some(retry_after_seconds);
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                AccountRefusal::Throttled {
+                    seconds: retry_after_seconds,
+                }
+                .to_string(),
+            )
+        }
+        Err(error) => return Err(error),
+    };
+    let messages = all_welcome_messages(&services).await.unwrap_or_default();
+    let mut response = (
+        status,
+        login_page(
+            &visitor.chrome,
+            &messages,
+            &form.identifiant,
+            Some(flash("error", &message)),
+        ),
+    )
+        .into_response();
+    // The actual wait: it grows past a minute with the failures (up to the end of the day).
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(seconds.max(1)),
+        );
+    }
+    Ok(response)
+}
+
+pub async fn logout(
+    State(services): State<Shared>,
+    parent: Result<Parent, Response>,
+) -> Result<Response, WebError> {
+    if let Ok(parent) = parent {
+        let app = services.app.clone();
+        let token = parent.token.clone();
+        blocking(move || accounts::close_session(&app, &token)).await?;
+    }
+    let mut response = see_other("/connexion?fait=deconnexion");
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, session_cookie(&services.config, None));
+    rotate_visitor(&mut response, &services.config);
+    Ok(response)
+}
