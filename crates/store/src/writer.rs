@@ -110,6 +110,26 @@ impl WriteTx<'_> {
             return Err(AppendError::Empty);
         }
         self.refuse_if_broken()?;
+        let actual = self.check_expected(stream, expected)?;
+        let recorded_at = self.group_recorded_at();
+        let (positions, last_hash) = self.insert_events(stream, actual, &events, &recorded_at)?;
+        let stream_version = actual + events.len() as u64;
+        self.set_stream_head(stream, stream_version)?;
+        self.head = read::Head {
+            position: self.head.position + events.len() as u64,
+            hash: last_hash,
+            recorded_at,
+        };
+        self.head_moved = true;
+        Ok(Appended {
+            positions,
+            stream_version,
+            already_stored: false,
+        })
+    }
+
+    /// The stream's current version, when it is the one the command expects.
+    fn check_expected(&self, stream: &str, expected: ExpectedVersion) -> Result<u64, AppendError> {
         let actual = self.stream_version(stream)?;
         let matches = match expected {
             ExpectedVersion::Any => true,
@@ -123,15 +143,28 @@ impl WriteTx<'_> {
                 actual,
             });
         }
-        let head = &self.head;
-        // recorded_at never goes backwards, even if the clock does or another process wrote.
-        let recorded_at = if head.recorded_at > self.recorded_at {
-            head.recorded_at.clone()
+        Ok(actual)
+    }
+
+    /// The instant stamped on the events: recorded_at never goes backwards, even if the clock
+    /// does or another process wrote.
+    fn group_recorded_at(&self) -> String {
+        if self.head.recorded_at > self.recorded_at {
+            self.head.recorded_at.clone()
         } else {
             self.recorded_at.clone()
-        };
-        let mut previous = head.hash;
-        let mut positions = Vec::with_capacity(events.len());
+        }
+    }
+
+    /// Inserts the events after the head, each chained to the previous one, with their tags;
+    /// returns their positions and the last hash.
+    fn insert_events(
+        &self,
+        stream: &str,
+        actual: u64,
+        events: &[NewEvent],
+        recorded_at: &str,
+    ) -> Result<(Vec<u64>, [u8; 32]), AppendError> {
         let mut insert_event = self.conn.prepare_cached(
             "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, schema_version, payload, metadata, recorded_at, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -139,78 +172,33 @@ impl WriteTx<'_> {
         let mut insert_tag = self
             .conn
             .prepare_cached("INSERT OR IGNORE INTO event_tags (tag, position) VALUES (?1, ?2)")?;
+        let mut previous = self.head.hash;
+        let mut positions = Vec::with_capacity(events.len());
         for (offset, event) in events.iter().enumerate() {
-            let position = head.position + 1 + offset as u64;
-            let stream_version = actual + 1 + offset as u64;
-            let event_id = event.event_id.to_string();
-            let payload = canonical_json(&event.payload);
-            let metadata =
-                canonical_json(&serde_json::to_value(&event.metadata).map_err(StoreError::Json)?);
-            let hash = chain_hash(
-                &previous,
-                &HashInput {
-                    position,
-                    event_id: &event_id,
-                    stream_id: stream,
-                    stream_version,
-                    event_type: &event.event_type,
-                    schema_version: event.schema_version,
-                    payload: &payload,
-                    metadata: &metadata,
-                    recorded_at: &recorded_at,
-                },
-            );
-            let inserted = insert_event.execute(params![
-                position as i64,
-                event_id,
+            let row = Row {
+                position: self.head.position + 1 + offset as u64,
                 stream,
-                stream_version as i64,
-                event.event_type,
-                event.schema_version,
-                payload,
-                metadata,
+                stream_version: actual + 1 + offset as u64,
+                event,
                 recorded_at,
-                hash.as_slice(),
-            ]);
-            if let Err(error) = inserted {
-                return Err(match error.sqlite_error_code() {
-                    Some(ErrorCode::ConstraintViolation)
-                        if error.to_string().contains("event_id") =>
-                    {
-                        AppendError::EventIdReused {
-                            event_id: event.event_id,
-                        }
-                    }
-                    _ => AppendError::from(error),
-                });
-            }
+            };
+            previous = insert_event_row(&mut insert_event, &previous, &row)?;
             for tag in &event.tags {
-                insert_tag.execute(params![tag, position as i64])?;
+                insert_tag.execute(params![tag, row.position as i64])?;
             }
-            previous = hash;
-            positions.push(position);
+            positions.push(row.position);
         }
-        let last = head.position + events.len() as u64;
-        let stream_version = actual + events.len() as u64;
+        Ok((positions, previous))
+    }
+
+    fn set_stream_head(&self, stream: &str, version: u64) -> Result<(), AppendError> {
         self.conn
             .prepare_cached(
                 "INSERT INTO stream_heads (stream_id, version) VALUES (?1, ?2)
                  ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version",
             )?
-            .execute(params![stream, stream_version as i64])?;
-        drop(insert_event);
-        drop(insert_tag);
-        self.head = read::Head {
-            position: last,
-            hash: previous,
-            recorded_at,
-        };
-        self.head_moved = true;
-        Ok(Appended {
-            positions,
-            stream_version,
-            already_stored: false,
-        })
+            .execute(params![stream, version as i64])?;
+        Ok(())
     }
 
     /// Nothing is appended to a chain known broken: it would be extended from a forged state.
@@ -266,6 +254,66 @@ impl WriteTx<'_> {
             stream_version: self.stream_version(stream)?,
             already_stored: true,
         }))
+    }
+}
+
+/// An event placed in the log: its position, its stream and version, its instant.
+struct Row<'a> {
+    position: u64,
+    stream: &'a str,
+    stream_version: u64,
+    event: &'a NewEvent,
+    recorded_at: &'a str,
+}
+
+/// Inserts one event chained to `previous`; returns its hash. A reused event id is told apart
+/// from any other failure.
+fn insert_event_row(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    previous: &[u8; 32],
+    row: &Row<'_>,
+) -> Result<[u8; 32], AppendError> {
+    let event = row.event;
+    let event_id = event.event_id.to_string();
+    let payload = canonical_json(&event.payload);
+    let metadata =
+        canonical_json(&serde_json::to_value(&event.metadata).map_err(StoreError::Json)?);
+    let hash = chain_hash(
+        previous,
+        &HashInput {
+            position: row.position,
+            event_id: &event_id,
+            stream_id: row.stream,
+            stream_version: row.stream_version,
+            event_type: &event.event_type,
+            schema_version: event.schema_version,
+            payload: &payload,
+            metadata: &metadata,
+            recorded_at: row.recorded_at,
+        },
+    );
+    let inserted = insert.execute(params![
+        row.position as i64,
+        event_id,
+        row.stream,
+        row.stream_version as i64,
+        event.event_type,
+        event.schema_version,
+        payload,
+        metadata,
+        row.recorded_at,
+        hash.as_slice(),
+    ]);
+    match inserted {
+        Ok(_) => Ok(hash),
+        Err(error) => Err(match error.sqlite_error_code() {
+            Some(ErrorCode::ConstraintViolation) if error.to_string().contains("event_id") => {
+                AppendError::EventIdReused {
+                    event_id: event.event_id,
+                }
+            }
+            _ => AppendError::from(error),
+        }),
     }
 }
 
