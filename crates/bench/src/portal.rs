@@ -66,6 +66,29 @@ impl Client {
 
 pub fn run(clients: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
+    let router = demo_router(&dir)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let mut first = Client {
+            router: router.clone(),
+            cookies: Vec::new(),
+        };
+        anyhow::ensure!(
+            first.login("dupont", "portail-demo-dupont").await? == 303,
+            "log-in"
+        );
+        let calendar = calendar_path(&mut first).await?;
+        one_parent(&mut first, &calendar).await?;
+        parents_at_once(&router, &first.cookies, &calendar, clients).await?;
+        login_wave(&router).await
+    })
+}
+
+/// The portal's router on a demo database built in `dir`.
+fn demo_router(dir: &tempfile::TempDir) -> anyhow::Result<axum::Router> {
     let app = App::open(dir.path().join("portal.db"), Arc::new(SystemClock))?;
     app::demo::build(&app)?;
     let services = Arc::new(web::Services::new(
@@ -73,94 +96,119 @@ pub fn run(clients: usize) -> anyhow::Result<()> {
         None,
         web::WebConfig::for_base_url("http://127.0.0.1:8080"),
     )?);
-    let router = web::router(services, None);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    runtime.block_on(async move {
-        let mut first = Client { router: router.clone(), cookies: Vec::new() };
-        anyhow::ensure!(first.login("dupont", "portail-demo-dupont").await? == 303, "log-in");
-        let (_, children) = first.get("/reservations").await?;
-        let child = children
-            .split("href=\"/reservations/")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .context("no child")?
-            .to_owned();
-        let calendar = format!("/reservations/{child}");
+    Ok(web::router(services, None))
+}
 
-        // 1. One parent, one page after the other.
-        let mut pages = 0u32;
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(3) {
-            let (status, _) = first.get(&calendar).await?;
-            anyhow::ensure!(status == 200, "calendar {status}");
-            pages += 1;
-        }
-        let seconds = started.elapsed().as_secs_f64();
-        println!(
-            "calendar page, one parent:       {:>7.1} ms per page ({pages} pages)",
-            seconds * 1000.0 / f64::from(pages)
-        );
+/// The booking calendar of the logged-in parent's first child.
+async fn calendar_path(client: &mut Client) -> anyhow::Result<String> {
+    let (_, children) = client.get("/reservations").await?;
+    let child = children
+        .split("href=\"/reservations/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .context("no child")?
+        .to_owned();
+    Ok(format!("/reservations/{child}"))
+}
 
-        // 2. CLIENTS parents at once, each clicking through calendar, Suivi and Solde.
-        let mut tasks = Vec::new();
-        let started = Instant::now();
-        for _ in 0..clients {
-            let mut client = Client { router: router.clone(), cookies: first.cookies.clone() };
-            let calendar = calendar.clone();
-            tasks.push(tokio::spawn(async move {
-                let mut done = 0u32;
-                let mut slowest = Duration::ZERO;
-                while started.elapsed() < Duration::from_secs(5) {
-                    for path in [calendar.as_str(), "/suivi", "/solde"] {
-                        let asked = Instant::now();
-                        let (status, _) = client.get(path).await?;
-                        anyhow::ensure!(status == 200, "{path} {status}");
-                        slowest = slowest.max(asked.elapsed());
-                        done += 1;
-                    }
-                }
-                Ok::<_, anyhow::Error>((done, slowest))
-            }));
-        }
-        let mut total = 0u32;
-        let mut slowest = Duration::ZERO;
-        for task in tasks {
-            let (done, slow) = task.await??;
-            total += done;
-            slowest = slowest.max(slow);
-        }
-        let seconds = started.elapsed().as_secs_f64();
-        println!(
-            "{clients} parents at once:          {:>7.0} pages/s (calendar, Suivi, Solde), slowest {:.0} ms",
-            f64::from(total) / seconds,
-            slowest.as_secs_f64() * 1000.0
-        );
+/// 1. One parent, one page after the other.
+async fn one_parent(client: &mut Client, calendar: &str) -> anyhow::Result<()> {
+    let mut pages = 0u32;
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(3) {
+        let (status, _) = client.get(calendar).await?;
+        anyhow::ensure!(status == 200, "calendar {status}");
+        pages += 1;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "calendar page, one parent:       {:>7.1} ms per page ({pages} pages)",
+        seconds * 1000.0 / f64::from(pages)
+    );
+    Ok(())
+}
 
-        // 3. A wave of log-ins (argon2id on the bounded pool).
-        let wave = 32;
-        let started = Instant::now();
-        let mut tasks = Vec::new();
-        for _ in 0..wave {
-            let mut client = Client { router: router.clone(), cookies: Vec::new() };
-            tasks.push(tokio::spawn(async move {
-                client.login("dupont", "portail-demo-dupont").await
-            }));
+/// 2. CLIENTS parents at once, each clicking through calendar, Suivi and Solde.
+async fn parents_at_once(
+    router: &axum::Router,
+    cookies: &[(String, String)],
+    calendar: &str,
+    clients: usize,
+) -> anyhow::Result<()> {
+    let mut tasks = Vec::new();
+    let started = Instant::now();
+    for _ in 0..clients {
+        let client = Client {
+            router: router.clone(),
+            cookies: cookies.to_vec(),
+        };
+        tasks.push(tokio::spawn(click_through(
+            client,
+            calendar.to_owned(),
+            started,
+        )));
+    }
+    let mut total = 0u32;
+    let mut slowest = Duration::ZERO;
+    for task in tasks {
+        let (done, slow) = task.await??;
+        total += done;
+        slowest = slowest.max(slow);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{clients} parents at once:          {:>7.0} pages/s (calendar, Suivi, Solde), slowest {:.0} ms",
+        f64::from(total) / seconds,
+        slowest.as_secs_f64() * 1000.0
+    );
+    Ok(())
+}
+
+/// One parent clicking for five seconds from `started`: the pages served and the slowest.
+async fn click_through(
+    mut client: Client,
+    calendar: String,
+    started: Instant,
+) -> anyhow::Result<(u32, Duration)> {
+    let mut done = 0u32;
+    let mut slowest = Duration::ZERO;
+    while started.elapsed() < Duration::from_secs(5) {
+        for path in [calendar.as_str(), "/suivi", "/solde"] {
+            let asked = Instant::now();
+            let (status, _) = client.get(path).await?;
+            anyhow::ensure!(status == 200, "{path} {status}");
+            slowest = slowest.max(asked.elapsed());
+            done += 1;
         }
-        let mut ok = 0;
-        for task in tasks {
-            if task.await?? == 303 {
-                ok += 1;
-            }
+    }
+    Ok((done, slowest))
+}
+
+/// 3. A wave of log-ins (argon2id on the bounded pool).
+async fn login_wave(router: &axum::Router) -> anyhow::Result<()> {
+    let wave = 32;
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..wave {
+        let mut client = Client {
+            router: router.clone(),
+            cookies: Vec::new(),
+        };
+        tasks.push(tokio::spawn(async move {
+            client.login("dupont", "portail-demo-dupont").await
+        }));
+    }
+    let mut ok = 0;
+    for task in tasks {
+        if task.await?? == 303 {
+            ok += 1;
         }
-        let seconds = started.elapsed().as_secs_f64();
-        println!(
-            "wave of {wave} log-ins:             {:>7.1} log-ins/s ({ok} accepted, {:.2} s)",
-            f64::from(ok) / seconds,
-            seconds
-        );
-        Ok(())
-    })
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "wave of {wave} log-ins:             {:>7.1} log-ins/s ({ok} accepted, {:.2} s)",
+        f64::from(ok) / seconds,
+        seconds
+    );
+    Ok(())
 }
