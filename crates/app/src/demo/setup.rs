@@ -14,6 +14,7 @@ use crate::setup::model::{
 };
 
 impl World {
+    /// The setup a staff file would give for this world.
     pub(super) fn setup(&self) -> Result<Setup, AppError> {
         Ok(Setup {
             organisation: organisation()?,
