@@ -5,9 +5,11 @@
 
 mod booking;
 mod catalog;
+mod given;
 mod money;
 mod online_payment;
 mod rebuild;
+mod rules;
 mod setup_import;
 mod sql;
 mod store;

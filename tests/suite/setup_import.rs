@@ -273,7 +273,7 @@ fn the_demo_has_a_family_that_can_book_one_that_owes_and_one_with_an_incomplete_
     // The demo refuses a database that already holds events.
     assert!(matches!(
         app::demo::build(&app),
-        Err(app::AppError::Refused(_))
+        Err(app::AppError::Demo(app::DemoRefusal::DatabaseNotEmpty))
     ));
     // Balances equal credits minus debits of the histories, exactly.
     let (debits, credits): (Vec<String>, Vec<String>) = app

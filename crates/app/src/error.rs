@@ -5,13 +5,12 @@ use crate::setup::file::SetupError;
 
 /// What went wrong in an application service.
 ///
-/// `Refused`, `Account`, `RuleRefused`, `Money`, `Audit`, `Booking`, `Portal`, `Setup` and `StaleReadModels` are caused by the user and carry a French message; nothing was written.
+/// `Account`, `RuleRefused`, `Money`, `Audit`, `Booking`, `Portal`, `Listing`, `Demo`,
+/// `Maintenance`, `Setup` and `StaleReadModels` are caused by the user and carry a French
+/// message (worded in `crate::wording`); nothing was written.
 /// The others are ours: the caller logs them with an incident id.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// A command refused with a reason the user can act on.
-    #[error("{0}")]
-    Refused(String),
     /// An account request refused (log-in, recovery, profile, session).
     #[error("{0}")]
     Account(AccountRefusal),
@@ -35,6 +34,15 @@ pub enum AppError {
     /// A page of the portal refuses a click or an address.
     #[error("{0}")]
     Portal(crate::portal::PortalRefusal),
+    /// What staff typed names no family, child or activity.
+    #[error("{0}")]
+    Listing(crate::listing::ListingRefusal),
+    /// The demo world is built only in an empty database.
+    #[error("{0}")]
+    Demo(DemoRefusal),
+    /// A maintenance command refused (a rebuild that cannot run).
+    #[error("{0}")]
+    Maintenance(crate::maintenance::MaintenanceRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -79,17 +87,26 @@ impl AppError {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            AppError::Refused(_)
-                | AppError::Account(_)
+            AppError::Account(_)
                 | AppError::RuleRefused(_)
                 | AppError::Money(_)
                 | AppError::Audit(_)
                 | AppError::Booking(_)
                 | AppError::Portal(_)
+                | AppError::Listing(_)
+                | AppError::Demo(_)
+                | AppError::Maintenance(_)
                 | AppError::Setup(_)
                 | AppError::StaleReadModels(_)
         )
     }
+}
+
+/// Why the demo world is not built (the wording is in `crate::wording::demo`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemoRefusal {
+    /// The database already holds events.
+    DatabaseNotEmpty,
 }
 
 /// The read models older than the code, as `App::open` found them.

@@ -15,6 +15,7 @@ mod error;
 pub mod export_check;
 pub mod listing;
 mod lookup;
+pub mod maintenance;
 pub mod money;
 pub mod notify;
 pub mod online_payment;
@@ -33,7 +34,7 @@ use domain::Event;
 use store::{EventStore, ExpectedVersion, Metadata, NewEvent, StoreOptions, WriteTx};
 use uuid::Uuid;
 
-pub use error::{AppError, StaleModel, StaleReadModels};
+pub use error::{AppError, DemoRefusal, StaleModel, StaleReadModels};
 
 /// Where the time comes from: the system clock in production, a fixed instant in tests.
 pub trait Clock: Send + Sync {

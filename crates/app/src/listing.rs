@@ -328,6 +328,14 @@ pub fn slot(
     })
 }
 
+/// What staff typed names nothing known (the wording is in `crate::wording::listing`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListingRefusal {
+    UnknownFamily { typed: String },
+    UnknownChild { typed: String },
+    UnknownActivity { typed: String },
+}
+
 /// Resolves what staff type for a family: its id or its login.
 pub fn resolve_family(app: &App, text: &str) -> Result<domain::ids::FamilyId, AppError> {
     let text = text.trim().to_owned();
@@ -338,9 +346,9 @@ pub fn resolve_family(app: &App, text: &str) -> Result<domain::ids::FamilyId, Ap
         registry::family_by_login(conn, &text)?
             .map(|a| a.family_id)
             .ok_or_else(|| {
-                AppError::Refused(format!(
-                    "Famille inconnue : « {text} » (identifiant ou id)."
-                ))
+                AppError::Listing(ListingRefusal::UnknownFamily {
+                    typed: text.clone(),
+                })
             })
     })
 }
@@ -369,7 +377,9 @@ pub fn resolve_child(
             .find(|c| c.first_name.to_lowercase() == lowered)
             .map(|c| c.child_id)
             .ok_or_else(|| {
-                AppError::Refused(format!("Enfant inconnu dans cette famille : « {text} »."))
+                AppError::Listing(ListingRefusal::UnknownChild {
+                    typed: text.clone(),
+                })
             })
     })
 }
@@ -384,9 +394,31 @@ pub fn resolve_activity(app: &App, text: &str) -> Result<domain::ids::ActivityId
         registry::id_of_key(conn, "activity", &text)?
             .map(domain::ids::ActivityId)
             .ok_or_else(|| {
-                AppError::Refused(format!("Activité inconnue : « {text} » (clé ou id)."))
+                AppError::Listing(ListingRefusal::UnknownActivity {
+                    typed: text.clone(),
+                })
             })
     })
+}
+
+/// Every family account, by login: its id and its login.
+pub fn family_logins(app: &App) -> Result<Vec<(FamilyId, String)>, AppError> {
+    app.query(|conn| {
+        Ok(registry::family_accounts(conn)?
+            .into_iter()
+            .map(|account| (account.family_id, account.login))
+            .collect())
+    })
+}
+
+/// The login of `family`'s account, if it has one.
+pub fn family_login(app: &App, family: FamilyId) -> Result<Option<String>, AppError> {
+    app.query(move |conn| Ok(registry::family_account(conn, family)?.map(|a| a.login)))
+}
+
+/// How the portal's header names `family`'s account holder; `None` without an account.
+pub fn family_addressee(conn: &Connection, family: FamilyId) -> Result<Option<String>, AppError> {
+    Ok(registry::family_account(conn, family)?.map(|account| account.addressee()))
 }
 
 /// The sender of the organisation's mails: `"Name" <email>` from its contact block.

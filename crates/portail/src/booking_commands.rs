@@ -8,11 +8,11 @@ use app::booking::{self, LineOutcome, LineRequest};
 use app::listing;
 use chrono::Utc;
 
-use crate::setup_commands::{open_app, print_json};
-use crate::{
+use crate::cli::{
     CalendarArgs, CancelArgs, Cli, FamilyListArgs, OutboxArgs, RequestArgs, SendArgs, TransmitArgs,
     WaitlistArgs, WithdrawArgs,
 };
+use crate::setup_commands::{open_app, print_json};
 
 fn client_request_id(given: &Option<String>) -> String {
     given

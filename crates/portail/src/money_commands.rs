@@ -7,11 +7,11 @@ use app::{App, AppError, listing};
 use chrono::{Datelike, Days, NaiveDate};
 use domain::Money;
 
-use crate::setup_commands::{open_app, print_json};
-use crate::{
+use crate::cli::{
     AbsenceArgs, BalanceArgs, ChildDayArgs, Cli, ConsumeArgs, ConsumptionArgs, HistoryArgs,
     PaymentArgs, PaymentCancelArgs, ReconcileArgs,
 };
+use crate::setup_commands::{open_app, print_json};
 
 pub fn consume(cli: &Cli, args: &ConsumeArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use chrono::{Datelike, NaiveTime};
 
+use crate::cli::{Cli, ServeArgs};
 use crate::setup_commands::open_app;
-use crate::{Cli, ServeArgs};
 
 pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let file = crate::config::load(args.config.as_deref())?;
@@ -19,9 +19,9 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     if let Some(broken) = app.store.chain_break() {
         eprintln!(
             "Le portail ne démarre pas : {}.",
-            crate::commands::break_text(&broken)
+            crate::broken_chain::break_text(&broken)
         );
-        eprintln!("{}", crate::commands::RESTORE_ADVICE);
+        eprintln!("{}", crate::broken_chain::RESTORE_ADVICE);
         return Ok(ExitCode::FAILURE);
     }
     let base_url = args

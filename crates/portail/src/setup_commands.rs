@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use app::{App, AppError, SystemClock};
 
-use crate::{Cli, ImportArgs, ListArgs};
+use crate::cli::{Cli, ImportArgs, ListArgs};
 
 pub fn open_app(cli: &Cli) -> anyhow::Result<App> {
     App::open(&cli.db, Arc::new(SystemClock))

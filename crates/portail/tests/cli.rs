@@ -720,6 +720,23 @@ fn a_rebuild_concurrent_with_writes_ends_equal_to_a_replay() {
 }
 
 /// What the family owed at an instant, recomputed from the log, is what was shown then.
+/// Before the first family was registered, a replay of every family shows none (and does not
+/// stop on the families that did not exist yet).
+#[test]
+fn audit_replay_before_the_families_existed_leaves_them_out_and_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("replay-early.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    let replay = portail(&db, &["audit", "replay", "--position", "1", "--json"]);
+    assert!(
+        replay.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    let report: Value = serde_json::from_str(&stdout(&replay)).unwrap();
+    assert_eq!(report, json!([]));
+}
+
 #[test]
 fn audit_replay_at_an_instant_gives_the_balance_shown_at_that_time() {
     let dir = tempfile::tempdir().unwrap();

@@ -46,7 +46,7 @@ pub fn parent_chrome(app: &App, session: &Session, csrf: String) -> Result<Chrom
     let today = domain::deadline::paris_day(now);
     app.query(move |conn| {
         let contact = app::notify::contact_block(conn)?;
-        let account = app::registry::family_account(conn, family)?
+        let name = app::listing::family_addressee(conn, family)?
             .ok_or_else(|| AppError::from(app::accounts::AccountRefusal::UnknownAccount))?;
         let structures = app::listing::family_structures(conn, family, today)?;
         let current = structure
@@ -58,7 +58,7 @@ pub fn parent_chrome(app: &App, session: &Session, csrf: String) -> Result<Chrom
             contact,
             csrf,
             parent: Some(ParentHeader {
-                name: account.addressee(),
+                name,
                 structure: current,
                 several_structures: structures.len() > 1,
                 last_update,

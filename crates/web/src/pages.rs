@@ -137,7 +137,7 @@ pub async fn health(State(services): State<Shared>) -> Response {
     let app = services.app.clone();
     let result = blocking(move || {
         let head = app.store.head()?;
-        let last = app.query(|conn| Ok(projections::booking::last_transmission(conn)?))?;
+        let last = app::maintenance::last_transmission(&app)?;
         Ok((head, last))
     })
     .await;

@@ -78,10 +78,7 @@ pub fn holds_demo_world(app: &App) -> Result<bool, AppError> {
 /// Builds the demo world dated around `app.today()`. Refuses a database that holds any event.
 pub fn build(app: &App) -> Result<DemoReport, AppError> {
     if app.store.head()?.position > 0 {
-        return Err(AppError::Refused(
-            "La base n'est pas vide : la démonstration ne se construit que dans une base neuve (--db nouveau-fichier.db)."
-                .to_owned(),
-        ));
+        return Err(AppError::Demo(crate::DemoRefusal::DatabaseNotEmpty));
     }
     let today = app.today();
     let world = World::new(today, app.now());

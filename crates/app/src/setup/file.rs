@@ -24,9 +24,6 @@ use super::toml_reader::{Field, KeyText, Keys, Section, Source};
 
 pub use super::toml_reader::SetupError;
 
-/// Default for `[organisation] debt_threshold`: booking is blocked from 30 € owed.
-const DEFAULT_DEBT_THRESHOLD: &str = "30.00";
-
 const ROOT_KEYS: &[&str] = &[
     "organisation",
     "wallets",
@@ -129,7 +126,7 @@ fn organisation(section: &Section<'_, '_>) -> Result<Organisation, SetupError> {
             }
             amount
         }
-        None => Money::parse(DEFAULT_DEBT_THRESHOLD).expect("the default threshold is an amount"),
+        None => Money::DEFAULT_DEBT_THRESHOLD,
     };
     Ok(Organisation {
         name: section.require("name")?.mail_header_text()?,

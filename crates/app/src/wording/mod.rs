@@ -5,6 +5,9 @@
 mod accounts;
 mod audit;
 pub mod booking;
+mod demo;
+mod listing;
+mod maintenance;
 mod money;
 mod opening;
 mod portal;

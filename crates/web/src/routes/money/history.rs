@@ -14,13 +14,60 @@ pub struct MonthQuery {
     mois: Option<String>,
 }
 
-fn history_tabs(current: &str) -> Markup {
-    html! {
-        ul class="tabs no-print" {
-            li { a href="/historique/reglements" aria-current=[(current == "reglements").then_some("page")] { "Historique des règlements" } }
-            li { a href="/historique/consommations" aria-current=[(current == "consommations").then_some("page")] { "Historique des consommations" } }
+/// The two histories, each a tab of the same page frame.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum History {
+    Payments,
+    Consumptions,
+}
+
+impl History {
+    fn title(self) -> &'static str {
+        match self {
+            History::Payments => "Historique des règlements",
+            History::Consumptions => "Historique des consommations",
         }
     }
+
+    /// The navigation key of the page frame, also the last segment of the path.
+    fn key(self) -> &'static str {
+        match self {
+            History::Payments => "reglements",
+            History::Consumptions => "consommations",
+        }
+    }
+}
+
+fn history_tabs(current: History) -> Markup {
+    html! {
+        ul class="tabs no-print" {
+            @for tab in [History::Payments, History::Consumptions] {
+                li { a href={ "/historique/" (tab.key()) } aria-current=[(current == tab).then_some("page")] { (tab.title()) } }
+            }
+        }
+    }
+}
+
+/// A history's page: its tabs, the month's navigation, the month's table, then `after`.
+fn history_page(
+    parent: &Parent,
+    history: History,
+    month: chrono::NaiveDate,
+    table: Markup,
+    after: Markup,
+) -> Response {
+    page(
+        &parent.chrome,
+        history.title(),
+        history.key(),
+        html! {
+            (history_tabs(history))
+            (month_nav(&format!("/historique/{}?", history.key()), month))
+            div class="table-wrap" { (table) }
+            (after)
+        },
+    )
+    .into_response()
 }
 
 pub async fn consumption_history(
@@ -32,42 +79,41 @@ pub async fn consumption_history(
     let app = services.app.clone();
     let family = parent.family();
     let history = blocking(move || app::money::consumption_history(&app, family, month)).await?;
-    Ok(page(
-        &parent.chrome,
-        "Historique des consommations",
-        "consommations",
-        html! {
-            (history_tabs("consommations"))
-            (month_nav("/historique/consommations?", month))
-            div class="table-wrap" {
-                table class="data" {
-                    caption { "Consommations de " (domain::wording::month_title(month)) }
-                    thead { tr {
-                        th scope="col" { "Jour" } th scope="col" { "Consommateur" } th scope="col" { "Activité" }
-                        th scope="col" class="num" { "Prix (€)" } th scope="col" class="num" { "Qté" } th scope="col" class="num" { "Total" }
-                    } }
-                    tbody {
-                        @for line in &history.lines {
-                            tr {
-                                td { (layout::short_day(line.day)) }
-                                td { (line.consumer) }
-                                td { (line.activity) }
-                                td class="num" { (amount(line.unit_price)) }
-                                td class="num" { (line.quantity) }
-                                td class="num" { (amount(line.total)) }
-                            }
-                        }
-                        @if history.lines.is_empty() {
-                            tr { td colspan="6" { "Aucune consommation ce mois-ci." } }
-                        }
+    let table = html! {
+        table class="data" {
+            caption { "Consommations de " (domain::wording::month_title(month)) }
+            thead { tr {
+                th scope="col" { "Jour" } th scope="col" { "Consommateur" } th scope="col" { "Activité" }
+                th scope="col" class="num" { "Prix (€)" } th scope="col" class="num" { "Qté" } th scope="col" class="num" { "Total" }
+            } }
+            tbody {
+                @for line in &history.lines {
+                    tr {
+                        td { (layout::short_day(line.day)) }
+                        td { (line.consumer) }
+                        td { (line.activity) }
+                        td class="num" { (amount(line.unit_price)) }
+                        td class="num" { (line.quantity) }
+                        td class="num" { (amount(line.total)) }
                     }
-                    tfoot { tr class="total" { th scope="row" colspan="5" { "TOTAL (€)" } td class="num" { (amount(history.total)) } } }
+                }
+                @if history.lines.is_empty() {
+                    tr { td colspan="6" { "Aucune consommation ce mois-ci." } }
                 }
             }
-            p class="no-print" { "Pour imprimer cette page, utilisez l'impression de votre navigateur : menus et boutons n'apparaissent pas sur papier." }
-        },
-    )
-    .into_response())
+            tfoot { tr class="total" { th scope="row" colspan="5" { "TOTAL (€)" } td class="num" { (amount(history.total)) } } }
+        }
+    };
+    let print_note = html! {
+        p class="no-print" { "Pour imprimer cette page, utilisez l'impression de votre navigateur : menus et boutons n'apparaissent pas sur papier." }
+    };
+    Ok(history_page(
+        &parent,
+        History::Consumptions,
+        month,
+        table,
+        print_note,
+    ))
 }
 
 pub async fn payment_history(
@@ -79,39 +125,36 @@ pub async fn payment_history(
     let app = services.app.clone();
     let family = parent.family();
     let history = blocking(move || app::money::payment_history(&app, family, month)).await?;
-    Ok(page(
-        &parent.chrome,
-        "Historique des règlements",
-        "reglements",
-        html! {
-            (history_tabs("reglements"))
-            (month_nav("/historique/reglements?", month))
-            div class="table-wrap" {
-                table class="data" {
-                    caption { "Règlements de " (domain::wording::month_title(month)) }
-                    thead { tr {
-                        th scope="col" { "Date reglt" } th scope="col" { "Mode règlement" } th scope="col" { "N° pièce" }
-                        th scope="col" { "Nom Payeur" } th scope="col" { "Nom Banque" } th scope="col" class="num" { "Montant" }
-                    } }
-                    tbody {
-                        @for line in &history.lines {
-                            tr class=[line.cancelled.then_some("cancelled")] {
-                                td { (layout::numeric_date(line.paid_on)) }
-                                td { (line.mode) @if line.cancelled { " (annulé)" } }
-                                td { (line.number.as_deref().unwrap_or("")) }
-                                td { (line.payer.as_deref().unwrap_or("")) }
-                                td { (line.bank.as_deref().unwrap_or("")) }
-                                td class="num" { (amount(line.amount)) }
-                            }
-                        }
-                        @if history.lines.is_empty() {
-                            tr { td colspan="6" { "Aucun règlement ce mois-ci." } }
-                        }
+    let table = html! {
+        table class="data" {
+            caption { "Règlements de " (domain::wording::month_title(month)) }
+            thead { tr {
+                th scope="col" { "Date reglt" } th scope="col" { "Mode règlement" } th scope="col" { "N° pièce" }
+                th scope="col" { "Nom Payeur" } th scope="col" { "Nom Banque" } th scope="col" class="num" { "Montant" }
+            } }
+            tbody {
+                @for line in &history.lines {
+                    tr class=[line.cancelled.then_some("cancelled")] {
+                        td { (layout::numeric_date(line.paid_on)) }
+                        td { (line.mode) @if line.cancelled { " (annulé)" } }
+                        td { (line.number.as_deref().unwrap_or("")) }
+                        td { (line.payer.as_deref().unwrap_or("")) }
+                        td { (line.bank.as_deref().unwrap_or("")) }
+                        td class="num" { (amount(line.amount)) }
                     }
-                    tfoot { tr class="total" { th scope="row" colspan="5" { "TOTAL (€)" } td class="num" { (amount(history.total)) } } }
+                }
+                @if history.lines.is_empty() {
+                    tr { td colspan="6" { "Aucun règlement ce mois-ci." } }
                 }
             }
-        },
-    )
-    .into_response())
+            tfoot { tr class="total" { th scope="row" colspan="5" { "TOTAL (€)" } td class="num" { (amount(history.total)) } } }
+        }
+    };
+    Ok(history_page(
+        &parent,
+        History::Payments,
+        month,
+        table,
+        html! {},
+    ))
 }
