@@ -91,17 +91,24 @@ pub fn csrf_field(csrf: &str) -> Markup {
     html! { input type="hidden" name=(crate::CSRF_FIELD) value=(csrf); }
 }
 
+/// The `head` of every page: the title, the viewport for phones, the one stylesheet.
+pub fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " — Portail Famille" }
+            link rel="stylesheet" href="/style.css";
+        }
+    }
+}
+
 /// A whole page. `current`: the menu entry to mark (`aria-current`).
 pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="fr" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " — Portail Famille" }
-                link rel="stylesheet" href="/style.css";
-            }
+            (head(title))
             body {
                 a class="skip" href="#contenu" { "Aller au contenu" }
                 header class="site" {

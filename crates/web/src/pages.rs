@@ -13,12 +13,7 @@ fn plain(title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="fr" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " — Portail Famille" }
-                link rel="stylesheet" href="/style.css";
-            }
+            (crate::layout::head(title))
             body {
                 main id="contenu" {
                     h1 { (title) }

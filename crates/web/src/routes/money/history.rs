@@ -48,12 +48,40 @@ fn history_tabs(current: History) -> Markup {
     }
 }
 
+/// A month's six-column table with its total in the last column.
+struct MonthTable {
+    caption: String,
+    heads: Markup,
+    rows: Markup,
+    /// The row shown when the month has no line.
+    empty: Option<&'static str>,
+    total: domain::Money,
+}
+
+impl maud::Render for MonthTable {
+    fn render(&self) -> Markup {
+        html! {
+            table class="data" {
+                caption { (self.caption) }
+                thead { tr { (self.heads) } }
+                tbody {
+                    (self.rows)
+                    @if let Some(empty) = self.empty {
+                        tr { td colspan="6" { (empty) } }
+                    }
+                }
+                tfoot { tr class="total" { th scope="row" colspan="5" { "TOTAL (€)" } td class="num" { (amount(self.total)) } } }
+            }
+        }
+    }
+}
+
 /// A history's page: its tabs, the month's navigation, the month's table, then `after`.
 fn history_page(
     parent: &Parent,
     history: History,
     month: chrono::NaiveDate,
-    table: Markup,
+    table: MonthTable,
     after: Markup,
 ) -> Response {
     page(
@@ -79,30 +107,30 @@ pub async fn consumption_history(
     let app = services.app.clone();
     let family = parent.family();
     let history = blocking(move || app::money::consumption_history(&app, family, month)).await?;
-    let table = html! {
-        table class="data" {
-            caption { "Consommations de " (domain::wording::month_title(month)) }
-            thead { tr {
-                th scope="col" { "Jour" } th scope="col" { "Consommateur" } th scope="col" { "Activité" }
-                th scope="col" class="num" { "Prix (€)" } th scope="col" class="num" { "Qté" } th scope="col" class="num" { "Total" }
-            } }
-            tbody {
-                @for line in &history.lines {
-                    tr {
-                        td { (layout::short_day(line.day)) }
-                        td { (line.consumer) }
-                        td { (line.activity) }
-                        td class="num" { (amount(line.unit_price)) }
-                        td class="num" { (line.quantity) }
-                        td class="num" { (amount(line.total)) }
-                    }
-                }
-                @if history.lines.is_empty() {
-                    tr { td colspan="6" { "Aucune consommation ce mois-ci." } }
-                }
+    let rows = html! {
+        @for line in &history.lines {
+            tr {
+                td { (layout::short_day(line.day)) }
+                td { (line.consumer) }
+                td { (line.activity) }
+                td class="num" { (amount(line.unit_price)) }
+                td class="num" { (line.quantity) }
+                td class="num" { (amount(line.total)) }
             }
-            tfoot { tr class="total" { th scope="row" colspan="5" { "TOTAL (€)" } td class="num" { (amount(history.total)) } } }
         }
+    };
+    let table = MonthTable {
+        caption: format!("Consommations de {}", domain::wording::month_title(month)),
+        heads: html! {
+            th scope="col" { "Jour" } th scope="col" { "Consommateur" } th scope="col" { "Activité" }
+            th scope="col" class="num" { "Prix (€)" } th scope="col" class="num" { "Qté" } th scope="col" class="num" { "Total" }
+        },
+        rows,
+        empty: history
+            .lines
+            .is_empty()
+            .then_some("Aucune consommation ce mois-ci."),
+        total: history.total,
     };
     let print_note = html! {
         p class="no-print" { "Pour imprimer cette page, utilisez l'impression de votre navigateur : menus et boutons n'apparaissent pas sur papier." }
@@ -125,30 +153,30 @@ pub async fn payment_history(
     let app = services.app.clone();
     let family = parent.family();
     let history = blocking(move || app::money::payment_history(&app, family, month)).await?;
-    let table = html! {
-        table class="data" {
-            caption { "Règlements de " (domain::wording::month_title(month)) }
-            thead { tr {
-                th scope="col" { "Date reglt" } th scope="col" { "Mode règlement" } th scope="col" { "N° pièce" }
-                th scope="col" { "Nom Payeur" } th scope="col" { "Nom Banque" } th scope="col" class="num" { "Montant" }
-            } }
-            tbody {
-                @for line in &history.lines {
-                    tr class=[line.cancelled.then_some("cancelled")] {
-                        td { (layout::numeric_date(line.paid_on)) }
-                        td { (line.mode) @if line.cancelled { " (annulé)" } }
-                        td { (line.number.as_deref().unwrap_or("")) }
-                        td { (line.payer.as_deref().unwrap_or("")) }
-                        td { (line.bank.as_deref().unwrap_or("")) }
-                        td class="num" { (amount(line.amount)) }
-                    }
-                }
-                @if history.lines.is_empty() {
-                    tr { td colspan="6" { "Aucun règlement ce mois-ci." } }
-                }
+    let rows = html! {
+        @for line in &history.lines {
+            tr class=[line.cancelled.then_some("cancelled")] {
+                td { (layout::numeric_date(line.paid_on)) }
+                td { (line.mode) @if line.cancelled { " (annulé)" } }
+                td { (line.number.as_deref().unwrap_or("")) }
+                td { (line.payer.as_deref().unwrap_or("")) }
+                td { (line.bank.as_deref().unwrap_or("")) }
+                td class="num" { (amount(line.amount)) }
             }
-            tfoot { tr class="total" { th scope="row" colspan="5" { "TOTAL (€)" } td class="num" { (amount(history.total)) } } }
         }
+    };
+    let table = MonthTable {
+        caption: format!("Règlements de {}", domain::wording::month_title(month)),
+        heads: html! {
+            th scope="col" { "Date reglt" } th scope="col" { "Mode règlement" } th scope="col" { "N° pièce" }
+            th scope="col" { "Nom Payeur" } th scope="col" { "Nom Banque" } th scope="col" class="num" { "Montant" }
+        },
+        rows,
+        empty: history
+            .lines
+            .is_empty()
+            .then_some("Aucun règlement ce mois-ci."),
+        total: history.total,
     };
     Ok(history_page(
         &parent,
