@@ -12,7 +12,7 @@ use crate::cli::{
     CalendarArgs, CancelArgs, Cli, FamilyListArgs, OutboxArgs, RequestArgs, SendArgs, TransmitArgs,
     WaitlistArgs, WithdrawArgs,
 };
-use crate::setup_commands::{open_app, print_json};
+use crate::shared::{open_app, print_json};
 
 fn client_request_id(given: &Option<String>) -> String {
     given

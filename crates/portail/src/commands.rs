@@ -3,9 +3,6 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
-use store::{EventStore, StoreOptions};
-
 use crate::audit_commands;
 use crate::booking_commands;
 use crate::cli::{AbsencesCommand, ConsumptionsCommand, HistoryCommand, PaymentsCommand};
@@ -68,10 +65,4 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::History(HistoryCommand::Payments(args)) => money_commands::payments(cli, args),
     }
-}
-
-/// The event store of `--db`, without the application (the audit and maintenance commands).
-pub(crate) fn open(cli: &Cli) -> anyhow::Result<EventStore> {
-    EventStore::open(&cli.db, StoreOptions::default())
-        .with_context(|| format!("ouverture de la base {}", cli.db.display()))
 }

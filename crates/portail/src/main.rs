@@ -22,12 +22,12 @@ macro_rules! out_raw {
 }
 
 /// Unwraps a result of the application; a user's mistake ends the command with its French
-/// message on stderr and exit 1 (see `setup_commands::refused_or`).
+/// message on stderr and exit 1 (see `shared::refused_or`).
 macro_rules! user {
     ($expr:expr) => {
         match $expr {
             Ok(value) => value,
-            Err(error) => return crate::setup_commands::refused_or(error),
+            Err(error) => return crate::shared::refused_or(error),
         }
     };
 }
@@ -42,6 +42,7 @@ mod maintenance_commands;
 mod money_commands;
 mod serve;
 mod setup_commands;
+mod shared;
 
 use std::process::ExitCode;
 

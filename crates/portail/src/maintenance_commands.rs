@@ -9,7 +9,7 @@ use store::ChainReport;
 use crate::audit_commands::check_store;
 use crate::broken_chain::{RESTORE_ADVICE, break_text};
 use crate::cli::{BackupArgs, Cli, RebuildArgs, RestoreArgs};
-use crate::commands::open;
+use crate::shared::open;
 
 pub(crate) fn rebuild(cli: &Cli, args: &RebuildArgs) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;

@@ -11,7 +11,7 @@ use crate::cli::{
     AbsenceArgs, BalanceArgs, ChildDayArgs, Cli, ConsumeArgs, ConsumptionArgs, HistoryArgs,
     PaymentArgs, PaymentCancelArgs, ReconcileArgs,
 };
-use crate::setup_commands::{open_app, print_json};
+use crate::shared::{open_app, print_json};
 
 pub fn consume(cli: &Cli, args: &ConsumeArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;
@@ -75,7 +75,7 @@ pub fn record_consumption(cli: &Cli, args: &ConsumptionArgs) -> anyhow::Result<E
             );
             return Ok(ExitCode::FAILURE);
         }
-        Err(error) => return crate::setup_commands::refused_or(error),
+        Err(error) => return crate::shared::refused_or(error),
     };
     out!(
         "Consommation enregistrée : {} × {} € = {} €",

@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::{Datelike, NaiveTime};
 
 use crate::cli::{Cli, ServeArgs};
-use crate::setup_commands::open_app;
+use crate::shared::open_app;
 
 pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let file = crate::config::load(args.config.as_deref())?;

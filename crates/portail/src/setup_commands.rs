@@ -2,27 +2,11 @@
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
-use app::{App, AppError, SystemClock};
 
 use crate::cli::{Cli, ImportArgs, ListArgs};
-
-pub fn open_app(cli: &Cli) -> anyhow::Result<App> {
-    App::open(&cli.db, Arc::new(SystemClock))
-        .with_context(|| format!("ouverture de la base {}", cli.db.display()))
-}
-
-/// A refusal the user can fix: the message on stderr, exit 1. Anything else is ours.
-pub fn refused_or(error: AppError) -> anyhow::Result<ExitCode> {
-    if error.is_user_error() {
-        eprintln!("{error}");
-        Ok(ExitCode::FAILURE)
-    } else {
-        Err(error.into())
-    }
-}
+use crate::shared::{open_app, print_json, refused_or};
 
 pub fn import(cli: &Cli, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(&args.file)
@@ -89,11 +73,6 @@ pub fn demo(cli: &Cli) -> anyhow::Result<ExitCode> {
     for line in &report.to_watch {
         out!("  {line}");
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<ExitCode> {
-    out!("{}", serde_json::to_string_pretty(value)?);
     Ok(ExitCode::SUCCESS)
 }
 

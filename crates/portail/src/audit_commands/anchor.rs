@@ -37,7 +37,7 @@ pub(crate) fn anchor(cli: &Cli, args: &AnchorArgs) -> anyhow::Result<ExitCode> {
         eprintln!("--key et --anchors sont nécessaires pour ancrer le journal.");
         return Ok(ExitCode::FAILURE);
     };
-    let app = crate::setup_commands::open_app(cli)?;
+    let app = crate::shared::open_app(cli)?;
     let anchoring = app::audit::Anchoring {
         key: key.clone(),
         anchors: anchors.clone(),
@@ -66,6 +66,6 @@ pub(crate) fn anchor(cli: &Cli, args: &AnchorArgs) -> anyhow::Result<ExitCode> {
             eprintln!("{RESTORE_ADVICE}");
             Ok(ExitCode::FAILURE)
         }
-        Err(error) => crate::setup_commands::refused_or(error),
+        Err(error) => crate::shared::refused_or(error),
     }
 }

@@ -9,7 +9,7 @@ use anyhow::Context;
 use store::EventStore;
 
 use crate::cli::{Cli, ExportArgs, ImportCheckArgs};
-use crate::commands::open;
+use crate::shared::open;
 
 /// Positions an export keeps: `None` for all; else the set the filters select.
 fn selected_positions(
@@ -34,7 +34,7 @@ fn selected_positions(
         );
     }
     if let Some(family) = &args.family {
-        let app = crate::setup_commands::open_app(cli)?;
+        let app = crate::shared::open_app(cli)?;
         let family = match app::listing::resolve_family(&app, family) {
             Ok(family) => family,
             Err(error) => anyhow::bail!("{error}"),

@@ -13,7 +13,7 @@ use crate::cli::{Cli, ReplayArgs};
 type Report = (String, FamilyAsOf);
 
 pub(crate) fn replay(cli: &Cli, args: &ReplayArgs) -> anyhow::Result<ExitCode> {
-    let app = crate::setup_commands::open_app(cli)?;
+    let app = crate::shared::open_app(cli)?;
     let head = app.store.head()?.position;
     let position = match (args.position, args.at) {
         (Some(position), _) => position.min(head),

@@ -6,7 +6,7 @@ use store::{ChainReport, EventStore};
 
 use crate::broken_chain::{RESTORE_ADVICE, break_text};
 use crate::cli::{Cli, VerifyArgs};
-use crate::commands::open;
+use crate::shared::open;
 
 pub(crate) fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let store = open(cli)?;
