@@ -15,7 +15,8 @@ use domain::ids::*;
 use domain::values::PaymentMode;
 use proptest::prelude::*;
 
-const SETUP: &str = r#"
+/// One centre, one wallet, one Wednesday activity, two families (one under the 600 quotient).
+pub(crate) const SETUP: &str = r#"
 [organisation]
 name = "CdC de test"
 address = "1 rue de la Mairie - 33000 Test"

@@ -12,67 +12,16 @@ use domain::values::PaymentMode;
 
 use crate::given::{day, given};
 
-const SETUP: &str = r#"
-[organisation]
-name = "CdC de test"
-address = "1 rue de la Mairie - 33000 Test"
-phone = "05 00 00 00 00"
-email = "accueil@test.example"
-
-[[wallets]]
-key = "regie"
-label = "Régie de test"
-
-[[structures]]
-key = "centre"
-label = "Accueil de Loisirs de Test"
-wallet = "regie"
-
-[[activities]]
-key = "journee"
-structure = "centre"
-label = "ALSH Journée"
-unit = "journee"
-quantity_per_day = 17
-ages = [3, 12]
-quotient_prices = [{ up_to = 600, price = "2.10" }, { price = "4.15" }]
-capacity = 1
-waitlist = 1
-booking_deadline = "J-2 18:00"
-cancellation_deadline = "J-2 18:00"
-
-[[periods]]
-key = "mercredis"
-label = "Mercredis"
-activities = ["journee"]
-from = "2027-01-06"
-to = "2027-02-24"
-weekdays = ["mercredi"]
-
-[[families]]
-login = "dupont"
-payer = "DUPONT Jean-Paul"
-email = "dupont@test.example"
-structures = ["centre"]
-
-[[families.children]]
-key = "lilou"
-first_name = "Lilou"
-last_name = "DUPONT"
-birth_date = "2017-05-12"
-
-[[families]]
-login = "petit"
-payer = "PETIT Anne"
-quotient = 450
-structures = ["centre"]
-
-[[families.children]]
-key = "jules"
-first_name = "Jules"
-last_name = "PETIT"
-birth_date = "2016-01-02"
-"#;
+/// The money suite's world with one place and one waitlist rank, so a second request waits.
+fn setup() -> String {
+    let one_place = crate::money::SETUP.replace("capacity = 10\n", "capacity = 1\nwaitlist = 1\n");
+    assert_ne!(
+        one_place,
+        crate::money::SETUP,
+        "the capacity line is where it was"
+    );
+    one_place
+}
 
 fn morning(y: i32, m: u32, d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()
@@ -133,7 +82,7 @@ fn desk_payment(amount: &str) -> DeskPayment {
 
 #[test]
 fn given_a_pending_request_when_the_family_withdraws_it_then_it_is_withdrawn_and_nothing_else() {
-    let world = given(SETUP, morning(2027, 1, 4));
+    let world = given(&setup(), morning(2027, 1, 4));
     let request = world.step(|app| book(app, "dupont", "dupont/lilou", "form-1"));
     world
         .when(|app| booking::withdraw_request(app, "test:parent", family("dupont"), request))
@@ -146,7 +95,7 @@ fn given_a_pending_request_when_the_family_withdraws_it_then_it_is_withdrawn_and
 #[test]
 fn given_a_withdrawn_request_when_it_is_withdrawn_again_then_it_is_refused_and_nothing_is_appended()
 {
-    let world = given(SETUP, morning(2027, 1, 4));
+    let world = given(&setup(), morning(2027, 1, 4));
     let request = world.step(|app| book(app, "dupont", "dupont/lilou", "form-1"));
     world.step(|app| booking::withdraw_request(app, "test:parent", family("dupont"), request));
     world
@@ -159,7 +108,7 @@ fn given_a_withdrawn_request_when_it_is_withdrawn_again_then_it_is_refused_and_n
 #[test]
 fn given_one_place_and_two_requests_when_transmitted_then_the_first_is_accepted_and_the_second_waitlisted()
  {
-    let world = given(SETUP, morning(2027, 1, 4));
+    let world = given(&setup(), morning(2027, 1, 4));
     let first = world.step(|app| book(app, "dupont", "dupont/lilou", "form-1"));
     let second = world.step(|app| book(app, "petit", "petit/jules", "form-2"));
     world
@@ -196,7 +145,7 @@ fn given_one_place_and_two_requests_when_transmitted_then_the_first_is_accepted_
 #[test]
 fn given_an_accepted_place_when_its_day_is_over_then_it_is_billed_once_at_the_price_of_the_family_bracket()
  {
-    let world = given(SETUP, morning(2027, 1, 4));
+    let world = given(&setup(), morning(2027, 1, 4));
     world.step(|app| book(app, "petit", "petit/jules", "form-1"));
     world.step(|app| booking::transmit(app, morning(2027, 1, 5)));
     let world = world.at(morning(2027, 1, 14));
@@ -215,7 +164,7 @@ fn given_an_accepted_place_when_its_day_is_over_then_it_is_billed_once_at_the_pr
 
 #[test]
 fn given_a_desk_payment_when_it_is_recorded_then_the_wallet_is_credited_by_exactly_its_amount() {
-    let world = given(SETUP, morning(2027, 1, 5));
+    let world = given(&setup(), morning(2027, 1, 5));
     world
         .when(|app| money::record_payment(app, desk_payment("12.34")))
         .then_events(|events| {
@@ -239,7 +188,7 @@ fn given_a_desk_payment_when_it_is_recorded_then_the_wallet_is_credited_by_exact
 #[test]
 fn given_a_cancelled_payment_when_it_is_cancelled_again_then_it_is_refused_and_nothing_is_appended()
 {
-    let world = given(SETUP, morning(2027, 1, 5));
+    let world = given(&setup(), morning(2027, 1, 5));
     let payment = world.step(|app| money::record_payment(app, desk_payment("12.34")));
     world.step(|app| money::cancel_payment(app, payment));
     world
@@ -250,7 +199,7 @@ fn given_a_cancelled_payment_when_it_is_cancelled_again_then_it_is_refused_and_n
 #[test]
 fn given_a_desk_payment_in_the_log_when_it_is_cancelled_then_the_same_amount_is_taken_back() {
     let payment = PaymentId(uuid::Uuid::from_u128(7));
-    given(SETUP, morning(2027, 1, 5))
+    given(&setup(), morning(2027, 1, 5))
         .events(vec![Event::PaymentRecorded(PaymentRecorded {
             payment_id: payment,
             family_id: family("dupont"),
