@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use domain::event::*;
 use domain::ids::*;
+use domain::staff::Role;
 use domain::values::*;
 use domain::{CATALOG, Event, EventTypeInfo, Money};
 use proptest::prelude::*;
@@ -440,6 +441,16 @@ fn all_online_payment_failures() -> [OnlinePaymentFailure; 3] {
     every!(OnlinePaymentFailure: Refused, Cancelled, Expired)
 }
 
+/// Every staff role (exhaustive match: a new role breaks the build here).
+fn all_roles() -> [Role; 4] {
+    for role in Role::ALL {
+        match role {
+            Role::Accueil | Role::Direction | Role::Regie | Role::Administration => {}
+        }
+    }
+    Role::ALL
+}
+
 /// One value of each kind of `Forecast` (exhaustive match: a new kind breaks the build here).
 fn all_forecast_kinds() -> Vec<Forecast> {
     let all = vec![
@@ -847,6 +858,22 @@ pub(crate) fn samples() -> Vec<Event> {
             paid_on: day(3, 26),
         }
         .into(),
+        StaffAccountOpened {
+            staff_id: StaffId::from_uuid(uuid(18)),
+            roles: all_roles().to_vec(),
+            structure_ids: vec![structure, other_structure],
+        }
+        .into(),
+        StaffAccountChanged {
+            staff_id: StaffId::from_uuid(uuid(18)),
+            roles: vec![Role::Accueil],
+            structure_ids: vec![],
+        }
+        .into(),
+        StaffAccountDisabled {
+            staff_id: StaffId::from_uuid(uuid(18)),
+        }
+        .into(),
     ];
     for reason in all_refusal_reasons() {
         events.push(
@@ -991,6 +1018,7 @@ fn schema_enums_are_exactly_what_serde_writes() {
         ),
         ("forecast", tags_of!(all_forecast_kinds())),
         ("pricing", tags_of!(all_pricing_kinds())),
+        ("role", tags_of!(all_roles())),
     ];
     let mut problems = Vec::new();
     for (def, serde_values) in &expected {

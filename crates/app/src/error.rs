@@ -43,6 +43,9 @@ pub enum AppError {
     /// A maintenance command refused (a rebuild that cannot run).
     #[error("{0}")]
     Maintenance(crate::maintenance::MaintenanceRefusal),
+    /// A staff request refused (a permission missing, an unknown identifiant).
+    #[error("{0}")]
+    Staff(crate::staff::StaffRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -96,6 +99,7 @@ impl AppError {
                 | AppError::Listing(_)
                 | AppError::Demo(_)
                 | AppError::Maintenance(_)
+                | AppError::Staff(_)
                 | AppError::Setup(_)
                 | AppError::StaleReadModels(_)
         )

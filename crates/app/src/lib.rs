@@ -24,6 +24,7 @@ pub mod privacy;
 pub mod registry;
 pub mod settings;
 pub mod setup;
+pub mod staff;
 mod wording;
 
 use std::path::Path;
@@ -77,6 +78,7 @@ impl App {
             registry::install(tx.connection())?;
             settings::install(tx.connection())?;
             accounts::install(tx.connection())?;
+            staff::install(tx.connection())?;
             projections::install(tx.connection())?;
             mail::install(tx.connection())?;
             Ok(())

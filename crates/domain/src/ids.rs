@@ -92,6 +92,9 @@ id_type!(
 id_type!(
     /// An online card payment.
     OnlinePaymentId, "online-payment");
+id_type!(
+    /// A staff member's account (desk agent, director, régisseur, administrator).
+    StaffId, "staff");
 
 /// The id of the entity of `kind` ("wallet", "structure", "activity", "period", "booking-window",
 /// "family", "child") named `key` in a setup file: a UUID version 8 (custom) made of the first 16

@@ -5,6 +5,7 @@
 //! is the contract described by `events-schema/` at the root of the repository.
 #![forbid(unsafe_code)]
 
+pub mod actor;
 pub mod booking;
 pub mod calendar;
 pub mod deadline;
@@ -13,9 +14,11 @@ pub mod event;
 pub mod ids;
 pub mod money;
 pub mod pricing;
+pub mod staff;
 pub mod values;
 pub mod wording;
 
+pub use actor::Actor;
 pub use email::{Email, EmailError};
 pub use event::{CATALOG, DecodeError, EncodedEvent, Event, EventTypeInfo};
 pub use money::{Money, MoneyError, Standing};

@@ -65,16 +65,16 @@ fn family_actor(family: FamilyId) -> String {
     format!("family:{family}")
 }
 
-fn sha256_hex(text: &str) -> String {
+pub(crate) fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
-fn instant(text: &str, table: &'static str) -> Result<DateTime<Utc>, AppError> {
+pub(crate) fn instant(text: &str, table: &'static str) -> Result<DateTime<Utc>, AppError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| AppError::corrupt(table, e))
 }
 
-fn stamp(at: DateTime<Utc>) -> String {
+pub(crate) fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

@@ -179,6 +179,21 @@ pub(super) const SCHEMAS: &[(&str, u32, &str)] = &[
         include_str!("../../../../events-schema/ReservationCancelled.v1.json"),
     ),
     (
+        "StaffAccountChanged",
+        1,
+        include_str!("../../../../events-schema/StaffAccountChanged.v1.json"),
+    ),
+    (
+        "StaffAccountDisabled",
+        1,
+        include_str!("../../../../events-schema/StaffAccountDisabled.v1.json"),
+    ),
+    (
+        "StaffAccountOpened",
+        1,
+        include_str!("../../../../events-schema/StaffAccountOpened.v1.json"),
+    ),
+    (
         "StructureDefined",
         1,
         include_str!("../../../../events-schema/StructureDefined.v1.json"),

@@ -11,3 +11,4 @@ mod maintenance;
 mod money;
 mod opening;
 mod portal;
+pub(crate) mod staff;

@@ -135,6 +135,9 @@ catalog! {
     OnlinePaymentStarted { versions: [1, 2], meaning: "A card payment was started with the provider.", emitted_by: "portal (Paiement CB)" },
     OnlinePaymentConfirmed { versions: [1, 2], meaning: "The provider confirmed a card payment: the wallet is credited once.", emitted_by: "payment notification, return, reconciliation" },
     OnlinePaymentFailed { versions: [1], meaning: "A card payment ended without credit (refused, cancelled, expired).", emitted_by: "payment notification, return, reconciliation" },
+    StaffAccountOpened { versions: [1], meaning: "A staff account was opened with its roles and structures.", emitted_by: "setup import, staff CLI, back office (administration), demo" },
+    StaffAccountChanged { versions: [1], meaning: "The roles or structures of a staff account changed.", emitted_by: "setup import, staff CLI, back office (administration)" },
+    StaffAccountDisabled { versions: [1], meaning: "A staff account was disabled.", emitted_by: "staff CLI, back office (administration)" },
 }
 
 /// Looks up a catalog line by stored type name.
@@ -219,6 +222,9 @@ impl Event {
             OnlinePaymentStarted(e) => e.family_id.stream(),
             OnlinePaymentConfirmed(e) => e.family_id.stream(),
             OnlinePaymentFailed(e) => e.family_id.stream(),
+            StaffAccountOpened(e) => e.staff_id.stream(),
+            StaffAccountChanged(e) => e.staff_id.stream(),
+            StaffAccountDisabled(e) => e.staff_id.stream(),
         }
     }
 
@@ -283,6 +289,9 @@ impl Event {
             OnlinePaymentStarted(e) => vec![e.wallet_id.stream()],
             OnlinePaymentConfirmed(e) => vec![e.wallet_id.stream()],
             OnlinePaymentFailed(_) => vec![],
+            StaffAccountOpened(e) => e.structure_ids.iter().map(|s| s.stream()).collect(),
+            StaffAccountChanged(e) => e.structure_ids.iter().map(|s| s.stream()).collect(),
+            StaffAccountDisabled(_) => vec![],
         };
         let stream = self.stream();
         tags.retain(|t| *t != stream);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::*;
 use crate::money::Money;
+use crate::staff::Role;
 use crate::values::*;
 
 // ---------------------------------------------------------------- setup
@@ -393,4 +394,32 @@ pub struct OnlinePaymentFailed {
     pub operation_id: String,
     pub outcome: OnlinePaymentFailure,
     pub provider_result: String,
+}
+
+// ---------------------------------------------------------------- staff
+
+/// A staff account was opened (its login, name and e-mail are in the registry).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffAccountOpened {
+    pub staff_id: StaffId,
+    pub roles: Vec<Role>,
+    /// The structures the scoped roles (accueil, direction) act on.
+    pub structure_ids: Vec<StructureId>,
+}
+
+/// The roles or structures of a staff account changed (the whole new lists).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffAccountChanged {
+    pub staff_id: StaffId,
+    pub roles: Vec<Role>,
+    pub structure_ids: Vec<StructureId>,
+}
+
+/// A staff account was disabled: its sessions end and it can no longer log in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffAccountDisabled {
+    pub staff_id: StaffId,
 }

@@ -1,0 +1,59 @@
+//! The wording of the staff area: roles, permissions and refusals, as the back office, the CLI
+//! and the docs' table show them.
+
+use std::fmt;
+
+use domain::staff::{Permission, Role};
+
+use crate::staff::StaffRefusal;
+
+/// The French name of a role.
+pub fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Accueil => "Accueil",
+        Role::Direction => "Direction",
+        Role::Regie => "Régie",
+        Role::Administration => "Administration",
+    }
+}
+
+/// What a permission allows, as the end of « Votre compte ne permet pas de … ».
+pub fn permission_label(permission: Permission) -> &'static str {
+    match permission {
+        Permission::ViewFamilies => "consulter les familles et leur dossier",
+        Permission::UpdateFamilyFile => {
+            "cocher les pièces du dossier et changer le quotient familial"
+        }
+        Permission::AssistFamilyAccess => {
+            "débloquer une connexion, envoyer un lien de réinitialisation ou un nouveau code d'activation"
+        }
+        Permission::RecordPayment => "enregistrer un règlement au guichet",
+        Permission::CancelPayment => "annuler un règlement",
+        Permission::ReconcilePayments => "rapprocher les paiements en ligne",
+        Permission::ExportMoney => "exporter les chiffres de la régie",
+        Permission::BookByPhone => "réserver ou annuler pour une famille",
+        Permission::OverrideDeadline => "accepter une demande après la date limite",
+        Permission::TakeAttendance => "faire le pointage",
+        Permission::ViewBoards => "consulter les tableaux d'occupation",
+        Permission::ManageStaff => "gérer les comptes du personnel",
+        Permission::ImportSetup => "importer le fichier de paramétrage",
+        Permission::RunTransmission => "lancer la transmission",
+        Permission::RunRebuild => "reconstruire les modèles de lecture",
+        Permission::ViewAccessLog => "consulter le journal des accès aux dossiers",
+    }
+}
+
+impl fmt::Display for StaffRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StaffRefusal::NotAllowed(permission) => write!(
+                f,
+                "Votre compte ne permet pas de {} : rien n'a été enregistré.",
+                permission_label(*permission)
+            ),
+            StaffRefusal::UnknownLogin => {
+                f.write_str("Aucun compte du personnel actif ne porte cet identifiant.")
+            }
+        }
+    }
+}
