@@ -17,9 +17,10 @@ mod state;
 pub mod transmission;
 
 pub use basket::{
-    AccountStanding, ActivityOnDay, BasketLine, Blocked, ChildFacts, Engagement, EngagementState,
-    LineRefusal, account_block, age_eligible, booking_conditions, day_open, forecast,
-    validate_basket_size, validate_booking, validate_cancellation,
+    AccountStanding, ActivityOnDay, BasketLine, Blocked, ChildFacts, DeadlineRule, Engagement,
+    EngagementState, LineRefusal, account_block, age_eligible, booking_conditions,
+    booking_too_late, cancellation_too_late, day_open, forecast, validate_basket_size,
+    validate_booking, validate_cancellation,
 };
 pub use calendar_state::{DayState, day_state};
 pub use state::{RequestKind, ReservationState};

@@ -8,12 +8,15 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+mod deadlines;
+
 use crate::calendar::age_on;
-use crate::deadline::{deadline_instant, is_before_deadline, paris_midnight};
 use crate::ids::{ActivityId, ChildId, ReservationId};
 use crate::money::Money;
 use crate::values::{Deadline, Forecast, RefusalReason};
 use crate::wording::{age_phrase, age_range_phrase, french_date_time};
+
+pub use deadlines::{DeadlineRule, booking_too_late, cancellation_too_late};
 
 // ---------------------------------------------------------------- account
 
@@ -405,7 +408,8 @@ pub fn age_eligible(
 /// 1. the day is open ([`LineRefusal::DayClosed`]);
 /// 2. a booking window covers `now`, bounds included ([`LineRefusal::WindowNotOpen`],
 ///    [`LineRefusal::WindowClosed`]);
-/// 3. `now` is at or before the booking deadline ([`LineRefusal::BookingTooLate`]);
+/// 3. `now` is at or before the booking deadline ([`LineRefusal::BookingTooLate`]), unless
+///    `deadline` is [`DeadlineRule::SetAside`];
 /// 4. the child's age on `day` is within `[age_min, age_max]` ([`LineRefusal::NotEligible`]);
 /// 5. no engagement or earlier line on the same activity ([`LineRefusal::AlreadyRequested`]);
 /// 6. no engagement or earlier line on an incompatible activity, either direction
@@ -420,6 +424,7 @@ pub fn validate_booking(
     activity: &ActivityOnDay,
     engagements: &[Engagement],
     other_lines: &[BasketLine],
+    deadline: DeadlineRule,
 ) -> Result<Forecast, LineRefusal> {
     day_open(activity)?;
     match activity.booking_window {
@@ -436,10 +441,10 @@ pub fn validate_booking(
         }
         Some(_) => {}
     }
-    if !is_before_deadline(&activity.booking_deadline, day, now) {
-        return Err(LineRefusal::BookingTooLate {
-            limit: deadline_instant(&activity.booking_deadline, day),
-        });
+    if deadline == DeadlineRule::Applies
+        && let Some(too_late) = booking_too_late(now, day, activity)
+    {
+        return Err(too_late);
     }
     age_eligible(child, activity, day)?;
     let same_line = |line: &&BasketLine| line.child_id == child.child_id && line.day == day;
@@ -536,29 +541,21 @@ pub fn forecast(
 /// Checks a cancellation line at `now` for a reservation of the child on `activity` and `day`.
 ///
 /// - A pending request cannot be cancelled: it is withdrawn ([`LineRefusal::NotYetTransmitted`]).
-/// - An accepted reservation can be cancelled until the activity's cancellation deadline,
-///   inclusive.
-/// - A waitlisted reservation holds no place, and the seed asks parents to free such places
-///   « le plus tôt possible »: it can be cancelled until the later of the cancellation deadline
-///   and the start of the day (Paris midnight), inclusive.
-///
-/// Too late: [`LineRefusal::CancellationTooLate`] with the limit that applied.
+/// - Otherwise the place must be cancelled in time ([`cancellation_too_late`]), unless
+///   `deadline` is [`DeadlineRule::SetAside`].
 pub fn validate_cancellation(
     now: DateTime<Utc>,
     day: NaiveDate,
     activity: &ActivityOnDay,
     state: EngagementState,
+    deadline: DeadlineRule,
 ) -> Result<(), LineRefusal> {
-    let deadline = deadline_instant(&activity.cancellation_deadline, day);
-    let limit = match state {
-        EngagementState::Pending => return Err(LineRefusal::NotYetTransmitted),
-        EngagementState::Accepted => deadline,
-        EngagementState::Waitlisted => deadline.max(paris_midnight(day)),
-    };
-    if now <= limit {
-        Ok(())
-    } else {
-        Err(LineRefusal::CancellationTooLate { limit })
+    if state == EngagementState::Pending {
+        return Err(LineRefusal::NotYetTransmitted);
+    }
+    match cancellation_too_late(now, day, activity, state) {
+        Some(too_late) if deadline == DeadlineRule::Applies => Err(too_late),
+        _ => Ok(()),
     }
 }
 

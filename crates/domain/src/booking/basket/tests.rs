@@ -198,7 +198,15 @@ fn given_debt_and_an_incomplete_dossier_when_checking_the_account_then_both_reas
 
 #[test]
 fn given_a_valid_line_when_validating_then_a_place_is_forecast() {
-    let result = validate_booking(monday_noon(), wednesday(), &lilou(), &matin(), &[], &[]);
+    let result = validate_booking(
+        monday_noon(),
+        wednesday(),
+        &lilou(),
+        &matin(),
+        &[],
+        &[],
+        DeadlineRule::Applies,
+    );
     assert_eq!(result, Ok(Forecast::PlaceAvailable));
 }
 
@@ -216,6 +224,7 @@ fn given_a_closed_day_when_validating_then_it_is_refused_as_not_open() {
         &activity,
         &[],
         &[],
+        DeadlineRule::Applies,
     ));
     assert_eq!(refused, LineRefusal::DayClosed);
     assert_eq!(
@@ -237,6 +246,7 @@ fn given_no_booking_window_when_validating_then_reservations_are_not_open() {
         &activity,
         &[],
         &[],
+        DeadlineRule::Applies,
     ));
     assert_eq!(refused, LineRefusal::WindowNotOpen { opens_at: None });
     assert_eq!(
@@ -259,6 +269,7 @@ fn given_a_window_opening_later_when_validating_then_the_opening_is_announced() 
         &activity,
         &[],
         &[],
+        DeadlineRule::Applies,
     ));
     assert_eq!(
         refused.message(),
@@ -266,7 +277,18 @@ fn given_a_window_opening_later_when_validating_then_the_opening_is_announced() 
          mars à 14:00)."
     );
     // At the opening instant itself the window is open
-    assert!(validate_booking(opens_at, wednesday(), &lilou(), &activity, &[], &[]).is_ok());
+    assert!(
+        validate_booking(
+            opens_at,
+            wednesday(),
+            &lilou(),
+            &activity,
+            &[],
+            &[],
+            DeadlineRule::Applies
+        )
+        .is_ok()
+    );
 }
 
 #[test]
@@ -283,6 +305,7 @@ fn given_a_closed_window_when_validating_then_reservations_are_closed() {
         &activity,
         &[],
         &[],
+        DeadlineRule::Applies,
     ));
     assert_eq!(
         refused,
@@ -295,7 +318,18 @@ fn given_a_closed_window_when_validating_then_reservations_are_closed() {
         "Les réservations sont closes pour ce jour (depuis le dimanche 1er mars à 20:00)."
     );
     // At the closing instant itself the window is still open
-    assert!(validate_booking(closes_at, wednesday(), &lilou(), &activity, &[], &[]).is_ok());
+    assert!(
+        validate_booking(
+            closes_at,
+            wednesday(),
+            &lilou(),
+            &activity,
+            &[],
+            &[],
+            DeadlineRule::Applies
+        )
+        .is_ok()
+    );
 }
 
 #[test]
@@ -308,6 +342,7 @@ fn given_the_booking_deadline_passed_when_validating_then_the_local_limit_is_giv
         &matin(),
         &[],
         &[],
+        DeadlineRule::Applies,
     ));
     assert_eq!(
         refused,
@@ -325,7 +360,15 @@ fn given_the_booking_deadline_passed_when_validating_then_the_local_limit_is_giv
 #[test]
 fn given_exactly_the_booking_deadline_when_validating_then_it_is_still_in_time() {
     let at_the_limit = utc("2026-03-02T18:00:00+01:00");
-    let result = validate_booking(at_the_limit, wednesday(), &lilou(), &matin(), &[], &[]);
+    let result = validate_booking(
+        at_the_limit,
+        wednesday(),
+        &lilou(),
+        &matin(),
+        &[],
+        &[],
+        DeadlineRule::Applies,
+    );
     assert_eq!(result, Ok(Forecast::PlaceAvailable));
 }
 
@@ -343,6 +386,7 @@ fn given_a_child_who_turned_13_the_day_before_when_validating_a_6_12_activity_th
         &matin(),
         &[],
         &[],
+        DeadlineRule::Applies,
     ));
     assert_eq!(
         refused,
@@ -366,7 +410,15 @@ fn given_a_child_turning_13_the_day_after_when_validating_a_6_12_activity_then_s
         birth_date: date("2013-03-05"),
         ..lilou()
     };
-    let result = validate_booking(monday_noon(), wednesday(), &child, &matin(), &[], &[]);
+    let result = validate_booking(
+        monday_noon(),
+        wednesday(),
+        &child,
+        &matin(),
+        &[],
+        &[],
+        DeadlineRule::Applies,
+    );
     assert_eq!(result, Ok(Forecast::PlaceAvailable));
     // And on her birthday she is 13: refused
     let birthday = ChildFacts {
@@ -374,7 +426,15 @@ fn given_a_child_turning_13_the_day_after_when_validating_a_6_12_activity_then_s
         ..lilou()
     };
     assert!(matches!(
-        validate_booking(monday_noon(), wednesday(), &birthday, &matin(), &[], &[]),
+        validate_booking(
+            monday_noon(),
+            wednesday(),
+            &birthday,
+            &matin(),
+            &[],
+            &[],
+            DeadlineRule::Applies
+        ),
         Err(LineRefusal::NotEligible { age: 13, .. })
     ));
 }
@@ -393,6 +453,7 @@ fn given_a_child_too_young_without_a_first_name_when_validating_then_the_message
         &matin(),
         &[],
         &[],
+        DeadlineRule::Applies,
     ));
     assert_eq!(
         refused.message(),
@@ -422,6 +483,7 @@ fn given_the_same_activity_already_pending_accepted_or_waitlisted_when_validatin
             &matin(),
             &[engagement],
             &[],
+            DeadlineRule::Applies,
         ));
         assert_eq!(refused, LineRefusal::AlreadyRequested, "{state:?}");
         assert_eq!(refused.message(), "Déjà demandé pour ce jour.");
@@ -438,6 +500,7 @@ fn given_the_same_line_earlier_in_the_basket_when_validating_then_it_is_already_
         &matin(),
         &[],
         &[earlier],
+        DeadlineRule::Applies,
     ));
     assert_eq!(refused, LineRefusal::AlreadyRequested);
 }
@@ -454,6 +517,7 @@ fn given_the_same_activity_for_a_sibling_or_another_day_in_the_basket_when_valid
         &matin(),
         &[],
         &[sibling, next_week],
+        DeadlineRule::Applies,
     );
     assert_eq!(result, Ok(Forecast::PlaceAvailable));
 }
@@ -467,6 +531,7 @@ fn given_an_incompatible_engagement_when_validating_then_it_is_refused_naming_it
         &matin(),
         &[journee_engagement(EngagementState::Accepted)],
         &[],
+        DeadlineRule::Applies,
     ));
     assert_eq!(
         refused,
@@ -503,6 +568,7 @@ fn given_an_engagement_listing_this_activity_as_incompatible_when_validating_the
             &activity,
             &[repas],
             &[],
+            DeadlineRule::Applies,
         )),
         LineRefusal::Incompatible {
             with_label: "Repas".to_owned()
@@ -527,6 +593,7 @@ fn given_an_incompatible_line_earlier_in_the_basket_when_validating_then_it_is_r
             &matin(),
             &[],
             &[earlier],
+            DeadlineRule::Applies,
         )),
         LineRefusal::Incompatible {
             with_label: "CDC - ALSH 6-12 Journée".to_owned()
@@ -555,7 +622,8 @@ fn given_several_problems_when_validating_then_the_first_check_in_order_wins() {
             &too_old,
             &everything_wrong,
             &engagements,
-            &[]
+            &[],
+            DeadlineRule::Applies
         )),
         LineRefusal::DayClosed
     );
@@ -566,7 +634,8 @@ fn given_several_problems_when_validating_then_the_first_check_in_order_wins() {
             &too_old,
             &matin(),
             &engagements,
-            &[]
+            &[],
+            DeadlineRule::Applies
         )),
         LineRefusal::BookingTooLate { .. }
     ));
@@ -577,7 +646,8 @@ fn given_several_problems_when_validating_then_the_first_check_in_order_wins() {
             &too_old,
             &matin(),
             &engagements,
-            &[]
+            &[],
+            DeadlineRule::Applies
         )),
         LineRefusal::NotEligible { .. }
     ));
@@ -592,7 +662,15 @@ fn given_a_full_activity_when_validating_then_the_line_is_valid_with_a_refused_f
         ..matin()
     };
     assert_eq!(
-        validate_booking(monday_noon(), wednesday(), &lilou(), &full, &[], &[]),
+        validate_booking(
+            monday_noon(),
+            wednesday(),
+            &lilou(),
+            &full,
+            &[],
+            &[],
+            DeadlineRule::Applies
+        ),
         Ok(Forecast::Refused {
             reason: RefusalReason::Full
         })
@@ -699,7 +777,8 @@ fn given_an_accepted_reservation_before_the_cancellation_deadline_when_validatin
             at_the_limit,
             wednesday(),
             &matin(),
-            EngagementState::Accepted
+            EngagementState::Accepted,
+            DeadlineRule::Applies
         ),
         Ok(())
     );
@@ -709,8 +788,14 @@ fn given_an_accepted_reservation_before_the_cancellation_deadline_when_validatin
 fn given_an_accepted_reservation_after_the_cancellation_deadline_when_validating_then_it_is_too_late()
  {
     let late = utc("2026-03-02T18:00:01+01:00");
-    let refused = validate_cancellation(late, wednesday(), &matin(), EngagementState::Accepted)
-        .expect_err("too late");
+    let refused = validate_cancellation(
+        late,
+        wednesday(),
+        &matin(),
+        EngagementState::Accepted,
+        DeadlineRule::Applies,
+    )
+    .expect_err("too late");
     assert_eq!(
         refused,
         LineRefusal::CancellationTooLate {
@@ -733,13 +818,20 @@ fn given_a_waitlisted_reservation_after_the_deadline_when_validating_then_it_can
             tuesday_evening,
             wednesday(),
             &matin(),
-            EngagementState::Waitlisted
+            EngagementState::Waitlisted,
+            DeadlineRule::Applies
         ),
         Ok(())
     );
     let midnight = utc("2026-03-04T00:00:00+01:00");
     assert_eq!(
-        validate_cancellation(midnight, wednesday(), &matin(), EngagementState::Waitlisted),
+        validate_cancellation(
+            midnight,
+            wednesday(),
+            &matin(),
+            EngagementState::Waitlisted,
+            DeadlineRule::Applies
+        ),
         Ok(())
     );
     let refused = validate_cancellation(
@@ -747,6 +839,7 @@ fn given_a_waitlisted_reservation_after_the_deadline_when_validating_then_it_can
         wednesday(),
         &matin(),
         EngagementState::Waitlisted,
+        DeadlineRule::Applies,
     )
     .expect_err("too late");
     assert_eq!(
@@ -765,7 +858,13 @@ fn given_a_same_day_cancellation_deadline_when_cancelling_a_waitlisted_place_the
     };
     let eight = utc("2026-03-04T08:00:00+01:00");
     assert_eq!(
-        validate_cancellation(eight, wednesday(), &activity, EngagementState::Waitlisted),
+        validate_cancellation(
+            eight,
+            wednesday(),
+            &activity,
+            EngagementState::Waitlisted,
+            DeadlineRule::Applies
+        ),
         Ok(())
     );
 }
@@ -777,6 +876,7 @@ fn given_a_pending_request_when_cancelling_then_it_must_be_withdrawn_instead() {
         wednesday(),
         &matin(),
         EngagementState::Pending,
+        DeadlineRule::Applies,
     )
     .expect_err("not cancellable");
     assert_eq!(refused, LineRefusal::NotYetTransmitted);
@@ -828,4 +928,147 @@ fn a_refusal_is_stored_under_its_code_and_reads_back_whole() {
         let read: LineRefusal = serde_json::from_value(stored).expect("reads back");
         assert_eq!(read, refusal);
     }
+}
+
+// ------------------------------------------------------------ deadline set aside
+
+#[test]
+fn given_the_booking_deadline_passed_when_no_exception_is_made_then_the_line_is_refused() {
+    let late = utc("2026-03-03T09:00:00+01:00");
+    let refused = refusal(validate_booking(
+        late,
+        wednesday(),
+        &lilou(),
+        &matin(),
+        &[],
+        &[],
+        DeadlineRule::Applies,
+    ));
+    assert!(matches!(refused, LineRefusal::BookingTooLate { .. }));
+    assert_eq!(booking_too_late(late, wednesday(), &matin()), Some(refused));
+}
+
+#[test]
+fn given_the_booking_deadline_passed_when_a_director_sets_it_aside_then_the_line_is_requested() {
+    let late = utc("2026-03-03T09:00:00+01:00");
+    let result = validate_booking(
+        late,
+        wednesday(),
+        &lilou(),
+        &matin(),
+        &[],
+        &[],
+        DeadlineRule::SetAside,
+    );
+    assert_eq!(result, Ok(Forecast::PlaceAvailable));
+}
+
+#[test]
+fn given_a_full_day_past_its_deadline_when_a_director_sets_it_aside_then_the_forecast_still_decides()
+ {
+    let late = utc("2026-03-03T09:00:00+01:00");
+    let full = ActivityOnDay {
+        accepted: 10,
+        ..matin()
+    };
+    let waitlisted = validate_booking(
+        late,
+        wednesday(),
+        &lilou(),
+        &full,
+        &[],
+        &[],
+        DeadlineRule::SetAside,
+    );
+    assert_eq!(waitlisted, Ok(Forecast::Waitlisted { expected_rank: 1 }));
+    let no_room = ActivityOnDay {
+        waitlisted: 2,
+        ..full
+    };
+    let refused = validate_booking(
+        late,
+        wednesday(),
+        &lilou(),
+        &no_room,
+        &[],
+        &[],
+        DeadlineRule::SetAside,
+    );
+    assert_eq!(
+        refused,
+        Ok(Forecast::Refused {
+            reason: RefusalReason::WaitlistFull
+        })
+    );
+}
+
+#[test]
+fn given_a_deadline_set_aside_when_another_rule_is_broken_then_that_rule_still_refuses() {
+    let late = utc("2026-03-03T09:00:00+01:00");
+    let closed = ActivityOnDay {
+        open: false,
+        ..matin()
+    };
+    let refused = refusal(validate_booking(
+        late,
+        wednesday(),
+        &lilou(),
+        &closed,
+        &[],
+        &[],
+        DeadlineRule::SetAside,
+    ));
+    assert_eq!(refused, LineRefusal::DayClosed);
+    let window_closed = ActivityOnDay {
+        booking_window: Some((
+            utc("2026-02-01T08:00:00+01:00"),
+            utc("2026-03-01T23:59:00+01:00"),
+        )),
+        ..matin()
+    };
+    let refused = refusal(validate_booking(
+        late,
+        wednesday(),
+        &lilou(),
+        &window_closed,
+        &[],
+        &[],
+        DeadlineRule::SetAside,
+    ));
+    assert!(matches!(refused, LineRefusal::WindowClosed { .. }));
+    let refused = refusal(validate_booking(
+        late,
+        wednesday(),
+        &lilou(),
+        &matin(),
+        &[journee_engagement(EngagementState::Accepted)],
+        &[],
+        DeadlineRule::SetAside,
+    ));
+    assert!(matches!(refused, LineRefusal::Incompatible { .. }));
+}
+
+#[test]
+fn given_a_place_past_its_cancellation_deadline_when_a_director_sets_it_aside_then_it_can_be_cancelled()
+ {
+    let late = utc("2026-03-03T09:00:00+01:00");
+    let state = EngagementState::Accepted;
+    assert!(matches!(
+        validate_cancellation(late, wednesday(), &matin(), state, DeadlineRule::Applies),
+        Err(LineRefusal::CancellationTooLate { .. })
+    ));
+    assert_eq!(
+        validate_cancellation(late, wednesday(), &matin(), state, DeadlineRule::SetAside),
+        Ok(())
+    );
+    assert_eq!(
+        validate_cancellation(
+            late,
+            wednesday(),
+            &matin(),
+            EngagementState::Pending,
+            DeadlineRule::SetAside
+        ),
+        Err(LineRefusal::NotYetTransmitted)
+    );
 }
