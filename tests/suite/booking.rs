@@ -607,7 +607,13 @@ fn the_recap_counts_only_the_lines_that_may_cost_money() {
             day: day(1),
         },
     ];
-    let preview = booking::preview_basket(&app, family(0), lines).unwrap();
+    let preview = booking::preview_basket(
+        &app,
+        family(0),
+        lines,
+        domain::booking::DeadlineRule::Applies,
+    )
+    .unwrap();
     let forecasts: Vec<String> = preview
         .iter()
         .map(|line| match &line.outcome {

@@ -74,7 +74,7 @@ pub fn family_data(app: &App, family: FamilyId) -> Result<FamilyData, AppError> 
             })
             .collect(),
         wallets: money::statement(app, family, true, true)?,
-        reservations: booking::follow_up(app, family)?,
+        reservations: booking::follow_up(app, family, domain::booking::DeadlineRule::Applies)?,
         consumptions,
         payments,
     })

@@ -65,3 +65,15 @@ CREATE TABLE IF NOT EXISTS basket_receipts (
     receipt           TEXT NOT NULL,   -- JSON of app::booking::BasketReceipt
     PRIMARY KEY (family_id, client_request_id)
 ) STRICT;
+
+-- Deadlines a director set aside for a staff booking or cancellation (« dérogation »): the reason
+-- typed by staff (their words: never in events), by the request the exception let in. The
+-- event's metadata names the rule set aside (`overrides`) and who acted.
+CREATE TABLE IF NOT EXISTS deadline_exceptions (
+    request_id  TEXT PRIMARY KEY,
+    basket_id   TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    rule        TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+) STRICT;

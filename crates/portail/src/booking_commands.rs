@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use app::booking::{self, LineOutcome, LineRequest};
 use app::listing;
+use app::staff::Acting;
 use chrono::Utc;
 
 use crate::cli::{
@@ -132,12 +133,13 @@ pub fn request(cli: &Cli, args: &RequestArgs) -> anyhow::Result<ExitCode> {
         activity_id: activity,
         day: args.day,
     };
-    let receipt = user!(booking::submit_basket(
+    let receipt = user!(booking::submit_staff_basket(
         &app,
-        "staff:cli",
+        &Acting::operator(),
         family,
         &client_request_id(&args.client_request_id),
-        vec![line]
+        vec![line],
+        None
     ));
     answer(&receipt, args.json)
 }
@@ -159,14 +161,15 @@ pub fn cancel(cli: &Cli, args: &CancelArgs) -> anyhow::Result<ExitCode> {
         eprintln!("Réservation inconnue : {reservation}.");
         return Ok(ExitCode::FAILURE);
     };
-    let receipt = user!(booking::submit_basket(
+    let receipt = user!(booking::submit_staff_basket(
         &app,
-        "staff:cli",
+        &Acting::operator(),
         owner,
         &client_request_id(&args.client_request_id),
         vec![LineRequest::Cancel {
             reservation_id: reservation
-        }]
+        }],
+        None
     ));
     answer(&receipt, args.json)
 }
@@ -181,7 +184,12 @@ pub fn withdraw(cli: &Cli, args: &WithdrawArgs) -> anyhow::Result<ExitCode> {
         eprintln!("Demande inconnue : {request}.");
         return Ok(ExitCode::FAILURE);
     };
-    user!(booking::withdraw_request(&app, "staff:cli", owner, request));
+    user!(booking::staff_withdraw_request(
+        &app,
+        &Acting::operator(),
+        owner,
+        request
+    ));
     out!("Demande retirée : {request}");
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,7 @@
 //! « Suivi »: the family's requests and what became of them, ready to show.
 
 use chrono::NaiveDate;
-use domain::booking::{self as rules, ReservationState};
+use domain::booking::{self as rules, DeadlineRule, ReservationState};
 use domain::ids::{ChildId, FamilyId, RequestId, ReservationId};
 use projections::booking as bq;
 use serde::Serialize;
@@ -33,8 +33,14 @@ pub struct FollowUpLine {
     pub cancellable: bool,
 }
 
-/// The family's requests and what became of them, by day then child.
-pub fn follow_up(app: &App, family: FamilyId) -> Result<Vec<FollowUpLine>, AppError> {
+/// The family's requests and what became of them, by day then child. `deadline`: whether the
+/// reader may set the cancellation deadline aside (a director at the desk), which makes a place
+/// past it still cancellable.
+pub fn follow_up(
+    app: &App,
+    family: FamilyId,
+    deadline: DeadlineRule,
+) -> Result<Vec<FollowUpLine>, AppError> {
     let now = app.now();
     app.query(move |conn| {
         let mut cache = Lookup::default();
@@ -44,7 +50,7 @@ pub fn follow_up(app: &App, family: FamilyId) -> Result<Vec<FollowUpLine>, AppEr
             let cancellable = match row.state.held() {
                 Some(state) if row.pending_cancellation.is_none() => {
                     activity_on_day(conn, row.activity_id, row.day)?.is_some_and(|on_day| {
-                        rules::validate_cancellation(now, row.day, &on_day, state).is_ok()
+                        rules::validate_cancellation(now, row.day, &on_day, state, deadline).is_ok()
                     })
                 }
                 _ => false,

@@ -15,16 +15,20 @@ use uuid::Uuid;
 
 pub use crate::lookup::{activity_on_day, activity_on_day_among};
 pub use crate::wording::booking::{forecast_text, paris_date_time, refusal_text};
+pub(crate) use basket::family_structures;
 pub use basket::{
-    BasketReceipt, LineLabel, LineOutcome, LineRequest, PreviewLine, describe_lines,
-    estimated_total, preview_basket, receipt, submit_basket,
+    BasketReceipt, DeadlineException, LineLabel, LineOutcome, LineRequest, PreviewLine,
+    REASON_MAX_CHARS, RecordedException, deadline_exception, describe_lines, estimated_total,
+    preview_basket, receipt, submit_basket, submit_staff_basket,
 };
 pub use capacity::{change_capacity, promote_after_capacity_change};
 pub use follow_up::{FollowUpLine, follow_up};
 pub use refusal::{BasketRefusal, BookingRefusal};
 pub use standing::{BookingBlock, account_standing, basket_booking_allowed, booking_blocked};
 pub use transmission::{TransmitReport, dry_run_transmission, last_update, transmit};
-pub use withdrawal::{Withdrawable, request_owner, reservation_owner, withdraw_request};
+pub use withdrawal::{
+    Withdrawable, request_owner, reservation_owner, staff_withdraw_request, withdraw_request,
+};
 
 /// The id of a basket, request or transmission, derived like the setup file's ids
 /// ([`domain::ids::derive_id`]) from the parts that make it unique.

@@ -47,6 +47,10 @@ pub enum BookingRefusal {
     UnknownRequest,
     /// The request to withdraw was already transmitted.
     AlreadyTransmitted,
+    /// The reason of a director's exception to a deadline is missing or too long.
+    ExceptionReason {
+        max: usize,
+    },
     /// A transmission's cut-off before the last one's.
     CutOffBeforeLast {
         requested: DateTime<Utc>,

@@ -7,8 +7,11 @@ use domain::ids::{FamilyId, RequestId, ReservationId};
 use projections::booking as bq;
 use serde::Serialize;
 
-use super::BookingRefusal;
-use crate::{App, AppError};
+use domain::staff::Permission;
+
+use super::{BookingRefusal, family_structures};
+use crate::staff::Acting;
+use crate::{App, AppError, Command};
 
 /// A request not transmitted yet, which « Retirer » withdraws: the booking of a day, or the
 /// cancellation of a place. Both are only intentions until the nightly transmission, so both
@@ -61,19 +64,41 @@ pub fn withdraw_request(
     family: FamilyId,
     request: RequestId,
 ) -> Result<(), AppError> {
-    app.execute(actor, move |command| {
-        let Some(row) =
-            bq::request_by_id(command.conn(), request)?.filter(|r| r.family_id == family)
-        else {
-            return Err(AppError::Booking(BookingRefusal::UnknownRequest));
-        };
-        if row.state != ReservationState::Pending {
-            return Err(AppError::Booking(BookingRefusal::AlreadyTransmitted));
-        }
-        command.emit(RequestWithdrawn {
-            request_id: request,
-            family_id: family,
-        })?;
-        Ok(())
+    app.execute(actor, move |command| withdraw_in(command, family, request))
+}
+
+/// The same, by staff for a family (on the phone, or the CLI): refused with nothing written
+/// unless `by` may book by phone on one of the family's structures; the event names `by`.
+pub fn staff_withdraw_request(
+    app: &App,
+    by: &Acting,
+    family: FamilyId,
+    request: RequestId,
+) -> Result<(), AppError> {
+    let by = by.clone();
+    app.execute(&by.actor_text(), move |command| {
+        let today = domain::deadline::paris_day(command.now());
+        let structures = family_structures(command.conn(), family, today)?;
+        by.require_any(Permission::BookByPhone, &structures)?;
+        withdraw_in(command, family, request)
     })
+}
+
+fn withdraw_in(
+    command: &mut Command<'_, '_>,
+    family: FamilyId,
+    request: RequestId,
+) -> Result<(), AppError> {
+    let Some(row) = bq::request_by_id(command.conn(), request)?.filter(|r| r.family_id == family)
+    else {
+        return Err(AppError::Booking(BookingRefusal::UnknownRequest));
+    };
+    if row.state != ReservationState::Pending {
+        return Err(AppError::Booking(BookingRefusal::AlreadyTransmitted));
+    }
+    command.emit(RequestWithdrawn {
+        request_id: request,
+        family_id: family,
+    })?;
+    Ok(())
 }

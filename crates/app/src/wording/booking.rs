@@ -120,6 +120,10 @@ impl fmt::Display for BookingRefusal {
             BookingRefusal::AlreadyTransmitted => f.write_str(
                 "Cette demande a déjà été transmise : elle ne peut plus être retirée. Vous pouvez annuler la réservation.",
             ),
+            BookingRefusal::ExceptionReason { max } => write!(
+                f,
+                "Indiquez le motif de la dérogation au délai ({max} caractères au plus)."
+            ),
             BookingRefusal::CutOffBeforeLast { requested, last } => write!(
                 f,
                 "La date de coupure demandée ({}) est antérieure à celle de la dernière transmission ({}) : tout est déjà transmis jusqu'au {}, rien n'est transmis.",

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Event;
-use domain::booking::{self as rules, BasketLine, Blocked, ChildFacts, Engagement};
+use domain::booking::{
+    self as rules, BasketLine, Blocked, ChildFacts, DeadlineRule, Engagement, LineRefusal,
+};
 use domain::event::payloads::{BookingRequested, CancellationRequested};
 use domain::ids::{ActivityId, BasketId, ChildId, FamilyId, RequestId, ReservationId};
 use domain::values::Forecast;
@@ -19,16 +21,23 @@ use crate::lookup::activity_on_day;
 use crate::{AppError, registry};
 
 /// Each line with its outcome, and the events the recorded lines would append.
-type Evaluated = (Vec<(LineRequest, LineOutcome)>, Vec<Event>);
+type Evaluated = (Vec<(LineRequest, LineOutcome)>, Vec<Planned>);
+
+/// The event a recorded line appends, and the deadline a director set aside to let it in.
+pub(super) struct Planned {
+    pub(super) event: Event,
+    pub(super) set_aside: Option<LineRefusal>,
+}
 
 /// Lines of a basket and the events they would record, judged on `conn` at `now`: the same code
 /// answers the récapitulatif (on a read connection) and the final « Valider » (in the writer).
+/// `deadline` says whether a director set the deadlines aside for this basket.
 pub(super) fn evaluate(
     conn: &Connection,
     now: DateTime<Utc>,
-    family: FamilyId,
-    basket_id: BasketId,
+    (family, basket_id): (FamilyId, BasketId),
     lines: &[LineRequest],
+    deadline: DeadlineRule,
 ) -> Result<Evaluated, AppError> {
     let today = domain::deadline::paris_day(now);
     let Some(family_row) = projections::family(conn, family, today)? else {
@@ -40,6 +49,7 @@ pub(super) fn evaluate(
         now,
         family,
         basket_id,
+        deadline,
         blocked: rules::account_block(&standing),
         earlier: Vec::new(),
         added: BTreeMap::new(),
@@ -71,6 +81,8 @@ struct Judge<'c> {
     now: DateTime<Utc>,
     family: FamilyId,
     basket_id: BasketId,
+    /// Whether the deadlines are set aside (a director's exception).
+    deadline: DeadlineRule,
     /// Why the family may not book now, if it may not: every booking line is refused so.
     blocked: Option<Blocked>,
     /// The booking lines recorded so far.
@@ -80,7 +92,7 @@ struct Judge<'c> {
     /// The places this basket cancels.
     cancelling: BTreeSet<ReservationId>,
     /// The events of the recorded lines.
-    planned: Vec<Event>,
+    planned: Vec<Planned>,
 }
 
 type LineResult<T> = Result<Result<T, BasketRefusal>, AppError>;
@@ -101,14 +113,14 @@ impl Judge<'_> {
                 },
             });
         }
-        let (forecast, basket_line) = match self.booking_line(child, activity, day)? {
+        let (forecast, basket_line, set_aside) = match self.booking_line(child, activity, day)? {
             Err(reason) => return Ok(LineOutcome::Refused { reason }),
             Ok(judged) => judged,
         };
         *self.added.entry((activity, day)).or_default() += 1;
         self.earlier.push(basket_line);
-        self.planned.push(
-            BookingRequested {
+        self.planned.push(Planned {
+            event: BookingRequested {
                 request_id,
                 basket_id: self.basket_id,
                 family_id: self.family,
@@ -118,7 +130,8 @@ impl Judge<'_> {
                 forecast,
             }
             .into(),
-        );
+            set_aside,
+        });
         Ok(LineOutcome::Requested {
             request_id,
             forecast,
@@ -131,19 +144,21 @@ impl Judge<'_> {
         request_id: RequestId,
         reservation: ReservationId,
     ) -> Result<LineOutcome, AppError> {
-        if let Err(reason) = self.cancellation_line(reservation)? {
-            return Ok(LineOutcome::Refused { reason });
-        }
+        let set_aside = match self.cancellation_line(reservation)? {
+            Err(reason) => return Ok(LineOutcome::Refused { reason }),
+            Ok(set_aside) => set_aside,
+        };
         self.cancelling.insert(reservation);
-        self.planned.push(
-            CancellationRequested {
+        self.planned.push(Planned {
+            event: CancellationRequested {
                 request_id,
                 basket_id: self.basket_id,
                 family_id: self.family,
                 reservation_id: reservation,
             }
             .into(),
-        );
+            set_aside,
+        });
         Ok(LineOutcome::CancellationRequested { request_id })
     }
 
@@ -152,7 +167,7 @@ impl Judge<'_> {
         child: ChildId,
         activity: ActivityId,
         day: NaiveDate,
-    ) -> LineResult<(Forecast, BasketLine)> {
+    ) -> LineResult<(Forecast, BasketLine, Option<LineRefusal>)> {
         let conn = self.conn;
         let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == self.family)
         else {
@@ -171,13 +186,30 @@ impl Judge<'_> {
             birth_date: profile.birth_date,
         };
         let engaged = engagements(conn, child, day, &self.cancelling)?;
-        match rules::validate_booking(self.now, day, &facts, &on_day, &engaged, &self.earlier) {
+        let judged = rules::validate_booking(
+            self.now,
+            day,
+            &facts,
+            &on_day,
+            &engaged,
+            &self.earlier,
+            self.deadline,
+        );
+        match judged {
             Err(refusal) => Ok(Err(BasketRefusal::Rule { refusal })),
-            Ok(forecast) => Ok(Ok((forecast, BasketLine::new(child, day, &on_day)))),
+            Ok(forecast) => {
+                let set_aside = rules::booking_too_late(self.now, day, &on_day);
+                Ok(Ok((
+                    forecast,
+                    BasketLine::new(child, day, &on_day),
+                    set_aside,
+                )))
+            }
         }
     }
 
-    fn cancellation_line(&self, reservation: ReservationId) -> LineResult<()> {
+    /// A cancellation line: its refusal, or the deadline set aside to accept it (if one was).
+    fn cancellation_line(&self, reservation: ReservationId) -> LineResult<Option<LineRefusal>> {
         let conn = self.conn;
         let Some(row) =
             bq::reservation_by_id(conn, reservation)?.filter(|r| r.family_id == self.family)
@@ -194,7 +226,8 @@ impl Judge<'_> {
             return Ok(Err(BasketRefusal::UnknownActivity));
         };
         Ok(
-            rules::validate_cancellation(self.now, row.day, &on_day, state)
+            rules::validate_cancellation(self.now, row.day, &on_day, state, self.deadline)
+                .map(|()| rules::cancellation_too_late(self.now, row.day, &on_day, state))
                 .map_err(|refusal| BasketRefusal::Rule { refusal }),
         )
     }

@@ -2,12 +2,14 @@
 //! the rules ([`lines`]) and recorded as pending requests with their forecast, answered by one
 //! receipt kept under the client request id (a resubmitted form is recorded once).
 
+mod exception;
 mod lines;
 mod preview;
+mod staff;
 
 use chrono::NaiveDate;
 use domain::Event;
-use domain::booking as rules;
+use domain::booking::{self as rules, DeadlineRule};
 use domain::event::payloads::BasketSubmitted;
 use domain::ids::{ActivityId, BasketId, ChildId, FamilyId, RequestId, ReservationId};
 use domain::values::Forecast;
@@ -19,7 +21,10 @@ use super::{BasketRefusal, BookingRefusal, derived};
 use crate::{App, AppError, Command};
 use lines::evaluate;
 
+pub use exception::{DeadlineException, REASON_MAX_CHARS, RecordedException, deadline_exception};
 pub use preview::{LineLabel, PreviewLine, describe_lines, estimated_total, preview_basket};
+pub(crate) use staff::family_structures;
+pub use staff::submit_staff_basket;
 
 /// One line of a basket, as the parent (or staff on the phone) asked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +86,21 @@ pub fn submit_basket(
     client_request_id: &str,
     lines: Vec<LineRequest>,
 ) -> Result<BasketReceipt, AppError> {
+    let client_request_id = checked_form(client_request_id, &lines)?;
+    let by = actor.to_owned();
+    app.execute(actor, move |command| {
+        let basket = Submission {
+            actor: &by,
+            family,
+            client_request_id: &client_request_id,
+            exception: None,
+        };
+        submit_in(command, &basket, lines)
+    })
+}
+
+/// The form's id, trimmed, once the basket's own rules (an id, a line at least) are met.
+fn checked_form(client_request_id: &str, lines: &[LineRequest]) -> Result<String, AppError> {
     let client_request_id = client_request_id.trim().to_owned();
     if client_request_id.is_empty() || client_request_id.len() > 100 {
         return Err(AppError::Booking(BookingRefusal::InvalidFormId));
@@ -92,10 +112,15 @@ pub fn submit_basket(
     if let Err(refusal) = rules::validate_basket_size(bookings, lines.len() - bookings) {
         return Err(AppError::Booking(BookingRefusal::Basket(refusal)));
     }
-    app.execute(actor, move |command| {
-        command.set_client_request_id(&client_request_id);
-        submit_in(command, family, &client_request_id, lines)
-    })
+    Ok(client_request_id)
+}
+
+/// Who submits a basket for which family, under which form id, with which exception.
+struct Submission<'a> {
+    actor: &'a str,
+    family: FamilyId,
+    client_request_id: &'a str,
+    exception: Option<&'a DeadlineException>,
 }
 
 fn content_hash(lines: &[LineRequest]) -> Result<String, AppError> {
@@ -105,10 +130,11 @@ fn content_hash(lines: &[LineRequest]) -> Result<String, AppError> {
 
 fn submit_in(
     command: &mut Command<'_, '_>,
-    family: FamilyId,
-    client_request_id: &str,
+    basket: &Submission<'_>,
     lines: Vec<LineRequest>,
 ) -> Result<BasketReceipt, AppError> {
+    let (family, client_request_id) = (basket.family, basket.client_request_id);
+    command.set_client_request_id(client_request_id);
     let hash = content_hash(&lines)?;
     let earlier: Option<(String, String)> = command
         .conn()
@@ -127,10 +153,14 @@ fn submit_in(
     let now = command.now();
     let basket_id =
         BasketId::from_uuid(derived("basket", &[&family.to_string(), client_request_id]));
-    let (outcomes, planned) = evaluate(command.conn(), now, family, basket_id, &lines)?;
+    let deadline = match basket.exception {
+        Some(_) => DeadlineRule::SetAside,
+        None => DeadlineRule::Applies,
+    };
+    let (outcomes, planned) = evaluate(command.conn(), now, (family, basket_id), &lines, deadline)?;
     let recorded_bookings = planned
         .iter()
-        .filter(|e| matches!(e, Event::BookingRequested(_)))
+        .filter(|p| matches!(p.event, Event::BookingRequested(_)))
         .count() as u32;
     let recorded_cancellations = planned.len() as u32 - recorded_bookings;
     let receipt = BasketReceipt {
@@ -146,9 +176,16 @@ fn submit_in(
             booking_lines: recorded_bookings,
             cancellation_lines: recorded_cancellations,
         })?;
-        for event in planned {
-            command.emit(event)?;
+        let at = crate::accounts::stamp(now);
+        for line in planned {
+            if let (Some(rule), Some(exception)) = (&line.set_aside, basket.exception) {
+                let key = (basket_id, basket.actor, at.as_str());
+                exception::keep_reason(command.conn(), key, &line.event, rule, exception)?;
+            }
+            command.set_overrides(line.set_aside.as_slice());
+            command.emit(line.event)?;
         }
+        command.set_overrides(&[]);
     }
     let text =
         serde_json::to_string(&receipt).map_err(|e| AppError::corrupt("basket_receipts", e))?;

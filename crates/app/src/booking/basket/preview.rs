@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use domain::Money;
+use domain::booking::DeadlineRule;
 use domain::ids::{BasketId, ChildId, FamilyId};
 use projections::booking as bq;
 use serde::Serialize;
@@ -15,15 +16,17 @@ use crate::{App, AppError, registry};
 
 /// The récapitulatif: what « Valider » would answer for these lines now, recording nothing.
 /// Each booking line carries its estimated cost.
+/// `deadline`: whether a director would set the deadlines aside.
 pub fn preview_basket(
     app: &App,
     family: FamilyId,
     lines: Vec<LineRequest>,
+    deadline: DeadlineRule,
 ) -> Result<Vec<PreviewLine>, AppError> {
     let now = app.now();
     app.query(move |conn| {
         let basket_id = BasketId::from_uuid(Uuid::nil());
-        let (outcomes, _) = evaluate(conn, now, family, basket_id, &lines)?;
+        let (outcomes, _) = evaluate(conn, now, (family, basket_id), &lines, deadline)?;
         let mut preview = Vec::with_capacity(outcomes.len());
         for (line, outcome) in outcomes {
             let cost = match (&line, &outcome) {

@@ -25,7 +25,12 @@ pub(crate) async fn summary(
     let family = parent.family();
     let lines = parent.session.basket.lines.clone();
     let (preview, labels) = blocking(move || {
-        let preview = booking::preview_basket(&app, family, lines.clone())?;
+        let preview = booking::preview_basket(
+            &app,
+            family,
+            lines.clone(),
+            domain::booking::DeadlineRule::Applies,
+        )?;
         let labels = booking::describe_lines(&app, family, lines)?;
         Ok((preview, labels))
     })

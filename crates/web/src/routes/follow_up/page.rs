@@ -84,7 +84,7 @@ pub(crate) async fn follow_up(
     let app = services.app.clone();
     let family = parent.family();
     let (lines, children) = blocking(move || {
-        let lines = app::booking::follow_up(&app, family)?;
+        let lines = app::booking::follow_up(&app, family, domain::booking::DeadlineRule::Applies)?;
         let children = app::portal::children_of(&app, family)?;
         Ok((lines, children))
     })
