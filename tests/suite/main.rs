@@ -8,6 +8,7 @@ mod catalog;
 mod given;
 mod money;
 mod online_payment;
+mod phone;
 mod rebuild;
 mod rules;
 mod setup_import;
