@@ -12,6 +12,9 @@ mod member;
 mod refusal;
 mod session;
 
+#[cfg(test)]
+mod tests;
+
 use rusqlite::Connection;
 
 use crate::AppError;
