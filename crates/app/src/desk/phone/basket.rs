@@ -65,8 +65,8 @@ fn read(conn: &Connection, token_hash: &str) -> Result<Option<PhoneBasket>, AppE
 }
 
 fn write(conn: &Connection, token_hash: &str, phone: &PhoneBasket) -> Result<(), AppError> {
-    let text = serde_json::to_string(&phone.basket)
-        .map_err(|e| AppError::corrupt("staff_sessions", e))?;
+    let text =
+        serde_json::to_string(&phone.basket).map_err(|e| AppError::corrupt("staff_sessions", e))?;
     conn.prepare_cached(
         "UPDATE staff_sessions SET family_id = ?2, basket = ?3 WHERE token_hash = ?1",
     )?

@@ -80,14 +80,8 @@ pub fn validate_phone_basket(
     exception: Option<DeadlineException>,
 ) -> Result<BasketReceipt, AppError> {
     let submitted = phone_basket(app, session)?.for_family(family).lines;
-    let receipt = booking::submit_staff_basket(
-        app,
-        by,
-        family,
-        form_id,
-        submitted.clone(),
-        exception,
-    )?;
+    let receipt =
+        booking::submit_staff_basket(app, by, family, form_id, submitted.clone(), exception)?;
     let form_id = form_id.to_owned();
     update_phone_basket(app, by, session, family, move |basket| {
         basket.renew_after(&form_id, &submitted);

@@ -2,7 +2,7 @@
 //! withdrawal of a pending request, then back to the day clicked; and the basket beside the
 //! calendar. What a click may do is `app::portal::click`'s.
 
-use app::portal::{Basket, Click, Clicked, DayChoice};
+use app::portal::{Click, Clicked, DayChoice};
 use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::view::{activity_anchor, calendar_url, day_anchor};
+use super::view::{Booker, activity_anchor, calendar_url, day_anchor};
 use crate::extract::{Form, FromFields, Path};
 use crate::layout::csrf_field;
 use crate::session::{Parent, see_other};
@@ -128,7 +128,8 @@ impl FromFields for Toggle {
 }
 
 impl Toggle {
-    fn click(&self, child: ChildId) -> Click {
+    /// The click on `child`'s calendar.
+    pub(crate) fn click(&self, child: ChildId) -> Click {
         let choice = DayChoice {
             child_id: child,
             activity_id: self.activity,
@@ -142,17 +143,18 @@ impl Toggle {
         }
     }
 
-    /// Back to the day clicked (its id: the browser scrolls to it and Tab goes on from there).
-    fn back_url(&self, child: ChildId) -> String {
+    /// Back to the day clicked (its id: the browser scrolls to it and Tab goes on from there),
+    /// under the calendar's `base`.
+    pub(crate) fn back_url(&self, base: &str, child: ChildId) -> String {
         let day = self.day;
         match self.back {
             Return::Day => format!(
-                "/reservations/{child}/jour/{day}#{}",
+                "{base}/{child}/jour/{day}#{}",
                 activity_anchor(self.activity)
             ),
             Return::Calendar(activity) => format!(
                 "{}#{}",
-                calendar_url(child, self.month, activity),
+                calendar_url(base, child, self.month, activity),
                 day_anchor(day)
             ),
         }
@@ -171,13 +173,14 @@ pub(crate) async fn toggle(
     let session = parent.session.clone();
     let click = toggle.click(child);
     match blocking(move || app::portal::click(&app, &session, family, child, click)).await? {
-        Clicked::Done => Ok(see_other(&toggle.back_url(child))),
+        Clicked::Done => Ok(see_other(&toggle.back_url("/reservations", child))),
         Clicked::NotTheirs => Err(WebError::NotFound),
     }
 }
 
 /// The basket beside the calendar: its lines and « Valider » / « Abandonner ».
-pub(super) fn basket_aside(parent: &Parent, basket: &Basket) -> Markup {
+pub(crate) fn basket_aside(booker: &Booker<'_>) -> Markup {
+    let basket = booker.basket;
     let bookings = basket.bookings();
     let cancellations = basket.cancellations();
     html! {
@@ -192,9 +195,9 @@ pub(super) fn basket_aside(parent: &Parent, basket: &Basket) -> Markup {
                     strong { "Tant que vous n'avez pas cliqué sur « Valider », vos demandes ne sont pas prises en compte." }
                 }
                 div class="actions" {
-                    a class="button" href="/reservations/recapitulatif" { "Valider" }
-                    form method="post" action="/reservations/abandonner" {
-                        (csrf_field(parent.csrf()))
+                    a class="button" href=(booker.summary) { "Valider" }
+                    form method="post" action=(booker.abandon) {
+                        (csrf_field(booker.csrf))
                         button class="secondary" type="submit" { "Abandonner" }
                     }
                 }

@@ -13,7 +13,7 @@ use super::basket::basket_aside;
 use super::cells::{
     Back, InBasket, cell_action, cell_entry, cell_look, closed_and_empty, in_basket,
 };
-use super::view::{blocked_notice, calendar_url, day_anchor, day_number, legend};
+use super::view::{Booker, blocked_notice, day_anchor, day_number, legend};
 use crate::extract::{FromFields, Path, Query};
 use crate::layout::{self, page};
 use crate::session::Parent;
@@ -70,7 +70,13 @@ pub(crate) async fn calendar(
     let title = format!("Réservations de {}", data.child_name);
     let body = match &data.blocked {
         Some(reason) => blocked_notice(reason),
-        None => month_page(&parent, child, month, &data.days, choice.activity),
+        None => month_page(
+            &Booker::parent(&parent),
+            child,
+            month,
+            &data.days,
+            choice.activity,
+        ),
     };
     Ok(page(&parent.chrome, &title, "reservations", body).into_response())
 }
@@ -88,26 +94,36 @@ fn activities_of(days: &[CalendarDay]) -> Vec<(ActivityId, String)> {
 }
 
 /// The month's tabs, calendar, basket and legend; `asked`: the activity of the address.
-fn month_page(
-    parent: &Parent,
+/// Without day pages (staff on the phone), one activity is always shown: the one asked, else
+/// the first.
+pub(crate) fn month_page(
+    booker: &Booker<'_>,
     child: ChildId,
     month: NaiveDate,
     days: &[CalendarDay],
     asked: Option<ActivityId>,
 ) -> Markup {
     let activities = activities_of(days);
-    let selected = asked.filter(|a| activities.iter().any(|(id, _)| id == a));
+    let selected = asked
+        .filter(|a| activities.iter().any(|(id, _)| id == a))
+        .or_else(|| {
+            (!booker.day_pages)
+                .then(|| activities.first().map(|(id, _)| *id))
+                .flatten()
+        });
     let base = match selected {
-        Some(activity) => format!("/reservations/{child}?activite={activity}&"),
-        None => format!("/reservations/{child}?"),
+        Some(activity) => format!("{}/{child}?activite={activity}&", booker.base),
+        None => format!("{}/{child}?", booker.base),
     };
     html! {
-        p class="no-print" { a href="/reservations" { "Choisir un autre enfant" } }
+        p class="no-print" { a href=(booker.base) { "Choisir un autre enfant" } }
         nav aria-label="Activité" {
             ul class="tabs" {
-                li { a href=(calendar_url(child, month, None)) aria-current=[selected.is_none().then_some("page")] { "Toutes les activités" } }
+                @if booker.day_pages {
+                    li { a href=(booker.calendar_url(child, month, None)) aria-current=[selected.is_none().then_some("page")] { "Toutes les activités" } }
+                }
                 @for (id, label) in &activities {
-                    li { a href=(calendar_url(child, month, Some(*id))) aria-current=[(selected == Some(*id)).then_some("page")] { (label) } }
+                    li { a href=(booker.calendar_url(child, month, Some(*id))) aria-current=[(selected == Some(*id)).then_some("page")] { (label) } }
                 }
             }
         }
@@ -117,14 +133,14 @@ fn month_page(
             p { "Cliquez sur un jour pour afficher la liste des activités disponibles, choisissez-en une puis revenez au calendrier avec « Retour »." }
         }
         (layout::month_nav(&base, month))
-        (month_table(parent, child, month, days, selected))
-        (basket_aside(parent, &parent.session.basket))
+        (month_table(booker, child, month, days, selected))
+        (basket_aside(booker))
         (legend())
     }
 }
 
 fn month_table(
-    parent: &Parent,
+    booker: &Booker<'_>,
     child: ChildId,
     month: NaiveDate,
     days: &[CalendarDay],
@@ -164,8 +180,8 @@ fn month_table(
                             @for entry in week {
                                 @match entry {
                                     None => td class="outside" {},
-                                    Some(calendar_day) => td class=[closed_day(parent, child, calendar_day, selected).then_some("closed-day")] {
-                                        (day_cell(parent, child, month, calendar_day, selected))
+                                    Some(calendar_day) => td class=[closed_day(booker, child, calendar_day, selected).then_some("closed-day")] {
+                                        (day_cell(booker, child, month, calendar_day, selected))
                                     },
                                 }
                             }
@@ -179,12 +195,12 @@ fn month_table(
 
 /// Nothing to see or do that day (phones hide such days to keep the month short).
 fn closed_day(
-    parent: &Parent,
+    booker: &Booker<'_>,
     child: ChildId,
     calendar_day: &CalendarDay,
     selected: Option<ActivityId>,
 ) -> bool {
-    let basket = &parent.session.basket;
+    let basket = booker.basket;
     calendar_day
         .cells
         .iter()
@@ -193,7 +209,7 @@ fn closed_day(
 }
 
 fn day_cell(
-    parent: &Parent,
+    booker: &Booker<'_>,
     child: ChildId,
     month: NaiveDate,
     calendar_day: &CalendarDay,
@@ -208,7 +224,7 @@ fn day_cell(
                 .find(|c| c.activity_id == activity);
             match cell {
                 Some(cell) => cell_entry(
-                    parent,
+                    booker,
                     child,
                     day,
                     month,
@@ -228,7 +244,7 @@ fn day_cell(
             let visible: Vec<(&CalendarCell, InBasket)> = calendar_day
                 .cells
                 .iter()
-                .map(|c| (c, in_basket(&parent.session.basket, child, day, c)))
+                .map(|c| (c, in_basket(booker.basket, child, day, c)))
                 .filter(|(c, basket)| !closed_and_empty(c, *basket))
                 .collect();
             let actionable = visible
@@ -244,7 +260,7 @@ fn day_cell(
                     }
                 } @else {
                     // The whole cell is one link; its name starts with what it shows.
-                    a class="day-link" id=(day_anchor(day)) href={ "/reservations/" (child) "/jour/" (day) } {
+                    a class="day-link" id=(day_anchor(day)) href={ (booker.base) "/" (child) "/jour/" (day) } {
                         (day_number(day))
                         @for (cell, basket) in &visible {
                             @let (class, icon, words) = cell_look(cell, *basket);

@@ -9,9 +9,8 @@ use domain::ids::{ActivityId, ChildId, RequestId};
 use maud::{Markup, html};
 
 use super::basket::ClickKind;
-use super::view::{activity_anchor, day_anchor, day_number, withdrawable_text};
+use super::view::{Booker, activity_anchor, day_anchor, day_number, withdrawable_text};
 use crate::layout::{self, csrf_field};
-use crate::session::Parent;
 
 /// Where a cell is in the basket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,14 +170,14 @@ pub(super) enum Back {
 /// calendar the whole cell (day number and state box) is the one control; its accessible name
 /// is its visible text, then the date, the activity and the verb for a screen reader.
 pub(super) fn cell_entry(
-    parent: &Parent,
+    booker: &Booker<'_>,
     child: ChildId,
     day: NaiveDate,
     month: NaiveDate,
     cell: &CalendarCell,
     back: Back,
 ) -> Markup {
-    let basket = in_basket(&parent.session.basket, child, day, cell);
+    let basket = in_basket(booker.basket, child, day, cell);
     let (class, icon, words) = cell_look(cell, basket);
     let action = cell_action(cell, basket);
     let in_calendar = matches!(back, Back::Calendar(_));
@@ -210,8 +209,8 @@ pub(super) fn cell_entry(
             reference,
             verb,
         }) => html! {
-            form class="cell-action" method="post" action={ "/reservations/" (child) "/panier" } {
-                (csrf_field(parent.csrf()))
+            form class="cell-action" method="post" action={ (booker.base) "/" (child) "/panier" } {
+                (csrf_field(booker.csrf))
                 input type="hidden" name="action" value=(click.code());
                 input type="hidden" name="activite" value=(cell.activity_id);
                 input type="hidden" name="jour" value=(day);

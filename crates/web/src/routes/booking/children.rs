@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use maud::html;
 
 use super::basket::basket_aside;
-use super::view::blocked_notice;
+use super::view::{Booker, blocked_notice};
 use crate::layout::page;
 use crate::session::Parent;
 use crate::{Shared, WebError, blocking};
@@ -37,7 +37,7 @@ pub(crate) async fn children(
                     }
                 }
                 @if children.is_empty() { p { "Aucun enfant n'est rattaché à votre compte : contactez la structure." } }
-                (basket_aside(&parent, &parent.session.basket))
+                (basket_aside(&Booker::parent(&parent)))
             }
         },
     )

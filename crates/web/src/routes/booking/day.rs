@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use super::basket::basket_aside;
 use super::calendar::load_calendar;
 use super::cells::{Back, cell_entry};
-use super::view::{blocked_notice, calendar_url, day_anchor, legend};
+use super::view::{Booker, blocked_notice, day_anchor, legend};
 use crate::extract::Path;
 use crate::layout::{self, page};
 use crate::session::Parent;
@@ -27,14 +27,14 @@ pub(crate) async fn day(
         Some(reason) => ("Réservations".to_owned(), blocked_notice(reason)),
         None => (
             format!("{} — {}", data.child_name, layout::long_date(day)),
-            day_page(&parent, child, day, &data.days),
+            day_page(&Booker::parent(&parent), child, day, &data.days),
         ),
     };
     Ok(page(&parent.chrome, &title, "reservations", body).into_response())
 }
 
 /// The day's activities, « Retour », the basket and the legend.
-fn day_page(parent: &Parent, child: ChildId, day: NaiveDate, days: &[CalendarDay]) -> Markup {
+fn day_page(booker: &Booker<'_>, child: ChildId, day: NaiveDate, days: &[CalendarDay]) -> Markup {
     let month = day.with_day(1).unwrap_or(day);
     let cells = days
         .iter()
@@ -48,14 +48,14 @@ fn day_page(parent: &Parent, child: ChildId, day: NaiveDate, days: &[CalendarDay
         } @else {
             ul class="activities" {
                 @for cell in cells {
-                    li { (cell_entry(parent, child, day, month, cell, Back::Day)) }
+                    li { (cell_entry(booker, child, day, month, cell, Back::Day)) }
                 }
             }
         }
         div class="actions" {
-            a class="button secondary" href={ (calendar_url(child, month, None)) "#" (day_anchor(day)) } { "Retour" }
+            a class="button secondary" href={ (booker.calendar_url(child, month, None)) "#" (day_anchor(day)) } { "Retour" }
         }
-        (basket_aside(parent, &parent.session.basket))
+        (basket_aside(booker))
         (legend())
     }
 }

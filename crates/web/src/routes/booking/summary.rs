@@ -10,7 +10,7 @@ use domain::values::Forecast;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::view::calendar_url;
+use super::view::Booker;
 use crate::extract::{Form, FromFields, Query};
 use crate::layout::{self, amount, csrf_field, flash, page};
 use crate::session::{Parent, see_other};
@@ -44,21 +44,27 @@ pub(crate) async fn summary(
                 p { "Votre panier est vide." }
                 p { a class="button" href="/reservations" { "Réserver" } }
             } @else {
-                (summary_body(&parent, &preview, &labels))
+                (summary_body(&Booker::parent(&parent), &preview, &labels, None))
             }
         },
     )
     .into_response())
 }
 
-/// The lines of a basket not empty, and its three buttons.
-fn summary_body(parent: &Parent, preview: &[PreviewLine], labels: &[Option<LineLabel>]) -> Markup {
+/// The lines of a basket not empty, and its three buttons; `exception`: fields the final
+/// « Valider » carries besides the form id (a director's exception to the deadlines).
+pub(crate) fn summary_body(
+    booker: &Booker<'_>,
+    preview: &[PreviewLine],
+    labels: &[Option<LineLabel>],
+    exception: Option<Markup>,
+) -> Markup {
     let back = labels
         .iter()
         .flatten()
         .next()
-        .map(|l| calendar_url(l.child_id, l.day.with_day(1).unwrap_or(l.day), None))
-        .unwrap_or_else(|| "/reservations".to_owned());
+        .map(|l| booker.calendar_url(l.child_id, l.day.with_day(1).unwrap_or(l.day), None))
+        .unwrap_or_else(|| booker.base.clone());
     let refused = preview
         .iter()
         .filter(|p| matches!(p.outcome, LineOutcome::Refused { .. }))
@@ -70,14 +76,15 @@ fn summary_body(parent: &Parent, preview: &[PreviewLine], labels: &[Option<LineL
         }
         (summary_table(preview, labels))
         div class="actions" {
-            form method="post" action="/reservations/recapitulatif" {
-                (csrf_field(parent.csrf()))
-                input type="hidden" name="formulaire" value=(parent.session.basket.form_id);
+            form method="post" action=(booker.summary) {
+                (csrf_field(booker.csrf))
+                input type="hidden" name="formulaire" value=(booker.basket.form_id);
+                @if let Some(fields) = exception { (fields) }
                 button type="submit" { "Valider" }
             }
             a class="button secondary" href=(back) { "Retour" }
-            form method="post" action="/reservations/abandonner" {
-                (csrf_field(parent.csrf()))
+            form method="post" action=(booker.abandon) {
+                (csrf_field(booker.csrf))
                 button class="danger" type="submit" { "Abandonner" }
             }
         }
@@ -162,17 +169,24 @@ pub(crate) struct ValidateForm {
 }
 
 /// The one-time id of a validation form: 32 hexadecimal characters, else it names nothing.
-pub(crate) struct FormId(String);
+pub(crate) struct FormId(pub(crate) String);
 
-impl FromFields for FormId {
-    type Raw = ValidateForm;
-    fn from_fields(raw: ValidateForm) -> Result<FormId, WebError> {
-        let id = raw.formulaire.trim();
+impl FormId {
+    /// The form id as typed: 32 hexadecimal characters, else it names nothing (404).
+    pub(crate) fn parse(text: &str) -> Result<FormId, WebError> {
+        let id = text.trim();
         if crate::session::is_hex(id, 32) {
             Ok(FormId(id.to_owned()))
         } else {
             Err(WebError::NotFound)
         }
+    }
+}
+
+impl FromFields for FormId {
+    type Raw = ValidateForm;
+    fn from_fields(raw: ValidateForm) -> Result<FormId, WebError> {
+        FormId::parse(&raw.formulaire)
     }
 }
 
@@ -260,13 +274,21 @@ pub(crate) async fn result(
         &parent.chrome,
         "Demandes enregistrées",
         "reservations",
-        result_body(recorded, &receipt.lines, &labels),
+        html! {
+            (result_body(recorded, &receipt.lines, &labels))
+            p { "Si vous avez renseigné votre adresse mail, un compte rendu du traitement de vos réservations vous sera envoyé par mail le lendemain." }
+            div class="actions" {
+                a class="button" href="/suivi" { "Suivi" }
+                a class="button secondary" href="/reservations" { "Nouvelle réservation" }
+            }
+        },
     )
     .into_response())
 }
 
-/// The answer's tables: the lines not placed first (when there are), then the others.
-fn result_body(
+/// The answer's tables: the lines not placed first (when there are), then the others (the
+/// caller adds where to go next).
+pub(crate) fn result_body(
     recorded: usize,
     lines: &[(LineRequest, LineOutcome)],
     labels: &[Option<LineLabel>],
@@ -300,11 +322,6 @@ fn result_body(
         section class="card" {
             h2 { @if has_problems { "Autres demandes" } @else { "Vos demandes" } }
             div class="table-wrap" { table class="data" { (head) tbody { (rows(false)) } } }
-        }
-        p { "Si vous avez renseigné votre adresse mail, un compte rendu du traitement de vos réservations vous sera envoyé par mail le lendemain." }
-        div class="actions" {
-            a class="button" href="/suivi" { "Suivi" }
-            a class="button secondary" href="/reservations" { "Nouvelle réservation" }
         }
     }
 }

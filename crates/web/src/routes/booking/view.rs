@@ -6,8 +6,51 @@ use domain::ids::{ActivityId, ChildId};
 use maud::{Markup, html};
 
 use app::booking::{BookingBlock, Withdrawable};
+use app::portal::Basket;
 
 use crate::layout;
+use crate::session::Parent;
+
+/// Who books on a calendar's pages: the parent, or staff on the phone for a family. The pages
+/// are the same; their forms carry this caller's token and basket, their addresses start at
+/// this caller's base.
+pub(crate) struct Booker<'a> {
+    pub(crate) csrf: &'a str,
+    pub(crate) basket: &'a Basket,
+    /// `/reservations`, or `/gestion/familles/{family}/reservations`.
+    pub(crate) base: String,
+    /// The récapitulatif's address (the basket's « Valider »).
+    pub(crate) summary: String,
+    /// « Abandonner »'s address.
+    pub(crate) abandon: String,
+    /// The calendar of all activities, whose days open a day page (the parent's); without it
+    /// the calendar shows one activity at a time.
+    pub(crate) day_pages: bool,
+}
+
+impl<'a> Booker<'a> {
+    /// The parent of the session.
+    pub(crate) fn parent(parent: &'a Parent) -> Booker<'a> {
+        Booker {
+            csrf: parent.csrf(),
+            basket: &parent.session.basket,
+            base: "/reservations".to_owned(),
+            summary: "/reservations/recapitulatif".to_owned(),
+            abandon: "/reservations/abandonner".to_owned(),
+            day_pages: true,
+        }
+    }
+
+    /// The calendar's address for these choices.
+    pub(crate) fn calendar_url(
+        &self,
+        child: ChildId,
+        month: NaiveDate,
+        activity: Option<ActivityId>,
+    ) -> String {
+        calendar_url(&self.base, child, month, activity)
+    }
+}
 
 /// Why the family may not book, and where to pay.
 pub(super) fn blocked_notice(block: &BookingBlock) -> Markup {
@@ -21,18 +64,19 @@ pub(super) fn blocked_notice(block: &BookingBlock) -> Markup {
     }
 }
 
-/// The calendar's address for these choices.
+/// The calendar's address for these choices, under `base`.
 pub(super) fn calendar_url(
+    base: &str,
     child: ChildId,
     month: NaiveDate,
     activity: Option<ActivityId>,
 ) -> String {
     match activity {
         Some(activity) => format!(
-            "/reservations/{child}?mois={}&activite={activity}",
+            "{base}/{child}?mois={}&activite={activity}",
             layout::month_param(month)
         ),
-        None => format!("/reservations/{child}?mois={}", layout::month_param(month)),
+        None => format!("{base}/{child}?mois={}", layout::month_param(month)),
     }
 }
 
