@@ -34,13 +34,7 @@ pub fn phone_click(
             })?;
         }
         Click::Cancel(reservation) => {
-            if !place_of(app, family, child, reservation)? {
-                return Ok(Clicked::NotTheirs);
-            }
-            update_phone_basket(app, by, session, family, move |basket| {
-                basket.add_cancellation(reservation);
-                Ok(())
-            })?;
+            return add_phone_cancellation(app, by, session, family, Some(child), reservation);
         }
         Click::TakeOut(choice, reservation) => {
             update_phone_basket(app, by, session, family, move |basket| {
@@ -55,17 +49,28 @@ pub fn phone_click(
     Ok(Clicked::Done)
 }
 
-/// Whether `reservation` is a place of `child` of `family`.
-fn place_of(
+/// Puts the cancellation of `reservation` in the phone basket for `family` when the place is
+/// the family's (and `child`'s, when given); `NotTheirs` otherwise (nothing changed).
+pub fn add_phone_cancellation(
     app: &App,
+    by: &Acting,
+    session: &StaffSession,
     family: FamilyId,
-    child: ChildId,
+    child: Option<ChildId>,
     reservation: ReservationId,
-) -> Result<bool, AppError> {
-    app.query(move |conn| {
+) -> Result<Clicked, AppError> {
+    let theirs = app.query(move |conn| {
         Ok(projections::booking::reservation_by_id(conn, reservation)?
-            .is_some_and(|r| r.family_id == family && r.child_id == child))
-    })
+            .is_some_and(|r| r.family_id == family && child.is_none_or(|c| c == r.child_id)))
+    })?;
+    if !theirs {
+        return Ok(Clicked::NotTheirs);
+    }
+    update_phone_basket(app, by, session, family, move |basket| {
+        basket.add_cancellation(reservation);
+        Ok(())
+    })?;
+    Ok(Clicked::Done)
 }
 
 /// The final « Valider » of form `form_id` for `family`: the phone basket is recorded (once,

@@ -5,6 +5,8 @@
 
 mod basket;
 mod clicks;
+mod family;
 
 pub use basket::{PhoneBasket, abandon_phone_basket, phone_basket};
-pub use clicks::{phone_click, validate_phone_basket};
+pub use clicks::{add_phone_cancellation, phone_click, validate_phone_basket};
+pub use family::{PhoneFamily, phone_family};

@@ -16,8 +16,11 @@ mod summary;
 mod view;
 
 pub(super) use basket::toggle;
+pub(crate) use basket::{Toggle, basket_aside};
 pub(super) use calendar::calendar;
+pub(crate) use calendar::month_page;
 pub(super) use children::children;
 pub(super) use day::day;
+pub(crate) use summary::{FormId, result_body, summary_body};
 pub(super) use summary::{abandon, result, summary, validate};
-pub(crate) use view::withdrawable_text;
+pub(crate) use view::{Booker, withdrawable_text};

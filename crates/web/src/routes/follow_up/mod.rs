@@ -8,3 +8,4 @@ mod page;
 
 pub(super) use actions::{cancel, withdraw};
 pub(super) use page::follow_up;
+pub(crate) use page::{SuiviForms, table};

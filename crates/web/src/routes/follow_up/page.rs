@@ -117,7 +117,7 @@ pub(crate) async fn follow_up(
             @if let Some(done) = done { (flash("success", done)) }
             p { "Les réservations que vous venez de faire sont à l'état « Non transmis » : elles seront transmises dans la nuit et vous pourrez consulter le lendemain leur état définitif. Si des places en liste d'attente ne vous intéressent plus, annulez-les le plus tôt possible afin d'en faire bénéficier les autres enfants." }
             (filter_form(&chosen, &children, &months_of(&lines)))
-            (table(&parent, &shown))
+            (table(&SuiviForms::parent(&parent), &shown))
         },
     )
     .into_response())
@@ -174,18 +174,40 @@ fn filter_form(chosen: &Chosen, children: &[ChildProfile], months: &[NaiveDate])
     }
 }
 
-fn table(parent: &Parent, shown: &[&FollowUpLine]) -> Markup {
+/// Where the buttons of « Suivi » post, with which token: the parent's pages, or the desk's
+/// for one family (one address for both buttons, told apart by their fields).
+pub(crate) struct SuiviForms<'a> {
+    pub(crate) csrf: &'a str,
+    pub(crate) withdraw: String,
+    pub(crate) cancel: String,
+    /// « Vos réservations », or the family's.
+    pub(crate) caption: &'static str,
+}
+
+impl<'a> SuiviForms<'a> {
+    fn parent(parent: &'a Parent) -> SuiviForms<'a> {
+        SuiviForms {
+            csrf: parent.csrf(),
+            withdraw: "/suivi/retirer".to_owned(),
+            cancel: "/suivi/annuler".to_owned(),
+            caption: "Vos réservations",
+        }
+    }
+}
+
+/// The requests shown, each with its state and the button allowed.
+pub(crate) fn table(forms: &SuiviForms<'_>, shown: &[&FollowUpLine]) -> Markup {
     html! {
         div class="table-wrap" {
             table class="data" {
-                caption { "Vos réservations" }
+                caption { (forms.caption) }
                 thead { tr {
                     th scope="col" { "Jour" } th scope="col" { "Enfant" } th scope="col" { "Activité" }
                     th scope="col" { "État" } th scope="col" class="no-print" { "Action" }
                 } }
                 tbody {
                     @for line in shown {
-                        (row(parent, line))
+                        (row(forms, line))
                     }
                     @if shown.is_empty() {
                         tr { td colspan="5" { "Aucune réservation." } }
@@ -197,7 +219,7 @@ fn table(parent: &Parent, shown: &[&FollowUpLine]) -> Markup {
 }
 
 /// One request: its day, child, activity, state and the button allowed.
-fn row(parent: &Parent, line: &FollowUpLine) -> Markup {
+fn row(forms: &SuiviForms<'_>, line: &FollowUpLine) -> Markup {
     html! {
         tr {
             td { (layout::long_date(line.day)) }
@@ -215,16 +237,16 @@ fn row(parent: &Parent, line: &FollowUpLine) -> Markup {
                         Withdrawable::Booking(_) => "Retirer la demande du ",
                         Withdrawable::Cancellation(_) => "Retirer la demande d'annulation du ",
                     };
-                    form method="post" action="/suivi/retirer" {
-                        (csrf_field(parent.csrf()))
+                    form method="post" action=(forms.withdraw) {
+                        (csrf_field(forms.csrf))
                         input type="hidden" name="demande" value=(pending.request_id());
                         button class="small secondary" type="submit"
                             aria-label={ (what) (layout::long_date(line.day)) " pour " (line.child) ", " (line.activity) } { "Retirer" }
                     }
                 } @else if line.cancellable {
                     @if let Some(reservation) = line.reservation_id {
-                        form method="post" action="/suivi/annuler" {
-                            (csrf_field(parent.csrf()))
+                        form method="post" action=(forms.cancel) {
+                            (csrf_field(forms.csrf))
                             input type="hidden" name="reservation" value=(reservation);
                             button class="small danger" type="submit"
                                 aria-label={ "Annuler la réservation du " (layout::long_date(line.day)) " pour " (line.child) ", " (line.activity) } { "Annuler" }

@@ -2,14 +2,40 @@
 //! permission (`crate::staff::StaffUser::require`). One `.route` per line.
 
 mod home;
+mod phone;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::Shared;
 
 /// The back office's routes, merged into the portal's router (same middleware: CSRF bound to the
 /// staff cookie under `/gestion`, security headers, French errors).
 pub(super) fn routes() -> Router<Shared> {
-    Router::new().route("/gestion", get(home::home))
+    Router::new()
+        .route("/gestion", get(home::home))
+        .route(
+            "/gestion/familles/{family}/reservations",
+            get(phone::children),
+        )
+        .route(
+            "/gestion/familles/{family}/reservations/{child}",
+            get(phone::calendar),
+        )
+        .route(
+            "/gestion/familles/{family}/reservations/{child}/panier",
+            post(phone::toggle),
+        )
+        .route(
+            "/gestion/familles/{family}/recapitulatif",
+            get(phone::summary).post(phone::validate),
+        )
+        .route(
+            "/gestion/familles/{family}/abandonner",
+            post(phone::abandon),
+        )
+        .route(
+            "/gestion/familles/{family}/suivi",
+            get(phone::follow_up).post(phone::follow_up_action),
+        )
 }
