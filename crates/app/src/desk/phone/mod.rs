@@ -10,3 +10,6 @@ mod family;
 pub use basket::{PhoneBasket, abandon_phone_basket, phone_basket};
 pub use clicks::{add_phone_cancellation, phone_click, validate_phone_basket};
 pub use family::{PhoneFamily, phone_family};
+
+#[cfg(test)]
+mod tests;
