@@ -6,7 +6,7 @@ use app::booking::{self, DeadlineException, LineOutcome, LineRequest};
 use app::staff::{Acting, StaffMember};
 use chrono::{DateTime, TimeZone, Utc};
 use domain::Event;
-use domain::booking::LineRefusal;
+use domain::booking::{DeadlineRule, LineRefusal};
 use domain::ids::*;
 use domain::staff::{Role, StaffRights};
 use domain::values::{Forecast, RefusalReason};
@@ -308,4 +308,67 @@ fn given_a_pending_request_when_a_desk_agent_withdraws_it_then_the_withdrawal_na
     world.step(|app| booking::staff_withdraw_request(app, &agent, family("dupont"), request_id));
     let metadata = world.step(|app| Ok(last_metadata(app, "RequestWithdrawn")));
     assert_eq!(metadata["actor"], agent.actor_text());
+}
+
+#[test]
+fn given_a_place_past_its_cancellation_deadline_when_a_director_cancels_it_with_a_reason_then_the_cancellation_is_requested()
+ {
+    let world = given(crate::money::SETUP, in_time());
+    world.step(|app| {
+        booking::submit_basket(
+            app,
+            "test:parent",
+            family("dupont"),
+            "f",
+            vec![lilou_wednesday()],
+        )
+    });
+    world.step(|app| booking::transmit(app, Utc.with_ymd_and_hms(2027, 1, 5, 0, 0, 0).unwrap()));
+    let place = world
+        .step(|app| booking::follow_up(app, family("dupont"), DeadlineRule::Applies))
+        .into_iter()
+        .find_map(|line| line.reservation_id)
+        .expect("Lilou holds the place");
+    let world = world.at(too_late());
+    let cancel = || {
+        vec![LineRequest::Cancel {
+            reservation_id: place,
+        }]
+    };
+    let agent = member(Role::Accueil, centre());
+    let refused = world.step(|app| {
+        booking::submit_staff_basket(app, &agent, family("dupont"), "late-1", cancel(), None)
+    });
+    assert!(
+        matches!(
+            &refused.lines[0].1,
+            LineOutcome::Refused {
+                reason: booking::BasketRefusal::Rule {
+                    refusal: LineRefusal::CancellationTooLate { .. }
+                }
+            }
+        ),
+        "{refused:?}"
+    );
+    let director = member(Role::Direction, centre());
+    let receipt = world.step(|app| {
+        booking::submit_staff_basket(
+            app,
+            &director,
+            family("dupont"),
+            "late-2",
+            cancel(),
+            Some(DeadlineException::parse("Enfant malade").unwrap()),
+        )
+    });
+    let LineOutcome::CancellationRequested { request_id } = receipt.lines[0].1 else {
+        panic!("the cancellation was not requested: {receipt:?}");
+    };
+    let metadata = world.step(|app| Ok(last_metadata(app, "CancellationRequested")));
+    assert_eq!(
+        metadata["overrides"],
+        serde_json::json!(["cancellation_too_late"])
+    );
+    let kept = world.step(|app| booking::deadline_exception(app, request_id));
+    assert_eq!(kept.map(|k| k.reason).as_deref(), Some("Enfant malade"));
 }
