@@ -42,8 +42,8 @@ pub fn submit_staff_basket(
 ) -> Result<BasketReceipt, AppError> {
     let client_request_id = checked_form(client_request_id, &lines)?;
     let by = by.clone();
-    let actor = by.actor_text();
-    app.execute(&actor.clone(), move |command| {
+    app.execute(&by.actor_text(), move |command| {
+        let actor = by.actor_text();
         let structures = family_structures(
             command.conn(),
             family,
