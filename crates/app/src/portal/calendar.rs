@@ -2,7 +2,7 @@
 //! with the seed's colour state (text, never colour alone) and what is booked.
 
 use chrono::{Datelike, Days, NaiveDate};
-use domain::booking::{self as rules, DayState, EngagementState};
+use domain::booking::{self as rules, DayState, DeadlineRule, EngagementState};
 use domain::ids::{ActivityId, ChildId, FamilyId, RequestId, ReservationId, StructureId};
 use projections::booking as bq;
 use rusqlite::Connection;
@@ -85,13 +85,14 @@ pub fn children_of(app: &App, family: FamilyId) -> Result<Vec<ChildProfile>, App
 }
 
 /// The calendar of `child` for the days `first..=last`, only the activities of `structure`
-/// when one is being consulted; `None` when the child is not the family's.
+/// when one is being consulted; `None` when the child is not the family's. `deadline`: the
+/// deadlines set aside (a director at the desk: past-deadline days are offered).
 pub fn child_calendar(
     app: &App,
     family: FamilyId,
     child: ChildId,
     (first, last): (NaiveDate, NaiveDate),
-    structure: Option<StructureId>,
+    (structure, deadline): (Option<StructureId>, DeadlineRule),
 ) -> Result<Option<ChildCalendar>, AppError> {
     let Some(profile) = app
         .query(move |conn| registry::child(conn, child))?
@@ -100,7 +101,7 @@ pub fn child_calendar(
         return Ok(None);
     };
     let blocked = crate::booking::booking_blocked(app, family)?;
-    let mut days = days(app, family, child, first, last, None)?;
+    let mut days = read_days(app, (family, child), (first, last), None, deadline)?;
     if let Some(structure) = structure {
         for day in &mut days {
             day.cells.retain(|c| c.structure_id == structure);
@@ -136,6 +137,7 @@ struct Reading<'c> {
     structures: Vec<StructureId>,
     periods: Vec<projections::PeriodRow>,
     activity: Option<ActivityId>,
+    deadline: DeadlineRule,
 }
 
 /// The days `first..=last` for `child` of `family`; only `activity` when given.
@@ -146,6 +148,22 @@ pub fn days(
     first: NaiveDate,
     last: NaiveDate,
     activity: Option<ActivityId>,
+) -> Result<Vec<CalendarDay>, AppError> {
+    read_days(
+        app,
+        (family, child),
+        (first, last),
+        activity,
+        DeadlineRule::Applies,
+    )
+}
+
+fn read_days(
+    app: &App,
+    (family, child): (FamilyId, ChildId),
+    (first, last): (NaiveDate, NaiveDate),
+    activity: Option<ActivityId>,
+    deadline: DeadlineRule,
 ) -> Result<Vec<CalendarDay>, AppError> {
     let now = app.now();
     app.query(move |conn| {
@@ -163,6 +181,7 @@ pub fn days(
             structures: family_row.structures,
             periods: projections::periods(conn)?,
             activity,
+            deadline,
         };
         let mut days = Vec::new();
         let mut day = first;
@@ -204,7 +223,8 @@ impl Reading<'_> {
                 Some(engagement) => Some(self.held(engagement, row.activity_id, day)?),
                 None => None,
             };
-            let state = rules::day_state(self.now, day, &on_day, held.map(|h| h.state));
+            let state =
+                rules::day_state(self.now, day, &on_day, held.map(|h| h.state), self.deadline);
             cells.push(CalendarCell {
                 activity_id: row.activity_id,
                 structure_id: row.structure_id,

@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::basket::{ActivityOnDay, EngagementState};
-use crate::deadline::{deadline_instant, is_before_deadline};
+use super::basket::{ActivityOnDay, DeadlineRule, EngagementState};
+use crate::deadline::deadline_instant;
 
 /// One cell of the calendar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -41,12 +41,16 @@ impl DayState {
 }
 
 /// The state of `day` for a child whose engagement on this activity that day is `engagement`.
+/// `deadline`: [`DeadlineRule::SetAside`] for a director at the desk, who may book and cancel
+/// past the deadlines (every other rule holds: closed days, the booking window, capacity).
 pub fn day_state(
     now: DateTime<Utc>,
     day: NaiveDate,
     activity: &ActivityOnDay,
     engagement: Option<EngagementState>,
+    deadline: DeadlineRule,
 ) -> DayState {
+    let in_time = |limit| now <= limit || deadline == DeadlineRule::SetAside;
     if let Some(state) = engagement {
         let limit = match state {
             // A request not yet transmitted can be withdrawn until the transmission; the day
@@ -56,7 +60,7 @@ pub fn day_state(
                 deadline_instant(&activity.cancellation_deadline, day)
             }
         };
-        return if now <= limit {
+        return if in_time(limit) {
             DayState::Booked
         } else {
             DayState::BookedLocked
@@ -65,7 +69,7 @@ pub fn day_state(
     let in_window = activity
         .booking_window
         .is_some_and(|(opens, closes)| opens <= now && now <= closes);
-    if !activity.open || !in_window || !is_before_deadline(&activity.booking_deadline, day, now) {
+    if !activity.open || !in_window || !in_time(deadline_instant(&activity.booking_deadline, day)) {
         return DayState::Closed;
     }
     let taken = activity.accepted + activity.pending_before;
@@ -130,7 +134,8 @@ mod tests {
                 monday_morning(),
                 wednesday(),
                 &activity(3, 1, 1, 0, 1),
-                None
+                None,
+                DeadlineRule::Applies
             ),
             DayState::Open
         );
@@ -143,7 +148,8 @@ mod tests {
                 monday_morning(),
                 wednesday(),
                 &activity(3, 2, 3, 1, 0),
-                None
+                None,
+                DeadlineRule::Applies
             ),
             DayState::FullWaitlistOpen
         );
@@ -152,7 +158,8 @@ mod tests {
                 monday_morning(),
                 wednesday(),
                 &activity(3, 2, 3, 2, 0),
-                None
+                None,
+                DeadlineRule::Applies
             ),
             DayState::Full
         );
@@ -162,7 +169,8 @@ mod tests {
                 monday_morning(),
                 wednesday(),
                 &activity(3, 1, 2, 0, 2),
-                None
+                None,
+                DeadlineRule::Applies
             ),
             DayState::Full
         );
@@ -171,7 +179,8 @@ mod tests {
                 monday_morning(),
                 wednesday(),
                 &activity(3, 0, 3, 0, 0),
-                None
+                None,
+                DeadlineRule::Applies
             ),
             DayState::Full
         );
@@ -185,17 +194,30 @@ mod tests {
                 monday_morning(),
                 wednesday(),
                 &a,
-                Some(EngagementState::Accepted)
+                Some(EngagementState::Accepted),
+                DeadlineRule::Applies
             ),
             DayState::Booked
         );
         let tuesday = Utc.with_ymd_and_hms(2027, 1, 12, 8, 0, 0).unwrap();
         assert_eq!(
-            day_state(tuesday, wednesday(), &a, Some(EngagementState::Accepted)),
+            day_state(
+                tuesday,
+                wednesday(),
+                &a,
+                Some(EngagementState::Accepted),
+                DeadlineRule::Applies
+            ),
             DayState::BookedLocked
         );
         assert_eq!(
-            day_state(tuesday, wednesday(), &a, Some(EngagementState::Pending)),
+            day_state(
+                tuesday,
+                wednesday(),
+                &a,
+                Some(EngagementState::Pending),
+                DeadlineRule::Applies
+            ),
             DayState::BookedLocked
         );
     }
@@ -205,18 +227,65 @@ mod tests {
         let mut a = activity(3, 1, 0, 0, 0);
         a.open = false;
         assert_eq!(
-            day_state(monday_morning(), wednesday(), &a, None),
+            day_state(
+                monday_morning(),
+                wednesday(),
+                &a,
+                None,
+                DeadlineRule::Applies
+            ),
             DayState::Closed
         );
         let mut b = activity(3, 1, 0, 0, 0);
         b.booking_window = None;
         assert_eq!(
-            day_state(monday_morning(), wednesday(), &b, None),
+            day_state(
+                monday_morning(),
+                wednesday(),
+                &b,
+                None,
+                DeadlineRule::Applies
+            ),
             DayState::Closed
         );
         let tuesday = Utc.with_ymd_and_hms(2027, 1, 12, 8, 0, 0).unwrap();
         assert_eq!(
-            day_state(tuesday, wednesday(), &activity(3, 1, 0, 0, 0), None),
+            day_state(
+                tuesday,
+                wednesday(),
+                &activity(3, 1, 0, 0, 0),
+                None,
+                DeadlineRule::Applies
+            ),
+            DayState::Closed
+        );
+    }
+
+    #[test]
+    fn given_the_deadlines_passed_when_a_director_sets_them_aside_then_the_day_is_still_offered() {
+        let tuesday = Utc.with_ymd_and_hms(2027, 1, 12, 8, 0, 0).unwrap();
+        let state = |a: &ActivityOnDay, held, rule| day_state(tuesday, wednesday(), a, held, rule);
+        let free = activity(3, 1, 0, 0, 0);
+        assert_eq!(state(&free, None, DeadlineRule::Applies), DayState::Closed);
+        assert_eq!(state(&free, None, DeadlineRule::SetAside), DayState::Open);
+        let accepted = Some(EngagementState::Accepted);
+        assert_eq!(
+            state(&free, accepted, DeadlineRule::Applies),
+            DayState::BookedLocked
+        );
+        assert_eq!(
+            state(&free, accepted, DeadlineRule::SetAside),
+            DayState::Booked
+        );
+        // Capacity and the closed days are never set aside.
+        let full = activity(3, 0, 3, 0, 0);
+        assert_eq!(state(&full, None, DeadlineRule::SetAside), DayState::Full);
+        let closed = ActivityOnDay {
+            open: false,
+            ..activity(3, 1, 0, 0, 0)
+        };
+        assert_eq!(
+            state(&closed, None, DeadlineRule::SetAside),
             DayState::Closed
         );
     }

@@ -1,6 +1,7 @@
 //! The family a phone booking is for, as the desk's pages show it, once the member's rights on
 //! it are checked.
 
+use domain::booking::DeadlineRule;
 use domain::ids::FamilyId;
 use domain::staff::Permission;
 
@@ -20,6 +21,19 @@ pub struct PhoneFamily {
     pub blocked: Option<BookingBlock>,
     /// The member may set a deadline aside for this family (a director of its structures).
     pub may_override: bool,
+}
+
+impl PhoneFamily {
+    /// The deadlines as this member's pages apply them: set aside for a director (the
+    /// calendar offers past-deadline days, « Suivi » past-deadline cancellations; the final
+    /// « Valider » still asks for the exception and its reason).
+    pub fn deadline(&self) -> DeadlineRule {
+        if self.may_override {
+            DeadlineRule::SetAside
+        } else {
+            DeadlineRule::Applies
+        }
+    }
 }
 
 /// The family `family` for a phone booking by `by`: `None` when there is no such family;

@@ -53,9 +53,17 @@ pub(super) async fn load_calendar(
     let app = services.app.clone();
     let family = parent.family();
     let structure = parent.session.structure_id;
-    blocking(move || app::portal::child_calendar(&app, family, child, days, structure))
-        .await?
-        .ok_or(WebError::NotFound)
+    blocking(move || {
+        app::portal::child_calendar(
+            &app,
+            family,
+            child,
+            days,
+            (structure, domain::booking::DeadlineRule::Applies),
+        )
+    })
+    .await?
+    .ok_or(WebError::NotFound)
 }
 
 pub(crate) async fn calendar(

@@ -49,11 +49,13 @@ pub(crate) async fn calendar(
     let (served, phone) = serve(&services, &staff, family).await?;
     let month = parse_month(choice.month.as_deref(), services.app.today());
     let last = layout::next_month(month) - Days::new(1);
+    let deadline = served.deadline();
     let app = services.app.clone();
-    let data =
-        blocking(move || app::portal::child_calendar(&app, family, child, (month, last), None))
-            .await?
-            .ok_or(WebError::NotFound)?;
+    let data = blocking(move || {
+        app::portal::child_calendar(&app, family, child, (month, last), (None, deadline))
+    })
+    .await?
+    .ok_or(WebError::NotFound)?;
     let basket = phone.for_family(family);
     let body = maud::html! {
         (served_header(&served, &phone))

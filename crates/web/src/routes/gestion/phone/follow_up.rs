@@ -8,7 +8,6 @@ use app::portal::Clicked;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
-use domain::booking::DeadlineRule;
 use domain::ids::{RequestId, ReservationId};
 use domain::staff::Permission;
 use maud::html;
@@ -46,11 +45,7 @@ pub(crate) async fn follow_up(
     Query(Done(withdrawn)): Query<Done>,
 ) -> Result<Response, WebError> {
     let (served, phone) = serve(&services, &staff, family).await?;
-    let deadline = if served.may_override {
-        DeadlineRule::SetAside
-    } else {
-        DeadlineRule::Applies
-    };
+    let deadline = served.deadline();
     let app = services.app.clone();
     let lines = blocking(move || app::booking::follow_up(&app, family, deadline)).await?;
     let today = services.app.today();
