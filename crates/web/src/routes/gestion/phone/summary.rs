@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::booking::DeadlineRule;
 use domain::ids::FamilyId;
-use domain::staff::Permission;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -189,7 +188,7 @@ pub(crate) async fn abandon(
     staff: StaffUser,
     Path(FamilyPath(family)): Path<FamilyPath>,
 ) -> Result<Response, WebError> {
-    staff.require(Permission::BookByPhone)?;
+    serve(&services, &staff, family).await?;
     let app = services.app.clone();
     let session = staff.session.clone();
     blocking(move || app::desk::phone::abandon_phone_basket(&app, &session)).await?;
