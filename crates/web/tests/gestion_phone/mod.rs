@@ -286,6 +286,9 @@ async fn a_director_books_past_the_deadline_with_a_reason_kept_out_of_the_log() 
         "{}",
         summary.main_text()
     );
+    insta::with_settings!({ snapshot_path => "../snapshots" }, {
+        insta::assert_snapshot!("gestion_recapitulatif_direction", crate::snapshot_of(&summary));
+    });
     assert!(
         summary
             .main_text()
