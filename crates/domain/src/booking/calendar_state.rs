@@ -42,7 +42,8 @@ impl DayState {
 
 /// The state of `day` for a child whose engagement on this activity that day is `engagement`.
 /// `deadline`: [`DeadlineRule::SetAside`] for a director at the desk, who may book and cancel
-/// past the deadlines (every other rule holds: closed days, the booking window, capacity).
+/// past the deadlines until the day is over (every other rule holds: closed days, the booking
+/// window, capacity).
 pub fn day_state(
     now: DateTime<Utc>,
     day: NaiveDate,
@@ -50,7 +51,7 @@ pub fn day_state(
     engagement: Option<EngagementState>,
     deadline: DeadlineRule,
 ) -> DayState {
-    let in_time = |limit| now <= limit || deadline == DeadlineRule::SetAside;
+    let in_time = |limit| now <= limit || deadline.lets_in(now, day);
     if let Some(state) = engagement {
         let limit = match state {
             // A request not yet transmitted can be withdrawn until the transmission; the day
@@ -288,5 +289,9 @@ mod tests {
             state(&closed, None, DeadlineRule::SetAside),
             DayState::Closed
         );
+        // A day already over is not offered again.
+        let thursday = Utc.with_ymd_and_hms(2027, 1, 14, 8, 0, 0).unwrap();
+        let over = day_state(thursday, wednesday(), &free, None, DeadlineRule::SetAside);
+        assert_eq!(over, DayState::Closed);
     }
 }

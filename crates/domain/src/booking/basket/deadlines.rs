@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{ActivityOnDay, EngagementState, LineRefusal};
-use crate::deadline::{deadline_instant, is_before_deadline, paris_midnight};
+use crate::deadline::{deadline_instant, is_before_deadline, paris_day, paris_midnight};
 
 /// Whether a line is held to its deadline (booking or cancellation), or a director set the
 /// deadline aside for it (a staff exception, with a reason the application keeps). Only the
@@ -15,6 +15,15 @@ pub enum DeadlineRule {
     #[default]
     Applies,
     SetAside,
+}
+
+impl DeadlineRule {
+    /// Whether a line of `day` past its deadline is let in at `now`: the deadline is set aside
+    /// and the day is not over (Paris calendar). A director books or cancels late, never for a
+    /// day already gone.
+    pub fn lets_in(self, now: DateTime<Utc>, day: NaiveDate) -> bool {
+        self == DeadlineRule::SetAside && paris_day(now) <= day
+    }
 }
 
 /// The booking deadline of `day` has passed at `now`: the refusal it gives (rule 3 of

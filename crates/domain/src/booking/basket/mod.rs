@@ -409,7 +409,7 @@ pub fn age_eligible(
 /// 2. a booking window covers `now`, bounds included ([`LineRefusal::WindowNotOpen`],
 ///    [`LineRefusal::WindowClosed`]);
 /// 3. `now` is at or before the booking deadline ([`LineRefusal::BookingTooLate`]), unless
-///    `deadline` is [`DeadlineRule::SetAside`];
+///    `deadline` lets the line in ([`DeadlineRule::lets_in`]: set aside, the day not over);
 /// 4. the child's age on `day` is within `[age_min, age_max]` ([`LineRefusal::NotEligible`]);
 /// 5. no engagement or earlier line on the same activity ([`LineRefusal::AlreadyRequested`]);
 /// 6. no engagement or earlier line on an incompatible activity, either direction
@@ -441,8 +441,8 @@ pub fn validate_booking(
         }
         Some(_) => {}
     }
-    if deadline == DeadlineRule::Applies
-        && let Some(too_late) = booking_too_late(now, day, activity)
+    if let Some(too_late) = booking_too_late(now, day, activity)
+        && !deadline.lets_in(now, day)
     {
         return Err(too_late);
     }
@@ -542,7 +542,7 @@ pub fn forecast(
 ///
 /// - A pending request cannot be cancelled: it is withdrawn ([`LineRefusal::NotYetTransmitted`]).
 /// - Otherwise the place must be cancelled in time ([`cancellation_too_late`]), unless
-///   `deadline` is [`DeadlineRule::SetAside`].
+///   `deadline` lets the line in ([`DeadlineRule::lets_in`]: set aside, the day not over).
 pub fn validate_cancellation(
     now: DateTime<Utc>,
     day: NaiveDate,
@@ -554,7 +554,7 @@ pub fn validate_cancellation(
         return Err(LineRefusal::NotYetTransmitted);
     }
     match cancellation_too_late(now, day, activity, state) {
-        Some(too_late) if deadline == DeadlineRule::Applies => Err(too_late),
+        Some(too_late) if !deadline.lets_in(now, day) => Err(too_late),
         _ => Ok(()),
     }
 }

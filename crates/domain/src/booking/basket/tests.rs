@@ -1072,3 +1072,33 @@ fn given_a_place_past_its_cancellation_deadline_when_a_director_sets_it_aside_th
         Err(LineRefusal::NotYetTransmitted)
     );
 }
+
+#[test]
+fn given_a_day_already_over_when_a_director_sets_the_deadline_aside_then_it_is_still_too_late() {
+    let thursday = utc("2026-03-05T09:00:00+01:00");
+    let refused = refusal(validate_booking(
+        thursday,
+        wednesday(),
+        &lilou(),
+        &matin(),
+        &[],
+        &[],
+        DeadlineRule::SetAside,
+    ));
+    assert!(matches!(refused, LineRefusal::BookingTooLate { .. }));
+    let state = EngagementState::Accepted;
+    assert!(matches!(
+        validate_cancellation(
+            thursday,
+            wednesday(),
+            &matin(),
+            state,
+            DeadlineRule::SetAside
+        ),
+        Err(LineRefusal::CancellationTooLate { .. })
+    ));
+    // The day itself is not over yet.
+    let wednesday_morning = utc("2026-03-04T08:00:00+01:00");
+    assert!(DeadlineRule::SetAside.lets_in(wednesday_morning, wednesday()));
+    assert!(!DeadlineRule::Applies.lets_in(wednesday_morning, wednesday()));
+}
