@@ -350,3 +350,53 @@ async fn a_director_books_past_the_deadline_with_a_reason_kept_out_of_the_log() 
         .unwrap();
     assert_eq!(kept.reason, "Reprise du travail imprévue");
 }
+
+#[tokio::test]
+async fn a_director_cancels_from_suivi_a_place_past_its_cancellation_deadline_with_a_reason() {
+    let portal = Portal::demo();
+    let family = portal.family("dupont");
+    let suivi = format!("/gestion/familles/{family}/suivi");
+    let (mut agent, _) = staff_browser(&portal, Role::Accueil, &["quinsac", "latresne"]);
+    let (mut director, staff) = staff_browser(&portal, Role::Direction, &["quinsac", "latresne"]);
+    let agent_page = agent.get(&suivi).await;
+    let director_page = director.get(&suivi).await;
+    assert_eq!(director_page.status, StatusCode::OK);
+    let agent_places = agent_page.input_values("reservation");
+    let late = director_page
+        .input_values("reservation")
+        .into_iter()
+        .find(|place| !agent_places.contains(place))
+        .expect("a place only a director may still cancel");
+    let basket = director.post(&suivi, &[("reservation", &late)]).await;
+    assert_eq!(
+        basket.location(),
+        format!("/gestion/familles/{family}/recapitulatif")
+    );
+    let summary = director.get(basket.location()).await;
+    assert!(
+        summary
+            .main_text()
+            .contains("Vous n'êtes plus dans les temps pour annuler ce jour"),
+        "{}",
+        summary.main_text()
+    );
+    let form_id = summary.input_values("formulaire")[0].clone();
+    let answer = director
+        .post(
+            basket.location(),
+            &[
+                ("formulaire", &form_id),
+                ("derogation", "1"),
+                ("motif", "Hospitalisation"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let (payload, metadata) = last_event(&portal, "CancellationRequested");
+    assert_eq!(payload["reservation_id"], late);
+    assert_eq!(metadata["actor"], format!("staff:{staff}"));
+    assert_eq!(
+        metadata["overrides"],
+        serde_json::json!(["cancellation_too_late"])
+    );
+}
