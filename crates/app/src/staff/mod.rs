@@ -10,6 +10,7 @@ mod acting;
 mod member;
 mod refusal;
 mod session;
+mod totp;
 
 use rusqlite::Connection;
 
@@ -24,6 +25,7 @@ pub use session::{
     staff_session,
 };
 pub(crate) use session::{open_staff_session, set_stage};
+pub use totp::{TOTP_DIGITS, TOTP_PERIOD, TotpSecret, time_step};
 
 pub(crate) fn install(conn: &Connection) -> Result<(), AppError> {
     conn.execute_batch(include_str!("staff.sql"))?;
