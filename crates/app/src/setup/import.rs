@@ -508,7 +508,7 @@ fn import_children(
 const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 /// A one-time activation code, `XXXX-XXXX-XXXX` (60 random bits, no look-alike characters).
-fn activation_code() -> String {
+pub(crate) fn activation_code() -> String {
     let random = Uuid::new_v4().as_u128();
     let mut code = String::with_capacity(14);
     for i in 0..12 {

@@ -6,25 +6,45 @@
 //! CLI with `--as LOGIN` and the operator on the server obey the same table. Names, e-mails and
 //! secrets live in `staff.sql`'s tables, never in events.
 
+mod accounts;
 mod acting;
+mod activation;
+mod enrolment;
+mod login;
 mod member;
+mod recovery_codes;
 mod refusal;
+mod rows;
+mod second_factor;
 mod session;
 mod totp;
+
+#[cfg(test)]
+mod tests;
 
 use rusqlite::Connection;
 
 use crate::AppError;
 
 pub use crate::wording::staff::{permission_label, role_label};
+pub(crate) use accounts::open_demo_account;
+pub use accounts::{
+    NewStaffAccount, change_account, disable_account, new_activation_code, open_account,
+    parse_login, staff_id_of,
+};
 pub use acting::Acting;
+pub use activation::activate_staff;
+pub use enrolment::{Enrolment, EnrolmentOutcome, TOTP_ISSUER, confirm_enrolment, enrolment};
+pub use login::{StaffLoginOutcome, staff_login};
 pub use member::{StaffMember, member, member_by_login, members};
+pub use recovery_codes::RECOVERY_CODES;
 pub use refusal::StaffRefusal;
+pub use second_factor::{SecondFactorOutcome, second_factor};
+pub(crate) use session::open_staff_session;
 pub use session::{
     STAFF_ABSOLUTE, STAFF_IDLE, StaffSession, Stage, close_staff_session, purge_staff_sessions,
     staff_session,
 };
-pub(crate) use session::{open_staff_session, set_stage};
 pub use totp::{TOTP_DIGITS, TOTP_PERIOD, TotpSecret, time_step};
 
 pub(crate) fn install(conn: &Connection) -> Result<(), AppError> {
