@@ -6,6 +6,7 @@
 //! CLI with `--as LOGIN` and the operator on the server obey the same table. Names, e-mails and
 //! secrets live in `staff.sql`'s tables, never in events.
 
+mod access_log;
 mod accounts;
 mod acting;
 mod activation;
@@ -20,6 +21,8 @@ mod session;
 mod totp;
 
 #[cfg(test)]
+mod login_tests;
+#[cfg(test)]
 mod tests;
 
 use rusqlite::Connection;
@@ -27,6 +30,9 @@ use rusqlite::Connection;
 use crate::AppError;
 
 pub use crate::wording::staff::{permission_label, role_label};
+pub use access_log::{
+    ACCESS_LOG_MONTHS, Access, AccessKind, access_log, purge_access_log, record_access,
+};
 pub(crate) use accounts::open_demo_account;
 pub use accounts::{
     NewStaffAccount, change_account, disable_account, new_activation_code, open_account,
@@ -40,11 +46,11 @@ pub use member::{StaffMember, member, member_by_login, members};
 pub use recovery_codes::RECOVERY_CODES;
 pub use refusal::StaffRefusal;
 pub use second_factor::{SecondFactorOutcome, second_factor};
-pub(crate) use session::open_staff_session;
 pub use session::{
     STAFF_ABSOLUTE, STAFF_IDLE, StaffSession, Stage, close_staff_session, purge_staff_sessions,
     staff_session,
 };
+pub(crate) use session::open_staff_session;
 pub use totp::{TOTP_DIGITS, TOTP_PERIOD, TotpSecret, time_step};
 
 pub(crate) fn install(conn: &Connection) -> Result<(), AppError> {
