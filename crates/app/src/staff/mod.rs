@@ -46,11 +46,11 @@ pub use member::{StaffMember, member, member_by_login, members};
 pub use recovery_codes::RECOVERY_CODES;
 pub use refusal::StaffRefusal;
 pub use second_factor::{SecondFactorOutcome, second_factor};
+pub(crate) use session::open_staff_session;
 pub use session::{
     STAFF_ABSOLUTE, STAFF_IDLE, StaffSession, Stage, close_staff_session, purge_staff_sessions,
     staff_session,
 };
-pub(crate) use session::open_staff_session;
 pub use totp::{TOTP_DIGITS, TOTP_PERIOD, TotpSecret, time_step};
 
 pub(crate) fn install(conn: &Connection) -> Result<(), AppError> {

@@ -2,14 +2,25 @@
 //! permission (`crate::staff::StaffUser::require`). One `.route` per line.
 
 mod home;
+mod login;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::Shared;
 
 /// The back office's routes, merged into the portal's router (same middleware: CSRF bound to the
 /// staff cookie under `/gestion`, security headers, French errors).
 pub(super) fn routes() -> Router<Shared> {
-    Router::new().route("/gestion", get(home::home))
+    Router::new()
+        .route("/gestion", get(home::home))
+        .route(
+            "/gestion/connexion",
+            get(login::login_form).post(login::login),
+        )
+        .route(
+            "/gestion/connexion/code",
+            get(login::code_form).post(login::code),
+        )
+        .route("/gestion/deconnexion", post(login::logout))
 }
