@@ -1,6 +1,8 @@
 //! The back office (`/gestion/…`): staff pages, each handler one use case, each behind its
 //! permission (`crate::staff::StaffUser::require`). One `.route` per line.
 
+mod activation;
+mod enrolment;
 mod home;
 mod login;
 
@@ -23,4 +25,12 @@ pub(super) fn routes() -> Router<Shared> {
             get(login::code_form).post(login::code),
         )
         .route("/gestion/deconnexion", post(login::logout))
+        .route(
+            "/gestion/enrolement",
+            get(enrolment::enrolment_form).post(enrolment::confirm),
+        )
+        .route(
+            "/gestion/activation",
+            get(activation::activation_form).post(activation::activate),
+        )
 }
