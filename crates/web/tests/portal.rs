@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod gestion_accounts;
 mod gestion_login;
 
 use axum::http::StatusCode;

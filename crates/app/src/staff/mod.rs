@@ -11,6 +11,7 @@ mod accounts;
 mod acting;
 mod activation;
 mod enrolment;
+mod listing;
 mod login;
 mod member;
 mod recovery_codes;
@@ -41,6 +42,9 @@ pub use accounts::{
 pub use acting::Acting;
 pub use activation::activate_staff;
 pub use enrolment::{Enrolment, EnrolmentOutcome, TOTP_ISSUER, confirm_enrolment, enrolment};
+pub use listing::{
+    StaffAccountRow, StaffStructure, staff_accounts, staff_by_login, structure_by_key,
+};
 pub use login::{StaffLoginOutcome, staff_login};
 pub use member::{StaffMember, member, member_by_login, members};
 pub use recovery_codes::RECOVERY_CODES;

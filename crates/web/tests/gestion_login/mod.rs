@@ -211,7 +211,12 @@ fn shown_secret(page: &Page) -> TotpSecret {
 async fn enrolment_cannot_be_skipped_and_hands_out_recovery_codes_that_serve_once() {
     let portal = Portal::demo();
     let mut browser = activated(&portal, "nadia").await;
-    for path in ["/gestion", "/gestion/connexion/code"] {
+    for path in [
+        "/gestion",
+        "/gestion/comptes",
+        "/gestion/journal-acces",
+        "/gestion/connexion/code",
+    ] {
         let page = browser.get(path).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(page.location(), "/gestion/enrolement", "{path}");

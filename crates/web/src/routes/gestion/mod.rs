@@ -1,6 +1,8 @@
 //! The back office (`/gestion/…`): staff pages, each handler one use case, each behind its
 //! permission (`crate::staff::StaffUser::require`). One `.route` per line.
 
+mod access_log;
+mod accounts;
 mod activation;
 mod enrolment;
 mod home;
@@ -29,6 +31,11 @@ pub(super) fn routes() -> Router<Shared> {
             "/gestion/enrolement",
             get(enrolment::enrolment_form).post(enrolment::confirm),
         )
+        .route(
+            "/gestion/comptes",
+            get(accounts::accounts).post(accounts::act),
+        )
+        .route("/gestion/journal-acces", get(access_log::access_log))
         .route(
             "/gestion/activation",
             get(activation::activation_form).post(activation::activate),
