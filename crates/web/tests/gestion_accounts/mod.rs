@@ -258,3 +258,55 @@ async fn the_access_log_shows_who_opened_which_family_newest_first() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_nightly_run_purges_expired_staff_sessions_and_accesses_older_than_six_months() {
+    let portal = Portal::demo();
+    portal.staff_logged_in("accueil").await;
+    let accueil = Acting::member(&member(&portal, "accueil"));
+    let dupont = portal.family("dupont");
+    portal
+        .app
+        .execute("system:test", move |command| {
+            let now = command.now();
+            let old = now - chrono::Duration::days(200);
+            app::staff::record_access(
+                command.conn(),
+                &accueil,
+                dupont,
+                AccessKind::FamilyFile,
+                old,
+            )?;
+            app::staff::record_access(
+                command.conn(),
+                &accueil,
+                dupont,
+                AccessKind::FamilyFile,
+                now,
+            )
+        })
+        .unwrap();
+    let count = |sql: &'static str| {
+        portal
+            .app
+            .query(move |conn| Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))?))
+            .unwrap()
+    };
+    assert_eq!(
+        (
+            count("SELECT count(*) FROM staff_sessions"),
+            count("SELECT count(*) FROM staff_access_log")
+        ),
+        (1, 2)
+    );
+    portal.clock.advance(chrono::Duration::hours(9));
+    let report = web::run_nightly(&portal.services);
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    assert_eq!(
+        (
+            count("SELECT count(*) FROM staff_sessions"),
+            count("SELECT count(*) FROM staff_access_log")
+        ),
+        (0, 1)
+    );
+}
