@@ -24,7 +24,13 @@ fn importing_the_example_lists_exactly_what_the_file_says() {
     let dir = tempfile::tempdir().unwrap();
     let app = app_at(&dir, "a.db", 2026, 12, 1);
     let setup = parse_setup(EXAMPLE, "setup.toml").unwrap();
-    let report = import(&app, setup.clone(), app.today()).unwrap();
+    let report = import(
+        &app,
+        &app::staff::Acting::operator(),
+        setup.clone(),
+        app.today(),
+    )
+    .unwrap();
     assert!(report.events > 0);
     assert_eq!(report.activation_codes.len(), setup.families.len());
 
@@ -89,9 +95,15 @@ fn importing_the_same_file_twice_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let app = app_at(&dir, "a.db", 2026, 12, 1);
     let setup = parse_setup(EXAMPLE, "setup.toml").unwrap();
-    import(&app, setup.clone(), app.today()).unwrap();
+    import(
+        &app,
+        &app::staff::Acting::operator(),
+        setup.clone(),
+        app.today(),
+    )
+    .unwrap();
     let head = app.store.head().unwrap().position;
-    let again = import(&app, setup, app.today()).unwrap();
+    let again = import(&app, &app::staff::Acting::operator(), setup, app.today()).unwrap();
     assert!(again.changed_nothing(), "{again:?}");
     assert!(again.activation_codes.is_empty());
     assert_eq!(app.store.head().unwrap().position, head);
@@ -103,6 +115,7 @@ fn a_changed_capacity_becomes_one_capacity_change_effective_from_the_given_day()
     let app = app_at(&dir, "a.db", 2026, 12, 1);
     import(
         &app,
+        &app::staff::Acting::operator(),
         parse_setup(EXAMPLE, "setup.toml").unwrap(),
         app.today(),
     )
@@ -113,6 +126,7 @@ fn a_changed_capacity_becomes_one_capacity_change_effective_from_the_given_day()
     assert_ne!(changed, EXAMPLE);
     let report = import(
         &app,
+        &app::staff::Acting::operator(),
         parse_setup(&changed, "setup.toml").unwrap(),
         day("2027-01-04"),
     )
@@ -154,6 +168,7 @@ fn new_accounts_get_a_one_time_code_stored_only_as_a_hash() {
     let app = app_at(&dir, "a.db", 2026, 12, 1);
     let report = import(
         &app,
+        &app::staff::Acting::operator(),
         parse_setup(EXAMPLE, "setup.toml").unwrap(),
         app.today(),
     )
@@ -188,7 +203,13 @@ fn no_personal_data_from_the_file_reaches_the_event_log() {
     let dir = tempfile::tempdir().unwrap();
     let app = app_at(&dir, "a.db", 2026, 12, 1);
     let setup = parse_setup(EXAMPLE, "setup.toml").unwrap();
-    import(&app, setup.clone(), app.today()).unwrap();
+    import(
+        &app,
+        &app::staff::Acting::operator(),
+        setup.clone(),
+        app.today(),
+    )
+    .unwrap();
     let log: String = app
         .store
         .read_range(1, None, 1000)

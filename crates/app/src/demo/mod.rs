@@ -88,7 +88,12 @@ pub fn build(app: &App) -> Result<DemoReport, AppError> {
     let today = app.today();
     let world = World::new(today, app.now());
     let to_watch = world.to_watch();
-    let mut import_report = import::import(app, world.setup()?, import::from_the_start())?;
+    let mut import_report = import::import(
+        app,
+        &crate::staff::Acting::operator(),
+        world.setup()?,
+        import::from_the_start(),
+    )?;
     // The demo hands out fixed passwords instead of activation codes.
     import_report
         .activation_codes

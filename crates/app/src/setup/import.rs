@@ -11,8 +11,10 @@ use uuid::Uuid;
 
 use super::model::{self, Setup};
 use crate::registry::{self, ChildProfile, FamilyAccount, OrganisationProfile};
+use crate::staff::Acting;
 use crate::{App, AppError, Command};
 use domain::ids::derive_id;
+use domain::staff::Permission;
 
 /// The effective date of what a first definition sets: "from the start".
 pub fn from_the_start() -> NaiveDate {
@@ -45,8 +47,15 @@ pub fn organisation_id() -> OrganisationId {
 }
 
 /// Imports `setup`; changes of capacity, price and quotient take effect on `effective_day`.
-pub fn import(app: &App, setup: Setup, effective_day: NaiveDate) -> Result<ImportReport, AppError> {
-    app.execute("staff:import", move |command| {
+pub fn import(
+    app: &App,
+    by: &Acting,
+    setup: Setup,
+    effective_day: NaiveDate,
+) -> Result<ImportReport, AppError> {
+    let by = by.clone();
+    app.execute(&by.actor_text(), move |command| {
+        by.require(Permission::ImportSetup, None)?;
         let mut report = ImportReport::default();
         import_organisation(command, &setup.organisation, &mut report)?;
         for wallet in &setup.wallets {

@@ -5,7 +5,7 @@ use domain::ids::{StaffId, StructureId};
 use domain::staff::{Permission, Role};
 use serde::Serialize;
 
-use super::{Acting, StaffRefusal, member_by_login, members, rows};
+use super::{Acting, StaffMember, StaffRefusal, member_by_login, members, rows};
 use crate::{App, AppError, registry};
 
 /// One account, with its structures named; the TOTP secret only for a demo account.
@@ -83,6 +83,14 @@ pub fn staff_by_login(app: &App, login: &str) -> Result<StaffId, AppError> {
     let login = login.to_owned();
     app.query(move |conn| member_by_login(conn, &login))?
         .map(|m| m.staff_id)
+        .ok_or_else(|| StaffRefusal::UnknownLogin.into())
+}
+
+/// The active account whose identifiant is `login` (the CLI's `--as`).
+pub fn active_member(app: &App, login: &str) -> Result<StaffMember, AppError> {
+    let login = login.to_owned();
+    app.query(move |conn| member_by_login(conn, &login))?
+        .filter(|m| !m.disabled)
         .ok_or_else(|| StaffRefusal::UnknownLogin.into())
 }
 

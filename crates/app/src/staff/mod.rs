@@ -43,7 +43,8 @@ pub use acting::Acting;
 pub use activation::activate_staff;
 pub use enrolment::{Enrolment, EnrolmentOutcome, TOTP_ISSUER, confirm_enrolment, enrolment};
 pub use listing::{
-    StaffAccountRow, StaffStructure, staff_accounts, staff_by_login, structure_by_key,
+    StaffAccountRow, StaffStructure, active_member, staff_accounts, staff_by_login,
+    structure_by_key,
 };
 pub use login::{StaffLoginOutcome, staff_login};
 pub use member::{StaffMember, member, member_by_login, members};
