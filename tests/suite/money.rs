@@ -326,6 +326,7 @@ fn the_nightly_consumption_bills_accepted_places_but_not_justified_absences_once
     let before = app_at(&dir, 2027, 1, 4);
     import(
         &before,
+        &app::staff::Acting::operator(),
         parse_setup(SETUP, "m.toml").unwrap(),
         day("2027-01-01"),
     )

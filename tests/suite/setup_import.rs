@@ -32,7 +32,10 @@ fn importing_the_example_lists_exactly_what_the_file_says() {
     )
     .unwrap();
     assert!(report.events > 0);
-    assert_eq!(report.activation_codes.len(), setup.families.len());
+    assert_eq!(
+        report.activation_codes.len(),
+        setup.families.len() + setup.staff.len()
+    );
 
     let listed = app::listing::activities(&app).unwrap();
     assert_eq!(listed.len(), setup.activities.len());
@@ -366,4 +369,61 @@ fn the_demo_calendar_shows_every_state_of_the_colour_code() {
             .flat_map(|d| &d.cells)
             .all(|c| !c.activity.contains("6-12"))
     );
+}
+
+/// `[[staff]]`: new accounts opened with a code, rights recorded only when they change,
+/// passwords never touched.
+#[test]
+fn staff_of_the_setup_file_are_opened_once_and_only_their_changed_rights_are_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_at(&dir, "s.db", 2026, 12, 1);
+    let operator = app::staff::Acting::operator();
+    let setup = parse_setup(EXAMPLE, "setup.toml").unwrap();
+    assert_eq!(setup.staff.len(), 2);
+    let report = import(&app, &operator, setup.clone(), app.today()).unwrap();
+    let (login, code) = report
+        .activation_codes
+        .iter()
+        .find(|(login, _)| login == "claire.accueil")
+        .unwrap();
+    assert!(
+        report
+            .created
+            .contains(&"compte du personnel claire.accueil".to_owned())
+    );
+    app::staff::activate_staff(&app, login, code, "une phrase de passe bien longue", None).unwrap();
+
+    let again = import(&app, &operator, setup, app.today()).unwrap();
+    assert!(again.changed_nothing(), "{again:?}");
+
+    let changed_text = EXAMPLE.replace(
+        "roles = [\"regie\", \"administration\"]",
+        "roles = [\"regie\"]",
+    );
+    let changed = parse_setup(&changed_text, "setup.toml").unwrap();
+    let report = import(&app, &operator, changed, app.today()).unwrap();
+    assert_eq!(report.events, 1, "{report:?}");
+    assert_eq!(
+        report.changed,
+        vec!["droits du compte du personnel regisseur".to_owned()]
+    );
+    let claire = app::staff::staff_accounts(&app, &operator)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.login == "claire.accueil")
+        .unwrap();
+    assert!(claire.activated, "the password chosen stays");
+}
+
+#[test]
+fn a_staff_entry_with_an_unknown_role_or_no_structure_for_accueil_is_refused_with_its_line() {
+    let unknown = format!("{EXAMPLE}\n[[staff]]\nkey = \"xavier\"\nname = \"X\"\nroles = [\"chef\"]\n");
+    let error = parse_setup(&unknown, "setup.toml").unwrap_err().to_string();
+    assert!(error.contains("rôle inconnu « chef »"), "{error}");
+    let line = unknown.lines().count();
+    assert!(error.starts_with(&format!("setup.toml:{line}:")), "{error}");
+    let scoped =
+        format!("{EXAMPLE}\n[[staff]]\nkey = \"xavier\"\nname = \"X\"\nroles = [\"accueil\"]\n");
+    let error = parse_setup(&scoped, "setup.toml").unwrap_err().to_string();
+    assert!(error.contains("indiquez « structures »"), "{error}");
 }

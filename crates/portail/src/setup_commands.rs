@@ -41,7 +41,7 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     if !report.activation_codes.is_empty() {
         out!();
         out!(
-            "Codes d'activation des nouveaux comptes (affichés une seule fois, à remettre aux familles) :"
+            "Codes d'activation des nouveaux comptes (affichés une seule fois, à remettre aux familles et au personnel) :"
         );
         for (login, code) in &report.activation_codes {
             out!("  {login:<24} {code}");

@@ -30,8 +30,8 @@ pub struct ImportReport {
     pub changed: Vec<String>,
     /// Registry rows (contact data, names, welcome messages) written.
     pub registry_rows: u64,
-    /// One-time activation codes of the new family accounts, to hand to the families. Printed
-    /// once; only their hash is stored.
+    /// One-time activation codes of the new family and staff accounts, to hand to the families
+    /// and the staff members. Printed once; only their hash is stored.
     pub activation_codes: Vec<(String, String)>,
 }
 
@@ -79,6 +79,7 @@ pub fn import(
             let existing = families.iter().find(|f| f.family_id == family.id);
             import_family(command, family, existing, effective_day, &mut report)?;
         }
+        super::staff::import_staff(command, &setup.staff, &mut report)?;
         report.events = command.appended();
         Ok(report)
     })

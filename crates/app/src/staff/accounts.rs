@@ -179,6 +179,24 @@ pub(crate) fn change_in(
     Ok(true)
 }
 
+/// Writes the name and e-mail of `new` on the account (no event: registry data); true when
+/// they differed.
+pub(crate) fn update_contact(
+    conn: &rusqlite::Connection,
+    current: &StaffMember,
+    new: &NewStaffAccount,
+) -> Result<bool, AppError> {
+    let name = new.name.trim();
+    if current.name == name && current.email == new.email {
+        return Ok(false);
+    }
+    let mut updated = current.clone();
+    updated.name = name.to_owned();
+    updated.email = new.email.clone();
+    rows::update_account(conn, &updated)?;
+    Ok(true)
+}
+
 /// Disables an account: it can no longer log in, its sessions end. A member cannot disable
 /// their own account (someone must stay able to manage the others).
 pub fn disable_account(app: &App, by: &Acting, staff: StaffId) -> Result<(), AppError> {

@@ -34,11 +34,11 @@ pub use crate::wording::staff::{permission_label, role_label};
 pub use access_log::{
     ACCESS_LOG_MONTHS, Access, AccessKind, access_log, purge_access_log, record_access,
 };
-pub(crate) use accounts::open_demo_account;
 pub use accounts::{
     NewStaffAccount, change_account, disable_account, new_activation_code, open_account,
     parse_login, staff_id_of,
 };
+pub(crate) use accounts::{change_in, open_demo_account, open_in, update_contact};
 pub use acting::Acting;
 pub use activation::activate_staff;
 pub use enrolment::{Enrolment, EnrolmentOutcome, TOTP_ISSUER, confirm_enrolment, enrolment};

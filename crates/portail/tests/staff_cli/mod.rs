@@ -96,7 +96,10 @@ fn as_a_member_the_events_carry_their_id_and_without_the_permission_nothing_is_w
         ],
     );
     assert!(added.status.success(), "{}", stderr(&added));
-    assert_eq!(last_event(&db)["metadata"]["actor"], format!("staff:{admin_id}"));
+    assert_eq!(
+        last_event(&db)["metadata"]["actor"],
+        format!("staff:{admin_id}")
+    );
 
     let before = events(&db);
     for args in [
@@ -119,7 +122,10 @@ fn as_a_member_the_events_carry_their_id_and_without_the_permission_nothing_is_w
 
     let transmitted = portail(&db, &["--as", "admin", "transmit"]);
     assert!(transmitted.status.success(), "{}", stderr(&transmitted));
-    assert_eq!(last_event(&db)["metadata"]["actor"], format!("staff:{admin_id}"));
+    assert_eq!(
+        last_event(&db)["metadata"]["actor"],
+        format!("staff:{admin_id}")
+    );
 }
 
 #[test]
