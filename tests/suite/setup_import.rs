@@ -417,7 +417,8 @@ fn staff_of_the_setup_file_are_opened_once_and_only_their_changed_rights_are_rec
 
 #[test]
 fn a_staff_entry_with_an_unknown_role_or_no_structure_for_accueil_is_refused_with_its_line() {
-    let unknown = format!("{EXAMPLE}\n[[staff]]\nkey = \"xavier\"\nname = \"X\"\nroles = [\"chef\"]\n");
+    let unknown =
+        format!("{EXAMPLE}\n[[staff]]\nkey = \"xavier\"\nname = \"X\"\nroles = [\"chef\"]\n");
     let error = parse_setup(&unknown, "setup.toml").unwrap_err().to_string();
     assert!(error.contains("rôle inconnu « chef »"), "{error}");
     let line = unknown.lines().count();
