@@ -171,7 +171,7 @@ fn code_page(visitor: &Visitor, error: Option<&str>) -> Markup {
                     (csrf_field(&visitor.chrome.csrf))
                     div class="field" {
                         label for="code" { "Code à 6 chiffres de votre application d'authentification" }
-                        input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                        input id="code" name="code" type="text" autocomplete="one-time-code"
                             required maxlength="20" autocapitalize="none" spellcheck="false" aria-describedby="code-aide";
                         p class="hint" id="code-aide" {
                             "Téléphone perdu ? Saisissez à la place un de vos codes de secours (par exemple ABCD-EFGH-JKMN) : chacun ne sert qu'une fois."
