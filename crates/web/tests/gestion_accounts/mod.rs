@@ -310,3 +310,28 @@ async fn the_nightly_run_purges_expired_staff_sessions_and_accesses_older_than_s
         (0, 1)
     );
 }
+
+#[tokio::test]
+async fn anonymous_visitors_and_parents_get_the_staff_log_in_on_accounts_and_the_access_log() {
+    let portal = Portal::demo();
+    let regie = member(&portal, "regie").staff_id.to_string();
+    let mut anonymous = portal.browser();
+    anonymous.get("/gestion/connexion").await;
+    let parent = portal.logged_in("dupont").await;
+    for (who, mut browser) in [("anonymous", anonymous), ("parent", parent)] {
+        for path in ["/gestion/comptes", "/gestion/journal-acces"] {
+            let page = browser.get(path).await;
+            assert_eq!(page.location(), "/gestion/connexion", "{who} {path}");
+        }
+        browser.get("/gestion/connexion").await;
+        let before = portal.head();
+        let page = browser
+            .post(
+                "/gestion/comptes",
+                &[("action", "desactiver"), ("compte", &regie)],
+            )
+            .await;
+        assert_eq!(page.location(), "/gestion/connexion", "{who}");
+        assert_eq!(portal.head(), before, "{who}: nothing written");
+    }
+}
