@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod gestion_accounts;
+mod gestion_login;
 mod gestion_phone;
 
 use axum::http::StatusCode;

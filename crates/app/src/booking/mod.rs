@@ -25,7 +25,7 @@ pub use capacity::{change_capacity, promote_after_capacity_change};
 pub use follow_up::{FollowUpLine, follow_up};
 pub use refusal::{BasketRefusal, BookingRefusal};
 pub use standing::{BookingBlock, account_standing, basket_booking_allowed, booking_blocked};
-pub use transmission::{TransmitReport, dry_run_transmission, last_update, transmit};
+pub use transmission::{TransmitReport, dry_run_transmission, last_update, transmit, transmit_by};
 pub use withdrawal::{
     Withdrawable, request_owner, reservation_owner, staff_withdraw_request, withdraw_request,
 };

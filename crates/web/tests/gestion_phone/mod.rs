@@ -3,55 +3,18 @@
 //! when refused.
 
 use axum::http::StatusCode;
-use domain::ids::{StaffId, StructureId, derive_id};
-use domain::staff::Role;
-use sha2::{Digest, Sha256};
+use domain::ids::StaffId;
 
 use crate::common::{Browser, Page, Portal};
 use crate::{activity_id, click};
 
-/// A member with `role` on both demo centres, and a browser holding a ready session of it.
-/// The account and the session are written as the staff log-in leaves them (password and
-/// second factor done).
-fn staff_browser(portal: &Portal, role: Role, centres: &[&str]) -> (Browser, StaffId) {
-    let staff = StaffId(derive_id("staff", role.code()));
-    let structures: Vec<StructureId> = centres
-        .iter()
-        .map(|key| StructureId(derive_id("structure", key)))
-        .collect();
-    let token = format!("{:064x}", u128::from(role as u8) + 1);
-    let hash = hex::encode(Sha256::digest(token.as_bytes()));
-    let now = portal
-        .app
-        .now()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    portal
-        .app
-        .execute("test:staff", move |command| {
-            command.conn().execute(
-                "INSERT INTO staff_accounts (staff_id, login, name, roles, structure_ids, password_hash, totp_enrolled_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'x', ?6)",
-                rusqlite::params![
-                    staff.to_string(),
-                    role.code(),
-                    format!("Membre {}", role.code()),
-                    serde_json::to_string(&[role]).unwrap(),
-                    serde_json::to_string(&structures).unwrap(),
-                    now
-                ],
-            )?;
-            command.conn().execute(
-                "INSERT INTO staff_sessions (token_hash, staff_id, stage, created_at, last_seen_at) VALUES (?1, ?2, 'ready', ?3, ?3)",
-                rusqlite::params![hash, staff.to_string(), now],
-            )?;
-            Ok(())
-        })
-        .unwrap();
-    let mut browser = portal.browser();
-    browser
-        .cookies
-        .insert(portal.services.config.staff_cookie().to_owned(), token);
-    (browser, staff)
+/// A browser logged in through the staff pages as the demo account `login` (`accueil` and
+/// `direction` act on both demo centres), and its id.
+async fn staff_browser(portal: &Portal, login: &str) -> (Browser, StaffId) {
+    (
+        portal.staff_logged_in(login).await,
+        app::staff::staff_id_of(login),
+    )
 }
 
 /// The last event of `event_type` in the log: its payload and metadata.
@@ -146,7 +109,7 @@ async fn without_a_staff_session_the_phone_pages_send_to_the_staff_log_in_and_wr
 #[tokio::test]
 async fn an_agent_books_by_phone_the_request_names_the_agent_and_the_parent_sees_it_in_suivi() {
     let portal = Portal::demo();
-    let (mut agent, staff) = staff_browser(&portal, Role::Accueil, &["quinsac", "latresne"]);
+    let (mut agent, staff) = staff_browser(&portal, "accueil").await;
     let family = portal.family("dupont");
     let (child, calendar) = lilou_matin(&mut agent, &portal, "2026-12").await;
     let calendar = click(&mut agent, &calendar, &child, "2026-12-28", "reserver").await;
@@ -213,7 +176,7 @@ async fn an_agent_books_by_phone_the_request_names_the_agent_and_the_parent_sees
 #[tokio::test]
 async fn an_agent_cannot_set_a_deadline_aside_403_and_nothing_written() {
     let portal = Portal::demo();
-    let (mut agent, _) = staff_browser(&portal, Role::Accueil, &["quinsac", "latresne"]);
+    let (mut agent, _) = staff_browser(&portal, "accueil").await;
     let family = portal.family("dupont");
     let (child, calendar) = lilou_matin(&mut agent, &portal, "2026-12").await;
     click(&mut agent, &calendar, &child, "2026-12-28", "reserver").await;
@@ -244,13 +207,13 @@ async fn an_agent_cannot_set_a_deadline_aside_403_and_nothing_written() {
 }
 
 #[tokio::test]
-async fn a_member_of_another_centre_or_without_phone_booking_gets_the_403_page() {
+async fn the_regie_and_the_administration_get_the_403_page_and_nothing_is_written() {
     let portal = Portal::demo();
-    let (mut elsewhere, _) = staff_browser(&portal, Role::Accueil, &["ailleurs"]);
-    let (mut regie, _) = staff_browser(&portal, Role::Regie, &[]);
+    let (mut admin, _) = staff_browser(&portal, "admin").await;
+    let (mut regie, _) = staff_browser(&portal, "regie").await;
     let (gets, posts) = phone_pages(&portal, "dupont");
     let head = portal.head();
-    for browser in [&mut elsewhere, &mut regie] {
+    for browser in [&mut admin, &mut regie] {
         for path in &gets {
             let page = browser.get(path).await;
             assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
@@ -271,7 +234,7 @@ async fn a_member_of_another_centre_or_without_phone_booking_gets_the_403_page()
 #[tokio::test]
 async fn a_director_books_past_the_deadline_with_a_reason_kept_out_of_the_log() {
     let portal = Portal::demo();
-    let (mut director, staff) = staff_browser(&portal, Role::Direction, &["quinsac", "latresne"]);
+    let (mut director, staff) = staff_browser(&portal, "direction").await;
     let family = portal.family("dupont");
     // Wednesday 25 November 2026, 09:00: that day's deadline (J-2 18:00) has passed.
     let (child, calendar) = lilou_matin(&mut director, &portal, "2026-11").await;
@@ -356,8 +319,8 @@ async fn a_director_cancels_from_suivi_a_place_past_its_cancellation_deadline_wi
     let portal = Portal::demo();
     let family = portal.family("dupont");
     let suivi = format!("/gestion/familles/{family}/suivi");
-    let (mut agent, _) = staff_browser(&portal, Role::Accueil, &["quinsac", "latresne"]);
-    let (mut director, staff) = staff_browser(&portal, Role::Direction, &["quinsac", "latresne"]);
+    let (mut agent, _) = staff_browser(&portal, "accueil").await;
+    let (mut director, staff) = staff_browser(&portal, "direction").await;
     let agent_page = agent.get(&suivi).await;
     let director_page = director.get(&suivi).await;
     assert_eq!(director_page.status, StatusCode::OK);
