@@ -92,7 +92,7 @@ fn world(dir: &tempfile::TempDir, role: Role) -> (App, Acting, StaffSession) {
     let now = Utc.with_ymd_and_hms(2027, 1, 4, 9, 0, 0).unwrap();
     let app = App::open(dir.path().join("phone.db"), Arc::new(FixedClock(now))).unwrap();
     let setup = crate::setup::file::parse_setup(SETUP, "t.toml").unwrap();
-    crate::setup::import::import(&app, setup, app.today()).unwrap();
+    crate::setup::import::import(&app, &Acting::operator(), setup, app.today()).unwrap();
     let member = StaffMember {
         staff_id: StaffId(uuid::Uuid::from_u128(7)),
         login: role.code().to_owned(),
