@@ -738,6 +738,7 @@ async fn desk_payment(portal: &Portal, amount: &str) {
         let wallet = app::money::statement(&app, family, true, true).unwrap()[0].wallet_id;
         app::money::record_payment(
             &app,
+            &app::staff::Acting::operator(),
             app::money::DeskPayment {
                 family,
                 wallet: domain::ids::WalletId(wallet),

@@ -31,6 +31,8 @@ pub enum MoneyRefusal {
     WalletNotOfFamily,
     DeskPaymentNotFound,
     PaymentAlreadyCancelled,
+    /// A cancellation says why (`--reason`, the form's « Motif »).
+    CancellationReasonRequired,
     /// A typed amount that does not parse (`Money::parse`).
     InvalidAmount(domain::MoneyError),
     UnknownWallet {

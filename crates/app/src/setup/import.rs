@@ -91,6 +91,9 @@ fn import_organisation(
     if registry::save_organisation(command.conn(), &profile)? {
         report.registry_rows += 1;
     }
+    if registry::save_dossier_items(command.conn(), &organisation.dossier_items)? {
+        report.registry_rows += 1;
+    }
     let configured: Option<String> =
         rusqlite::OptionalExtension::optional(command.conn().query_row(
             "SELECT debt_threshold FROM organisation_settings WHERE singleton = 1",
@@ -508,7 +511,7 @@ fn import_children(
 const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 /// A one-time activation code, `XXXX-XXXX-XXXX` (60 random bits, no look-alike characters).
-fn activation_code() -> String {
+pub(crate) fn activation_code() -> String {
     let random = Uuid::new_v4().as_u128();
     let mut code = String::with_capacity(14);
     for i in 0..12 {
