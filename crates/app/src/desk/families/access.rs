@@ -102,6 +102,13 @@ pub fn issue_activation_code(
         let code = activation_code();
         registry::set_activation_code_hash(command.conn(), family, &hash_activation_code(&code))?;
         assisted(command, family, AccessAssistance::ActivationCodeIssued)?;
+        crate::staff::record_access(
+            command.conn(),
+            &acting,
+            family,
+            crate::staff::AccessKind::FamilyDocument,
+            command.now(),
+        )?;
         Ok(ActivationLetter {
             addressee: account.addressee(),
             login: account.login,

@@ -342,3 +342,26 @@ fn a_desk_payment_by_a_member_names_its_author_and_its_receipt_reads_in_words() 
         "a receipt keeps its number"
     );
 }
+
+#[test]
+fn each_opening_of_a_file_is_one_line_of_the_access_log_and_a_refusal_none() {
+    let (_dir, app) = demo();
+    let log = || {
+        crate::staff::access_log(&app, &Acting::operator(), 0, 100)
+            .expect("log")
+            .0
+    };
+    let before = log().len();
+    family_file(&app, &accueil(), family("dupont")).expect("file");
+    family_file(&app, &accueil(), family("dupont")).expect("file");
+    let lines = log();
+    assert_eq!(lines.len(), before + 2);
+    assert_eq!(lines[0].family_id, family("dupont"));
+    assert_eq!(lines[0].kind, crate::staff::AccessKind::FamilyFile);
+    let elsewhere = member(Role::Accueil, &[structure("ailleurs")]);
+    assert!(matches!(
+        family_file(&app, &elsewhere, family("dupont")),
+        Err(AppError::Staff(StaffRefusal::NotAllowed(Permission::ViewFamilies)))
+    ));
+    assert_eq!(log().len(), before + 2);
+}

@@ -52,11 +52,12 @@ pub struct Receipt {
 }
 
 /// The receipt of a desk payment: `by` needs `RecordPayment` or `CancelPayment` on one of the
-/// family's structures.
+/// family's structures. Showing it (it names the payer) is written to the access log.
 pub fn receipt(app: &App, by: &Acting, payment: PaymentId) -> Result<Receipt, AppError> {
     let by = by.clone();
-    let today = app.today();
-    app.query(move |conn| {
+    app.execute(&by.actor_text(), move |command| {
+        let today = domain::deadline::paris_day(command.now());
+        let conn = command.conn();
         let row =
             projections::desk_payment(conn, payment)?.ok_or(MoneyRefusal::DeskPaymentNotFound)?;
         let structures = projections::family(conn, row.family_id, today)?
