@@ -125,7 +125,13 @@ pub fn family_file(app: &App, by: &Acting, family: FamilyId) -> Result<FamilyFil
             family,
             today,
         )?;
-        Ok(())
+        crate::staff::record_access(
+            command.conn(),
+            &acting,
+            family,
+            crate::staff::AccessKind::FamilyFile,
+            command.now(),
+        )
     })?;
     let mut file = read_file(app, family)?;
     let month = app.today();

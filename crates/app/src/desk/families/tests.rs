@@ -334,7 +334,13 @@ fn a_desk_payment_by_a_member_names_its_author_and_its_receipt_reads_in_words() 
     ));
     crate::money::cancel_payment(&app, &regie, payment, "Chèque sans provision")
         .expect("cancelled");
+    let log_before = crate::staff::access_log(&app, &Acting::operator(), 0, 1)
+        .expect("log")
+        .1;
     let cancelled = receipt(&app, &regie, payment).expect("receipt");
+    let (lines, total) = crate::staff::access_log(&app, &Acting::operator(), 0, 1).expect("log");
+    assert_eq!(total, log_before + 1, "showing a receipt is logged");
+    assert_eq!(lines[0].kind, crate::staff::AccessKind::FamilyDocument);
     let mark = cancelled.cancelled.expect("marked cancelled");
     assert_eq!(mark.reason.as_deref(), Some("Chèque sans provision"));
     assert_eq!(
@@ -361,7 +367,9 @@ fn each_opening_of_a_file_is_one_line_of_the_access_log_and_a_refusal_none() {
     let elsewhere = member(Role::Accueil, &[structure("ailleurs")]);
     assert!(matches!(
         family_file(&app, &elsewhere, family("dupont")),
-        Err(AppError::Staff(StaffRefusal::NotAllowed(Permission::ViewFamilies)))
+        Err(AppError::Staff(StaffRefusal::NotAllowed(
+            Permission::ViewFamilies
+        )))
     ));
     assert_eq!(log().len(), before + 2);
 }

@@ -65,6 +65,13 @@ pub fn receipt(app: &App, by: &Acting, payment: PaymentId) -> Result<Receipt, Ap
             .unwrap_or_default();
         by.require_any(Permission::RecordPayment, &structures)
             .or_else(|_| by.require_any(Permission::CancelPayment, &structures))?;
+        crate::staff::record_access(
+            conn,
+            &by,
+            row.family_id,
+            crate::staff::AccessKind::FamilyDocument,
+            command.now(),
+        )?;
         let account =
             registry::family_account(conn, row.family_id)?.ok_or(MoneyRefusal::UnknownFamily)?;
         let details = registry::payment_details(conn, payment.0)?;
