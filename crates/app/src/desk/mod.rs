@@ -8,7 +8,11 @@ mod payments;
 pub use crate::wording::desk::payment_mode_label;
 pub use families::{
     ActivationLetter, DeskRefusal, DossierItem, FamilyFile, FamilyHit, FamilySearch, FileChild,
-    QuotientPeriod, SEARCH_LIMIT, family_file, issue_activation_code, parse_quotient,
-    search_families, send_family_reset_link, set_quotient, unlock_login, update_dossier,
+    QuotientPeriod, SEARCH_LIMIT, family_file, issue_activation_code, parse_effective_day,
+    parse_quotient, search_families, send_family_reset_link, set_quotient, unlock_login,
+    update_dossier,
 };
-pub use payments::{Receipt, ReceiptCancellation, amount_in_words, number_in_words, receipt};
+pub use payments::{
+    PaymentTarget, Receipt, ReceiptCancellation, amount_in_words, number_in_words, payment_target,
+    receipt,
+};

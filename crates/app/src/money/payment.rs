@@ -41,6 +41,16 @@ pub fn parse_mode(text: &str) -> Result<PaymentMode, AppError> {
     })
 }
 
+/// The day of a payment as a form's date field sends it (`AAAA-MM-JJ`).
+pub fn parse_payment_day(text: &str) -> Result<NaiveDate, AppError> {
+    domain::calendar::parse_day(text.trim()).ok_or_else(|| {
+        MoneyRefusal::InvalidPaymentDay {
+            typed: text.trim().to_owned(),
+        }
+        .into()
+    })
+}
+
 /// The wallet staff name by its setup key or its id.
 pub fn resolve_wallet(app: &App, text: &str) -> Result<WalletId, AppError> {
     let text = text.trim().to_owned();

@@ -18,6 +18,10 @@ impl fmt::Display for DeskRefusal {
                 f,
                 "Quotient familial invalide : « {typed} » (un nombre entier de 0 à 100 000)."
             ),
+            DeskRefusal::InvalidEffectiveDay { typed } => write!(
+                f,
+                "Date d'effet invalide : « {typed} » (indiquez le jour à partir duquel le quotient s'applique)."
+            ),
             DeskRefusal::NoEmailAddress => f.write_str(
                 "Cette famille n'a pas d'adresse e-mail : imprimez plutôt une lettre d'activation.",
             ),

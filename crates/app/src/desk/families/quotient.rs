@@ -27,6 +27,16 @@ pub fn parse_quotient(typed: &str) -> Result<u32, AppError> {
         })
 }
 
+/// The day a new quotient applies from, as the form's date field sends it (`AAAA-MM-JJ`).
+pub fn parse_effective_day(typed: &str) -> Result<NaiveDate, AppError> {
+    domain::calendar::parse_day(typed.trim()).ok_or_else(|| {
+        DeskRefusal::InvalidEffectiveDay {
+            typed: typed.trim().to_owned(),
+        }
+        .into()
+    })
+}
+
 /// Sets the family's quotient from `effective_from` on (`FamilyQuotientSet`): prices of the
 /// days from then on follow it. `by` needs `UpdateFamilyFile` on one of its structures.
 pub fn set_quotient(

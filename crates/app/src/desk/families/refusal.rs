@@ -10,6 +10,8 @@ pub enum DeskRefusal {
     UnknownDossierItem { item: String },
     /// A quotient familial that is not a whole number from 0 to 100 000.
     InvalidQuotient { typed: String },
+    /// The day a quotient applies from is no day.
+    InvalidEffectiveDay { typed: String },
     /// A reset link goes by mail and the family has no address.
     NoEmailAddress,
     /// A reset link was mailed a few minutes ago: one mail at a time.
