@@ -51,7 +51,7 @@ fn letter_body(letter: &ActivationLetter, portal: &str) -> Markup {
             h2 { "Votre accès au Portail Famille" }
             p { "Madame, Monsieur," }
             p { "Voici de quoi ouvrir votre compte sur le Portail Famille, pour réserver les activités de vos enfants et régler en ligne." }
-            dl class="summary" {
+            dl class="facts" {
                 div { dt { "Adresse du portail" } dd { (portal) } }
                 div { dt { "Identifiant" } dd { strong { (letter.login) } } }
                 div { dt { "Code d'activation" } dd { strong class="code" { (letter.code) } } }

@@ -30,7 +30,7 @@ pub(super) fn identity(file: &FamilyFile) -> Markup {
     html! {
         section aria-labelledby="famille" {
             h2 id="famille" { "Famille" }
-            dl class="summary" {
+            dl class="facts" {
                 div { dt { "Payeur" } dd { (file.addressee) } }
                 div { dt { "Identifiant" } dd { (file.login) } }
                 div { dt { "E-mail" } dd { (file.email.as_ref().map_or("—", |e| e.as_str())) } }

@@ -56,7 +56,7 @@ fn receipt_body(receipt: &Receipt) -> Markup {
                 "Reçu" @if let Some(number) = &receipt.number { " n° " (number) }
                 @if receipt.cancelled.is_some() { " " span class="cancelled-mark" { "ANNULÉ" } }
             }
-            dl class="summary" {
+            dl class="facts" {
                 div { dt { "Régie" } dd { (receipt.regie) } }
                 div { dt { "Famille" } dd { (receipt.addressee) " (" (receipt.login) ")" } }
                 div { dt { "Payeur" } dd { (receipt.payer.as_deref().unwrap_or("—")) } }
