@@ -97,7 +97,7 @@ fn searched_text(account: &FamilyAccount, children: &[registry::ChildProfile]) -
     text
 }
 
-pub(super) fn structure_labels(
+fn structure_labels(
     labels: &[projections::StructureRow],
     structures: &[StructureId],
 ) -> Vec<String> {
