@@ -373,3 +373,28 @@ fn each_opening_of_a_file_is_one_line_of_the_access_log_and_a_refusal_none() {
     ));
     assert_eq!(log().len(), before + 2);
 }
+
+#[test]
+fn a_card_payment_taken_at_the_desk_is_a_desk_payment_with_a_receipt_and_can_be_cancelled() {
+    let (_dir, app) = demo();
+    let regie = member(Role::Regie, &[]);
+    let payment = crate::money::record_payment(
+        &app,
+        &regie,
+        DeskPayment {
+            family: family("dupont"),
+            wallet: wallet(),
+            amount: Money::parse("80").expect("parses"),
+            mode: PaymentMode::Card,
+            number: None,
+            bank: None,
+            payer: None,
+            paid_on: app.today(),
+        },
+    )
+    .expect("recorded");
+    let printed = receipt(&app, &regie, payment).expect("a desk card payment has a receipt");
+    assert_eq!(printed.amount_in_words, "quatre-vingts euros");
+    crate::money::cancel_payment(&app, &regie, payment, "Ticket de carte refusé")
+        .expect("a desk card payment can be cancelled");
+}

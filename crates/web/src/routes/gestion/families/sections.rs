@@ -239,7 +239,7 @@ fn payments(staff: &StaffUser, history: &History<PaymentLine>) -> Markup {
                             td { (line.payer.as_deref().unwrap_or("")) }
                             td { (line.bank.as_deref().unwrap_or("")) }
                             td class="num" { (amount(line.amount)) @if line.cancelled { " (annulé)" } }
-                            td { @if line.desk && receipts { a href={ "/gestion/reglements/" (line.payment_id) } { "Voir le reçu" } } }
+                            td { @if line.desk && receipts { a href={ "/gestion/reglements/" (line.payment_id) } { "Reçu du " (numeric_date(line.paid_on)) } } }
                         }
                     }
                 }
