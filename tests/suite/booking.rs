@@ -115,6 +115,7 @@ fn world(
     .unwrap();
     import(
         &app,
+        &app::staff::Acting::operator(),
         parse_setup(&setup_text(families, capacity, waitlist), "t.toml").unwrap(),
         app.today(),
     )
@@ -404,7 +405,8 @@ fn a_dry_run_prints_the_decisions_and_writes_nothing() {
         book(&app, f, 0, 0, "x");
     }
     let head = app.store.head().unwrap().position;
-    let report = booking::dry_run_transmission(&app, app.now()).unwrap();
+    let report =
+        booking::dry_run_transmission(&app, &app::staff::Acting::operator(), app.now()).unwrap();
     assert!(report.dry_run);
     assert_eq!(
         (

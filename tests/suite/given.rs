@@ -49,7 +49,13 @@ pub fn given(setup: &str, at: DateTime<Utc>) -> Given {
     let clock = Arc::new(ScenarioClock(Mutex::new(at)));
     let app = App::open(dir.path().join("given.db"), clock.clone()).unwrap();
     let parsed = parse_setup(setup, "given.toml").unwrap();
-    import(&app, parsed, domain::deadline::paris_day(at)).unwrap();
+    import(
+        &app,
+        &app::staff::Acting::operator(),
+        parsed,
+        domain::deadline::paris_day(at),
+    )
+    .unwrap();
     Given {
         _dir: dir,
         app,

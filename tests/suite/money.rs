@@ -141,6 +141,7 @@ fn consumptions_are_billed_at_the_price_in_force_exactly() {
     let app = app_at(&dir, 2027, 1, 15);
     import(
         &app,
+        &app::staff::Acting::operator(),
         parse_setup(SETUP, "m.toml").unwrap(),
         day("2027-01-01"),
     )
@@ -209,6 +210,7 @@ fn a_staff_consumption_on_a_closed_day_is_refused_unless_recorded_as_an_exceptio
     let app = app_at(&dir, 2027, 1, 15);
     import(
         &app,
+        &app::staff::Acting::operator(),
         parse_setup(SETUP, "m.toml").unwrap(),
         day("2027-01-01"),
     )
@@ -271,6 +273,7 @@ fn a_desk_payment_moves_the_balance_by_exactly_its_amount_and_bad_amounts_are_re
     let app = app_at(&dir, 2027, 1, 15);
     import(
         &app,
+        &app::staff::Acting::operator(),
         parse_setup(SETUP, "m.toml").unwrap(),
         day("2027-01-01"),
     )
@@ -331,6 +334,7 @@ fn the_nightly_consumption_bills_accepted_places_but_not_justified_absences_once
     let before = app_at(&dir, 2027, 1, 4);
     import(
         &before,
+        &app::staff::Acting::operator(),
         parse_setup(SETUP, "m.toml").unwrap(),
         day("2027-01-01"),
     )
@@ -392,7 +396,7 @@ proptest! {
     fn the_ledger_adds_up_and_replays(ops in prop::collection::vec((0u8..3, 1u32..20_000, 0usize..6), 1..30)) {
         let dir = tempfile::tempdir().unwrap();
         let app = app_at(&dir, 2027, 3, 1);
-        import(&app, parse_setup(SETUP, "m.toml").unwrap(), day("2027-01-01")).unwrap();
+        import(&app, &app::staff::Acting::operator(), parse_setup(SETUP, "m.toml").unwrap(), day("2027-01-01")).unwrap();
         let mut expected = Money::ZERO;
         let mut payments = Vec::new();
         let wednesdays: Vec<NaiveDate> = (0..7).map(|w| day("2027-01-06") + chrono::Days::new(7 * w)).collect();

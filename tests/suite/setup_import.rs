@@ -24,9 +24,18 @@ fn importing_the_example_lists_exactly_what_the_file_says() {
     let dir = tempfile::tempdir().unwrap();
     let app = app_at(&dir, "a.db", 2026, 12, 1);
     let setup = parse_setup(EXAMPLE, "setup.toml").unwrap();
-    let report = import(&app, setup.clone(), app.today()).unwrap();
+    let report = import(
+        &app,
+        &app::staff::Acting::operator(),
+        setup.clone(),
+        app.today(),
+    )
+    .unwrap();
     assert!(report.events > 0);
-    assert_eq!(report.activation_codes.len(), setup.families.len());
+    assert_eq!(
+        report.activation_codes.len(),
+        setup.families.len() + setup.staff.len()
+    );
 
     let listed = app::listing::activities(&app).unwrap();
     assert_eq!(listed.len(), setup.activities.len());
@@ -89,9 +98,15 @@ fn importing_the_same_file_twice_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let app = app_at(&dir, "a.db", 2026, 12, 1);
     let setup = parse_setup(EXAMPLE, "setup.toml").unwrap();
-    import(&app, setup.clone(), app.today()).unwrap();
+    import(
+        &app,
+        &app::staff::Acting::operator(),
+        setup.clone(),
+        app.today(),
+    )
+    .unwrap();
     let head = app.store.head().unwrap().position;
-    let again = import(&app, setup, app.today()).unwrap();
+    let again = import(&app, &app::staff::Acting::operator(), setup, app.today()).unwrap();
     assert!(again.changed_nothing(), "{again:?}");
     assert!(again.activation_codes.is_empty());
     assert_eq!(app.store.head().unwrap().position, head);
@@ -103,6 +118,7 @@ fn a_changed_capacity_becomes_one_capacity_change_effective_from_the_given_day()
     let app = app_at(&dir, "a.db", 2026, 12, 1);
     import(
         &app,
+        &app::staff::Acting::operator(),
         parse_setup(EXAMPLE, "setup.toml").unwrap(),
         app.today(),
     )
@@ -113,6 +129,7 @@ fn a_changed_capacity_becomes_one_capacity_change_effective_from_the_given_day()
     assert_ne!(changed, EXAMPLE);
     let report = import(
         &app,
+        &app::staff::Acting::operator(),
         parse_setup(&changed, "setup.toml").unwrap(),
         day("2027-01-04"),
     )
@@ -154,6 +171,7 @@ fn new_accounts_get_a_one_time_code_stored_only_as_a_hash() {
     let app = app_at(&dir, "a.db", 2026, 12, 1);
     let report = import(
         &app,
+        &app::staff::Acting::operator(),
         parse_setup(EXAMPLE, "setup.toml").unwrap(),
         app.today(),
     )
@@ -188,7 +206,13 @@ fn no_personal_data_from_the_file_reaches_the_event_log() {
     let dir = tempfile::tempdir().unwrap();
     let app = app_at(&dir, "a.db", 2026, 12, 1);
     let setup = parse_setup(EXAMPLE, "setup.toml").unwrap();
-    import(&app, setup.clone(), app.today()).unwrap();
+    import(
+        &app,
+        &app::staff::Acting::operator(),
+        setup.clone(),
+        app.today(),
+    )
+    .unwrap();
     let log: String = app
         .store
         .read_range(1, None, 1000)
@@ -345,4 +369,62 @@ fn the_demo_calendar_shows_every_state_of_the_colour_code() {
             .flat_map(|d| &d.cells)
             .all(|c| !c.activity.contains("6-12"))
     );
+}
+
+/// `[[staff]]`: new accounts opened with a code, rights recorded only when they change,
+/// passwords never touched.
+#[test]
+fn staff_of_the_setup_file_are_opened_once_and_only_their_changed_rights_are_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_at(&dir, "s.db", 2026, 12, 1);
+    let operator = app::staff::Acting::operator();
+    let setup = parse_setup(EXAMPLE, "setup.toml").unwrap();
+    assert_eq!(setup.staff.len(), 2);
+    let report = import(&app, &operator, setup.clone(), app.today()).unwrap();
+    let (login, code) = report
+        .activation_codes
+        .iter()
+        .find(|(login, _)| login == "claire.accueil")
+        .unwrap();
+    assert!(
+        report
+            .created
+            .contains(&"compte du personnel claire.accueil".to_owned())
+    );
+    app::staff::activate_staff(&app, login, code, "une phrase de passe bien longue", None).unwrap();
+
+    let again = import(&app, &operator, setup, app.today()).unwrap();
+    assert!(again.changed_nothing(), "{again:?}");
+
+    let changed_text = EXAMPLE.replace(
+        "roles = [\"regie\", \"administration\"]",
+        "roles = [\"regie\"]",
+    );
+    let changed = parse_setup(&changed_text, "setup.toml").unwrap();
+    let report = import(&app, &operator, changed, app.today()).unwrap();
+    assert_eq!(report.events, 1, "{report:?}");
+    assert_eq!(
+        report.changed,
+        vec!["droits du compte du personnel regisseur".to_owned()]
+    );
+    let claire = app::staff::staff_accounts(&app, &operator)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.login == "claire.accueil")
+        .unwrap();
+    assert!(claire.activated, "the password chosen stays");
+}
+
+#[test]
+fn a_staff_entry_with_an_unknown_role_or_no_structure_for_accueil_is_refused_with_its_line() {
+    let unknown =
+        format!("{EXAMPLE}\n[[staff]]\nkey = \"xavier\"\nname = \"X\"\nroles = [\"chef\"]\n");
+    let error = parse_setup(&unknown, "setup.toml").unwrap_err().to_string();
+    assert!(error.contains("rôle inconnu « chef »"), "{error}");
+    let line = unknown.lines().count();
+    assert!(error.starts_with(&format!("setup.toml:{line}:")), "{error}");
+    let scoped =
+        format!("{EXAMPLE}\n[[staff]]\nkey = \"xavier\"\nname = \"X\"\nroles = [\"accueil\"]\n");
+    let error = parse_setup(&scoped, "setup.toml").unwrap_err().to_string();
+    assert!(error.contains("indiquez « structures »"), "{error}");
 }

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use store::EventStore;
 
+use crate::staff::Acting;
 use crate::{App, AppError};
+use domain::staff::Permission;
 
 pub use projections::booking::TransmissionRow;
 pub use projections::{Difference, Progress, ReadModelCheck, RebuildReport};
@@ -25,12 +27,14 @@ pub enum MaintenanceRefusal {
 /// to be swapped), then rebuilds the `names`d read models (all when empty) from the log into a
 /// scratch file beside `db` and swaps them in, `batch` events per transaction.
 pub fn rebuild(
+    by: &Acting,
     store: &EventStore,
     db: &Path,
     names: &[String],
     batch: usize,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<RebuildReport, AppError> {
+    by.require(Permission::RunRebuild, None)?;
     store.write(|tx| -> Result<(), AppError> {
         projections::install(tx.connection())?;
         Ok(())

@@ -138,7 +138,12 @@ pub fn world(
     let per_pair = requests / (ACTIVITIES * DAYS);
     let started = Instant::now();
     let text = setup(families, per_pair * 3 / 5, per_pair / 5);
-    import(&app, parse_setup(&text, "bench.toml")?, app.today())?;
+    import(
+        &app,
+        &app::staff::Acting::operator(),
+        parse_setup(&text, "bench.toml")?,
+        app.today(),
+    )?;
     println!(
         "setup: {families} families imported in {:.1} s",
         started.elapsed().as_secs_f64()

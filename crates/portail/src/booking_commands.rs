@@ -12,7 +12,7 @@ use crate::cli::{
     CalendarArgs, CancelArgs, Cli, FamilyListArgs, OutboxArgs, RequestArgs, SendArgs, TransmitArgs,
     WaitlistArgs, WithdrawArgs,
 };
-use crate::shared::{open_app, print_json};
+use crate::shared::{acting, open_app, print_json};
 
 fn client_request_id(given: &Option<String>) -> String {
     given
@@ -244,10 +244,11 @@ pub fn transmit(cli: &Cli, args: &TransmitArgs) -> anyhow::Result<ExitCode> {
         .at
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|| app.now());
+    let by = user!(acting(&app, cli.as_login.as_deref()));
     let report = if args.dry_run {
-        user!(booking::dry_run_transmission(&app, cut_off))
+        user!(booking::dry_run_transmission(&app, &by, cut_off))
     } else {
-        user!(booking::transmit(&app, cut_off))
+        user!(booking::transmit_by(&app, &by, cut_off))
     };
     if args.json {
         let mut json = serde_json::to_value(report.counts)?;

@@ -8,11 +8,12 @@ use crate::booking_commands;
 use crate::cli::{AbsencesCommand, ConsumptionsCommand, HistoryCommand, PaymentsCommand};
 use crate::cli::{
     AuditCommand, Cli, Command, EventsCommand, ListCommand, MailCommand, ReservationsCommand,
-    WaitlistCommand,
+    StaffCommand, WaitlistCommand,
 };
 use crate::maintenance_commands;
 use crate::money_commands;
 use crate::setup_commands;
+use crate::staff_commands;
 
 pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
@@ -28,6 +29,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(AuditCommand::Anchor(args)) => audit_commands::anchor(cli, args),
         Command::Import(args) => setup_commands::import(cli, args),
         Command::Demo => setup_commands::demo(cli),
+        Command::Staff(StaffCommand::Add(args)) => staff_commands::add(cli, args),
+        Command::Staff(StaffCommand::Disable(args)) => staff_commands::disable(cli, args),
+        Command::Staff(StaffCommand::List(args)) => staff_commands::list(cli, args),
+        Command::Staff(StaffCommand::Code(args)) => staff_commands::code(cli, args),
         Command::Structures(ListCommand::List(args)) => setup_commands::structures(cli, args),
         Command::Activities(ListCommand::List(args)) => setup_commands::activities(cli, args),
         Command::Families(ListCommand::List(args)) => setup_commands::families(cli, args),

@@ -43,6 +43,7 @@ mod money_commands;
 mod serve;
 mod setup_commands;
 mod shared;
+mod staff_commands;
 
 use std::process::ExitCode;
 

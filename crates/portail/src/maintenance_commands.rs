@@ -9,7 +9,7 @@ use store::ChainReport;
 use crate::audit_commands::check_store;
 use crate::broken_chain::{RESTORE_ADVICE, break_text};
 use crate::cli::{BackupArgs, Cli, RebuildArgs, RestoreArgs};
-use crate::shared::open;
+use crate::shared::{acting, open, open_app};
 
 pub(crate) fn rebuild(cli: &Cli, args: &RebuildArgs) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;
@@ -24,6 +24,11 @@ pub(crate) fn rebuild(cli: &Cli, args: &RebuildArgs) -> anyhow::Result<ExitCode>
         eprintln!("{RESTORE_ADVICE}");
         return Ok(ExitCode::FAILURE);
     }
+    // `--as LOGIN`: the member must hold the rebuild permission (the operator always does).
+    let by = match cli.as_login.as_deref() {
+        None => app::staff::Acting::operator(),
+        Some(login) => user!(acting(&open_app(cli)?, Some(login))),
+    };
     let terminal = io::stderr().is_terminal();
     let mut last_line = std::time::Instant::now();
     let mut progress = |p: app::maintenance::Progress| {
@@ -50,6 +55,7 @@ pub(crate) fn rebuild(cli: &Cli, args: &RebuildArgs) -> anyhow::Result<ExitCode>
     };
     // The tables the code added since are installed first: they must exist to be swapped.
     let report = match app::maintenance::rebuild(
+        &by,
         &store,
         &cli.db,
         &args.projections,

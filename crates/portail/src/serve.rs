@@ -149,6 +149,7 @@ fn prepare_demo(cli: &Cli, args: &ServeArgs, app: &app::App) -> anyhow::Result<(
                 login.situation
             );
         }
+        crate::setup_commands::print_demo_staff();
     }
     if args.demo && app.store.head()?.position == 0 {
         let report = app::demo::build(app)?;
@@ -161,6 +162,7 @@ fn prepare_demo(cli: &Cli, args: &ServeArgs, app: &app::App) -> anyhow::Result<(
                 login.situation
             );
         }
+        crate::setup_commands::print_demo_staff();
         out!("À essayer :");
         for line in &report.to_watch {
             out!("  {line}");

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::cli::{Cli, ImportArgs, ListArgs};
-use crate::shared::{open_app, print_json, refused_or};
+use crate::shared::{acting, open_app, print_json, refused_or};
 
 pub fn import(cli: &Cli, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(&args.file)
@@ -17,8 +17,9 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         Err(error) => return refused_or(error.into()),
     };
     let app = open_app(cli)?;
+    let by = user!(acting(&app, cli.as_login.as_deref()));
     let effective = args.effective_from.unwrap_or_else(|| app.today());
-    let report = match app::setup::import::import(&app, setup, effective) {
+    let report = match app::setup::import::import(&app, &by, setup, effective) {
         Ok(report) => report,
         Err(error) => return refused_or(error),
     };
@@ -40,7 +41,7 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     if !report.activation_codes.is_empty() {
         out!();
         out!(
-            "Codes d'activation des nouveaux comptes (affichés une seule fois, à remettre aux familles) :"
+            "Codes d'activation des nouveaux comptes (affichés une seule fois, à remettre aux familles et au personnel) :"
         );
         for (login, code) in &report.activation_codes {
             out!("  {login:<24} {code}");
@@ -69,11 +70,29 @@ pub fn demo(cli: &Cli) -> anyhow::Result<ExitCode> {
             login.situation
         );
     }
+    print_demo_staff();
     out!("À essayer :");
     for line in &report.to_watch {
         out!("  {line}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's staff accounts, each with its TOTP secret (demo only: a tester computes the codes
+/// with any authenticator app, or `oathtool --totp -b SECRET`).
+pub fn print_demo_staff() {
+    out!(
+        "Comptes du personnel de démonstration (/gestion/connexion ; identifiant / mot de passe / secret TOTP) :"
+    );
+    for staff in app::demo::DEMO_STAFF {
+        out!(
+            "  {:<10} {:<24} {}  ({})",
+            staff.login,
+            staff.password,
+            staff.totp_secret().base32(),
+            app::staff::role_label(staff.role)
+        );
+    }
 }
 
 pub fn structures(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitCode> {

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use app::staff::Acting;
 use app::{App, AppError, SystemClock};
 use store::{EventStore, StoreOptions};
 
@@ -20,6 +21,15 @@ pub fn open(cli: &Cli) -> anyhow::Result<EventStore> {
 pub fn open_app(cli: &Cli) -> anyhow::Result<App> {
     App::open(&cli.db, Arc::new(SystemClock))
         .with_context(|| format!("ouverture de la base {}", cli.db.display()))
+}
+
+/// Who acts: the active staff account of `--as LOGIN`, else the operator on the server. An
+/// unknown or disabled identifiant is a refusal.
+pub fn acting(app: &App, as_login: Option<&str>) -> Result<Acting, AppError> {
+    let Some(login) = as_login else {
+        return Ok(Acting::operator());
+    };
+    app::staff::active_member(app, login).map(|member| Acting::member(&member))
 }
 
 /// A refusal the user can fix: the message on stderr, exit 1. Anything else is ours.

@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 use store::{EventStore, ExpectedVersion, Metadata, NewEvent, StoreOptions};
 use uuid::Uuid;
 
+mod staff_cli;
+
 fn portail(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portail"))
         .arg("--db")

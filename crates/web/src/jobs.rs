@@ -1,5 +1,6 @@
 //! The jobs `portail serve` runs by itself: the nightly run (transmission, consumptions,
-//! payment reconciliation) and the mail worker.
+//! payment reconciliation, expired sessions, the access log past six months) and the mail
+//! worker.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,6 +37,16 @@ pub fn run_nightly(services: &Shared) -> NightlyReport {
         report
             .failures
             .push(format!("sessions et liens expirés : {error}"));
+    }
+    if let Err(error) = app::staff::purge_staff_sessions(app) {
+        report
+            .failures
+            .push(format!("sessions du personnel expirées : {error}"));
+    }
+    if let Err(error) = app::staff::purge_access_log(app) {
+        report
+            .failures
+            .push(format!("journal des accès de plus de six mois : {error}"));
     }
     if let Some(provider) = &services.provider {
         match app::online_payment::reconcile(app, provider.as_ref()) {

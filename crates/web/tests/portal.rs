@@ -3,6 +3,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod gestion_accounts;
+mod gestion_desk;
+mod gestion_login;
 
 use axum::http::StatusCode;
 use common::{Browser, Page, Portal};

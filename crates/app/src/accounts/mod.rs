@@ -8,12 +8,12 @@
 //! runtime. Their writes go through the store's writer like every command.
 
 mod login;
-mod passwords;
+pub(crate) mod passwords;
 mod profile;
 mod recovery;
 mod refusal;
 mod session;
-mod throttle;
+pub(crate) mod throttle;
 mod tokens;
 mod welcome;
 

@@ -4,7 +4,7 @@ use super::{AccountRefusal, new_secret};
 use crate::{AppError, credentials};
 
 /// Words a password must not be: the identifiant, the portal's name, common passwords.
-pub(super) fn check_not_obvious(password: &str, login: &str) -> Result<(), AppError> {
+pub(crate) fn check_not_obvious(password: &str, login: &str) -> Result<(), AppError> {
     const BLOCKLIST: &[&str] = &[
         "motdepasse",
         "motdepasse123",
@@ -52,7 +52,7 @@ pub(super) fn check_new_password(
 
 /// A valid hash of a random password: verified against when the identifiant is unknown, so an
 /// unknown account costs the same time as a known one.
-pub(super) fn decoy_hash() -> &'static str {
+pub(crate) fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DECOY.get_or_init(|| credentials::hash_password(&new_secret()).unwrap_or_default())
 }

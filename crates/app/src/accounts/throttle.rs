@@ -41,7 +41,7 @@ pub(super) fn throttle_delay(policy: ThrottlePolicy, failures: u32) -> Duration 
 
 /// What a throttling key stands for; stored hashed (no login or address kept in clear).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct ThrottleKey {
+pub(crate) struct ThrottleKey {
     hash: String,
     policy: ThrottlePolicy,
 }
@@ -72,7 +72,7 @@ impl ThrottleKey {
 }
 
 /// Seconds to wait before `key` may try again (0: now).
-pub(super) fn wait_for(
+pub(crate) fn wait_for(
     conn: &Connection,
     key: &ThrottleKey,
     now: DateTime<Utc>,
@@ -105,7 +105,7 @@ pub(super) fn wait_for(
 }
 
 /// The longest wait among `keys`.
-pub(super) fn retry_after(app: &App, keys: &[ThrottleKey]) -> Result<i64, AppError> {
+pub(crate) fn retry_after(app: &App, keys: &[ThrottleKey]) -> Result<i64, AppError> {
     let now = app.now();
     let keys = keys.to_vec();
     app.query(move |conn| {
@@ -117,7 +117,7 @@ pub(super) fn retry_after(app: &App, keys: &[ThrottleKey]) -> Result<i64, AppErr
     })
 }
 
-pub(super) fn record_failure(
+pub(crate) fn record_failure(
     conn: &Connection,
     key: &ThrottleKey,
     now: DateTime<Utc>,
@@ -135,7 +135,7 @@ pub(super) fn record_failure(
     Ok(())
 }
 
-pub(super) fn record_failures(app: &App, keys: &[ThrottleKey]) -> Result<(), AppError> {
+pub(crate) fn record_failures(app: &App, keys: &[ThrottleKey]) -> Result<(), AppError> {
     let keys = keys.to_vec();
     app.execute("system:portal", move |command| {
         let now = command.now();
@@ -146,7 +146,7 @@ pub(super) fn record_failures(app: &App, keys: &[ThrottleKey]) -> Result<(), App
     })
 }
 
-pub(super) fn clear_throttle(conn: &Connection, key: &ThrottleKey) -> Result<(), AppError> {
+pub(crate) fn clear_throttle(conn: &Connection, key: &ThrottleKey) -> Result<(), AppError> {
     conn.prepare_cached("DELETE FROM login_throttle WHERE key_hash = ?1")?
         .execute(params![key.hash])?;
     Ok(())

@@ -23,7 +23,7 @@ pub use capacity::{change_capacity, promote_after_capacity_change};
 pub use follow_up::{FollowUpLine, follow_up};
 pub use refusal::{BasketRefusal, BookingRefusal};
 pub use standing::{BookingBlock, account_standing, basket_booking_allowed, booking_blocked};
-pub use transmission::{TransmitReport, dry_run_transmission, last_update, transmit};
+pub use transmission::{TransmitReport, dry_run_transmission, last_update, transmit, transmit_by};
 pub use withdrawal::{Withdrawable, request_owner, reservation_owner, withdraw_request};
 
 /// The id of a basket, request or transmission, derived like the setup file's ids

@@ -23,6 +23,7 @@ mod catalogue;
 mod families;
 mod history;
 mod setup;
+mod staff;
 #[cfg(test)]
 mod tests;
 mod world;
@@ -32,6 +33,8 @@ use crate::registry;
 use crate::setup::import::{self, ImportReport};
 use crate::{App, AppError};
 use world::World;
+
+pub use staff::{DEMO_STAFF, DemoStaff};
 
 /// A demo account: the only fixed secrets of the product, present only in demo databases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +69,8 @@ pub struct DemoReport {
     /// Events of the history recorded after the import.
     pub history_events: u64,
     pub logins: Vec<DemoLogin>,
+    /// The staff accounts, one per role, enrolled.
+    pub staff: Vec<DemoStaff>,
     /// What to try in the demo, in French, with its dates (printed by `portail demo`).
     pub to_watch: Vec<String>,
 }
@@ -83,7 +88,12 @@ pub fn build(app: &App) -> Result<DemoReport, AppError> {
     let today = app.today();
     let world = World::new(today, app.now());
     let to_watch = world.to_watch();
-    let mut import_report = import::import(app, world.setup()?, import::from_the_start())?;
+    let mut import_report = import::import(
+        app,
+        &crate::staff::Acting::operator(),
+        world.setup()?,
+        import::from_the_start(),
+    )?;
     // The demo hands out fixed passwords instead of activation codes.
     import_report
         .activation_codes
@@ -95,10 +105,12 @@ pub fn build(app: &App) -> Result<DemoReport, AppError> {
             credentials::hash_password(demo.password)?,
         ));
     }
+    let staff_hashes = staff::password_hashes()?;
     let history_events = app.execute("system:demo", move |command| {
         for (family, hash) in &hashes {
             registry::set_password_hash(command.conn(), *family, hash)?;
         }
+        staff::open_demo_staff(command, &staff_hashes)?;
         world.record_history(command)?;
         Ok(command.appended())
     })?;
@@ -106,6 +118,7 @@ pub fn build(app: &App) -> Result<DemoReport, AppError> {
         import: import_report,
         history_events,
         logins: DEMO_LOGINS.to_vec(),
+        staff: DEMO_STAFF.to_vec(),
         to_watch,
     })
 }

@@ -23,6 +23,7 @@ impl World {
             activities: DemoActivity::ALL.into_iter().map(activity).collect(),
             periods: self.periods(),
             families: self.households.all(),
+            staff: Vec::new(),
         })
     }
 

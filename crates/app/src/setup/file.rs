@@ -31,6 +31,7 @@ const ROOT_KEYS: &[&str] = &[
     "activities",
     "periods",
     "families",
+    "staff",
 ];
 const ORGANISATION_KEYS: &[&str] = &[
     "name",
@@ -102,6 +103,7 @@ pub fn parse_setup(text: &str, file_name: &str) -> Result<Setup, SetupError> {
     let (activities, activity_keys) = activities(&root, &structure_keys)?;
     let periods = periods(&root, &activity_keys)?;
     let families = families(&root, &structure_keys)?;
+    let staff = super::staff::staff(&root, &structure_keys)?;
 
     Ok(Setup {
         organisation,
@@ -110,6 +112,7 @@ pub fn parse_setup(text: &str, file_name: &str) -> Result<Setup, SetupError> {
         activities,
         periods,
         families,
+        staff,
     })
 }
 

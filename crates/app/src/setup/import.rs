@@ -11,8 +11,10 @@ use uuid::Uuid;
 
 use super::model::{self, Setup};
 use crate::registry::{self, ChildProfile, FamilyAccount, OrganisationProfile};
+use crate::staff::Acting;
 use crate::{App, AppError, Command};
 use domain::ids::derive_id;
+use domain::staff::Permission;
 
 /// The effective date of what a first definition sets: "from the start".
 pub fn from_the_start() -> NaiveDate {
@@ -28,8 +30,8 @@ pub struct ImportReport {
     pub changed: Vec<String>,
     /// Registry rows (contact data, names, welcome messages) written.
     pub registry_rows: u64,
-    /// One-time activation codes of the new family accounts, to hand to the families. Printed
-    /// once; only their hash is stored.
+    /// One-time activation codes of the new family and staff accounts, to hand to the families
+    /// and the staff members. Printed once; only their hash is stored.
     pub activation_codes: Vec<(String, String)>,
 }
 
@@ -45,8 +47,15 @@ pub fn organisation_id() -> OrganisationId {
 }
 
 /// Imports `setup`; changes of capacity, price and quotient take effect on `effective_day`.
-pub fn import(app: &App, setup: Setup, effective_day: NaiveDate) -> Result<ImportReport, AppError> {
-    app.execute("staff:import", move |command| {
+pub fn import(
+    app: &App,
+    by: &Acting,
+    setup: Setup,
+    effective_day: NaiveDate,
+) -> Result<ImportReport, AppError> {
+    let by = by.clone();
+    app.execute(&by.actor_text(), move |command| {
+        by.require(Permission::ImportSetup, None)?;
         let mut report = ImportReport::default();
         import_organisation(command, &setup.organisation, &mut report)?;
         for wallet in &setup.wallets {
@@ -70,6 +79,7 @@ pub fn import(app: &App, setup: Setup, effective_day: NaiveDate) -> Result<Impor
             let existing = families.iter().find(|f| f.family_id == family.id);
             import_family(command, family, existing, effective_day, &mut report)?;
         }
+        super::staff::import_staff(command, &setup.staff, &mut report)?;
         report.events = command.appended();
         Ok(report)
     })

@@ -4,5 +4,6 @@ pub mod file;
 pub mod import;
 pub mod model;
 mod periods;
+mod staff;
 mod toml_reader;
 mod values;

@@ -17,6 +17,8 @@ pub struct Setup {
     pub activities: Vec<Activity>,
     pub periods: Vec<Period>,
     pub families: Vec<Family>,
+    /// The staff accounts of the back office (`[[staff]]`).
+    pub staff: Vec<StaffEntry>,
 }
 
 /// The organisation's contact block (shown in mails and the portal footer) and its rules.
@@ -119,4 +121,16 @@ pub struct Child {
     pub first_name: String,
     pub last_name: String,
     pub birth_date: NaiveDate,
+}
+
+/// A staff account of the setup file: its key is its identifiant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffEntry {
+    pub key: String,
+    pub id: StaffId,
+    pub name: String,
+    pub email: Option<Email>,
+    pub roles: Vec<domain::staff::Role>,
+    /// Where accueil and direction act.
+    pub structures: Vec<StructureId>,
 }

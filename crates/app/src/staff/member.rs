@@ -24,7 +24,16 @@ pub struct StaffMember {
     pub demo: bool,
 }
 
-const COLUMNS: &str = "staff_id, login, name, email, roles, structure_ids, password_hash IS NOT NULL, totp_enrolled_at IS NOT NULL, disabled_at IS NOT NULL, demo";
+/// The one SELECT of the accounts, followed by its `WHERE` / `ORDER BY` (a literal: no SQL is
+/// built at run time).
+macro_rules! select_members {
+    ($tail:literal) => {
+        concat!(
+            "SELECT staff_id, login, name, email, roles, structure_ids, password_hash IS NOT NULL, totp_enrolled_at IS NOT NULL, disabled_at IS NOT NULL, demo FROM staff_accounts ",
+            $tail
+        )
+    };
+}
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<StaffMember, AppError>> {
     let id: String = row.get(0)?;
@@ -63,29 +72,23 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<StaffMember, AppError>> {
 
 /// The account of `staff`, disabled or not.
 pub fn member(conn: &Connection, staff: StaffId) -> Result<Option<StaffMember>, AppError> {
-    conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM staff_accounts WHERE staff_id = ?1"
-    ))?
-    .query_row(params![staff.to_string()], from_row)
-    .optional()?
-    .transpose()
+    conn.prepare_cached(select_members!("WHERE staff_id = ?1"))?
+        .query_row(params![staff.to_string()], from_row)
+        .optional()?
+        .transpose()
 }
 
 /// The account whose identifiant is `login` (exactly, after trimming), disabled or not.
 pub fn member_by_login(conn: &Connection, login: &str) -> Result<Option<StaffMember>, AppError> {
-    conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM staff_accounts WHERE login = ?1"
-    ))?
-    .query_row(params![login.trim()], from_row)
-    .optional()?
-    .transpose()
+    conn.prepare_cached(select_members!("WHERE login = ?1"))?
+        .query_row(params![login.trim()], from_row)
+        .optional()?
+        .transpose()
 }
 
 /// Every staff account, by identifiant.
 pub fn members(conn: &Connection) -> Result<Vec<StaffMember>, AppError> {
-    let mut statement = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM staff_accounts ORDER BY login"
-    ))?;
+    let mut statement = conn.prepare_cached(select_members!("ORDER BY login"))?;
     let rows = statement.query_map([], from_row)?;
     let mut members = Vec::new();
     for row in rows {

@@ -10,6 +10,24 @@ pub enum StaffRefusal {
     NotAllowed(Permission),
     /// No active staff account has this identifiant.
     UnknownLogin,
+    /// The identifiant is not 2 to 40 of `a-z 0-9 . - _`.
+    InvalidLogin,
+    /// A staff account or a family already uses this identifiant.
+    LoginTaken,
+    /// The account needs a name.
+    NameMissing,
+    /// The account needs at least one role.
+    NoRole,
+    /// Accueil and direction act on structures: at least one is needed.
+    NoStructure,
+    /// A structure given is not in the setup.
+    UnknownStructure,
+    /// The account is disabled.
+    AccountDisabled,
+    /// A member cannot disable their own account.
+    OwnAccount,
+    /// The TOTP code (or recovery code) is wrong, already used or too old.
+    WrongCode,
 }
 
 impl From<StaffRefusal> for crate::AppError {

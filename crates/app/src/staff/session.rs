@@ -86,16 +86,9 @@ pub(crate) fn open_staff_session(
     Ok(token)
 }
 
-/// Moves a session to `stage` (after its second factor, after enrolment).
-pub(crate) fn set_stage(conn: &Connection, token_hash: &str, stage: Stage) -> Result<(), AppError> {
-    conn.prepare_cached("UPDATE staff_sessions SET stage = ?2 WHERE token_hash = ?1")?
-        .execute(params![token_hash, stage.column()])?;
-    Ok(())
-}
-
 type SessionRow = (String, String, String, String, Option<String>);
 
-fn load(conn: &Connection, hash: &str) -> Result<Option<StaffSession>, AppError> {
+pub(super) fn load(conn: &Connection, hash: &str) -> Result<Option<StaffSession>, AppError> {
     let row: Option<SessionRow> = conn
         .prepare_cached(
             "SELECT staff_id, stage, created_at, last_seen_at, family_id FROM staff_sessions WHERE token_hash = ?1",
@@ -157,7 +150,7 @@ pub fn staff_session(app: &App, token: &str) -> Result<Option<StaffSession>, App
     Ok(Some(session))
 }
 
-fn delete(conn: &Connection, hash: &str) -> Result<(), AppError> {
+pub(super) fn delete(conn: &Connection, hash: &str) -> Result<(), AppError> {
     conn.prepare_cached("DELETE FROM staff_sessions WHERE token_hash = ?1")?
         .execute(params![hash])?;
     Ok(())

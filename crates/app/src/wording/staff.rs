@@ -54,6 +54,27 @@ impl fmt::Display for StaffRefusal {
             StaffRefusal::UnknownLogin => {
                 f.write_str("Aucun compte du personnel actif ne porte cet identifiant.")
             }
+            StaffRefusal::InvalidLogin => f.write_str(
+                "L'identifiant doit compter de 2 à 40 caractères parmi les lettres minuscules sans accent, les chiffres, le point, le tiret et le tiret bas.",
+            ),
+            StaffRefusal::LoginTaken => {
+                f.write_str("Cet identifiant est déjà pris (par un compte du personnel ou une famille).")
+            }
+            StaffRefusal::NameMissing => f.write_str("Indiquez le nom de la personne."),
+            StaffRefusal::NoRole => f.write_str("Choisissez au moins un rôle."),
+            StaffRefusal::NoStructure => f.write_str(
+                "Les rôles Accueil et Direction agissent sur des structures : choisissez-en au moins une.",
+            ),
+            StaffRefusal::UnknownStructure => {
+                f.write_str("Une des structures choisies n'existe pas dans le paramétrage.")
+            }
+            StaffRefusal::AccountDisabled => f.write_str("Ce compte est désactivé."),
+            StaffRefusal::OwnAccount => {
+                f.write_str("Vous ne pouvez pas désactiver votre propre compte.")
+            }
+            StaffRefusal::WrongCode => f.write_str(
+                "Code incorrect ou déjà utilisé. Saisissez le code à 6 chiffres affiché maintenant par votre application, ou un de vos codes de secours.",
+            ),
         }
     }
 }

@@ -4,6 +4,7 @@ mod audit;
 mod booking;
 mod maintenance;
 mod money;
+mod staff;
 
 use std::path::PathBuf;
 
@@ -22,6 +23,7 @@ pub use money::{
     ConsumptionsCommand, HistoryArgs, HistoryCommand, PaymentArgs, PaymentCancelArgs,
     PaymentsCommand, ReconcileArgs,
 };
+pub use staff::{StaffAddArgs, StaffCommand, StaffListArgs, StaffLoginArgs};
 
 /// Portail Famille — réservations et paiements des accueils de loisirs.
 #[derive(Debug, Parser)]
@@ -34,6 +36,16 @@ pub struct Cli {
     /// Format des journaux écrits sur la sortie d'erreur (niveau : variable RUST_LOG).
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// Agir au nom de ce compte du personnel (identifiant) : ses droits s'appliquent et les
+    /// événements portent son nom. Sans lui : l'opérateur du serveur (staff:cli).
+    #[arg(
+        long = "as",
+        global = true,
+        value_name = "IDENTIFIANT",
+        env = "PORTAIL_AS"
+    )]
+    pub as_login: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -57,6 +69,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Crée le monde de démonstration dans une base vide.
     Demo,
+    /// Les comptes du personnel (gestion).
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// Les structures (accueils de loisirs).
     #[command(subcommand)]
     Structures(ListCommand),

@@ -156,6 +156,50 @@ impl Portal {
         browser
     }
 
+    /// A browser logged in to `/gestion` as the demo staff account `login` (`accueil`,
+    /// `direction`, `regie`, `admin`) through the real pages: its password, then a TOTP code
+    /// computed from its demo secret at the test clock's time. A code serves once, so with the
+    /// clock stopped the codes of the previous, current and next steps are tried in turn: up to
+    /// three log-ins of one account per 30 seconds of test time.
+    pub async fn staff_logged_in(&self, login: &str) -> Browser {
+        let mut browser = self.browser();
+        browser.get("/gestion/connexion").await;
+        let password = format!("portail-demo-{login}");
+        let page = browser
+            .post(
+                "/gestion/connexion",
+                &[("identifiant", login), ("mot_de_passe", &password)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+        assert_eq!(page.location(), "/gestion/connexion/code");
+        browser.get("/gestion/connexion/code").await;
+        for code in self.staff_codes(login) {
+            let page = browser
+                .post("/gestion/connexion/code", &[("code", &code)])
+                .await;
+            if page.status == StatusCode::SEE_OTHER {
+                assert_eq!(page.location(), "/gestion");
+                return browser;
+            }
+            assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{}", page.text());
+        }
+        panic!("{login}: no TOTP code left in this 30-second step of the test clock");
+    }
+
+    /// The demo staff account `login`'s TOTP codes of the previous, current and next steps.
+    pub fn staff_codes(&self, login: &str) -> Vec<String> {
+        let secret = app::demo::DEMO_STAFF
+            .iter()
+            .find(|s| s.login == login)
+            .unwrap_or_else(|| panic!("{login} is no demo staff account"))
+            .totp_secret();
+        let step = app::staff::time_step(self.clock.now());
+        (step - 1..=step + 1)
+            .map(|s| secret.code_at_step(s))
+            .collect()
+    }
+
     /// The log's last position: nothing was recorded when it did not move.
     pub fn head(&self) -> u64 {
         self.app.store.head().unwrap().position

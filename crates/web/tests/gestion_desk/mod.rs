@@ -31,22 +31,42 @@ async fn an_agent_finds_a_family_by_a_child_s_name_and_each_opening_of_its_file_
     let found = agent.get("/gestion/familles?q=%C3%A9mma").await;
     assert_eq!(found.status, StatusCode::OK);
     let text = found.main_text();
-    assert!(text.contains("M. BERNARD Luc") && text.contains("Emma BERNARD"), "{text}");
-    assert!(found.body.contains(&format!("href=\"{}\"", file_path(&portal, "bernard"))));
+    assert!(
+        text.contains("M. BERNARD Luc") && text.contains("Emma BERNARD"),
+        "{text}"
+    );
+    assert!(
+        found
+            .body
+            .contains(&format!("href=\"{}\"", file_path(&portal, "bernard")))
+    );
     let before = accesses(&portal);
     let file = agent.get(&file_path(&portal, "bernard")).await;
     assert_eq!(file.status, StatusCode::OK);
     let text = file.main_text();
-    for expected in ["Fiche sanitaire", "Attestation d'assurance", "Enfants", "Quotient familial", "540", "Dossier incomplet"] {
+    for expected in [
+        "Fiche sanitaire",
+        "Attestation d'assurance",
+        "Enfants",
+        "Quotient familial",
+        "540",
+        "Dossier incomplet",
+    ] {
         assert!(text.contains(expected), "{expected}: {text}");
     }
-    assert!(file.body.contains(&format!("href=\"{}/reservations\"", file_path(&portal, "bernard"))));
+    assert!(file.body.contains(&format!(
+        "href=\"{}/reservations\"",
+        file_path(&portal, "bernard")
+    )));
     assert_eq!(accesses(&portal), before + 1);
     let unknown = agent
         .get("/gestion/familles/00000000-0000-7000-8000-000000000000")
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
-    assert_eq!(agent.get("/gestion/familles/pas-un-id").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        agent.get("/gestion/familles/pas-un-id").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -55,7 +75,13 @@ async fn ticking_bernard_s_missing_items_at_the_desk_lets_him_book() {
     let portal = Portal::demo();
     let mut bernard = portal.logged_in("bernard").await;
     let blocked = "Vous ne pouvez pas réserver pour le moment.";
-    assert!(bernard.get("/reservations").await.main_text().contains(blocked));
+    assert!(
+        bernard
+            .get("/reservations")
+            .await
+            .main_text()
+            .contains(blocked)
+    );
     // When the agent ticks every piece and saves the file
     let mut agent = portal.staff_logged_in("accueil").await;
     let path = file_path(&portal, "bernard");
@@ -72,7 +98,13 @@ async fn ticking_bernard_s_missing_items_at_the_desk_lets_him_book() {
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     assert_eq!(saved.location(), format!("{path}?fait=dossier"));
-    assert!(agent.get(&saved.location().to_owned()).await.main_text().contains("Dossier complet."));
+    assert!(
+        agent
+            .get(&saved.location().to_owned())
+            .await
+            .main_text()
+            .contains("Dossier complet.")
+    );
     // Then bernard may book
     let text = bernard.get("/reservations").await.main_text();
     assert!(!text.contains(blocked), "{text}");
@@ -86,7 +118,15 @@ async fn a_desk_payment_moves_the_parent_s_solde_by_exactly_its_amount_and_print
     let path = format!("{}/reglement", file_path(&portal, "dupont"));
     let form = agent.get(&path).await;
     assert_eq!(form.status, StatusCode::OK);
-    let wallet = form.body.split("<option value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let wallet = form
+        .body
+        .split("<option value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
     let recorded = agent
         .post(
             &path,
@@ -101,16 +141,33 @@ async fn a_desk_payment_moves_the_parent_s_solde_by_exactly_its_amount_and_print
             ],
         )
         .await;
-    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.main_text());
+    assert_eq!(
+        recorded.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        recorded.main_text()
+    );
     let receipt = agent.get(&recorded.location().to_owned()).await;
     let text = receipt.main_text();
     assert!(text.contains("douze euros et cinquante centimes"), "{text}");
-    assert!(text.contains("Reçu n°") && text.contains("Chèque") && text.contains("0012345"), "{text}");
-    assert!(!receipt.body.contains("/annulation"), "an agent may not cancel");
-    assert_eq!(balance(&portal, "dupont"), before + Money::parse("12.50").unwrap());
+    assert!(
+        text.contains("Reçu n°") && text.contains("Chèque") && text.contains("0012345"),
+        "{text}"
+    );
+    assert!(
+        !receipt.body.contains("/annulation"),
+        "an agent may not cancel"
+    );
+    assert_eq!(
+        balance(&portal, "dupont"),
+        before + Money::parse("12.50").unwrap()
+    );
     let mut dupont = portal.logged_in("dupont").await;
     let solde = dupont.get("/solde").await.main_text();
-    assert!(solde.contains(&balance(&portal, "dupont").to_string()), "{solde}");
+    assert!(
+        solde.contains(&balance(&portal, "dupont").to_string()),
+        "{solde}"
+    );
 }
 
 #[tokio::test]
@@ -119,15 +176,33 @@ async fn a_payment_that_does_not_parse_is_shown_again_in_french_and_nothing_is_w
     let mut agent = portal.staff_logged_in("accueil").await;
     let path = format!("{}/reglement", file_path(&portal, "dupont"));
     let form = agent.get(&path).await;
-    let wallet = form.body.split("<option value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let wallet = form
+        .body
+        .split("<option value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
     let head = portal.head();
     for (amount, mode) in [("12,505", "CH"), ("-5", "CH"), ("10", "XX")] {
         let refused = agent
-            .post(&path, &[("porte_monnaie", &wallet), ("montant", amount), ("mode", mode)])
+            .post(
+                &path,
+                &[
+                    ("porte_monnaie", &wallet),
+                    ("montant", amount),
+                    ("mode", mode),
+                ],
+            )
             .await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{amount}");
         assert!(refused.body.contains("role=\"alert\""), "{amount}");
-        assert!(refused.body.contains(&format!("value=\"{amount}\"")), "the typed amount stays");
+        assert!(
+            refused.body.contains(&format!("value=\"{amount}\"")),
+            "the typed amount stays"
+        );
     }
     assert_eq!(portal.head(), head);
 }
@@ -139,9 +214,24 @@ async fn the_regie_cancels_a_payment_with_a_reason_and_the_receipt_is_marked_can
     let mut agent = portal.staff_logged_in("accueil").await;
     let path = format!("{}/reglement", file_path(&portal, "dupont"));
     let form = agent.get(&path).await;
-    let wallet = form.body.split("<option value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let wallet = form
+        .body
+        .split("<option value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
     let recorded = agent
-        .post(&path, &[("porte_monnaie", &wallet), ("montant", "20"), ("mode", "ESP")])
+        .post(
+            &path,
+            &[
+                ("porte_monnaie", &wallet),
+                ("montant", "20"),
+                ("mode", "ESP"),
+            ],
+        )
         .await;
     let receipt = recorded.location().to_owned();
     // The agent's cancellation is refused, nothing written
@@ -154,15 +244,23 @@ async fn the_regie_cancels_a_payment_with_a_reason_and_the_receipt_is_marked_can
     // The régie cancels it with a reason
     let mut regie = portal.staff_logged_in("regie").await;
     assert!(regie.get(&receipt).await.body.contains("/annulation"));
-    let empty = regie.post(&format!("{receipt}/annulation"), &[("motif", " ")]).await;
+    let empty = regie
+        .post(&format!("{receipt}/annulation"), &[("motif", " ")])
+        .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(portal.head(), head);
     let done = regie
-        .post(&format!("{receipt}/annulation"), &[("motif", "Saisi deux fois")])
+        .post(
+            &format!("{receipt}/annulation"),
+            &[("motif", "Saisi deux fois")],
+        )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     let text = regie.get(&receipt).await.main_text();
-    assert!(text.contains("ANNULÉ") && text.contains("Saisi deux fois"), "{text}");
+    assert!(
+        text.contains("ANNULÉ") && text.contains("Saisi deux fois"),
+        "{text}"
+    );
     assert_eq!(balance(&portal, "dupont"), before);
 }
 
@@ -173,13 +271,25 @@ async fn a_director_sees_the_file_without_its_forms_and_their_posts_are_refused(
     let path = file_path(&portal, "bernard");
     let file = director.get(&path).await;
     assert_eq!(file.status, StatusCode::OK);
-    for hidden in ["/dossier", "/quotient", "/deblocage", "/activation", "/reglement\""] {
-        assert!(!file.body.contains(&format!("{path}{hidden}")), "{hidden} shown");
+    for hidden in [
+        "/dossier",
+        "/quotient",
+        "/deblocage",
+        "/activation",
+        "/reglement\"",
+    ] {
+        assert!(
+            !file.body.contains(&format!("{path}{hidden}")),
+            "{hidden} shown"
+        );
     }
     let head = portal.head();
     for (action, fields) in [
         ("dossier", vec![("recu", "Fiche sanitaire")]),
-        ("quotient", vec![("quotient", "800"), ("date", "2026-11-01")]),
+        (
+            "quotient",
+            vec![("quotient", "800"), ("date", "2026-11-01")],
+        ),
         ("deblocage", vec![]),
         ("lien", vec![]),
         ("activation", vec![]),
@@ -188,10 +298,16 @@ async fn a_director_sees_the_file_without_its_forms_and_their_posts_are_refused(
         let page = director.post(&format!("{path}/{action}"), &fields).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{action}");
     }
-    assert_eq!(director.get(&format!("{path}/reglement")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        director.get(&format!("{path}/reglement")).await.status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(portal.head(), head);
     let mut admin = portal.staff_logged_in("admin").await;
-    assert_eq!(admin.get("/gestion/familles?q=bernard").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        admin.get("/gestion/familles?q=bernard").await.status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(admin.get(&path).await.status, StatusCode::FORBIDDEN);
 }
 
@@ -202,13 +318,19 @@ async fn the_quotient_and_the_access_helps_are_recorded_and_the_letter_carries_a
     let path = file_path(&portal, "martin");
     agent.get(&path).await;
     let set = agent
-        .post(&format!("{path}/quotient"), &[("quotient", "820"), ("date", "2026-12-01")])
+        .post(
+            &format!("{path}/quotient"),
+            &[("quotient", "820"), ("date", "2026-12-01")],
+        )
         .await;
     assert_eq!(set.status, StatusCode::SEE_OTHER);
     let text = agent.get(&path).await.main_text();
     assert!(text.contains("820"), "{text}");
     let bad = agent
-        .post(&format!("{path}/quotient"), &[("quotient", "8,5"), ("date", "2026-12-01")])
+        .post(
+            &format!("{path}/quotient"),
+            &[("quotient", "8,5"), ("date", "2026-12-01")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let unlocked = agent.post(&format!("{path}/deblocage"), &[]).await;
@@ -217,7 +339,17 @@ async fn the_quotient_and_the_access_helps_are_recorded_and_the_letter_carries_a
     assert_eq!(letter.status, StatusCode::OK);
     assert_eq!(letter.headers["cache-control"], "no-store");
     let text = letter.main_text();
-    assert!(text.contains("Lettre d'activation") && text.contains("martin"), "{text}");
-    let code = letter.body.split("<strong class=\"code\">").nth(1).unwrap().split('<').next().unwrap();
+    assert!(
+        text.contains("Lettre d'activation") && text.contains("martin"),
+        "{text}"
+    );
+    let code = letter
+        .body
+        .split("<strong class=\"code\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
     assert_eq!(code.len(), 14, "{code}");
 }

@@ -13,12 +13,14 @@ use domain::event::payloads::{
 };
 
 use domain::ids::TransmissionId;
+use domain::staff::Permission;
 use projections::booking as bq;
 use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::booking::{BookingRefusal, derived};
 use crate::lookup::Lookup;
+use crate::staff::Acting;
 use crate::wording::booking::decision_text;
 use crate::{App, AppError, Command};
 
@@ -59,10 +61,30 @@ pub fn transmit(app: &App, cut_off: DateTime<Utc>) -> Result<TransmitReport, App
     })
 }
 
+/// [`transmit`] started by a person (the CLI, `--as LOGIN`): `Permission::RunTransmission`,
+/// and their actor on the events (the nightly job stays `system:transmission`).
+pub fn transmit_by(
+    app: &App,
+    by: &Acting,
+    cut_off: DateTime<Utc>,
+) -> Result<TransmitReport, AppError> {
+    let by = by.clone();
+    app.execute(&by.actor_text(), move |command| {
+        by.require(Permission::RunTransmission, None)?;
+        transmit_in(command, cut_off)
+    })
+}
+
 /// What [`transmit`] would report at `cut_off`, computed in the writer transaction on the same
 /// state and then rolled back: nothing is recorded, no mail is queued.
-pub fn dry_run_transmission(app: &App, cut_off: DateTime<Utc>) -> Result<TransmitReport, AppError> {
-    let report = app.rehearse("system:transmission", move |command| {
+pub fn dry_run_transmission(
+    app: &App,
+    by: &Acting,
+    cut_off: DateTime<Utc>,
+) -> Result<TransmitReport, AppError> {
+    let by = by.clone();
+    let report = app.rehearse(&by.actor_text(), move |command| {
+        by.require(Permission::RunTransmission, None)?;
         transmit_in(command, cut_off)
     })?;
     Ok(TransmitReport {

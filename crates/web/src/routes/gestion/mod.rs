@@ -1,8 +1,13 @@
 //! The back office (`/gestion/…`): staff pages, each handler one use case, each behind its
 //! permission (`crate::staff::StaffUser::require`). One `.route` per line.
 
+mod access_log;
+mod accounts;
+mod activation;
+mod enrolment;
 mod families;
 mod home;
+mod login;
 mod payments;
 
 use axum::Router;
@@ -15,6 +20,28 @@ use crate::Shared;
 pub(super) fn routes() -> Router<Shared> {
     Router::new()
         .route("/gestion", get(home::home))
+        .route(
+            "/gestion/connexion",
+            get(login::login_form).post(login::login),
+        )
+        .route(
+            "/gestion/connexion/code",
+            get(login::code_form).post(login::code),
+        )
+        .route("/gestion/deconnexion", post(login::logout))
+        .route(
+            "/gestion/enrolement",
+            get(enrolment::enrolment_form).post(enrolment::confirm),
+        )
+        .route(
+            "/gestion/comptes",
+            get(accounts::accounts).post(accounts::act),
+        )
+        .route("/gestion/journal-acces", get(access_log::access_log))
+        .route(
+            "/gestion/activation",
+            get(activation::activation_form).post(activation::activate),
+        )
         .route("/gestion/familles", get(families::search))
         .route("/gestion/familles/{family}", get(families::file_page))
         .route(
