@@ -16,6 +16,29 @@ fn accesses(portal: &Portal) -> u64 {
         .1
 }
 
+/// The actor of the log's last event, and `staff:<uuid>` of the demo account `login`.
+fn last_actor_and_member(portal: &Portal, login: &str) -> (String, String) {
+    let head = portal.head();
+    let last = portal
+        .app
+        .store
+        .read_range(head, Some(head), 1)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let metadata: serde_json::Value = serde_json::from_str(&last.metadata).unwrap();
+    let login = login.to_owned();
+    let member = portal
+        .app
+        .query(move |conn| Ok(app::staff::member_by_login(conn, &login)?.unwrap()))
+        .unwrap();
+    (
+        metadata["actor"].as_str().unwrap().to_owned(),
+        format!("staff:{}", member.staff_id),
+    )
+}
+
 fn balance(portal: &Portal, login: &str) -> Money {
     app::money::statement(&portal.app, portal.family(login), true, true)
         .unwrap()
@@ -352,4 +375,41 @@ async fn the_quotient_and_the_access_helps_are_recorded_and_the_letter_carries_a
         .next()
         .unwrap();
     assert_eq!(code.len(), 14, "{code}");
+}
+
+#[tokio::test]
+async fn a_parent_or_a_visitor_on_the_desk_gets_the_staff_log_in_and_nothing_is_written() {
+    let portal = Portal::demo();
+    let path = file_path(&portal, "bernard");
+    let head = portal.head();
+    let mut bernard = portal.logged_in("bernard").await;
+    let mut visitor = portal.browser();
+    visitor.get("/connexion").await;
+    for browser in [&mut bernard, &mut visitor] {
+        for get in [
+            "/gestion/familles?q=bernard".to_owned(),
+            path.clone(),
+            format!("{path}/reglement"),
+        ] {
+            let page = browser.get(&get).await;
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "{get}");
+            assert!(page.location().starts_with("/gestion/connexion"), "{get}");
+        }
+        let page = browser
+            .post(&format!("{path}/dossier"), &[("recu", "Fiche sanitaire")])
+            .await;
+        assert!(
+            page.status == StatusCode::FORBIDDEN
+                || page.location().starts_with("/gestion/connexion"),
+            "a POST without a staff session is refused: {} {}",
+            page.status,
+            page.location()
+        );
+    }
+    assert_eq!(portal.head(), head);
+    let text = bernard.get("/reservations").await.main_text();
+    assert!(
+        text.contains("Vous ne pouvez pas réserver pour le moment."),
+        "{text}"
+    );
 }
