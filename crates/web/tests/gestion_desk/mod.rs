@@ -123,7 +123,7 @@ async fn ticking_bernard_s_missing_items_at_the_desk_lets_him_book() {
     assert_eq!(saved.location(), format!("{path}?fait=dossier"));
     assert!(
         agent
-            .get(&saved.location().to_owned())
+            .get(saved.location())
             .await
             .main_text()
             .contains("Dossier complet.")
@@ -170,7 +170,7 @@ async fn a_desk_payment_moves_the_parent_s_solde_by_exactly_its_amount_and_print
         "{}",
         recorded.main_text()
     );
-    let receipt = agent.get(&recorded.location().to_owned()).await;
+    let receipt = agent.get(recorded.location()).await;
     let text = receipt.main_text();
     assert!(text.contains("douze euros et cinquante centimes"), "{text}");
     assert!(
