@@ -429,6 +429,10 @@ fn all_payment_modes() -> [PaymentMode; 7] {
     every!(PaymentMode: Cheque, Cash, Card, DirectDebit, Transfer, Cesu, Ancv)
 }
 
+fn all_access_assistances() -> [AccessAssistance; 3] {
+    every!(AccessAssistance: LoginUnlocked, ResetLinkSent, ActivationCodeIssued)
+}
+
 fn all_refusal_reasons() -> [RefusalReason; 3] {
     every!(RefusalReason: WaitlistFull, Full, IncompatibleSameDay)
 }
@@ -875,6 +879,15 @@ pub(crate) fn samples() -> Vec<Event> {
         }
         .into(),
     ];
+    for assistance in all_access_assistances() {
+        events.push(
+            FamilyAccessAssisted {
+                family_id: family,
+                assistance,
+            }
+            .into(),
+        );
+    }
     for reason in all_refusal_reasons() {
         events.push(
             BookingRefused {

@@ -7,6 +7,7 @@ use app::booking::{self, LineRequest};
 use app::money::{self, DeskPayment};
 use app::setup::file::parse_setup;
 use app::setup::import::import;
+use app::staff::Acting;
 use app::{App, FixedClock};
 use chrono::{NaiveDate, TimeZone, Utc};
 use domain::Money;
@@ -110,6 +111,7 @@ fn pay(
 ) -> Result<PaymentId, app::AppError> {
     money::record_payment(
         app,
+        &Acting::operator(),
         DeskPayment {
             family: family(login),
             wallet: wallet(),
@@ -289,6 +291,7 @@ fn a_desk_payment_moves_the_balance_by_exactly_its_amount_and_bad_amounts_are_re
             Ok(amount) => matches!(
                 money::record_payment(
                     &app,
+                    &Acting::operator(),
                     DeskPayment {
                         family: family("dupont"),
                         wallet: wallet(),
@@ -312,11 +315,16 @@ fn a_desk_payment_moves_the_balance_by_exactly_its_amount_and_bad_amounts_are_re
     assert_eq!(history.lines[0].number.as_deref(), Some("124456"));
     assert_eq!(history.total.to_string(), "50.00");
     assert_eq!(
-        money::cancel_payment(&app, id).unwrap().to_string(),
+        money::cancel_payment(&app, &Acting::operator(), id, "erreur de saisie")
+            .unwrap()
+            .to_string(),
         "50.00"
     );
     assert_eq!(total_balance(&app, "dupont"), before);
-    assert!(money::cancel_payment(&app, id).is_err(), "cancelled twice");
+    assert!(
+        money::cancel_payment(&app, &Acting::operator(), id, "erreur de saisie").is_err(),
+        "cancelled twice"
+    );
 }
 
 #[test]
@@ -407,7 +415,7 @@ proptest! {
                 }
                 _ => {
                     if let Some((id, amount)) = payments.get(index).copied()
-                        && money::cancel_payment(&app, id).is_ok()
+                        && money::cancel_payment(&app, &Acting::operator(), id, "erreur de saisie").is_ok()
                     {
                         expected = expected - amount;
                     }

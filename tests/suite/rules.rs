@@ -3,6 +3,7 @@
 
 use app::booking::{self, LineOutcome, LineRequest};
 use app::money::{self, DeskPayment};
+use app::staff::Acting;
 use chrono::{DateTime, TimeZone, Utc};
 use domain::Event;
 use domain::Money;
@@ -166,7 +167,7 @@ fn given_an_accepted_place_when_its_day_is_over_then_it_is_billed_once_at_the_pr
 fn given_a_desk_payment_when_it_is_recorded_then_the_wallet_is_credited_by_exactly_its_amount() {
     let world = given(&setup(), morning(2027, 1, 5));
     world
-        .when(|app| money::record_payment(app, desk_payment("12.34")))
+        .when(|app| money::record_payment(app, &Acting::operator(), desk_payment("12.34")))
         .then_events(|events| {
             let [Event::PaymentRecorded(recorded)] = events else {
                 panic!("one credit expected: {events:?}");
@@ -189,10 +190,11 @@ fn given_a_desk_payment_when_it_is_recorded_then_the_wallet_is_credited_by_exact
 fn given_a_cancelled_payment_when_it_is_cancelled_again_then_it_is_refused_and_nothing_is_appended()
 {
     let world = given(&setup(), morning(2027, 1, 5));
-    let payment = world.step(|app| money::record_payment(app, desk_payment("12.34")));
-    world.step(|app| money::cancel_payment(app, payment));
+    let payment =
+        world.step(|app| money::record_payment(app, &Acting::operator(), desk_payment("12.34")));
+    world.step(|app| money::cancel_payment(app, &Acting::operator(), payment, "erreur de saisie"));
     world
-        .when(|app| money::cancel_payment(app, payment))
+        .when(|app| money::cancel_payment(app, &Acting::operator(), payment, "erreur de saisie"))
         .then_refused("Ce règlement est déjà annulé.");
 }
 
@@ -208,7 +210,7 @@ fn given_a_desk_payment_in_the_log_when_it_is_cancelled_then_the_same_amount_is_
             mode: PaymentMode::Cash,
             paid_on: day("2027-01-04"),
         })])
-        .when(|app| money::cancel_payment(app, payment))
+        .when(|app| money::cancel_payment(app, &Acting::operator(), payment, "erreur de saisie"))
         .then(&[Event::PaymentCancelled(PaymentCancelled {
             payment_id: payment,
             family_id: family("dupont"),

@@ -46,6 +46,10 @@ pub enum AppError {
     /// A staff request refused (a permission missing, an unknown identifiant).
     #[error("{0}")]
     Staff(crate::staff::StaffRefusal),
+    /// A desk request on a family refused (an unknown file item, a quotient that does not
+    /// parse, a reset link without an address).
+    #[error("{0}")]
+    Desk(crate::desk::DeskRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -100,6 +104,7 @@ impl AppError {
                 | AppError::Demo(_)
                 | AppError::Maintenance(_)
                 | AppError::Staff(_)
+                | AppError::Desk(_)
                 | AppError::Setup(_)
                 | AppError::StaleReadModels(_)
         )

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use domain::Email;
-use domain::ids::{ChildId, FamilyId, StructureId};
+use domain::ids::{ChildId, FamilyId, StructureId, WalletId};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
@@ -126,6 +126,28 @@ pub fn save_welcome_messages(
          ON CONFLICT (structure_id) DO UPDATE SET messages = excluded.messages",
     )?
     .execute(params![structure.to_string(), text])?;
+    Ok(true)
+}
+
+/// The pieces of every family's file, in the setup file's order.
+pub fn dossier_items(conn: &Connection) -> Result<Vec<String>, AppError> {
+    let mut statement = conn.prepare_cached("SELECT label FROM dossier_items ORDER BY position")?;
+    let rows = statement.query_map([], |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Replaces the list of file pieces; true when something changed.
+pub fn save_dossier_items(conn: &Connection, items: &[String]) -> Result<bool, AppError> {
+    if dossier_items(conn)? == items {
+        return Ok(false);
+    }
+    conn.prepare_cached("DELETE FROM dossier_items")?
+        .execute([])?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO dossier_items (position, label) VALUES (?1, ?2)")?;
+    for (position, label) in items.iter().enumerate() {
+        insert.execute(params![position as i64, label])?;
+    }
     Ok(true)
 }
 
@@ -417,4 +439,100 @@ pub fn save_payment_details(
         details.bank_name
     ])?;
     Ok(())
+}
+
+/// Why and when staff cancelled a desk payment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentCancellation {
+    pub reason: String,
+    pub cancelled_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn payment_cancellation(
+    conn: &Connection,
+    payment: Uuid,
+) -> Result<Option<PaymentCancellation>, AppError> {
+    let row: Option<(String, String)> = conn
+        .prepare_cached(
+            "SELECT reason, cancelled_at FROM payment_cancellations WHERE payment_id = ?1",
+        )?
+        .query_row(params![payment.to_string()], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    row.map(|(reason, at)| {
+        Ok(PaymentCancellation {
+            reason,
+            cancelled_at: chrono::DateTime::parse_from_rfc3339(&at)
+                .map_err(|e| AppError::corrupt("payment_cancellations", e))?
+                .with_timezone(&chrono::Utc),
+        })
+    })
+    .transpose()
+}
+
+pub fn save_payment_cancellation(
+    conn: &Connection,
+    payment: Uuid,
+    cancellation: &PaymentCancellation,
+) -> Result<(), AppError> {
+    conn.prepare_cached(
+        "INSERT INTO payment_cancellations (payment_id, reason, cancelled_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![
+        payment.to_string(),
+        cancellation.reason,
+        cancellation
+            .cancelled_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    ])?;
+    Ok(())
+}
+
+/// A desk payment's receipt number: its régie's sequence in the year it was recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReceiptNumber {
+    pub year: i32,
+    pub sequence: u32,
+}
+
+/// Gives `payment` the next receipt number of `wallet` in `year` (once: a payment keeps its
+/// number).
+pub fn number_receipt(
+    conn: &Connection,
+    payment: Uuid,
+    wallet: WalletId,
+    year: i32,
+) -> Result<ReceiptNumber, AppError> {
+    if let Some(number) = receipt_number(conn, payment)? {
+        return Ok(number);
+    }
+    let sequence: u32 = conn
+        .prepare_cached(
+            "SELECT COALESCE(MAX(sequence), 0) + 1 FROM desk_receipts WHERE wallet_id = ?1 AND year = ?2",
+        )?
+        .query_row(params![wallet.to_string(), year], |row| row.get(0))?;
+    conn.prepare_cached(
+        "INSERT INTO desk_receipts (payment_id, wallet_id, year, sequence) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        payment.to_string(),
+        wallet.to_string(),
+        year,
+        sequence
+    ])?;
+    Ok(ReceiptNumber { year, sequence })
+}
+
+/// The receipt number of a desk payment (none for one recorded before receipts were numbered).
+pub fn receipt_number(conn: &Connection, payment: Uuid) -> Result<Option<ReceiptNumber>, AppError> {
+    Ok(conn
+        .prepare_cached("SELECT year, sequence FROM desk_receipts WHERE payment_id = ?1")?
+        .query_row(params![payment.to_string()], |row| {
+            Ok(ReceiptNumber {
+                year: row.get(0)?,
+                sequence: row.get(1)?,
+            })
+        })
+        .optional()?)
 }

@@ -17,6 +17,13 @@ CREATE TABLE IF NOT EXISTS structure_welcome (
     messages     TEXT NOT NULL          -- JSON array of strings
 ) STRICT;
 
+-- The pieces of every family's file (dossier), in the setup file's order (`[organisation]
+-- dossier_items`): the desk shows each one received or not.
+CREATE TABLE IF NOT EXISTS dossier_items (
+    position INTEGER PRIMARY KEY,
+    label    TEXT NOT NULL UNIQUE
+) STRICT;
+
 -- The setup file's keys, so staff can name things by key on the command line.
 CREATE TABLE IF NOT EXISTS setup_keys (
     kind TEXT NOT NULL,
@@ -76,4 +83,21 @@ CREATE TABLE IF NOT EXISTS deadline_exceptions (
     rule        TEXT NOT NULL,
     reason      TEXT NOT NULL,
     recorded_at TEXT NOT NULL
+) STRICT;
+
+-- Why staff cancelled a desk payment (typed by staff: personal, so never in the event).
+CREATE TABLE IF NOT EXISTS payment_cancellations (
+    payment_id   TEXT PRIMARY KEY,
+    reason       TEXT NOT NULL,
+    cancelled_at TEXT NOT NULL
+) STRICT;
+
+-- The receipt (« reçu ») number of each desk payment: the régie's (wallet's) sequence in the year
+-- the payment was recorded (Europe/Paris), given once when it is recorded, never reused.
+CREATE TABLE IF NOT EXISTS desk_receipts (
+    payment_id TEXT PRIMARY KEY,
+    wallet_id  TEXT NOT NULL,
+    year       INTEGER NOT NULL,
+    sequence   INTEGER NOT NULL,
+    UNIQUE (wallet_id, year, sequence)
 ) STRICT;

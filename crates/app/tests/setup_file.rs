@@ -1036,6 +1036,33 @@ fn the_dossier_and_its_missing_items_must_agree() {
 }
 
 #[test]
+fn the_organisation_lists_the_pieces_of_every_file_each_once() {
+    let with_items = |items: &str| {
+        BASE.replacen(
+            "email = \"accueil@cdc-portesentredeuxmers.fr\"\n",
+            &format!("email = \"accueil@cdc-portesentredeuxmers.fr\"\ndossier_items = {items}\n"),
+            1,
+        )
+    };
+    let setup = parse_setup(
+        &with_items("[\"Fiche sanitaire\", \"Attestation d'assurance\"]"),
+        "setup.toml",
+    )
+    .expect("a list of pieces is valid");
+    assert_eq!(
+        setup.organisation.dossier_items,
+        ["Fiche sanitaire", "Attestation d'assurance"]
+    );
+    assert_refused(
+        &with_items("[\"Fiche sanitaire\", \"Fiche sanitaire\"]"),
+        6,
+        "« Fiche sanitaire » figure deux fois dans « dossier_items »",
+    );
+    let without = parse_setup(BASE, "setup.toml").expect("the list is optional");
+    assert!(without.organisation.dossier_items.is_empty());
+}
+
+#[test]
 fn an_activity_incompatible_with_itself_is_refused() {
     let text = with_base(
         r#"[[activities]]

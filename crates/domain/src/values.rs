@@ -127,6 +127,32 @@ pub enum PaymentMode {
     Ancv,
 }
 
+impl PaymentMode {
+    /// Every mode, in the order the desk's form lists them.
+    pub const ALL: [PaymentMode; 7] = [
+        PaymentMode::Cheque,
+        PaymentMode::Cash,
+        PaymentMode::Card,
+        PaymentMode::DirectDebit,
+        PaymentMode::Transfer,
+        PaymentMode::Cesu,
+        PaymentMode::Ancv,
+    ];
+
+    /// The stored code (`CH`, `ESP`…), as the events and the CLI write it.
+    pub fn code(self) -> &'static str {
+        match self {
+            PaymentMode::Cheque => "CH",
+            PaymentMode::Cash => "ESP",
+            PaymentMode::Card => "CB",
+            PaymentMode::DirectDebit => "PRLV",
+            PaymentMode::Transfer => "VIR",
+            PaymentMode::Cesu => "CESU",
+            PaymentMode::Ancv => "ANCV",
+        }
+    }
+}
+
 /// Outcome of an online payment that did not credit the wallet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -147,5 +173,32 @@ mod hh_mm {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
         let text = String::deserialize(d)?;
         NaiveTime::parse_from_str(&text, "%H:%M").map_err(serde::de::Error::custom)
+    }
+}
+
+/// How staff helped a family with its portal access (`FamilyAccessAssisted`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessAssistance {
+    /// The throttled log-in of the family's identifiant was unlocked.
+    LoginUnlocked,
+    /// A password-reset link was mailed to the family's address.
+    ResetLinkSent,
+    /// A new one-time activation code was issued (the previous one revoked).
+    ActivationCodeIssued,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PaymentMode;
+
+    #[test]
+    fn each_payment_mode_code_is_its_stored_form() {
+        for mode in PaymentMode::ALL {
+            assert_eq!(
+                serde_json::to_value(mode).expect("a mode serializes"),
+                serde_json::Value::String(mode.code().to_owned())
+            );
+        }
     }
 }

@@ -87,8 +87,30 @@ pub fn french_date_time(instant: DateTime<Utc>) -> String {
     )
 }
 
+/// Lower case without French accents or ligatures, so « MERCRÉDI » and « mercredi », « Chloé »
+/// and « CHLOE », « Lætitia » and « laetitia » compare alike (setup values, the desk's search).
+pub fn fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => folded.push('a'),
+            'é' | 'è' | 'ê' | 'ë' => folded.push('e'),
+            'î' | 'ï' | 'í' | 'ì' => folded.push('i'),
+            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => folded.push('o'),
+            'ù' | 'û' | 'ü' | 'ú' => folded.push('u'),
+            'ÿ' => folded.push('y'),
+            'ç' => folded.push('c'),
+            'ñ' => folded.push('n'),
+            'æ' => folded.push_str("ae"),
+            'œ' => folded.push_str("oe"),
+            other => folded.push(other),
+        }
+    }
+    folded
+}
+
 /// An age in whole years: « moins d'un an », « 1 an », « 13 ans ».
-pub(crate) fn age_phrase(age: u32) -> String {
+pub fn age_phrase(age: u32) -> String {
     match age {
         0 => "moins d'un an".to_owned(),
         1 => "1 an".to_owned(),
@@ -108,6 +130,13 @@ pub(crate) fn age_range_phrase(age_min: u8, age_max: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_forgets_case_accents_and_ligatures() {
+        assert_eq!(fold("MERCRÉDI"), "mercredi");
+        assert_eq!(fold("Chloé Lætitia CŒUR"), "chloe laetitia coeur");
+        assert_eq!(fold("François-Noël"), "francois-noel");
+    }
 
     fn utc(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text)

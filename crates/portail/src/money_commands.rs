@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use app::money::{self, MoneyRefusal};
+use app::staff::Acting;
 use app::{App, AppError, listing};
 use chrono::{Datelike, Days, NaiveDate};
 use domain::Money;
@@ -126,7 +127,7 @@ pub fn record_payment(cli: &Cli, args: &PaymentArgs) -> anyhow::Result<ExitCode>
         payer: args.payer.clone(),
         paid_on: args.date.unwrap_or_else(|| app.today()),
     };
-    let id = user!(money::record_payment(&app, payment));
+    let id = user!(money::record_payment(&app, &Acting::operator(), payment));
     out!("Règlement enregistré : {id} ({amount} €)");
     Ok(ExitCode::SUCCESS)
 }
@@ -137,7 +138,12 @@ pub fn cancel_payment(cli: &Cli, args: &PaymentCancelArgs) -> anyhow::Result<Exi
         eprintln!("Règlement inconnu : « {} » (id attendu).", args.payment);
         return Ok(ExitCode::FAILURE);
     };
-    let amount = user!(money::cancel_payment(&app, payment));
+    let amount = user!(money::cancel_payment(
+        &app,
+        &Acting::operator(),
+        payment,
+        &args.reason
+    ));
     out!("Règlement {payment} annulé ({amount} € retirés du porte-monnaie).");
     Ok(ExitCode::SUCCESS)
 }

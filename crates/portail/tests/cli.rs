@@ -1564,3 +1564,53 @@ fn a_key_file_is_never_overwritten_and_an_edited_anchor_does_not_verify() {
         stdout(&output)
     );
 }
+
+#[test]
+fn a_payment_is_cancelled_only_with_a_reason_and_the_balance_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cancel.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    let before = balance(&db)["balance"].clone();
+    let args = [
+        "payments", "record", "--family", "dupont", "--wallet", "pe2m", "--amount", "25.00",
+        "--mode", "ESP",
+    ];
+    let recorded = stdout(&portail(&db, &args));
+    let id = recorded
+        .split("enregistré : ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let events = event_count(&db);
+    let without = portail(&db, &["payments", "cancel", "--payment", &id]);
+    assert_eq!(without.status.code(), Some(2), "--reason is required");
+    let blank = portail(
+        &db,
+        &["payments", "cancel", "--payment", &id, "--reason", " "],
+    );
+    assert_eq!(blank.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&blank.stderr).contains("motif"));
+    assert_eq!(
+        event_count(&db),
+        events,
+        "a refused cancellation writes nothing"
+    );
+    let cancelled = portail(
+        &db,
+        &[
+            "payments",
+            "cancel",
+            "--payment",
+            &id,
+            "--reason",
+            "Saisi deux fois",
+        ],
+    );
+    assert!(
+        cancelled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cancelled.stderr)
+    );
+    assert_eq!(balance(&db)["balance"], before);
+}

@@ -23,7 +23,7 @@ mod snapshot;
 
 pub use apply::{advance_checkpoints, apply_inline, catch_up};
 pub use error::ProjectionError;
-pub use families::{FamilyRow, families, family};
+pub use families::{FamilyRow, QuotientRow, families, family, quotients};
 pub use install::install;
 pub use money::{
     AcceptedPlace, BalanceRow, ConsumptionRow, DeskPaymentRow, Estimate, OnlinePaymentRow,

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use domain::ids::ChildId;
+use domain::ids::{ChildId, FamilyId, PaymentId};
 use serde::de::DeserializeOwned;
 
 use crate::WebError;
@@ -29,6 +29,20 @@ pub(crate) trait FromPath: Sized {
 impl FromPath for ChildId {
     type Raw = String;
     fn from_path(raw: String) -> Option<ChildId> {
+        raw.parse().ok()
+    }
+}
+
+impl FromPath for FamilyId {
+    type Raw = String;
+    fn from_path(raw: String) -> Option<FamilyId> {
+        raw.parse().ok()
+    }
+}
+
+impl FromPath for PaymentId {
+    type Raw = String;
+    fn from_path(raw: String) -> Option<PaymentId> {
         raw.parse().ok()
     }
 }

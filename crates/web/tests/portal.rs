@@ -4,6 +4,7 @@
 
 mod common;
 mod gestion_accounts;
+mod gestion_desk;
 mod gestion_login;
 mod gestion_phone;
 
@@ -741,6 +742,7 @@ async fn desk_payment(portal: &Portal, amount: &str) {
         let wallet = app::money::statement(&app, family, true, true).unwrap()[0].wallet_id;
         app::money::record_payment(
             &app,
+            &app::staff::Acting::operator(),
             app::money::DeskPayment {
                 family,
                 wallet: domain::ids::WalletId(wallet),

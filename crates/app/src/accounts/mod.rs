@@ -37,10 +37,12 @@ pub use recovery::{
     AnswerOutcome, RecoveryOutcome, answer_question, ask_recovery_question,
     recovery_question_again, reset_link_login, reset_password, send_reset_link,
 };
+pub(crate) use recovery::{ResetMail, mail_reset_link};
 pub use refusal::AccountRefusal;
 pub use session::{
     Session, choose_structure, close_session, purge_expired, save_basket, session, update_basket,
 };
+pub(crate) use throttle::clear_account_throttles;
 pub use tokens::LinkToken;
 pub use welcome::{StructureWelcome, every_welcome, family_structures, welcome_messages};
 

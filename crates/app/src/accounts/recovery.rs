@@ -143,56 +143,77 @@ pub fn send_reset_link(
         for key in &keys {
             record_failure(conn, key, command.now())?;
         }
-        let Some(account) = registry::family_by_login(conn, &login)? else {
-            return Ok(RecoveryOutcome::Done(()));
-        };
-        let Some(email) = account.email.clone() else {
-            return Ok(RecoveryOutcome::Done(()));
-        };
-        // One mail per account every few minutes: a flood of requests does not flood the inbox.
-        let recent: bool = conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM account_tokens WHERE family_id = ?1 AND purpose = 'password_reset'
-                                  AND created_at > ?2)",
-            )?
-            .query_row(
-                params![
-                    account.family_id.to_string(),
-                    stamp(command.now() - RESET_MAIL_INTERVAL)
-                ],
-                |r| r.get(0),
-            )?;
-        if recent {
-            return Ok(RecoveryOutcome::Done(()));
+        if let Some(account) = registry::family_by_login(conn, &login)? {
+            mail_reset_link(conn, &account, command.now(), &base_url)?;
         }
-        let token = issue_token(
-            conn,
-            account.family_id,
-            "password_reset",
-            None,
-            command.now(),
-            Duration::minutes(i64::from(RESET_VALID_MINUTES)),
-        )?;
-        let link = format!("{base_url}/reinitialisation/{token}");
-        let (subject, body) = mail::templates::password_reset(
-            &account.addressee(),
-            &link,
-            RESET_VALID_MINUTES,
-            &notify::contact_block(conn)?,
-        );
-        mail::enqueue(
-            conn,
-            &mail::OutgoingMail {
-                kind: mail::MailKind::PasswordReset,
-                dedup_key: format!("password_reset:{}", sha256_hex(&token)),
-                recipient: email.into(),
-                subject,
-                body,
-            },
-            command.now(),
-        )?;
         Ok(RecoveryOutcome::Done(()))
     })
+}
+
+/// What became of a reset link asked for an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ResetMail {
+    Sent,
+    /// The account has no address to mail it to.
+    NoAddress,
+    /// A link went less than [`RESET_MAIL_INTERVAL`] ago: no second mail.
+    SentRecently,
+}
+
+/// Mails `account` a reset link (in the caller's transaction), unless it has no address or
+/// one went a few minutes ago.
+pub(crate) fn mail_reset_link(
+    conn: &Connection,
+    account: &registry::FamilyAccount,
+    now: chrono::DateTime<chrono::Utc>,
+    base_url: &str,
+) -> Result<ResetMail, AppError> {
+    let Some(email) = account.email.clone() else {
+        return Ok(ResetMail::NoAddress);
+    };
+    // One mail per account every few minutes: a flood of requests does not flood the inbox.
+    let recent: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM account_tokens WHERE family_id = ?1 AND purpose = 'password_reset'
+                              AND created_at > ?2)",
+        )?
+        .query_row(
+            params![account.family_id.to_string(), stamp(now - RESET_MAIL_INTERVAL)],
+            |r| r.get(0),
+        )?;
+    if recent {
+        return Ok(ResetMail::SentRecently);
+    }
+    let token = issue_token(
+        conn,
+        account.family_id,
+        "password_reset",
+        None,
+        now,
+        Duration::minutes(i64::from(RESET_VALID_MINUTES)),
+    )?;
+    let link = format!(
+        "{}/reinitialisation/{token}",
+        base_url.trim_end_matches('/')
+    );
+    let (subject, body) = mail::templates::password_reset(
+        &account.addressee(),
+        &link,
+        RESET_VALID_MINUTES,
+        &notify::contact_block(conn)?,
+    );
+    mail::enqueue(
+        conn,
+        &mail::OutgoingMail {
+            kind: mail::MailKind::PasswordReset,
+            dedup_key: format!("password_reset:{}", sha256_hex(&token)),
+            recipient: email.into(),
+            subject,
+            body,
+        },
+        now,
+    )?;
+    Ok(ResetMail::Sent)
 }
 
 /// How a recovery answer went.

@@ -151,3 +151,21 @@ pub(crate) fn clear_throttle(conn: &Connection, key: &ThrottleKey) -> Result<(),
         .execute(params![key.hash])?;
     Ok(())
 }
+
+/// The purposes counted per identifiant on the parents' side (log-in, activation, the two
+/// recovery routes).
+const ACCOUNT_PURPOSES: [&str; 4] = ["login", "activation", "recovery", "recovery-link"];
+
+/// Forgets the failures counted against the family's identifiant and its profile's password
+/// checks (staff unlocking a throttled log-in); the address counters, shared by other
+/// families, stay.
+pub(crate) fn clear_account_throttles(
+    conn: &Connection,
+    login: &str,
+    family: domain::ids::FamilyId,
+) -> Result<(), AppError> {
+    for purpose in ACCOUNT_PURPOSES {
+        clear_throttle(conn, &ThrottleKey::account(purpose, login))?;
+    }
+    clear_throttle(conn, &ThrottleKey::account("profile", &family.to_string()))
+}

@@ -87,6 +87,11 @@ fn organisation() -> Result<Organisation, AppError> {
             .map_err(|e| AppError::corrupt("demo", e))?,
         website: Some("cdc-portesentredeuxmers.fr".to_owned()),
         debt_threshold: money("30.00"),
+        dossier_items: vec![
+            "Fiche sanitaire".to_owned(),
+            "Attestation d'assurance".to_owned(),
+            "Justificatif de quotient familial".to_owned(),
+        ],
     })
 }
 

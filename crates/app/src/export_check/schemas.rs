@@ -89,6 +89,11 @@ pub(super) const SCHEMAS: &[(&str, u32, &str)] = &[
         include_str!("../../../../events-schema/ConsumptionRecorded.v2.json"),
     ),
     (
+        "FamilyAccessAssisted",
+        1,
+        include_str!("../../../../events-schema/FamilyAccessAssisted.v1.json"),
+    ),
+    (
         "FamilyDossierUpdated",
         1,
         include_str!("../../../../events-schema/FamilyDossierUpdated.v1.json"),

@@ -23,6 +23,10 @@ pub struct ConsumptionLine {
 /// One line of the payment history (the seed's table).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PaymentLine {
+    /// The desk payment's id, or the card payment's.
+    pub payment_id: uuid::Uuid,
+    /// Recorded at the desk (it has a receipt); false for a card payment on the portal.
+    pub desk: bool,
     pub paid_on: NaiveDate,
     pub mode: String,
     pub number: Option<String>,
@@ -101,6 +105,8 @@ pub fn payment_history(
             let details = registry::payment_details(conn, row.payment_id)?;
             let details = details.as_ref();
             lines.push(PaymentLine {
+                payment_id: row.payment_id,
+                desk: details.is_some(),
                 paid_on: row.paid_on,
                 mode: row.mode,
                 number: details.and_then(|d| d.piece_number.clone()),

@@ -13,7 +13,9 @@ mod statement;
 pub use absence::record_absence;
 pub use consumption::{ConsumeReport, consume};
 pub use history::{ConsumptionLine, History, PaymentLine, consumption_history, payment_history};
-pub use payment::{DeskPayment, cancel_payment, parse_mode, record_payment, resolve_wallet};
+pub use payment::{
+    DeskPayment, cancel_payment, parse_mode, parse_payment_day, record_payment, resolve_wallet,
+};
 pub use price::{DayPrice, day_price};
 pub use refusal::MoneyRefusal;
 pub use staff_consumption::{

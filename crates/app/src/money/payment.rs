@@ -1,15 +1,22 @@
-//! Desk payments (credits of a wallet) and their cancellation.
+//! Desk payments (credits of a wallet) and their cancellation, by a staff member who may
+//! (`RecordPayment`, `CancelPayment`); the personal details (number, bank, payer, the reason of a
+//! cancellation) go to the registry, the receipt number too.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::Money;
 use domain::event::payloads::{PaymentCancelled, PaymentRecorded};
 use domain::ids::{FamilyId, PaymentId, WalletId};
+use domain::staff::Permission;
 use domain::values::PaymentMode;
 use uuid::Uuid;
 
 use super::MoneyRefusal;
-use crate::registry::{self, PaymentDetails};
+use crate::registry::{self, PaymentCancellation, PaymentDetails};
+use crate::staff::Acting;
 use crate::{App, AppError};
+
+/// The longest reason of a cancellation.
+const REASON_MAX_CHARS: usize = 500;
 
 /// A desk payment as typed by staff.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +36,16 @@ pub fn parse_mode(text: &str) -> Result<PaymentMode, AppError> {
     serde_json::from_value(serde_json::Value::String(text.trim().to_uppercase())).map_err(|_| {
         MoneyRefusal::UnknownPaymentMode {
             typed: text.to_owned(),
+        }
+        .into()
+    })
+}
+
+/// The day of a payment as a form's date field sends it (`AAAA-MM-JJ`).
+pub fn parse_payment_day(text: &str) -> Result<NaiveDate, AppError> {
+    domain::calendar::parse_day(text.trim()).ok_or_else(|| {
+        MoneyRefusal::InvalidPaymentDay {
+            typed: text.trim().to_owned(),
         }
         .into()
     })
@@ -65,14 +82,18 @@ fn check(payment: &DeskPayment) -> Result<(), MoneyRefusal> {
     Ok(())
 }
 
-/// Records a payment made at the desk: a credit of the wallet.
-pub fn record_payment(app: &App, payment: DeskPayment) -> Result<PaymentId, AppError> {
+/// Records a payment made at the desk: a credit of the wallet, with its receipt number (the
+/// wallet's next in the year of recording). `by` needs `RecordPayment` on one of the family's
+/// structures.
+pub fn record_payment(app: &App, by: &Acting, payment: DeskPayment) -> Result<PaymentId, AppError> {
     check(&payment)?;
-    app.execute("staff:payment", move |command| {
+    let by = by.clone();
+    app.execute(&by.actor_text(), move |command| {
         let today = domain::deadline::paris_day(command.now());
         let Some(family) = projections::family(command.conn(), payment.family, today)? else {
             return Err(MoneyRefusal::UnknownFamily.into());
         };
+        by.require_any(Permission::RecordPayment, &family.structures)?;
         let covers = projections::structures(command.conn())?
             .into_iter()
             .filter(|s| family.structures.contains(&s.structure_id))
@@ -90,6 +111,7 @@ pub fn record_payment(app: &App, payment: DeskPayment) -> Result<PaymentId, AppE
                 bank_name: payment.bank.clone(),
             },
         )?;
+        registry::number_receipt(command.conn(), id.0, payment.wallet, today.year())?;
         command.emit(PaymentRecorded {
             payment_id: id,
             family_id: payment.family,
@@ -102,15 +124,55 @@ pub fn record_payment(app: &App, payment: DeskPayment) -> Result<PaymentId, AppE
     })
 }
 
-/// Cancels a desk payment recorded by mistake (a new event; the payment stays in the log).
-pub fn cancel_payment(app: &App, payment: PaymentId) -> Result<Money, AppError> {
-    app.execute("staff:payment", move |command| {
+/// The reason of a cancellation as typed: required, one line or a few, at most 500 characters.
+fn cancellation_reason(typed: &str) -> Result<String, MoneyRefusal> {
+    let reason = typed.trim();
+    if reason.is_empty() {
+        return Err(MoneyRefusal::CancellationReasonRequired);
+    }
+    if reason.chars().count() > REASON_MAX_CHARS
+        || reason
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r')
+    {
+        return Err(MoneyRefusal::InvalidText {
+            typed: reason.to_owned(),
+        });
+    }
+    Ok(reason.to_owned())
+}
+
+/// Cancels a desk payment recorded by mistake (a new event; the payment stays in the log, its
+/// receipt is marked cancelled). `by` needs `CancelPayment`; the reason, typed by staff, is
+/// kept in the registry with the payment's details.
+pub fn cancel_payment(
+    app: &App,
+    by: &Acting,
+    payment: PaymentId,
+    reason: &str,
+) -> Result<Money, AppError> {
+    let reason = cancellation_reason(reason)?;
+    let by = by.clone();
+    app.execute(&by.actor_text(), move |command| {
         let Some(recorded) = projections::desk_payment(command.conn(), payment)? else {
             return Err(MoneyRefusal::DeskPaymentNotFound.into());
         };
+        let today = domain::deadline::paris_day(command.now());
+        let structures = projections::family(command.conn(), recorded.family_id, today)?
+            .map(|f| f.structures)
+            .unwrap_or_default();
+        by.require_any(Permission::CancelPayment, &structures)?;
         if recorded.cancelled {
             return Err(MoneyRefusal::PaymentAlreadyCancelled.into());
         }
+        registry::save_payment_cancellation(
+            command.conn(),
+            payment.0,
+            &PaymentCancellation {
+                reason,
+                cancelled_at: command.now(),
+            },
+        )?;
         command.emit(PaymentCancelled {
             payment_id: payment,
             family_id: recorded.family_id,

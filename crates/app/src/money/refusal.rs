@@ -31,6 +31,12 @@ pub enum MoneyRefusal {
     WalletNotOfFamily,
     DeskPaymentNotFound,
     PaymentAlreadyCancelled,
+    /// A payment's day that is no day.
+    InvalidPaymentDay {
+        typed: String,
+    },
+    /// A cancellation says why (`--reason`, the form's « Motif »).
+    CancellationReasonRequired,
     /// A typed amount that does not parse (`Money::parse`).
     InvalidAmount(domain::MoneyError),
     UnknownWallet {

@@ -41,6 +41,7 @@ const ORGANISATION_KEYS: &[&str] = &[
     "email",
     "website",
     "debt_threshold",
+    "dossier_items",
 ];
 const WALLET_KEYS: &[&str] = &["key", "label"];
 const STRUCTURE_KEYS: &[&str] = &["key", "label", "wallet", "welcome"];
@@ -142,7 +143,26 @@ fn organisation(section: &Section<'_, '_>) -> Result<Organisation, SetupError> {
             .map(|f| f.single_line())
             .transpose()?,
         debt_threshold,
+        dossier_items: dossier_items(section)?,
     })
+}
+
+/// `dossier_items`: the pieces every family's file holds, each once, in the file's order.
+fn dossier_items(section: &Section<'_, '_>) -> Result<Vec<String>, SetupError> {
+    let Some(field) = section.get("dossier_items") else {
+        return Ok(Vec::new());
+    };
+    let mut items: Vec<String> = Vec::new();
+    for item in field.items()? {
+        let text = item.single_line()?;
+        if items.contains(&text) {
+            return Err(item.fail(format!(
+                "« {text} » figure deux fois dans « dossier_items »"
+            )));
+        }
+        items.push(text);
+    }
+    Ok(items)
 }
 
 fn wallets<'a>(root: &Section<'a, '_>) -> Result<(Vec<Wallet>, Keys<'a, WalletId>), SetupError> {

@@ -101,6 +101,9 @@ fn import_organisation(
     if registry::save_organisation(command.conn(), &profile)? {
         report.registry_rows += 1;
     }
+    if registry::save_dossier_items(command.conn(), &organisation.dossier_items)? {
+        report.registry_rows += 1;
+    }
     let configured: Option<String> =
         rusqlite::OptionalExtension::optional(command.conn().query_row(
             "SELECT debt_threshold FROM organisation_settings WHERE singleton = 1",

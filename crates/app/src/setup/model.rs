@@ -32,6 +32,9 @@ pub struct Organisation {
     pub website: Option<String>,
     /// Booking is blocked when a family owes at least this much (default 30.00).
     pub debt_threshold: Money,
+    /// The pieces of every family's file (dossier), in the order the desk shows them; a
+    /// family's `missing` items are among them, or added after them.
+    pub dossier_items: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -255,7 +255,10 @@ impl<'a, 'i> Field<'a, 'i> {
 
     pub(super) fn unit(&self) -> Result<Unit, SetupError> {
         let text = self.string()?;
-        let unit = match fold(text).replace(['-', ' '], "_").as_str() {
+        let unit = match domain::wording::fold(text)
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
             "matin" => Unit::Matin,
             "apres_midi" => Unit::ApresMidi,
             "journee" => Unit::Journee,
@@ -304,7 +307,7 @@ impl<'a, 'i> Field<'a, 'i> {
         let mut days = BTreeSet::new();
         for item in items {
             let name = item.string()?;
-            let folded = fold(name.trim());
+            let folded = domain::wording::fold(name.trim());
             let number = domain::wording::WEEKDAY_NAMES
                 .iter()
                 .zip(1u8..)
@@ -324,22 +327,6 @@ impl<'a, 'i> Field<'a, 'i> {
 
 fn is_line_break(c: char) -> bool {
     matches!(c, '\r' | '\n' | '\u{0085}' | '\u{2028}' | '\u{2029}')
-}
-
-/// Lower case without French accents: "Mercredi" and "MERCRÉDI" fold alike.
-fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            other => other,
-        })
-        .collect()
 }
 
 enum DateProblem {

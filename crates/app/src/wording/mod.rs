@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 pub mod booking;
 mod demo;
+pub(crate) mod desk;
 mod listing;
 mod maintenance;
 mod money;

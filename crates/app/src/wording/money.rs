@@ -38,6 +38,12 @@ impl fmt::Display for MoneyRefusal {
                 f.write_str("Ce porte-monnaie ne couvre aucune structure de la famille.")
             }
             MoneyRefusal::DeskPaymentNotFound => f.write_str("Règlement au guichet introuvable."),
+            MoneyRefusal::InvalidPaymentDay { typed } => {
+                write!(f, "Date du règlement invalide : « {typed} ».")
+            }
+            MoneyRefusal::CancellationReasonRequired => {
+                f.write_str("Indiquez le motif de l'annulation.")
+            }
             MoneyRefusal::PaymentAlreadyCancelled => f.write_str("Ce règlement est déjà annulé."),
             MoneyRefusal::InvalidAmount(error) => write!(f, "{error}"),
             MoneyRefusal::UnknownWallet { typed } => {

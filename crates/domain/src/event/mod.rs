@@ -138,6 +138,7 @@ catalog! {
     StaffAccountOpened { versions: [1], meaning: "A staff account was opened with its roles and structures.", emitted_by: "setup import, staff CLI, back office (administration), demo" },
     StaffAccountChanged { versions: [1], meaning: "The roles or structures of a staff account changed.", emitted_by: "setup import, staff CLI, back office (administration)" },
     StaffAccountDisabled { versions: [1], meaning: "A staff account was disabled.", emitted_by: "staff CLI, back office (administration)" },
+    FamilyAccessAssisted { versions: [1], meaning: "Staff helped a family with its portal access: log-in unlocked, reset link sent, or a new activation code issued.", emitted_by: "back office (accueil)" },
 }
 
 /// Looks up a catalog line by stored type name.
@@ -225,6 +226,7 @@ impl Event {
             StaffAccountOpened(e) => e.staff_id.stream(),
             StaffAccountChanged(e) => e.staff_id.stream(),
             StaffAccountDisabled(e) => e.staff_id.stream(),
+            FamilyAccessAssisted(e) => e.family_id.stream(),
         }
     }
 
@@ -292,6 +294,7 @@ impl Event {
             StaffAccountOpened(e) => e.structure_ids.iter().map(|s| s.stream()).collect(),
             StaffAccountChanged(e) => e.structure_ids.iter().map(|s| s.stream()).collect(),
             StaffAccountDisabled(_) => vec![],
+            FamilyAccessAssisted(_) => vec![],
         };
         let stream = self.stream();
         tags.retain(|t| *t != stream);

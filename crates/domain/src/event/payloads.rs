@@ -157,6 +157,15 @@ pub struct FamilyDossierUpdated {
     pub missing_items: Vec<String>,
 }
 
+/// Staff helped a family with its portal access (no code, no address in it: the registry and
+/// the outbox hold those).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyAccessAssisted {
+    pub family_id: FamilyId,
+    pub assistance: AccessAssistance,
+}
+
 // ---------------------------------------------------------------- booking
 
 /// A parent (or staff on the phone) validated a basket; its lines follow as requests.

@@ -111,6 +111,9 @@ pub struct PaymentArgs {
 pub struct PaymentCancelArgs {
     #[arg(long)]
     pub payment: String,
+    /// Pourquoi le règlement est annulé (gardé avec le règlement, jamais dans le journal).
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(Debug, Args)]

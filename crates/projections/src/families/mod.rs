@@ -5,4 +5,4 @@ mod project;
 mod query;
 
 pub(crate) use project::apply;
-pub use query::{FamilyRow, families, family};
+pub use query::{FamilyRow, QuotientRow, families, family, quotients};

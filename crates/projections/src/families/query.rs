@@ -62,3 +62,26 @@ fn families_where(
         },
     )
 }
+
+/// A quotient familial in force from a day on (`None`: unknown, the highest bracket).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuotientRow {
+    pub effective_from: NaiveDate,
+    pub quotient: Option<u32>,
+}
+
+/// Every quotient the family was given, by effective day.
+pub fn quotients(conn: &Connection, family: FamilyId) -> Result<Vec<QuotientRow>, ProjectionError> {
+    row::all(
+        conn,
+        "family_quotients",
+        "SELECT effective_from, quotient FROM family_quotients WHERE family_id = ?1 ORDER BY effective_from",
+        params![family.to_string()],
+        |row| {
+            Ok(QuotientRow {
+                effective_from: row.day(0)?,
+                quotient: row.get(1)?,
+            })
+        },
+    )
+}

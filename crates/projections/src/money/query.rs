@@ -115,15 +115,19 @@ pub fn justified_absence(
 }
 
 /// A payment made at the desk, as the history holds it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeskPaymentRow {
     pub family_id: FamilyId,
     pub wallet_id: WalletId,
     pub amount: Money,
+    /// The payment mode's code (`CH`, `ESP`, `CB`…).
+    pub mode: String,
+    pub paid_on: NaiveDate,
     pub cancelled: bool,
 }
 
-/// A desk payment (card payments are not desk payments).
+/// A desk payment, whatever its mode (a card at the desk's terminal is one); a card payment
+/// made on the portal is not.
 pub fn desk_payment(
     conn: &Connection,
     payment: PaymentId,
@@ -131,14 +135,18 @@ pub fn desk_payment(
     row::one(
         conn,
         "payment_history",
-        "SELECT family_id, wallet_id, amount, cancelled FROM payment_history WHERE payment_id = ?1 AND mode <> 'CB'",
+        "SELECT family_id, wallet_id, amount, mode, paid_on, cancelled FROM payment_history p
+         WHERE payment_id = ?1
+           AND NOT EXISTS (SELECT 1 FROM online_payments o WHERE o.online_payment_id = p.payment_id)",
         params![payment.to_string()],
         |row| {
             Ok(DeskPaymentRow {
                 family_id: row.id(0)?,
                 wallet_id: row.id(1)?,
                 amount: row.money(2)?,
-                cancelled: row.get(3)?,
+                mode: row.get(3)?,
+                paid_on: row.day(4)?,
+                cancelled: row.get(5)?,
             })
         },
     )

@@ -227,6 +227,12 @@ impl World {
                     bank_name: Some("LBP".to_owned()),
                 },
             )?;
+            registry::number_receipt(
+                command.conn(),
+                payment.0,
+                catalogue::wallet_id(),
+                paid_on.year(),
+            )?;
             command.emit(PaymentRecorded {
                 payment_id: payment,
                 family_id: dupont.id,

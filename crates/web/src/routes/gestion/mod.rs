@@ -5,8 +5,10 @@ mod access_log;
 mod accounts;
 mod activation;
 mod enrolment;
+mod families;
 mod home;
 mod login;
+mod payments;
 mod phone;
 
 use axum::Router;
@@ -40,6 +42,37 @@ pub(super) fn routes() -> Router<Shared> {
         .route(
             "/gestion/activation",
             get(activation::activation_form).post(activation::activate),
+        )
+        .route("/gestion/familles", get(families::search))
+        .route("/gestion/familles/{family}", get(families::file_page))
+        .route(
+            "/gestion/familles/{family}/dossier",
+            post(families::dossier),
+        )
+        .route(
+            "/gestion/familles/{family}/quotient",
+            post(families::quotient),
+        )
+        .route(
+            "/gestion/familles/{family}/deblocage",
+            post(families::unlock),
+        )
+        .route(
+            "/gestion/familles/{family}/lien",
+            post(families::reset_link),
+        )
+        .route(
+            "/gestion/familles/{family}/activation",
+            post(families::activation_letter),
+        )
+        .route(
+            "/gestion/familles/{family}/reglement",
+            get(payments::payment_form).post(payments::record),
+        )
+        .route("/gestion/reglements/{payment}", get(payments::receipt))
+        .route(
+            "/gestion/reglements/{payment}/annulation",
+            post(payments::cancel),
         )
         .route(
             "/gestion/familles/{family}/reservations",
