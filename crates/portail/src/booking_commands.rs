@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use app::booking::{self, LineOutcome, LineRequest};
 use app::listing;
-use app::staff::Acting;
 use chrono::Utc;
 
 use crate::cli::{
@@ -125,6 +124,7 @@ fn answer(receipt: &booking::BasketReceipt, json: bool) -> anyhow::Result<ExitCo
 
 pub fn request(cli: &Cli, args: &RequestArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;
+    let by = user!(acting(&app, cli.as_login.as_deref()));
     let family = user!(listing::resolve_family(&app, &args.family));
     let child = user!(listing::resolve_child(&app, family, &args.child));
     let activity = user!(listing::resolve_activity(&app, &args.activity));
@@ -135,7 +135,7 @@ pub fn request(cli: &Cli, args: &RequestArgs) -> anyhow::Result<ExitCode> {
     };
     let receipt = user!(booking::submit_staff_basket(
         &app,
-        &Acting::operator(),
+        &by,
         family,
         &client_request_id(&args.client_request_id),
         vec![line],
@@ -146,6 +146,7 @@ pub fn request(cli: &Cli, args: &RequestArgs) -> anyhow::Result<ExitCode> {
 
 pub fn cancel(cli: &Cli, args: &CancelArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;
+    let by = user!(acting(&app, cli.as_login.as_deref()));
     let Ok(reservation) = args
         .reservation
         .trim()
@@ -163,7 +164,7 @@ pub fn cancel(cli: &Cli, args: &CancelArgs) -> anyhow::Result<ExitCode> {
     };
     let receipt = user!(booking::submit_staff_basket(
         &app,
-        &Acting::operator(),
+        &by,
         owner,
         &client_request_id(&args.client_request_id),
         vec![LineRequest::Cancel {
@@ -176,6 +177,7 @@ pub fn cancel(cli: &Cli, args: &CancelArgs) -> anyhow::Result<ExitCode> {
 
 pub fn withdraw(cli: &Cli, args: &WithdrawArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;
+    let by = user!(acting(&app, cli.as_login.as_deref()));
     let Ok(request) = args.request.trim().parse::<domain::ids::RequestId>() else {
         eprintln!("Demande inconnue : « {} » (id attendu).", args.request);
         return Ok(ExitCode::FAILURE);
@@ -184,12 +186,7 @@ pub fn withdraw(cli: &Cli, args: &WithdrawArgs) -> anyhow::Result<ExitCode> {
         eprintln!("Demande inconnue : {request}.");
         return Ok(ExitCode::FAILURE);
     };
-    user!(booking::staff_withdraw_request(
-        &app,
-        &Acting::operator(),
-        owner,
-        request
-    ));
+    user!(booking::staff_withdraw_request(&app, &by, owner, request));
     out!("Demande retirée : {request}");
     Ok(ExitCode::SUCCESS)
 }

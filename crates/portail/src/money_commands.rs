@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use app::money::{self, MoneyRefusal};
-use app::staff::Acting;
 use app::{App, AppError, listing};
 use chrono::{Datelike, Days, NaiveDate};
 use domain::Money;
@@ -12,7 +11,7 @@ use crate::cli::{
     AbsenceArgs, BalanceArgs, ChildDayArgs, Cli, ConsumeArgs, ConsumptionArgs, HistoryArgs,
     PaymentArgs, PaymentCancelArgs, ReconcileArgs,
 };
-use crate::shared::{open_app, print_json};
+use crate::shared::{acting, open_app, print_json};
 
 pub fn consume(cli: &Cli, args: &ConsumeArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;
@@ -111,6 +110,7 @@ pub fn record_absence(cli: &Cli, args: &AbsenceArgs) -> anyhow::Result<ExitCode>
 
 pub fn record_payment(cli: &Cli, args: &PaymentArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;
+    let by = user!(acting(&app, cli.as_login.as_deref()));
     let family = user!(listing::resolve_family(&app, &args.family));
     let wallet = user!(money::resolve_wallet(&app, &args.wallet));
     let amount = user!(
@@ -127,23 +127,19 @@ pub fn record_payment(cli: &Cli, args: &PaymentArgs) -> anyhow::Result<ExitCode>
         payer: args.payer.clone(),
         paid_on: args.date.unwrap_or_else(|| app.today()),
     };
-    let id = user!(money::record_payment(&app, &Acting::operator(), payment));
+    let id = user!(money::record_payment(&app, &by, payment));
     out!("Règlement enregistré : {id} ({amount} €)");
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn cancel_payment(cli: &Cli, args: &PaymentCancelArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;
+    let by = user!(acting(&app, cli.as_login.as_deref()));
     let Ok(payment) = args.payment.trim().parse::<domain::ids::PaymentId>() else {
         eprintln!("Règlement inconnu : « {} » (id attendu).", args.payment);
         return Ok(ExitCode::FAILURE);
     };
-    let amount = user!(money::cancel_payment(
-        &app,
-        &Acting::operator(),
-        payment,
-        &args.reason
-    ));
+    let amount = user!(money::cancel_payment(&app, &by, payment, &args.reason));
     out!("Règlement {payment} annulé ({amount} € retirés du porte-monnaie).");
     Ok(ExitCode::SUCCESS)
 }

@@ -48,8 +48,6 @@ pub(crate) fn staff_csrf(services: &Shared, token: &str) -> String {
 /// A staff member whose log-in is complete: the session, the page frame, the CSRF token.
 pub struct StaffUser {
     pub session: StaffSession,
-    /// The staff cookie's value.
-    pub token: String,
     pub chrome: StaffChrome,
 }
 
@@ -118,10 +116,9 @@ impl FromRequestParts<Shared> for StaffUser {
             return Err(to_staff_login(None, false, config));
         };
         let app = services.app.clone();
-        let lookup = token.clone();
         let csrf = staff_csrf(services, &token);
         let loaded = blocking(move || {
-            let Some(session) = app::staff::staff_session(&app, &lookup)? else {
+            let Some(session) = app::staff::staff_session(&app, &token)? else {
                 return Ok(None);
             };
             let chrome = staff_layout::staff_chrome(&app, &session, csrf)?;
@@ -129,11 +126,9 @@ impl FromRequestParts<Shared> for StaffUser {
         })
         .await;
         match loaded {
-            Ok(Some((session, chrome))) if session.stage == Stage::Ready => Ok(StaffUser {
-                session,
-                token,
-                chrome,
-            }),
+            Ok(Some((session, chrome))) if session.stage == Stage::Ready => {
+                Ok(StaffUser { session, chrome })
+            }
             Ok(Some((session, _))) => Err(to_staff_login(Some(session.stage), false, config)),
             Ok(None) => Err(to_staff_login(None, true, config)),
             Err(error) => Err(error.into_response()),
