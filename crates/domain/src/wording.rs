@@ -88,7 +88,7 @@ pub fn french_date_time(instant: DateTime<Utc>) -> String {
 }
 
 /// An age in whole years: « moins d'un an », « 1 an », « 13 ans ».
-pub(crate) fn age_phrase(age: u32) -> String {
+pub fn age_phrase(age: u32) -> String {
     match age {
         0 => "moins d'un an".to_owned(),
         1 => "1 an".to_owned(),

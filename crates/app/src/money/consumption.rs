@@ -31,7 +31,9 @@ pub(super) fn consumption_of(reservation: ReservationId) -> ConsumptionId {
 }
 
 /// Turns every accepted reservation of a past `day` into a consumption at the price in force,
-/// unless a justified absence was recorded (an unjustified absence is billed). Idempotent.
+/// unless its last attendance mark is a justified absence (`domain::attendance::Mark`: an
+/// unjustified absence is billed, and so is a justified one a later « présent » replaced).
+/// Idempotent.
 pub fn consume(app: &App, day: NaiveDate) -> Result<ConsumeReport, AppError> {
     if day >= app.today() {
         return Err(MoneyRefusal::DayNotOver { day }.into());
@@ -60,7 +62,9 @@ fn bill(
         report.already_recorded += 1;
         return Ok(());
     }
-    if projections::justified_absence(command.conn(), place.child_id, place.activity_id, day)? {
+    let last_mark =
+        projections::attendance_mark(command.conn(), place.child_id, place.activity_id, day)?;
+    if last_mark.is_some_and(|mark| !mark.bills_the_place()) {
         report.justified_absences += 1;
         return Ok(());
     }

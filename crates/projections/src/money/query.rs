@@ -100,20 +100,6 @@ pub fn consumption_recorded(
         .query_row(params![consumption.to_string()], |row| row.get(0))?)
 }
 
-/// Whether a justified absence was recorded for that child, activity and day.
-pub fn justified_absence(
-    conn: &Connection,
-    child: ChildId,
-    activity: ActivityId,
-    day: NaiveDate,
-) -> Result<bool, ProjectionError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM absences WHERE child_id = ?1 AND activity_id = ?2 AND day = ?3 AND justified = 1)",
-        )?
-        .query_row(params![child.to_string(), activity.to_string(), day.to_string()], |row| row.get(0))?)
-}
-
 /// A payment made at the desk, as the history holds it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DeskPaymentRow {
