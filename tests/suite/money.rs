@@ -7,6 +7,7 @@ use app::booking::{self, LineRequest};
 use app::money::{self, DeskPayment};
 use app::setup::file::parse_setup;
 use app::setup::import::import;
+use app::staff::Acting;
 use app::{App, FixedClock};
 use chrono::{NaiveDate, TimeZone, Utc};
 use domain::Money;
@@ -145,6 +146,7 @@ fn consumptions_are_billed_at_the_price_in_force_exactly() {
     .unwrap();
     let recorded = money::record_consumption(
         &app,
+        &Acting::operator(),
         family("dupont"),
         child("dupont/lilou"),
         activity(),
@@ -161,6 +163,7 @@ fn consumptions_are_billed_at_the_price_in_force_exactly() {
     );
     let petit = money::record_consumption(
         &app,
+        &Acting::operator(),
         family("petit"),
         child("petit/jules"),
         activity(),
@@ -171,6 +174,7 @@ fn consumptions_are_billed_at_the_price_in_force_exactly() {
     assert_eq!(total_balance(&app, "dupont").to_string(), "-70.55");
     let again = money::record_consumption(
         &app,
+        &Acting::operator(),
         family("dupont"),
         child("dupont/lilou"),
         activity(),
@@ -216,6 +220,7 @@ fn a_staff_consumption_on_a_closed_day_is_refused_unless_recorded_as_an_exceptio
     let thursday = day("2027-01-14");
     let refused = money::record_consumption(
         &app,
+        &Acting::operator(),
         family("dupont"),
         child("dupont/lilou"),
         activity(),
@@ -233,6 +238,7 @@ fn a_staff_consumption_on_a_closed_day_is_refused_unless_recorded_as_an_exceptio
     // As a staff-approved exception it is billed, and the log says which rule was set aside
     let exception = money::record_consumption_as_exception(
         &app,
+        &Acting::operator(),
         family("dupont"),
         child("dupont/lilou"),
         activity(),
@@ -253,6 +259,7 @@ fn a_staff_consumption_on_a_closed_day_is_refused_unless_recorded_as_an_exceptio
     // An open Wednesday breaks no rule: recorded as an ordinary consumption
     let wednesday = money::record_consumption_as_exception(
         &app,
+        &Acting::operator(),
         family("dupont"),
         child("dupont/lilou"),
         activity(),
@@ -351,6 +358,7 @@ fn the_nightly_consumption_bills_accepted_places_but_not_justified_absences_once
     let after = app_at(&dir, 2027, 1, 14);
     money::record_absence(
         &after,
+        &Acting::operator(),
         family("petit"),
         child("petit/jules"),
         activity(),
@@ -397,7 +405,7 @@ proptest! {
                 }
                 1 => {
                     let on = wednesdays[index % wednesdays.len()];
-                    if let Ok(recorded) = money::record_consumption(&app, family("dupont"), child("dupont/lilou"), activity(), on) {
+                    if let Ok(recorded) = money::record_consumption(&app, &Acting::operator(), family("dupont"), child("dupont/lilou"), activity(), on) {
                         expected = expected - recorded.amount;
                     }
                 }

@@ -6,7 +6,7 @@ use crate::setup::file::SetupError;
 /// What went wrong in an application service.
 ///
 /// `Account`, `RuleRefused`, `Money`, `Audit`, `Booking`, `Portal`, `Listing`, `Demo`,
-/// `Maintenance`, `Setup` and `StaleReadModels` are caused by the user and carry a French
+/// `Maintenance`, `Staff`, `Attendance`, `Setup` and `StaleReadModels` are caused by the user and carry a French
 /// message (worded in `crate::wording`); nothing was written.
 /// The others are ours: the caller logs them with an incident id.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +46,9 @@ pub enum AppError {
     /// A staff request refused (a permission missing, an unknown identifiant).
     #[error("{0}")]
     Staff(crate::staff::StaffRefusal),
+    /// An attendance request refused (the daily sheet's marks and walk-ins).
+    #[error("{0}")]
+    Attendance(crate::desk::AttendanceRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -100,6 +103,7 @@ impl AppError {
                 | AppError::Demo(_)
                 | AppError::Maintenance(_)
                 | AppError::Staff(_)
+                | AppError::Attendance(_)
                 | AppError::Setup(_)
                 | AppError::StaleReadModels(_)
         )

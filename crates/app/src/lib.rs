@@ -11,6 +11,7 @@ pub mod audit;
 pub mod booking;
 pub mod credentials;
 pub mod demo;
+pub mod desk;
 mod error;
 pub mod export_check;
 pub mod listing;
