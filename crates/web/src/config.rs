@@ -47,6 +47,16 @@ impl WebConfig {
         }
     }
 
+    /// The name of the staff session cookie: [`crate::STAFF_COOKIE`], `__Host-` prefixed over
+    /// HTTPS. Apart from the parents' so that one browser never mixes the two.
+    pub fn staff_cookie(&self) -> &'static str {
+        if self.host_prefixed_cookies() {
+            crate::staff::HOST_STAFF_COOKIE
+        } else {
+            crate::staff::STAFF_COOKIE
+        }
+    }
+
     /// The name of the visitor cookie: [`VISITOR_COOKIE`], `__Host-` prefixed over HTTPS.
     pub fn visitor_cookie(&self) -> &'static str {
         if self.host_prefixed_cookies() {

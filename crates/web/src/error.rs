@@ -21,6 +21,9 @@ pub enum WebError {
     /// An id that does not exist or is not the family's: the same answer for both.
     #[error("not found")]
     NotFound,
+    /// A staff member's roles do not grant this: the French 403 page, nothing read or written.
+    #[error("forbidden: {0:?}")]
+    Forbidden(domain::staff::Permission),
     /// Too many password checks queued: try again shortly.
     #[error("busy")]
     Busy,
@@ -35,7 +38,9 @@ pub enum WebError {
 
 impl From<app::AppError> for WebError {
     fn from(error: app::AppError) -> Self {
-        if error.is_storage_full() {
+        if let app::AppError::Staff(app::staff::StaffRefusal::NotAllowed(permission)) = error {
+            WebError::Forbidden(permission)
+        } else if error.is_storage_full() {
             WebError::StorageFull
         } else if error.is_user_error() {
             WebError::Refused(error.to_string())
@@ -54,6 +59,11 @@ impl IntoResponse for WebError {
             )
                 .into_response(),
             WebError::NotFound => (StatusCode::NOT_FOUND, pages::not_found()).into_response(),
+            WebError::Forbidden(permission) => (
+                StatusCode::FORBIDDEN,
+                crate::staff_layout::forbidden_page(permission),
+            )
+                .into_response(),
             WebError::Busy => {
                 let mut response =
                     (StatusCode::TOO_MANY_REQUESTS, pages::busy_page()).into_response();

@@ -21,6 +21,8 @@ mod middleware;
 mod pages;
 mod routes;
 mod session;
+mod staff;
+mod staff_layout;
 mod state;
 
 pub use config::WebConfig;
@@ -30,6 +32,7 @@ pub use jobs::{NightlyReport, chain_watch, mail_worker, nightly, nightly_anchor,
 pub use middleware::catch_panics;
 pub use routes::router;
 pub use session::{CSRF_FIELD, SESSION_COOKIE, VISITOR_COOKIE};
+pub use staff::STAFF_COOKIE;
 pub use state::{Services, Shared};
 
 use state::blocking;

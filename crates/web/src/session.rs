@@ -105,18 +105,29 @@ pub(crate) fn is_hex(text: &str, length: usize) -> bool {
 }
 
 /// What the CSRF token of a request's forms is bound to.
-enum CsrfBinding<'r> {
+pub(crate) enum CsrfBinding<'r> {
     Session(&'r str),
+    Staff(&'r str),
     Visitor(&'r str),
 }
 
 /// The session cookie when the browser sends a well-shaped one (live or not: a stale one is
 /// replaced at log-in), else the visitor id.
-fn csrf_binding<'r>(
+/// Under `/gestion` the staff cookie plays the part of the session cookie.
+pub(crate) fn csrf_binding<'r>(
     headers: &'r HeaderMap,
     visitor: &'r str,
     config: &crate::WebConfig,
+    path: &str,
 ) -> CsrfBinding<'r> {
+    if crate::staff::is_staff_path(path) {
+        return match cookie(headers, config.staff_cookie())
+            .filter(|s| accounts::is_secret_shaped(s))
+        {
+            Some(session) => CsrfBinding::Staff(session),
+            None => CsrfBinding::Visitor(visitor),
+        };
+    }
     match cookie(headers, config.session_cookie()).filter(|s| accounts::is_secret_shaped(s)) {
         Some(session) => CsrfBinding::Session(session),
         None => CsrfBinding::Visitor(visitor),
@@ -124,9 +135,10 @@ fn csrf_binding<'r>(
 }
 
 impl CsrfBinding<'_> {
-    fn token(&self, key: &[u8]) -> String {
+    pub(crate) fn token(&self, key: &[u8]) -> String {
         match self {
             CsrfBinding::Session(session) => csrf_token(key, "session", session),
+            CsrfBinding::Staff(session) => csrf_token(key, "staff", session),
             CsrfBinding::Visitor(visitor) => csrf_token(key, "visitor", visitor),
         }
     }
@@ -134,6 +146,7 @@ impl CsrfBinding<'_> {
     fn accepts(&self, key: &[u8], token: &str) -> bool {
         match self {
             CsrfBinding::Session(session) => csrf_matches(key, "session", session, token),
+            CsrfBinding::Staff(session) => csrf_matches(key, "staff", session, token),
             CsrfBinding::Visitor(visitor) => {
                 !visitor.is_empty() && csrf_matches(key, "visitor", visitor, token)
             }
@@ -161,7 +174,7 @@ pub(crate) fn rotate_visitor(response: &mut Response, config: &crate::WebConfig)
 }
 
 /// `Set-Cookie` for `name`; `None` deletes it.
-fn set_cookie(name: &str, value: Option<&str>, secure: bool) -> HeaderValue {
+pub(crate) fn set_cookie(name: &str, value: Option<&str>, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     let text = match value {
         Some(value) => format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}"),
@@ -216,7 +229,7 @@ pub(crate) async fn csrf_and_visitor(
             .map(|(_, v)| v)
             .unwrap_or_default();
         let visitor = sent_visitor.as_deref().unwrap_or_default();
-        let valid = csrf_binding(&parts.headers, visitor, &services.config)
+        let valid = csrf_binding(&parts.headers, visitor, &services.config, parts.uri.path())
             .accepts(&services.csrf_key, &token);
         if !valid {
             tracing::warn!(path = %parts.uri.path(), "POST refused: missing or invalid CSRF token");
@@ -289,7 +302,7 @@ fn form_is_utf8(body: &[u8]) -> bool {
 /// request from; everything to its left was written by the client and proves nothing), or
 /// `X-Real-IP` when no `X-Forwarded-For` was sent. A value that is not an IP address is ignored.
 /// Otherwise, the address of the connection.
-fn client_ip(parts: &Parts, services: &Shared) -> Option<String> {
+pub(crate) fn client_ip(parts: &Parts, services: &Shared) -> Option<String> {
     if services.config.trust_forwarded_for
         && let Some(address) = forwarded_address(&parts.headers)
     {
@@ -335,8 +348,8 @@ impl FromRequestParts<Shared> for Visitor {
             .get::<VisitorId>()
             .map(|v| v.0.clone())
             .unwrap_or_default();
-        let csrf =
-            csrf_binding(&parts.headers, &visitor, &services.config).token(&services.csrf_key);
+        let csrf = csrf_binding(&parts.headers, &visitor, &services.config, parts.uri.path())
+            .token(&services.csrf_key);
         let app = services.app.clone();
         let chrome = blocking(move || layout::visitor_chrome(&app, csrf))
             .await

@@ -6,16 +6,23 @@
 //! CLI with `--as LOGIN` and the operator on the server obey the same table. Names, e-mails and
 //! secrets live in `staff.sql`'s tables, never in events.
 
+mod access_log;
 mod acting;
 mod member;
 mod refusal;
 mod session;
+
+#[cfg(test)]
+mod tests;
 
 use rusqlite::Connection;
 
 use crate::AppError;
 
 pub use crate::wording::staff::{permission_label, role_label};
+pub use access_log::{
+    ACCESS_LOG_MONTHS, Access, AccessKind, access_log, purge_access_log, record_access,
+};
 pub use acting::Acting;
 pub use member::{StaffMember, member, member_by_login, members};
 pub use refusal::StaffRefusal;

@@ -3,6 +3,7 @@
 mod accounts;
 mod booking;
 mod follow_up;
+mod gestion;
 mod money;
 mod profile;
 
@@ -82,6 +83,7 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
         .route("/suivi", get(follow_up::follow_up))
         .route("/suivi/retirer", post(follow_up::withdraw))
         .route("/suivi/annuler", post(follow_up::cancel))
+        .merge(gestion::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&services),

@@ -1,0 +1,15 @@
+//! The back office (`/gestion/…`): staff pages, each handler one use case, each behind its
+//! permission (`crate::staff::StaffUser::require`). One `.route` per line.
+
+mod home;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::Shared;
+
+/// The back office's routes, merged into the portal's router (same middleware: CSRF bound to the
+/// staff cookie under `/gestion`, security headers, French errors).
+pub(super) fn routes() -> Router<Shared> {
+    Router::new().route("/gestion", get(home::home))
+}
