@@ -85,6 +85,12 @@ impl World {
         let coming = self.coming_wednesdays();
         let date = |day: &NaiveDate| day.format("%d/%m/%Y").to_string();
         let mut lines = Vec::new();
+        if self.wednesdays.contains(&self.today) {
+            lines.push(format!(
+                "Pointage : le compte accueil ouvre « Pointage » (/gestion/pointage) : Lilou DUPONT est attendue ce matin, {}, au « 6-12 Matin » ; marquez-la présente.",
+                date(&self.today)
+            ));
+        }
         if let Some(third) = coming.get(2) {
             lines.push(format!(
                 "Refus : « portail transmit » refuse la demande de Lilou DUPONT pour l'après-midi du {} (complet, liste d'attente complète) ; « Suivi » affiche « Refusée ».",
