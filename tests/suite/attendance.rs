@@ -318,3 +318,26 @@ fn given_the_structures_families_when_a_name_is_searched_then_their_children_are
     let names: Vec<&str> = found.iter().map(|c| c.first_name.as_str()).collect();
     assert_eq!(names, vec!["Jules"]);
 }
+
+#[test]
+fn given_a_member_when_the_structures_are_listed_then_each_says_whether_it_opens_that_day() {
+    let world = given(crate::money::SETUP, morning(2027, 1, 13));
+    let listed = |on: &str| {
+        world
+            .step(|app| desk::attendance_structures(app, &agent(vec![centre()]), day(on)))
+            .into_iter()
+            .map(|s| (s.label, s.open))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        listed("2027-01-13"),
+        vec![("Accueil de Loisirs de Test".to_owned(), true)]
+    );
+    assert_eq!(
+        listed("2027-01-14"),
+        vec![("Accueil de Loisirs de Test".to_owned(), false)]
+    );
+    let elsewhere = agent(vec![StructureId::from_uuid(Uuid::from_u128(99))]);
+    let none = world.step(|app| desk::attendance_structures(app, &elsewhere, day("2027-01-13")));
+    assert!(none.is_empty(), "no structure of another member's");
+}

@@ -16,6 +16,8 @@ use crate::{App, AppError, registry};
 pub struct AttendanceStructure {
     pub structure_id: StructureId,
     pub label: String,
+    /// One of its activities is open on the day asked.
+    pub open: bool,
 }
 
 /// The attendance sheet of a structure and day.
@@ -54,19 +56,56 @@ pub struct SheetRow {
     pub mark: Option<Mark>,
 }
 
-/// The structures on which `by` may take the attendance, by label.
-pub fn attendance_structures(app: &App, by: &Acting) -> Result<Vec<AttendanceStructure>, AppError> {
-    let mut structures: Vec<AttendanceStructure> = app
-        .query(|conn| Ok(projections::structures(conn)?))?
-        .into_iter()
-        .filter(|s| by.may_in(Permission::TakeAttendance, s.structure_id))
-        .map(|s| AttendanceStructure {
-            structure_id: s.structure_id,
-            label: s.label,
-        })
-        .collect();
-    structures.sort_by(|a, b| a.label.cmp(&b.label));
-    Ok(structures)
+/// The structures on which `by` may take the attendance, each saying whether it opens on
+/// `day`: in the order of the member's account, then by label.
+pub fn attendance_structures(
+    app: &App,
+    by: &Acting,
+    day: NaiveDate,
+) -> Result<Vec<AttendanceStructure>, AppError> {
+    let by = by.clone();
+    app.query(move |conn| {
+        let activities = projections::activities(conn, day)?;
+        let periods = projections::periods(conn)?;
+        let mut structures = Vec::new();
+        for structure in projections::structures(conn)?
+            .into_iter()
+            .filter(|s| by.may_in(Permission::TakeAttendance, s.structure_id))
+        {
+            let mut open = false;
+            for activity in activities
+                .iter()
+                .filter(|a| a.structure_id == structure.structure_id)
+            {
+                open |= crate::booking::activity_on_day_among(
+                    conn,
+                    activity.activity_id,
+                    day,
+                    &periods,
+                )?
+                .is_some_and(|on_day| on_day.open);
+            }
+            structures.push(AttendanceStructure {
+                structure_id: structure.structure_id,
+                label: structure.label,
+                open,
+            });
+        }
+        let listed = by
+            .rights()
+            .map(|r| r.structures.clone())
+            .unwrap_or_default();
+        structures.sort_by_key(|s| {
+            (
+                listed
+                    .iter()
+                    .position(|id| *id == s.structure_id)
+                    .unwrap_or(usize::MAX),
+                s.label.clone(),
+            )
+        });
+        Ok(structures)
+    })
 }
 
 /// The sheet of `structure` on `day`. `by` needs `TakeAttendance` on the structure.

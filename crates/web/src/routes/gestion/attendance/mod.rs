@@ -63,8 +63,8 @@ fn optional<T>(
     }
 }
 
-/// The structure and day a page shows: the chosen ones, else the member's first structure with
-/// `TakeAttendance` and today in Europe/Paris; the 403 page when the structure is not the
+/// The structure and day a page shows: the chosen ones, else today in Europe/Paris and the
+/// member's first structure with `TakeAttendance` open that day (else its first); the 403 page when the structure is not the
 /// member's. With the structures the member may choose from.
 struct Shown {
     structures: Vec<AttendanceStructure>,
@@ -78,17 +78,19 @@ async fn shown(
     structure: Option<StructureId>,
     day: Option<NaiveDate>,
 ) -> Result<Shown, WebError> {
+    let day = day.unwrap_or_else(|| services.app.today());
     let app = services.app.clone();
     let acting = staff.acting();
-    let structures = blocking(move || app::desk::attendance_structures(&app, &acting)).await?;
+    let structures = blocking(move || app::desk::attendance_structures(&app, &acting, day)).await?;
     let structure = structure
+        .or_else(|| structures.iter().find(|s| s.open).map(|s| s.structure_id))
         .or_else(|| structures.first().map(|s| s.structure_id))
         .ok_or(WebError::Forbidden(Permission::TakeAttendance))?;
     staff.require_in(Permission::TakeAttendance, structure)?;
     Ok(Shown {
         structures,
         structure,
-        day: day.unwrap_or_else(|| services.app.today()),
+        day,
     })
 }
 
