@@ -85,10 +85,11 @@ impl World {
         let coming = self.coming_wednesdays();
         let date = |day: &NaiveDate| day.format("%d/%m/%Y").to_string();
         let mut lines = Vec::new();
-        if self.wednesdays.contains(&self.today) {
+        if let Some(last) = self.past_wednesdays().last() {
             lines.push(format!(
-                "Pointage : le compte accueil ouvre « Pointage » (/gestion/pointage) : Lilou DUPONT est attendue ce matin, {}, au « 6-12 Matin » ; marquez-la présente.",
-                date(&self.today)
+                "Pointage : le compte accueil ouvre « Pointage » (/gestion/pointage?jour={}) : Lilou DUPONT avait une place le {} ; marquez-la présente (la journée est déjà facturée, la présence n'y change rien).",
+                last,
+                date(last)
             ));
         }
         if let Some(third) = coming.get(2) {

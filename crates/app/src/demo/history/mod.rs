@@ -26,7 +26,6 @@ impl World {
             Transmission::new("history", paris(self.history_start - Days::new(1), 2, 0));
         self.book_past_wednesdays(&mut history);
         self.book_coming_days(&mut history);
-        self.book_today(&mut history);
         self.book_full_days(&mut history);
         let accepted = history.record(command)?;
         // Last night's transmission had nothing new: it dates the "dernière mise à jour". It is
@@ -72,20 +71,6 @@ impl World {
         }
         for day in self.holiday_week.iter().take(2) {
             history.book(dupont.id, antoine, DemoActivity::Journee36, *day);
-        }
-    }
-
-    /// On an open Wednesday, Lilou has her morning today: the desk's attendance sheet of the
-    /// day expects her (not billed yet: the nightly run bills it tomorrow).
-    fn book_today(&self, history: &mut Transmission) {
-        if self.wednesdays.contains(&self.today) {
-            let dupont = &self.households.dupont;
-            history.book(
-                dupont.id,
-                dupont.children[0].id,
-                DemoActivity::Matin612,
-                self.today,
-            );
         }
     }
 
