@@ -8,8 +8,9 @@ use app::money;
 use app::staff::{Acting, StaffMember};
 use chrono::{DateTime, TimeZone, Utc};
 use domain::Event;
+use domain::Money;
 use domain::attendance::Mark;
-use domain::event::payloads::PresenceRecorded;
+use domain::event::payloads::{ConsumptionRecorded, PresenceRecorded};
 use domain::ids::*;
 use domain::staff::{Role, StaffRights};
 use uuid::Uuid;
@@ -340,4 +341,43 @@ fn given_a_member_when_the_structures_are_listed_then_each_says_whether_it_opens
     let elsewhere = agent(vec![StructureId::from_uuid(Uuid::from_u128(99))]);
     let none = world.step(|app| desk::attendance_structures(app, &elsewhere, day("2027-01-13")));
     assert!(none.is_empty(), "no structure of another member's");
+}
+
+/// A consumption of that place under another id (as the demo's history records them).
+fn billed_elsewhere(place: ReservationId) -> Event {
+    Event::ConsumptionRecorded(ConsumptionRecorded {
+        consumption_id: ConsumptionId::from_uuid(Uuid::from_u128(1234)),
+        family_id: family("dupont"),
+        wallet_id: WalletId(derive_id("wallet", "regie")),
+        child_id: child("dupont/lilou"),
+        activity_id: journee(),
+        day: day("2027-01-13"),
+        unit_price: Money::parse("4.15").unwrap(),
+        quantity: 17,
+        amount: Money::parse("70.55").unwrap(),
+        reservation_id: Some(place),
+    })
+}
+
+#[test]
+fn given_a_place_billed_under_another_id_when_marked_absent_justified_or_billed_again_then_it_is_billed_once()
+ {
+    let world = two_places().at(morning(2027, 1, 14));
+    let place = place_of(&world, "Lilou");
+    let event = billed_elsewhere(place);
+    let world = world.events(vec![event]);
+    world.step(|app| {
+        let refused =
+            desk::mark_attendance(app, &agent(vec![centre()]), place, Mark::AbsentJustified)
+                .unwrap_err();
+        assert!(
+            refused.to_string().contains("est déjà facturée"),
+            "{refused}"
+        );
+        Ok(())
+    });
+    let report = world
+        .when(|app| money::consume(app, day("2027-01-13")))
+        .then_events(|events| assert_eq!(events.len(), 1, "Jules only"));
+    assert_eq!((report.recorded, report.already_recorded), (1, 1));
 }

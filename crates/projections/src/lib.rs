@@ -31,7 +31,7 @@ pub use money::{
     AcceptedPlace, BalanceRow, ConsumptionRow, DeskPaymentRow, Estimate, OnlinePaymentRow,
     OnlinePaymentState, PaymentRow, UnbilledRow, accepted_places, accepted_reservation, balances,
     consumption_months, consumption_recorded, consumptions, desk_payment, online_payment,
-    payment_months, payments, started_operations, unbilled,
+    payment_months, payments, reservation_billed, started_operations, unbilled,
 };
 pub use rebuild::{Progress, RebuildReport, rebuild};
 pub use registry::{stale, tables};

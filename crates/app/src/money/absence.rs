@@ -6,7 +6,6 @@ use domain::ids::{AbsenceId, ActivityId, ChildId, FamilyId};
 use domain::staff::Permission;
 
 use super::MoneyRefusal;
-use super::consumption::consumption_of;
 use crate::staff::Acting;
 use crate::{App, AppError, Command, registry};
 
@@ -60,7 +59,7 @@ pub(crate) fn absence_in(
     let reservation = projections::accepted_reservation(command.conn(), child, activity, day)?;
     if justified
         && let Some(reservation) = reservation
-        && projections::consumption_recorded(command.conn(), consumption_of(reservation))?
+        && projections::reservation_billed(command.conn(), reservation)?
     {
         return Err(MoneyRefusal::AlreadyBilled {
             day,

@@ -23,7 +23,7 @@ pub struct ConsumeReport {
 }
 
 /// The consumption that bills a reservation: one per reservation, whichever run records it.
-pub(super) fn consumption_of(reservation: ReservationId) -> ConsumptionId {
+fn consumption_of(reservation: ReservationId) -> ConsumptionId {
     ConsumptionId(domain::ids::derive_id(
         "consumption",
         &reservation.to_string(),
@@ -57,8 +57,7 @@ fn bill(
     day: NaiveDate,
     report: &mut ConsumeReport,
 ) -> Result<(), AppError> {
-    let consumption = consumption_of(place.reservation_id);
-    if projections::consumption_recorded(command.conn(), consumption)? {
+    if projections::reservation_billed(command.conn(), place.reservation_id)? {
         report.already_recorded += 1;
         return Ok(());
     }
@@ -70,7 +69,7 @@ fn bill(
     }
     let price = day_price(command.conn(), place.family_id, place.activity_id, day)?;
     command.emit(ConsumptionRecorded {
-        consumption_id: consumption,
+        consumption_id: consumption_of(place.reservation_id),
         family_id: place.family_id,
         wallet_id: price.wallet,
         child_id: place.child_id,

@@ -100,6 +100,18 @@ pub fn consumption_recorded(
         .query_row(params![consumption.to_string()], |row| row.get(0))?)
 }
 
+/// Whether a consumption billing that reservation is recorded, whatever its id.
+pub fn reservation_billed(
+    conn: &Connection,
+    reservation: ReservationId,
+) -> Result<bool, ProjectionError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM consumption_history WHERE reservation_id = ?1)",
+        )?
+        .query_row(params![reservation.to_string()], |row| row.get(0))?)
+}
+
 /// A payment made at the desk, as the history holds it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DeskPaymentRow {
