@@ -165,7 +165,13 @@ fn child_row(staff: &StaffUser, sheet: &Sheet, row: &SheetRow) -> Markup {
                     td { (domain::wording::age_phrase(row.age)) }
                     td { (row.family_name) }
                     td class={ "mark " (row.mark.map_or("none", Mark::code)) } { (mark_label(row.mark)) }
-                    td { "Venu sans place (consommation enregistrée)" }
+                    td {
+                        @if row.mark == Some(Mark::Present) {
+                            "Venu sans place (consommation enregistrée)"
+                        } @else {
+                            "Sans place ce jour-là"
+                        }
+                    }
                 }
             }
         }
