@@ -1,5 +1,5 @@
 //! `GET /gestion/pointage/emargement?structure=&jour=`: the printable émargement, one table per
-//! activity (name, activity, arrival, signature).
+//! activity with children expected (name, activity, arrival, signature).
 
 use app::desk::SheetActivity;
 use axum::extract::State;
@@ -39,10 +39,10 @@ pub(crate) async fn emargement(
             "Imprimez cette page avec la commande Imprimer du navigateur (Ctrl+P). "
             a href=(sheet_url(structure, day)) { "Retour à la feuille de pointage" }
         }
-        @if sheet.activities.is_empty() {
-            p { "Aucune activité de cette structure n'est ouverte ce jour-là." }
+        @if sheet.activities.iter().all(|a| a.rows.is_empty()) {
+            p { "Aucun enfant attendu ce jour-là dans cette structure." }
         }
-        @for activity in &sheet.activities {
+        @for activity in sheet.activities.iter().filter(|a| !a.rows.is_empty()) {
             (activity_table(activity))
         }
     };
