@@ -594,6 +594,14 @@ pub(crate) fn samples() -> Vec<Event> {
         justified: true,
         reservation_id: Some(reservation),
     };
+    let presence = PresenceRecorded {
+        presence_id: PresenceId::from_uuid(uuid(40)),
+        family_id: family,
+        child_id: child,
+        activity_id: matin,
+        day: day(1, 21),
+        reservation_id: Some(reservation),
+    };
     let desk_payment = PaymentRecorded {
         payment_id: payment,
         family_id: family,
@@ -833,6 +841,12 @@ pub(crate) fn samples() -> Vec<Event> {
             justified: false,
             reservation_id: None,
             ..absence
+        }
+        .into(),
+        presence.clone().into(),
+        PresenceRecorded {
+            reservation_id: None,
+            ..presence
         }
         .into(),
         PaymentCancelled {

@@ -148,6 +148,7 @@ fn consumptions_are_billed_at_the_price_in_force_exactly() {
     .unwrap();
     let recorded = money::record_consumption(
         &app,
+        &Acting::operator(),
         family("dupont"),
         child("dupont/lilou"),
         activity(),
@@ -164,6 +165,7 @@ fn consumptions_are_billed_at_the_price_in_force_exactly() {
     );
     let petit = money::record_consumption(
         &app,
+        &Acting::operator(),
         family("petit"),
         child("petit/jules"),
         activity(),
@@ -174,6 +176,7 @@ fn consumptions_are_billed_at_the_price_in_force_exactly() {
     assert_eq!(total_balance(&app, "dupont").to_string(), "-70.55");
     let again = money::record_consumption(
         &app,
+        &Acting::operator(),
         family("dupont"),
         child("dupont/lilou"),
         activity(),
@@ -220,6 +223,7 @@ fn a_staff_consumption_on_a_closed_day_is_refused_unless_recorded_as_an_exceptio
     let thursday = day("2027-01-14");
     let refused = money::record_consumption(
         &app,
+        &Acting::operator(),
         family("dupont"),
         child("dupont/lilou"),
         activity(),
@@ -237,6 +241,7 @@ fn a_staff_consumption_on_a_closed_day_is_refused_unless_recorded_as_an_exceptio
     // As a staff-approved exception it is billed, and the log says which rule was set aside
     let exception = money::record_consumption_as_exception(
         &app,
+        &Acting::operator(),
         family("dupont"),
         child("dupont/lilou"),
         activity(),
@@ -257,6 +262,7 @@ fn a_staff_consumption_on_a_closed_day_is_refused_unless_recorded_as_an_exceptio
     // An open Wednesday breaks no rule: recorded as an ordinary consumption
     let wednesday = money::record_consumption_as_exception(
         &app,
+        &Acting::operator(),
         family("dupont"),
         child("dupont/lilou"),
         activity(),
@@ -363,6 +369,7 @@ fn the_nightly_consumption_bills_accepted_places_but_not_justified_absences_once
     let after = app_at(&dir, 2027, 1, 14);
     money::record_absence(
         &after,
+        &Acting::operator(),
         family("petit"),
         child("petit/jules"),
         activity(),
@@ -409,7 +416,7 @@ proptest! {
                 }
                 1 => {
                     let on = wednesdays[index % wednesdays.len()];
-                    if let Ok(recorded) = money::record_consumption(&app, family("dupont"), child("dupont/lilou"), activity(), on) {
+                    if let Ok(recorded) = money::record_consumption(&app, &Acting::operator(), family("dupont"), child("dupont/lilou"), activity(), on) {
                         expected = expected - recorded.amount;
                     }
                 }

@@ -6,7 +6,7 @@ use crate::setup::file::SetupError;
 /// What went wrong in an application service.
 ///
 /// `Account`, `RuleRefused`, `Money`, `Audit`, `Booking`, `Portal`, `Listing`, `Demo`,
-/// `Maintenance`, `Setup` and `StaleReadModels` are caused by the user and carry a French
+/// `Maintenance`, `Staff`, `Attendance`, `Setup` and `StaleReadModels` are caused by the user and carry a French
 /// message (worded in `crate::wording`); nothing was written.
 /// The others are ours: the caller logs them with an incident id.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +50,9 @@ pub enum AppError {
     /// parse, a reset link without an address).
     #[error("{0}")]
     Desk(crate::desk::DeskRefusal),
+    /// An attendance request refused (the daily sheet's marks and walk-ins).
+    #[error("{0}")]
+    Attendance(crate::desk::AttendanceRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -105,6 +108,7 @@ impl AppError {
                 | AppError::Maintenance(_)
                 | AppError::Staff(_)
                 | AppError::Desk(_)
+                | AppError::Attendance(_)
                 | AppError::Setup(_)
                 | AppError::StaleReadModels(_)
         )

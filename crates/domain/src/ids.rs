@@ -87,6 +87,9 @@ id_type!(
     /// A recorded absence.
     AbsenceId, "absence");
 id_type!(
+    /// A presence marked on the daily attendance sheet.
+    PresenceId, "presence");
+id_type!(
     /// A desk payment (credit).
     PaymentId, "payment");
 id_type!(

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod actor;
+pub mod attendance;
 pub mod booking;
 pub mod calendar;
 pub mod deadline;

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use app::money::{self, MoneyRefusal};
+use app::staff::Acting;
 use app::{App, AppError, listing};
 use chrono::{Datelike, Days, NaiveDate};
 use domain::Money;
@@ -52,8 +53,9 @@ pub fn record_consumption(cli: &Cli, args: &ConsumptionArgs) -> anyhow::Result<E
     let app = open_app(cli)?;
     let (family, child, activity) = user!(resolve(&app, &args.on));
     let day = args.on.day;
+    let operator = Acting::operator();
     let recorded = if args.force {
-        money::record_consumption_as_exception(&app, family, child, activity, day).map(
+        money::record_consumption_as_exception(&app, &operator, family, child, activity, day).map(
             |exception| {
                 for rule in &exception.set_aside {
                     out!("Exception validée, inscrite au journal : {rule}");
@@ -62,7 +64,7 @@ pub fn record_consumption(cli: &Cli, args: &ConsumptionArgs) -> anyhow::Result<E
             },
         )
     } else {
-        money::record_consumption(&app, family, child, activity, day)
+        money::record_consumption(&app, &operator, family, child, activity, day)
     };
     let recorded = match recorded {
         Ok(recorded) => recorded,
@@ -91,6 +93,7 @@ pub fn record_absence(cli: &Cli, args: &AbsenceArgs) -> anyhow::Result<ExitCode>
     let (family, child, activity) = user!(resolve(&app, &args.on));
     let id = user!(money::record_absence(
         &app,
+        &Acting::operator(),
         family,
         child,
         activity,

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod apply;
+mod attendance;
 pub mod booking;
 mod error;
 mod families;
@@ -22,14 +23,15 @@ mod setup;
 mod snapshot;
 
 pub use apply::{advance_checkpoints, apply_inline, catch_up};
+pub use attendance::{MarkRow, attendance_mark, marks_of_day};
 pub use error::ProjectionError;
 pub use families::{FamilyRow, QuotientRow, families, family, quotients};
 pub use install::install;
 pub use money::{
     AcceptedPlace, BalanceRow, ConsumptionRow, DeskPaymentRow, Estimate, OnlinePaymentRow,
     OnlinePaymentState, PaymentRow, UnbilledRow, accepted_places, accepted_reservation, balances,
-    consumption_months, consumption_recorded, consumptions, desk_payment, justified_absence,
-    online_payment, payment_months, payments, started_operations, unbilled,
+    consumption_months, consumption_recorded, consumptions, desk_payment, online_payment,
+    payment_months, payments, reservation_billed, started_operations, unbilled,
 };
 pub use rebuild::{Progress, RebuildReport, rebuild};
 pub use registry::{stale, tables};

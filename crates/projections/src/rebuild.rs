@@ -438,6 +438,11 @@ const SWAP_STATEMENTS: &[(&str, &str, &str)] = &[
         "DELETE FROM main.online_payments",
         "INSERT INTO main.online_payments SELECT * FROM rebuilt.online_payments",
     ),
+    (
+        "attendance_marks",
+        "DELETE FROM main.attendance_marks",
+        "INSERT INTO main.attendance_marks SELECT * FROM rebuilt.attendance_marks",
+    ),
 ];
 
 #[cfg(test)]

@@ -42,6 +42,12 @@ pub(crate) const PROJECTIONS: &[Projection] = &[
         schema: include_str!("../../../projections/money.sql"),
         apply: crate::money::apply,
     },
+    Projection {
+        name: "attendance",
+        version: 1,
+        schema: include_str!("../../../projections/attendance.sql"),
+        apply: crate::attendance::apply,
+    },
 ];
 
 /// The read-model tables, in the order their SQL files create them.

@@ -30,6 +30,15 @@ impl Row<'_, '_> {
         self.parse_id(&text)
     }
 
+    /// An id that may be absent (`NULL`).
+    pub(crate) fn optional_id<T: FromStr>(
+        &self,
+        column: usize,
+    ) -> Result<Option<T>, ProjectionError> {
+        let text: Option<String> = self.get(column)?;
+        text.map(|text| self.parse_id(&text)).transpose()
+    }
+
     fn parse_id<T: FromStr>(&self, text: &str) -> Result<T, ProjectionError> {
         text.parse()
             .map_err(|_| ProjectionError::malformed(self.table, format!("{text:?} is not an id")))

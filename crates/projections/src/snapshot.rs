@@ -192,6 +192,7 @@ const SNAPSHOT_QUERIES: &[(&str, &str)] = &[
     ("payment_history", "SELECT * FROM payment_history"),
     ("absences", "SELECT * FROM absences"),
     ("online_payments", "SELECT * FROM online_payments"),
+    ("attendance_marks", "SELECT * FROM attendance_marks"),
 ];
 
 #[cfg(test)]

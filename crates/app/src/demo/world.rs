@@ -85,6 +85,13 @@ impl World {
         let coming = self.coming_wednesdays();
         let date = |day: &NaiveDate| day.format("%d/%m/%Y").to_string();
         let mut lines = Vec::new();
+        if let Some(last) = self.past_wednesdays().last() {
+            lines.push(format!(
+                "Pointage : le compte accueil ouvre « Pointage » (/gestion/pointage?jour={}) : Lilou DUPONT avait une place le {} ; marquez-la présente (la journée est déjà facturée, la présence n'y change rien).",
+                last,
+                date(last)
+            ));
+        }
         if let Some(third) = coming.get(2) {
             lines.push(format!(
                 "Refus : « portail transmit » refuse la demande de Lilou DUPONT pour l'après-midi du {} (complet, liste d'attente complète) ; « Suivi » affiche « Refusée ».",

@@ -174,6 +174,11 @@ pub(super) const SCHEMAS: &[(&str, u32, &str)] = &[
         include_str!("../../../../events-schema/PaymentRecorded.v2.json"),
     ),
     (
+        "PresenceRecorded",
+        1,
+        include_str!("../../../../events-schema/PresenceRecorded.v1.json"),
+    ),
+    (
         "RequestWithdrawn",
         1,
         include_str!("../../../../events-schema/RequestWithdrawn.v1.json"),

@@ -23,7 +23,7 @@ pub struct ConsumeReport {
 }
 
 /// The consumption that bills a reservation: one per reservation, whichever run records it.
-pub(super) fn consumption_of(reservation: ReservationId) -> ConsumptionId {
+fn consumption_of(reservation: ReservationId) -> ConsumptionId {
     ConsumptionId(domain::ids::derive_id(
         "consumption",
         &reservation.to_string(),
@@ -31,7 +31,9 @@ pub(super) fn consumption_of(reservation: ReservationId) -> ConsumptionId {
 }
 
 /// Turns every accepted reservation of a past `day` into a consumption at the price in force,
-/// unless a justified absence was recorded (an unjustified absence is billed). Idempotent.
+/// unless its last attendance mark is a justified absence (`domain::attendance::Mark`: an
+/// unjustified absence is billed, and so is a justified one a later « présent » replaced).
+/// Idempotent.
 pub fn consume(app: &App, day: NaiveDate) -> Result<ConsumeReport, AppError> {
     if day >= app.today() {
         return Err(MoneyRefusal::DayNotOver { day }.into());
@@ -55,18 +57,19 @@ fn bill(
     day: NaiveDate,
     report: &mut ConsumeReport,
 ) -> Result<(), AppError> {
-    let consumption = consumption_of(place.reservation_id);
-    if projections::consumption_recorded(command.conn(), consumption)? {
+    if projections::reservation_billed(command.conn(), place.reservation_id)? {
         report.already_recorded += 1;
         return Ok(());
     }
-    if projections::justified_absence(command.conn(), place.child_id, place.activity_id, day)? {
+    let last_mark =
+        projections::attendance_mark(command.conn(), place.child_id, place.activity_id, day)?;
+    if last_mark.is_some_and(|mark| !mark.bills_the_place()) {
         report.justified_absences += 1;
         return Ok(());
     }
     let price = day_price(command.conn(), place.family_id, place.activity_id, day)?;
     command.emit(ConsumptionRecorded {
-        consumption_id: consumption,
+        consumption_id: consumption_of(place.reservation_id),
         family_id: place.family_id,
         wallet_id: price.wallet,
         child_id: place.child_id,

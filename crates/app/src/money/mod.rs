@@ -11,6 +11,7 @@ mod staff_consumption;
 mod statement;
 
 pub use absence::record_absence;
+pub(crate) use absence::{absence_in, require_attendance};
 pub use consumption::{ConsumeReport, consume};
 pub use history::{ConsumptionLine, History, PaymentLine, consumption_history, payment_history};
 pub use payment::{
@@ -18,6 +19,7 @@ pub use payment::{
 };
 pub use price::{DayPrice, day_price};
 pub use refusal::MoneyRefusal;
+pub(crate) use staff_consumption::{Breaches, consumption_in};
 pub use staff_consumption::{
     ConsumptionException, record_consumption, record_consumption_as_exception,
 };

@@ -3,6 +3,7 @@
 //! `mail::templates`.
 
 mod accounts;
+pub(crate) mod attendance;
 mod audit;
 pub mod booking;
 mod demo;

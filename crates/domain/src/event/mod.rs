@@ -128,8 +128,9 @@ catalog! {
     BookingRefused { versions: [1], meaning: "A booking request was refused, with the reason.", emitted_by: "transmission" },
     ReservationCancelled { versions: [1], meaning: "An accepted or waitlisted reservation ended.", emitted_by: "transmission, staff CLI" },
     WaitlistPromoted { versions: [1], meaning: "A waitlisted reservation got a freed place.", emitted_by: "transmission, capacity change, cancellation" },
-    ConsumptionRecorded { versions: [1, 2], meaning: "A debit: an activity consumed or billed on a day.", emitted_by: "nightly consumption job, staff CLI" },
-    AbsenceRecorded { versions: [1], meaning: "An absence; a justified one is not billed.", emitted_by: "staff CLI" },
+    ConsumptionRecorded { versions: [1, 2], meaning: "A debit: an activity consumed or billed on a day.", emitted_by: "nightly consumption job, staff CLI, back office (pointage)" },
+    AbsenceRecorded { versions: [1], meaning: "An absence; a justified one is not billed.", emitted_by: "staff CLI, back office (pointage)" },
+    PresenceRecorded { versions: [1], meaning: "A child was marked present on the attendance sheet; it replaces an earlier mark of the day.", emitted_by: "back office (pointage)" },
     PaymentRecorded { versions: [1, 2], meaning: "A credit recorded at the desk.", emitted_by: "staff CLI" },
     PaymentCancelled { versions: [1, 2], meaning: "A desk payment recorded by mistake was cancelled.", emitted_by: "staff CLI" },
     OnlinePaymentStarted { versions: [1, 2], meaning: "A card payment was started with the provider.", emitted_by: "portal (Paiement CB)" },
@@ -218,6 +219,7 @@ impl Event {
             WaitlistPromoted(e) => e.family_id.stream(),
             ConsumptionRecorded(e) => e.family_id.stream(),
             AbsenceRecorded(e) => e.family_id.stream(),
+            PresenceRecorded(e) => e.family_id.stream(),
             PaymentRecorded(e) => e.family_id.stream(),
             PaymentCancelled(e) => e.family_id.stream(),
             OnlinePaymentStarted(e) => e.family_id.stream(),
@@ -286,6 +288,11 @@ impl Event {
                 e.activity_id.stream(),
             ],
             AbsenceRecorded(e) => vec![e.child_id.stream(), e.activity_id.stream()],
+            PresenceRecorded(e) => {
+                let mut t = vec![e.child_id.stream(), e.activity_id.stream()];
+                t.extend(e.reservation_id.map(|id| id.stream()));
+                t
+            }
             PaymentRecorded(e) => vec![e.wallet_id.stream()],
             PaymentCancelled(e) => vec![e.wallet_id.stream()],
             OnlinePaymentStarted(e) => vec![e.wallet_id.stream()],

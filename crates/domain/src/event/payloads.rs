@@ -343,6 +343,20 @@ pub struct AbsenceRecorded {
     pub reservation_id: Option<ReservationId>,
 }
 
+/// Staff marked a child present on the daily attendance sheet; the last mark of a child, activity
+/// and day counts (a presence after a justified absence makes the day billed again).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PresenceRecorded {
+    pub presence_id: PresenceId,
+    pub family_id: FamilyId,
+    pub child_id: ChildId,
+    pub activity_id: ActivityId,
+    pub day: NaiveDate,
+    /// The place the child came on; none for a child who came without one.
+    pub reservation_id: Option<ReservationId>,
+}
+
 /// A credit recorded at the desk (payer, bank and document number are in the registry).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -100,18 +100,16 @@ pub fn consumption_recorded(
         .query_row(params![consumption.to_string()], |row| row.get(0))?)
 }
 
-/// Whether a justified absence was recorded for that child, activity and day.
-pub fn justified_absence(
+/// Whether a consumption billing that reservation is recorded, whatever its id.
+pub fn reservation_billed(
     conn: &Connection,
-    child: ChildId,
-    activity: ActivityId,
-    day: NaiveDate,
+    reservation: ReservationId,
 ) -> Result<bool, ProjectionError> {
     Ok(conn
         .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM absences WHERE child_id = ?1 AND activity_id = ?2 AND day = ?3 AND justified = 1)",
+            "SELECT EXISTS (SELECT 1 FROM consumption_history WHERE reservation_id = ?1)",
         )?
-        .query_row(params![child.to_string(), activity.to_string(), day.to_string()], |row| row.get(0))?)
+        .query_row(params![reservation.to_string()], |row| row.get(0))?)
 }
 
 /// A payment made at the desk, as the history holds it.

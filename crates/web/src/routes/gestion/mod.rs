@@ -4,6 +4,7 @@
 mod access_log;
 mod accounts;
 mod activation;
+mod attendance;
 mod enrolment;
 mod families;
 mod home;
@@ -98,4 +99,10 @@ pub(super) fn routes() -> Router<Shared> {
             "/gestion/familles/{family}/suivi",
             get(phone::follow_up).post(phone::follow_up_action),
         )
+        .route(
+            "/gestion/pointage",
+            get(attendance::sheet).post(attendance::mark),
+        )
+        .route("/gestion/pointage/emargement", get(attendance::emargement))
+        .route("/gestion/pointage/ajout", post(attendance::add_walk_in))
 }

@@ -1,0 +1,8 @@
+//! The attendance read model (`projections/attendance.sql`): the last mark of each child on
+//! each activity and day.
+
+mod project;
+mod query;
+
+pub(crate) use project::apply;
+pub use query::{MarkRow, attendance_mark, marks_of_day};
