@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use app::money::{self, MoneyRefusal};
-use app::staff::Acting;
 use app::{App, AppError, listing};
 use chrono::{Datelike, Days, NaiveDate};
 use domain::Money;
@@ -53,9 +52,9 @@ pub fn record_consumption(cli: &Cli, args: &ConsumptionArgs) -> anyhow::Result<E
     let app = open_app(cli)?;
     let (family, child, activity) = user!(resolve(&app, &args.on));
     let day = args.on.day;
-    let operator = Acting::operator();
+    let by = user!(acting(&app, cli.as_login.as_deref()));
     let recorded = if args.force {
-        money::record_consumption_as_exception(&app, &operator, family, child, activity, day).map(
+        money::record_consumption_as_exception(&app, &by, family, child, activity, day).map(
             |exception| {
                 for rule in &exception.set_aside {
                     out!("Exception validée, inscrite au journal : {rule}");
@@ -64,7 +63,7 @@ pub fn record_consumption(cli: &Cli, args: &ConsumptionArgs) -> anyhow::Result<E
             },
         )
     } else {
-        money::record_consumption(&app, &operator, family, child, activity, day)
+        money::record_consumption(&app, &by, family, child, activity, day)
     };
     let recorded = match recorded {
         Ok(recorded) => recorded,
@@ -91,9 +90,10 @@ pub fn record_consumption(cli: &Cli, args: &ConsumptionArgs) -> anyhow::Result<E
 pub fn record_absence(cli: &Cli, args: &AbsenceArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;
     let (family, child, activity) = user!(resolve(&app, &args.on));
+    let by = user!(acting(&app, cli.as_login.as_deref()));
     let id = user!(money::record_absence(
         &app,
-        &Acting::operator(),
+        &by,
         family,
         child,
         activity,

@@ -170,6 +170,8 @@ async fn a_desk_payment_moves_the_parent_s_solde_by_exactly_its_amount_and_print
         "{}",
         recorded.main_text()
     );
+    let (actor, member) = last_actor_and_member(&portal, "accueil");
+    assert_eq!(actor, member, "the payment's event names the agent");
     let receipt = agent.get(recorded.location()).await;
     let text = receipt.main_text();
     assert!(text.contains("douze euros et cinquante centimes"), "{text}");

@@ -60,6 +60,7 @@ fn cases(portal: &Portal, payment: &str) -> Vec<Case> {
     let activity = uuid::Uuid::from_u128(1).to_string();
     let nil = uuid::Uuid::nil().to_string();
     let form = "0".repeat(32);
+    let quinsac = derive_id("structure", "quinsac").to_string();
     let f = |p: &str| format!("/gestion/familles/{family}{p}");
     let get = |template, path: String, needs| Case {
         post: false,
@@ -209,6 +210,38 @@ fn cases(portal: &Portal, payment: &str) -> Vec<Case> {
             f("/suivi"),
             vec![("demande", nil.clone())],
             Needs::AnyOf(&[BookByPhone]),
+        ),
+        get(
+            "/gestion/pointage",
+            format!("/gestion/pointage?structure={quinsac}&jour=2026-11-25"),
+            Needs::AnyOf(&[TakeAttendance]),
+        ),
+        post(
+            "/gestion/pointage",
+            "/gestion/pointage".to_owned(),
+            vec![
+                ("place", nil.clone()),
+                ("marque", "present".to_owned()),
+                ("structure", quinsac.clone()),
+                ("jour", "2026-11-25".to_owned()),
+            ],
+            Needs::AnyOf(&[TakeAttendance]),
+        ),
+        get(
+            "/gestion/pointage/emargement",
+            format!("/gestion/pointage/emargement?structure={quinsac}&jour=2026-11-25"),
+            Needs::AnyOf(&[TakeAttendance]),
+        ),
+        post(
+            "/gestion/pointage/ajout",
+            "/gestion/pointage/ajout".to_owned(),
+            vec![
+                ("enfant", child.clone()),
+                ("activite", activity.clone()),
+                ("structure", quinsac.clone()),
+                ("jour", "2026-11-25".to_owned()),
+            ],
+            Needs::AnyOf(&[TakeAttendance]),
         ),
     ]
 }
