@@ -1,6 +1,8 @@
 //! The seed guide, section by section, as a parent does it: every step clicks a visible French
 //! label. Each section is one method, so a failure names the section.
 
+mod desk;
+
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::{Duration, Instant};

@@ -79,4 +79,5 @@ fn the_seed_guide_in_a_real_browser() {
     section("blocked_families", || j.blocked_families());
     section("keyboard", || j.keyboard());
     section("phone", || j.phone());
+    section("desk", || j.desk());
 }

@@ -121,6 +121,16 @@ impl Portal {
         domain::wording::french_date_with_year(day)
     }
 
+    /// The attendance sheet the demo points the desk agent to (« Pointage : … (/gestion/pointage?jour=…) »).
+    pub fn attendance_sheet(&self) -> String {
+        let out = std::fs::read_to_string(self._dir.path().join("serve.out")).unwrap();
+        out.split("(/gestion/pointage")
+            .nth(1)
+            .and_then(|t| t.split(')').next())
+            .map(|query| format!("/gestion/pointage{query}"))
+            .unwrap_or_else(|| panic!("no attendance sheet in the demo's output:\n{out}"))
+    }
+
     /// `portail transmit` now.
     pub fn transmit(&self) -> String {
         self.run(&["transmit"])

@@ -4,6 +4,7 @@
 
 mod common;
 mod gestion_accounts;
+mod gestion_attendance;
 mod gestion_desk;
 mod gestion_login;
 mod gestion_matrix;
