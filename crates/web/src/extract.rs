@@ -69,6 +69,12 @@ impl<S: Send + Sync, T: FromPath> FromRequestParts<S> for Path<T> {
     }
 }
 
+/// The value a form field names (an id, a day kind…): a field that names nothing is the French
+/// 404, the answer an id that is not the caller's also gets.
+pub(crate) fn named<T: std::str::FromStr>(field: &str) -> Result<T, WebError> {
+    field.trim().parse().map_err(|_| WebError::NotFound)
+}
+
 /// A value read from the fields of a form or of a query string.
 pub(crate) trait FromFields: Sized {
     /// The fields as axum reads them.

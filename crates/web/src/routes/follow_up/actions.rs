@@ -7,7 +7,7 @@ use axum::response::Response;
 use domain::ids::{RequestId, ReservationId};
 use serde::Deserialize;
 
-use crate::extract::{Form, FromFields};
+use crate::extract::{Form, FromFields, named};
 use crate::session::{Parent, see_other};
 use crate::{Shared, WebError, blocking};
 
@@ -20,7 +20,7 @@ pub(crate) struct WithdrawForm {
 impl FromFields for RequestId {
     type Raw = WithdrawForm;
     fn from_fields(raw: WithdrawForm) -> Result<RequestId, WebError> {
-        raw.demande.trim().parse().map_err(|_| WebError::NotFound)
+        named(&raw.demande)
     }
 }
 
@@ -48,10 +48,7 @@ pub(crate) struct CancelForm {
 impl FromFields for ReservationId {
     type Raw = CancelForm;
     fn from_fields(raw: CancelForm) -> Result<ReservationId, WebError> {
-        raw.reservation
-            .trim()
-            .parse()
-            .map_err(|_| WebError::NotFound)
+        named(&raw.reservation)
     }
 }
 

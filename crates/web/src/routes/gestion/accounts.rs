@@ -13,7 +13,7 @@ use domain::ids::{StaffId, StructureId};
 use domain::staff::{Permission, Role};
 use maud::{Markup, html};
 
-use crate::extract::{Form, FromFields, Query};
+use crate::extract::{Form, FromFields, Query, named};
 use crate::layout::{csrf_field, flash};
 use crate::session::see_other;
 use crate::staff::StaffUser;
@@ -69,7 +69,7 @@ fn rights(raw: &[(String, String)]) -> Result<(Vec<Role>, Vec<StructureId>), Web
     for (name, value) in raw {
         match name.as_str() {
             "role" => roles.push(Role::parse(value).ok_or(WebError::NotFound)?),
-            "structure" => structures.push(value.parse().map_err(|_| WebError::NotFound)?),
+            "structure" => structures.push(named(value)?),
             _ => {}
         }
     }

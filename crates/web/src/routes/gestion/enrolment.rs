@@ -19,7 +19,8 @@ use crate::staff::staff_cookie;
 use crate::staff_layout::gestion_visitor_page;
 use crate::{Shared, WebError, blocking};
 
-/// The QR code of `uri` as inline SVG markup (what `qrcode` draws, without its XML prolog).
+/// The QR code of `uri` as inline SVG markup (what `qrcode` draws, without its XML prolog). The
+/// markup is shapes only: the URI is encoded as dark modules, never written out as text.
 fn qr_svg(uri: &str) -> Option<PreEscaped<String>> {
     let code = QrCode::new(uri.as_bytes()).ok()?;
     let drawn = code.render::<svg::Color>().min_dimensions(220, 220).build();

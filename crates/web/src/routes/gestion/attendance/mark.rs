@@ -9,7 +9,7 @@ use domain::staff::Permission;
 use serde::Deserialize;
 
 use super::sheet_url;
-use crate::extract::{Form, FromFields};
+use crate::extract::{Form, FromFields, named};
 use crate::session::see_other;
 use crate::staff::StaffUser;
 use crate::{Shared, WebError, blocking};
@@ -35,13 +35,9 @@ impl FromFields for Marking {
     type Raw = MarkForm;
     fn from_fields(raw: MarkForm) -> Result<Marking, WebError> {
         Ok(Marking {
-            place: raw.place.trim().parse().map_err(|_| WebError::NotFound)?,
+            place: named(&raw.place)?,
             mark: Mark::parse(raw.marque.trim()).ok_or(WebError::NotFound)?,
-            structure: raw
-                .structure
-                .trim()
-                .parse()
-                .map_err(|_| WebError::NotFound)?,
+            structure: named(&raw.structure)?,
             day: domain::calendar::parse_day(raw.jour.trim()).ok_or(WebError::NotFound)?,
         })
     }

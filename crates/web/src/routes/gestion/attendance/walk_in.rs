@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::sheet_url;
-use crate::extract::{Form, FromFields};
+use crate::extract::{Form, FromFields, named};
 use crate::layout::csrf_field;
 use crate::session::see_other;
 use crate::staff::StaffUser;
@@ -38,17 +38,9 @@ impl FromFields for WalkIn {
     type Raw = WalkInForm;
     fn from_fields(raw: WalkInForm) -> Result<WalkIn, WebError> {
         Ok(WalkIn {
-            child: raw.enfant.trim().parse().map_err(|_| WebError::NotFound)?,
-            activity: raw
-                .activite
-                .trim()
-                .parse()
-                .map_err(|_| WebError::NotFound)?,
-            structure: raw
-                .structure
-                .trim()
-                .parse()
-                .map_err(|_| WebError::NotFound)?,
+            child: named(&raw.enfant)?,
+            activity: named(&raw.activite)?,
+            structure: named(&raw.structure)?,
             day: domain::calendar::parse_day(raw.jour.trim()).ok_or(WebError::NotFound)?,
         })
     }

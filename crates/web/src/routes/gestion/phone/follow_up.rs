@@ -14,7 +14,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::{FamilyPath, serve, served_header};
-use crate::extract::{Form, FromFields, Path, Query};
+use crate::extract::{Form, FromFields, Path, Query, named};
 use crate::layout::flash;
 use crate::routes::follow_up::{SuiviForms, table};
 use crate::session::see_other;
@@ -92,16 +92,8 @@ impl FromFields for SuiviAction {
     type Raw = ActionForm;
     fn from_fields(raw: ActionForm) -> Result<SuiviAction, WebError> {
         match (raw.demande, raw.reservation) {
-            (Some(request), None) => request
-                .trim()
-                .parse()
-                .map(SuiviAction::Withdraw)
-                .map_err(|_| WebError::NotFound),
-            (None, Some(reservation)) => reservation
-                .trim()
-                .parse()
-                .map(SuiviAction::Cancel)
-                .map_err(|_| WebError::NotFound),
+            (Some(request), None) => named(&request).map(SuiviAction::Withdraw),
+            (None, Some(reservation)) => named(&reservation).map(SuiviAction::Cancel),
             _ => Err(WebError::NotFound),
         }
     }
