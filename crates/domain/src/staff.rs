@@ -47,8 +47,18 @@ pub enum Permission {
     OverrideDeadline,
     /// Take the daily attendance sheet.
     TakeAttendance,
-    /// See the occupancy and waitlist boards.
+    /// See the occupancy and waitlist boards, the charts and the transmission console (its dry
+    /// run included).
     ViewBoards,
+    /// Act on an activity's day: change the capacity from a date, promote a waitlisted child by
+    /// hand, move a child on the waitlist, close the day exceptionally (each with a reason).
+    ManageDays,
+    /// Export the attendance hours for the CAF and the families with incomplete files.
+    ExportAttendance,
+    /// Issue a family's attestations, receipts and statements of account.
+    IssueAttestations,
+    /// See the mail outbox and send a mail again.
+    ManageOutbox,
     /// Open, change and disable staff accounts.
     ManageStaff,
     /// Import the setup file.
@@ -97,6 +107,7 @@ impl Role {
                 RecordPayment,
                 BookByPhone,
                 TakeAttendance,
+                IssueAttestations,
             ],
             Role::Direction => &[
                 ViewFamilies,
@@ -104,6 +115,8 @@ impl Role {
                 OverrideDeadline,
                 TakeAttendance,
                 ViewBoards,
+                ManageDays,
+                ExportAttendance,
             ],
             Role::Regie => &[
                 ViewFamilies,
@@ -111,6 +124,9 @@ impl Role {
                 CancelPayment,
                 ReconcilePayments,
                 ExportMoney,
+                ExportAttendance,
+                IssueAttestations,
+                ViewBoards,
             ],
             Role::Administration => &[
                 ManageStaff,
@@ -118,6 +134,9 @@ impl Role {
                 RunTransmission,
                 RunRebuild,
                 ViewAccessLog,
+                ViewBoards,
+                ManageDays,
+                ManageOutbox,
             ],
         }
     }
@@ -130,7 +149,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order of the docs' table.
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 20] = [
         Permission::ViewFamilies,
         Permission::UpdateFamilyFile,
         Permission::AssistFamilyAccess,
@@ -142,6 +161,10 @@ impl Permission {
         Permission::OverrideDeadline,
         Permission::TakeAttendance,
         Permission::ViewBoards,
+        Permission::ManageDays,
+        Permission::ExportAttendance,
+        Permission::IssueAttestations,
+        Permission::ManageOutbox,
         Permission::ManageStaff,
         Permission::ImportSetup,
         Permission::RunTransmission,

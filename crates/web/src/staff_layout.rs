@@ -30,32 +30,57 @@ pub struct MenuEntry {
     pub label: &'static str,
 }
 
-/// Menu entries: (key, path, label, the permission that shows it; `None`: every member).
-const MENU: &[(&str, &str, &str, Option<Permission>)] = &[
-    ("accueil", "/gestion", "Accueil", None),
+/// Menu entries: (key, path, label, the permissions that show it, any of them; empty: every
+/// member).
+const MENU: &[(&str, &str, &str, &[Permission])] = &[
+    ("accueil", "/gestion", "Accueil", &[]),
     (
         "familles",
         "/gestion/familles",
         "Familles",
-        Some(Permission::ViewFamilies),
+        &[Permission::ViewFamilies],
     ),
     (
         "pointage",
         "/gestion/pointage",
         "Pointage",
-        Some(Permission::TakeAttendance),
+        &[Permission::TakeAttendance],
+    ),
+    (
+        "occupation",
+        "/gestion/occupation",
+        "Occupation",
+        &[Permission::ViewBoards],
+    ),
+    (
+        "transmission",
+        "/gestion/transmission",
+        "Transmission",
+        &[Permission::ViewBoards, Permission::ManageOutbox],
+    ),
+    (
+        "graphiques",
+        "/gestion/graphiques",
+        "Graphiques",
+        &[Permission::ViewBoards],
+    ),
+    (
+        "exports",
+        "/gestion/exports",
+        "Exports",
+        &[Permission::ExportMoney, Permission::ExportAttendance],
     ),
     (
         "comptes",
         "/gestion/comptes",
         "Comptes du personnel",
-        Some(Permission::ManageStaff),
+        &[Permission::ManageStaff],
     ),
     (
         "journal",
         "/gestion/journal-acces",
         "Journal des accès",
-        Some(Permission::ViewAccessLog),
+        &[Permission::ViewAccessLog],
     ),
 ];
 
@@ -68,7 +93,7 @@ pub fn staff_chrome(
     let member = &session.member;
     let menu = MENU
         .iter()
-        .filter(|(_, _, _, needs)| needs.is_none_or(|p| member.rights.may(p)))
+        .filter(|(_, _, _, needs)| needs.is_empty() || needs.iter().any(|p| member.rights.may(*p)))
         .map(|(key, path, label, _)| MenuEntry { key, path, label })
         .collect();
     Ok(StaffChrome {

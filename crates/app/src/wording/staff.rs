@@ -34,7 +34,17 @@ pub fn permission_label(permission: Permission) -> &'static str {
         Permission::BookByPhone => "réserver ou annuler pour une famille",
         Permission::OverrideDeadline => "accepter une demande après la date limite",
         Permission::TakeAttendance => "faire le pointage",
-        Permission::ViewBoards => "consulter les tableaux d'occupation",
+        Permission::ViewBoards => {
+            "consulter l'occupation, les graphiques et la console de transmission"
+        }
+        Permission::ManageDays => {
+            "agir sur une journée (capacité, liste d'attente, fermeture exceptionnelle)"
+        }
+        Permission::ExportAttendance => {
+            "exporter les heures de présence (CAF) et les dossiers incomplets"
+        }
+        Permission::IssueAttestations => "éditer les attestations et relevés des familles",
+        Permission::ManageOutbox => "consulter les courriels envoyés et les renvoyer",
         Permission::ManageStaff => "gérer les comptes du personnel",
         Permission::ImportSetup => "importer le fichier de paramétrage",
         Permission::RunTransmission => "lancer la transmission",
