@@ -14,6 +14,7 @@ pub mod demo;
 pub mod desk;
 mod error;
 pub mod export_check;
+pub mod exports;
 pub mod listing;
 mod lookup;
 pub mod maintenance;
@@ -80,6 +81,7 @@ impl App {
             settings::install(tx.connection())?;
             accounts::install(tx.connection())?;
             staff::install(tx.connection())?;
+            exports::install(tx.connection())?;
             projections::install(tx.connection())?;
             mail::install(tx.connection())?;
             Ok(())
