@@ -6,6 +6,7 @@ mod common;
 mod gestion_accounts;
 mod gestion_attendance;
 mod gestion_desk;
+mod gestion_exports;
 mod gestion_login;
 mod gestion_matrix;
 mod gestion_phone;

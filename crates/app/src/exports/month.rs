@@ -37,6 +37,13 @@ impl ExportMonth {
         }
     }
 
+    /// The month of `today` (the incomplete files' export is named after it).
+    pub fn of(today: NaiveDate) -> ExportMonth {
+        ExportMonth {
+            first: today.with_day(1).unwrap_or(today),
+        }
+    }
+
     /// `2026-11`.
     pub fn code(self) -> String {
         self.first.format("%Y-%m").to_string()

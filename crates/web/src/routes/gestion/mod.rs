@@ -6,6 +6,7 @@ mod accounts;
 mod activation;
 mod attendance;
 mod enrolment;
+mod exports;
 mod families;
 mod home;
 mod login;
@@ -105,4 +106,15 @@ pub(super) fn routes() -> Router<Shared> {
         )
         .route("/gestion/pointage/emargement", get(attendance::emargement))
         .route("/gestion/pointage/ajout", post(attendance::add_walk_in))
+        .route("/gestion/exports", get(exports::page))
+        .route("/gestion/exports/presences.csv", get(exports::attendance))
+        .route(
+            "/gestion/exports/consommations.csv",
+            get(exports::consumptions),
+        )
+        .route("/gestion/exports/reglements.csv", get(exports::payments))
+        .route(
+            "/gestion/exports/dossiers-incomplets.csv",
+            get(exports::files),
+        )
 }
