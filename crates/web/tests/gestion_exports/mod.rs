@@ -16,7 +16,7 @@ fn exports_logged(portal: &Portal) -> i64 {
         .unwrap()
 }
 
-fn header_of<'p>(page: &'p Page, name: header::HeaderName) -> &'p str {
+fn header_of(page: &Page, name: header::HeaderName) -> &str {
     page.headers
         .get(name)
         .and_then(|v| v.to_str().ok())
