@@ -26,7 +26,7 @@ use crate::{App, AppError};
 pub use log::{ExportLogLine, exports_of};
 pub use month::ExportMonth;
 pub use refusal::ExportRefusal;
-pub use scope::{ExportStructure, export_structures};
+pub use scope::{ExportStructure, export_structures, structure_named};
 
 /// The four exports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

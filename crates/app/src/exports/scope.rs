@@ -76,3 +76,16 @@ pub fn export_structures(app: &App, by: &Acting) -> Result<Vec<ExportStructure>,
             .collect())
     })
 }
+
+/// The structure a person typed: its setup key (`quinsac`) or its id.
+pub fn structure_named(app: &App, text: &str) -> Result<StructureId, AppError> {
+    let typed = text.trim().to_owned();
+    if let Ok(id) = typed.parse::<StructureId>() {
+        return Ok(id);
+    }
+    app.query(move |conn| {
+        crate::registry::id_of_key(conn, "structure", &typed)?
+            .map(StructureId::from_uuid)
+            .ok_or_else(|| ExportRefusal::UnknownStructure { typed }.into())
+    })
+}
