@@ -102,3 +102,17 @@ pub fn exports_of(
         Ok(lines)
     })
 }
+
+/// Deletes the export log's rows older than the access log's six months (the nightly run).
+pub fn purge_export_log(app: &App) -> Result<usize, AppError> {
+    app.execute("system:gestion", move |command| {
+        let now = command.now();
+        let cutoff = now
+            .checked_sub_months(chrono::Months::new(crate::staff::ACCESS_LOG_MONTHS))
+            .unwrap_or(now);
+        Ok(command
+            .conn()
+            .prepare_cached("DELETE FROM export_log WHERE at < ?1")?
+            .execute(params![stamp(cutoff)])?)
+    })
+}

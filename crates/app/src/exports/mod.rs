@@ -23,7 +23,7 @@ use rusqlite::Connection;
 use crate::staff::Acting;
 use crate::{App, AppError};
 
-pub use log::{ExportLogLine, exports_of};
+pub use log::{ExportLogLine, exports_of, purge_export_log};
 pub use month::ExportMonth;
 pub use refusal::ExportRefusal;
 pub use scope::{ExportStructure, export_structures, structure_named};

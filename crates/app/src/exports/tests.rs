@@ -441,6 +441,29 @@ fn an_export_is_refused_without_its_permission_and_leaves_no_log_line() {
 }
 
 #[test]
+fn the_export_log_keeps_six_months() {
+    let (dir, app) = demo();
+    export(
+        &app,
+        &Acting::operator(),
+        request(ExportKind::Files, "2026-10"),
+    )
+    .expect("exported");
+    assert_eq!(purge_export_log(&app).expect("purge"), 0, "kept");
+    drop(app);
+    let later = Utc
+        .with_ymd_and_hms(2027, 4, 16, 12, 0, 0)
+        .single()
+        .expect("a valid instant");
+    let app = App::open(dir.path().join("exports.db"), Arc::new(FixedClock(later))).expect("open");
+    assert_eq!(
+        purge_export_log(&app).expect("purge"),
+        1,
+        "gone after six months"
+    );
+}
+
+#[test]
 fn a_month_or_a_structure_that_does_not_parse_is_refused_in_french() {
     for bad in ["2026-13", "2026-9", "novembre", "1999-12", ""] {
         let refusal = ExportMonth::parse(bad).expect_err(bad);
