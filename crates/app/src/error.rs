@@ -53,6 +53,9 @@ pub enum AppError {
     /// An attendance request refused (the daily sheet's marks and walk-ins).
     #[error("{0}")]
     Attendance(crate::desk::AttendanceRefusal),
+    /// A console request refused (an unknown transmission or mail, a mail still pending).
+    #[error("{0}")]
+    Console(crate::console::ConsoleRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -109,6 +112,7 @@ impl AppError {
                 | AppError::Staff(_)
                 | AppError::Desk(_)
                 | AppError::Attendance(_)
+                | AppError::Console(_)
                 | AppError::Setup(_)
                 | AppError::StaleReadModels(_)
         )

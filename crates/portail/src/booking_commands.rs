@@ -300,8 +300,8 @@ pub fn transmit(cli: &Cli, args: &TransmitArgs) -> anyhow::Result<ExitCode> {
         c.promoted,
         report.mails
     );
-    for line in &report.details {
-        out!("  {line}");
+    for line in &report.lines {
+        out!("  {}", booking::decision_line_text(line));
     }
     Ok(ExitCode::SUCCESS)
 }
