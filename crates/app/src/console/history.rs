@@ -23,6 +23,8 @@ pub enum RanBy {
     Staff(String),
     /// The operator on the server, on the CLI without `--as`.
     Operator,
+    /// The history the demo world is built with (`system:demo`).
+    Demo,
     /// An actor this version does not know.
     Unknown,
 }
@@ -125,6 +127,7 @@ fn ran_by(conn: &Connection, actor: &str) -> Result<RanBy, AppError> {
     };
     Ok(match parsed {
         StoredActor::System(job) if job == "transmission" => RanBy::Night,
+        StoredActor::System(job) if job == "demo" => RanBy::Demo,
         StoredActor::Staff(id) => match crate::staff::member(conn, id)? {
             Some(member) => RanBy::Staff(member.name),
             None => RanBy::Unknown,

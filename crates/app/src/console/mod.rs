@@ -9,7 +9,7 @@ mod refusal;
 #[cfg(test)]
 mod tests;
 
-pub use crate::wording::console::{mail_status_text, ran_by_text};
+pub use crate::wording::console::{mail_kind_text, mail_status_text, ran_by_text};
 pub use history::{PastTransmission, RanBy, TransmissionDetail, past_transmissions, transmission};
 pub use outbox::{OUTBOX_PAGE, OutboxPage, outbox_page, resend_mail};
 pub use refusal::ConsoleRefusal;

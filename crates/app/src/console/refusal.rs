@@ -7,6 +7,8 @@ pub enum ConsoleRefusal {
     UnknownTransmission,
     /// No mail of the outbox has this id.
     UnknownMail,
+    /// « Transmettre maintenant » sent without its confirmation box ticked.
+    NotConfirmed,
     /// The mail is not sent yet and the worker still tries it: nothing to send again.
     MailStillPending,
 }

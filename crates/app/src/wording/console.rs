@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use mail::OutboxStatus;
+use mail::{MailKind, OutboxStatus};
 
 use crate::console::{ConsoleRefusal, RanBy};
 
@@ -11,6 +11,9 @@ impl fmt::Display for ConsoleRefusal {
         f.write_str(match self {
             ConsoleRefusal::UnknownTransmission => "Aucune transmission ne porte ce numéro.",
             ConsoleRefusal::UnknownMail => "Aucun courriel de la file ne porte ce numéro.",
+            ConsoleRefusal::NotConfirmed => {
+                "Cochez la case de confirmation pour transmettre : rien n'a été transmis."
+            }
             ConsoleRefusal::MailStillPending => {
                 "Ce courriel attend encore son envoi : rien à renvoyer, rien n'a été modifié."
             }
@@ -24,6 +27,7 @@ pub fn ran_by_text(by: &RanBy) -> String {
         RanBy::Night => "transmission de nuit".to_owned(),
         RanBy::Staff(name) => name.clone(),
         RanBy::Operator => "opérateur du serveur (ligne de commande)".to_owned(),
+        RanBy::Demo => "historique de démonstration".to_owned(),
         RanBy::Unknown => "inconnu".to_owned(),
     }
 }
@@ -34,5 +38,16 @@ pub fn mail_status_text(status: OutboxStatus) -> &'static str {
         OutboxStatus::Pending => "En attente",
         OutboxStatus::Sent => "Envoyé",
         OutboxStatus::Failed => "Échec",
+    }
+}
+
+/// What a mail is, for the outbox's table.
+pub fn mail_kind_text(kind: MailKind) -> &'static str {
+    match kind {
+        MailKind::TransmissionReport => "Compte rendu de transmission",
+        MailKind::WaitlistPromotion => "Place attribuée depuis la liste d'attente",
+        MailKind::PasswordReset => "Lien de mot de passe",
+        MailKind::EmailConfirmation => "Confirmation d'adresse",
+        MailKind::AuditAnchor => "Ancre du journal",
     }
 }

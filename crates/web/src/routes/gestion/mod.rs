@@ -5,6 +5,7 @@ mod access_log;
 mod accounts;
 mod activation;
 mod attendance;
+mod console;
 mod enrolment;
 mod families;
 mod home;
@@ -105,4 +106,11 @@ pub(super) fn routes() -> Router<Shared> {
         )
         .route("/gestion/pointage/emargement", get(attendance::emargement))
         .route("/gestion/pointage/ajout", post(attendance::add_walk_in))
+        .route(
+            "/gestion/transmission",
+            get(console::console).post(console::transmit),
+        )
+        .route("/gestion/transmission/{transmission}", get(console::detail))
+        .route("/gestion/courriels", get(console::outbox))
+        .route("/gestion/courriels/{mail}/renvoi", post(console::resend))
 }
