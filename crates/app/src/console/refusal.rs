@@ -9,6 +9,10 @@ pub enum ConsoleRefusal {
     UnknownMail,
     /// « Transmettre maintenant » sent without its confirmation box ticked.
     NotConfirmed,
+    /// A chart's period ends before it begins.
+    PeriodBackwards,
+    /// A chart's period is longer than `crate::charts::MAX_MONTHS`.
+    PeriodTooLong,
     /// The mail is not sent yet and the worker still tries it: nothing to send again.
     MailStillPending,
 }

@@ -14,6 +14,8 @@ impl fmt::Display for ConsoleRefusal {
             ConsoleRefusal::NotConfirmed => {
                 "Cochez la case de confirmation pour transmettre : rien n'a été transmis."
             }
+            ConsoleRefusal::PeriodBackwards => "Le mois de fin précède le mois de début.",
+            ConsoleRefusal::PeriodTooLong => "Choisissez une période de douze mois au plus.",
             ConsoleRefusal::MailStillPending => {
                 "Ce courriel attend encore son envoi : rien à renvoyer, rien n'a été modifié."
             }
