@@ -3,6 +3,8 @@
 //! confirmation and lands on the result page; the outbox's « Renvoyer » makes a failed mail
 //! due again.
 
+mod charts;
+
 use axum::http::StatusCode;
 use mail::{MailKind, OutboxFilter, OutboxStatus, OutgoingMail};
 

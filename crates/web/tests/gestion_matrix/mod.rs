@@ -266,6 +266,11 @@ fn cases(portal: &Portal, payment: &str) -> Vec<Case> {
             Needs::AnyOf(&[ViewBoards]),
         ),
         get(
+            "/gestion/graphiques",
+            "/gestion/graphiques".to_owned(),
+            Needs::AnyOf(&[ViewBoards]),
+        ),
+        get(
             "/gestion/courriels",
             "/gestion/courriels?etat=echec".to_owned(),
             Needs::AnyOf(&[ManageOutbox]),

@@ -5,6 +5,7 @@ mod access_log;
 mod accounts;
 mod activation;
 mod attendance;
+mod charts;
 mod console;
 mod enrolment;
 mod families;
@@ -111,6 +112,7 @@ pub(super) fn routes() -> Router<Shared> {
             get(console::console).post(console::transmit),
         )
         .route("/gestion/transmission/{transmission}", get(console::detail))
+        .route("/gestion/graphiques", get(charts::charts))
         .route("/gestion/courriels", get(console::outbox))
         .route("/gestion/courriels/{mail}/renvoi", post(console::resend))
 }
