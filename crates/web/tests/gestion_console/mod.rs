@@ -56,6 +56,25 @@ async fn a_director_sees_the_dry_run_and_the_past_transmissions_but_cannot_trans
 }
 
 #[tokio::test]
+async fn the_dry_run_names_the_family_that_would_be_refused_and_counts_per_structure() {
+    let portal = Portal::demo();
+    // The demo's requests are recorded on the wall clock: bring « now » after them.
+    let ahead = chrono::Utc::now() - crate::common::demo_instant() + chrono::Duration::hours(1);
+    portal.clock.advance(ahead);
+    let mut direction = portal.staff_logged_in("direction").await;
+    let head = portal.head();
+    let page = direction.get("/gestion/transmission").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let text = page.main_text();
+    assert!(text.contains("Par structure"), "{text}");
+    assert!(text.contains("Par activité et par jour"), "{text}");
+    assert!(text.contains("Familles refusées"), "{text}");
+    assert!(text.contains("DUPONT"), "{text}");
+    assert!(text.contains("complet"), "{text}");
+    assert_eq!(portal.head(), head, "a dry run writes nothing");
+}
+
+#[tokio::test]
 async fn administration_transmits_now_after_confirming_and_reads_the_result() {
     let portal = Portal::demo();
     let mut admin = portal.staff_logged_in("admin").await;
