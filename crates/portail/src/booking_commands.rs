@@ -275,6 +275,9 @@ pub fn transmit(cli: &Cli, args: &TransmitArgs) -> anyhow::Result<ExitCode> {
     if args.dry_run {
         out!("Simulation (rien n'est enregistré) :");
     }
+    if report.restricted {
+        out!("Chiffres des structures de votre compte seulement.");
+    }
     if report.nothing_new() {
         match report.previous_cut_off {
             Some(previous) => out!(
