@@ -62,9 +62,6 @@ async fn the_charts_are_well_formed_accessible_svg_each_followed_by_its_table() 
         "{}",
         &after_first[..200.min(after_first.len())]
     );
-    if let Ok(path) = std::env::var("CHARTS_DUMP") {
-        std::fs::write(path, &page.body).unwrap();
-    }
     assert!(
         page.body
             .contains("<caption>Taux d'occupation par activité")
