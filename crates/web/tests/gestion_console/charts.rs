@@ -71,9 +71,6 @@ async fn the_charts_are_well_formed_accessible_svg_each_followed_by_its_table() 
             .contains("<th scope=\"col\">Consommations (€)</th>")
     );
     assert!(page.main_text().contains("Taux d'occupation"));
-    if let Ok(path) = std::env::var("CHARTS_DUMP") {
-        std::fs::write(path, &page.body).unwrap();
-    }
 
     let head = portal.head();
     let mut accueil = portal.staff_logged_in("accueil").await;
