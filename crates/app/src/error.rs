@@ -56,6 +56,9 @@ pub enum AppError {
     /// An export refused (a month or a structure that does not parse).
     #[error("{0}")]
     Export(crate::exports::ExportRefusal),
+    /// A console request refused (an unknown transmission or mail, a mail still pending).
+    #[error("{0}")]
+    Console(crate::console::ConsoleRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -113,6 +116,7 @@ impl AppError {
                 | AppError::Desk(_)
                 | AppError::Attendance(_)
                 | AppError::Export(_)
+                | AppError::Console(_)
                 | AppError::Setup(_)
                 | AppError::StaleReadModels(_)
         )

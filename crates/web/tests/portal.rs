@@ -5,6 +5,7 @@
 mod common;
 mod gestion_accounts;
 mod gestion_attendance;
+mod gestion_console;
 mod gestion_desk;
 mod gestion_exports;
 mod gestion_login;

@@ -5,6 +5,8 @@ mod access_log;
 mod accounts;
 mod activation;
 mod attendance;
+mod charts;
+mod console;
 mod enrolment;
 mod exports;
 mod families;
@@ -117,4 +119,12 @@ pub(super) fn routes() -> Router<Shared> {
             "/gestion/exports/dossiers-incomplets.csv",
             get(exports::files),
         )
+        .route(
+            "/gestion/transmission",
+            get(console::console).post(console::transmit),
+        )
+        .route("/gestion/transmission/{transmission}", get(console::detail))
+        .route("/gestion/graphiques", get(charts::charts))
+        .route("/gestion/courriels", get(console::outbox))
+        .route("/gestion/courriels/{mail}/renvoi", post(console::resend))
 }
