@@ -53,6 +53,10 @@ pub enum AppError {
     /// An attendance request refused (the daily sheet's marks and walk-ins).
     #[error("{0}")]
     Attendance(crate::desk::AttendanceRefusal),
+    /// A document request refused (an unknown family or payment, a year or period that does
+    /// not parse).
+    #[error("{0}")]
+    Document(crate::documents::DocumentRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -109,6 +113,7 @@ impl AppError {
                 | AppError::Staff(_)
                 | AppError::Desk(_)
                 | AppError::Attendance(_)
+                | AppError::Document(_)
                 | AppError::Setup(_)
                 | AppError::StaleReadModels(_)
         )

@@ -12,6 +12,7 @@ pub mod booking;
 pub mod credentials;
 pub mod demo;
 pub mod desk;
+pub mod documents;
 mod error;
 pub mod export_check;
 pub mod listing;
@@ -80,6 +81,7 @@ impl App {
             settings::install(tx.connection())?;
             accounts::install(tx.connection())?;
             staff::install(tx.connection())?;
+            documents::install(tx.connection())?;
             projections::install(tx.connection())?;
             mail::install(tx.connection())?;
             Ok(())

@@ -8,6 +8,7 @@ mod audit;
 pub mod booking;
 mod demo;
 pub(crate) mod desk;
+mod documents;
 mod listing;
 mod maintenance;
 mod money;
