@@ -2,6 +2,7 @@
 
 mod audit;
 mod booking;
+mod documents;
 mod maintenance;
 mod money;
 mod staff;
@@ -17,6 +18,7 @@ pub use booking::{
     CalendarArgs, CancelArgs, FamilyListArgs, MailCommand, OutboxArgs, RequestArgs,
     ReservationsCommand, SendArgs, TransmitArgs, WaitlistArgs, WaitlistCommand, WithdrawArgs,
 };
+pub use documents::{AttestationArgs, AttestationKind};
 pub use maintenance::{BackupArgs, RebuildArgs, RestoreArgs};
 pub use money::{
     AbsenceArgs, AbsencesCommand, BalanceArgs, ChildDayArgs, ConsumeArgs, ConsumptionArgs,
@@ -110,6 +112,8 @@ pub enum Command {
     /// Historiques des consommations et des règlements.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Attestation de frais de garde (ou relevé de compte) d'une famille, en PDF.
+    Attestation(AttestationArgs),
     /// Démarre le service : santé (/sante), retours de paiement, travaux de nuit, envoi des courriels.
     Serve(ServeArgs),
     /// Reconstruit les modèles de lecture depuis le journal, sans interrompre le service.
