@@ -2,6 +2,7 @@
 
 mod accounts;
 mod booking;
+mod documents;
 mod follow_up;
 mod gestion;
 mod money;
@@ -64,6 +65,10 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
         .route("/historique/consommations", get(money::consumption_history))
         .route("/historique/reglements", get(money::payment_history))
         .route("/solde", get(money::wallet))
+        .route("/documents", get(documents::documents))
+        .route("/documents/frais-de-garde", get(documents::childcare))
+        .route("/documents/releve", get(documents::statement))
+        .route("/documents/recu/{payment}", get(documents::receipt))
         .route(
             "/paiement",
             get(money::payment_form).post(money::start_payment),

@@ -5,6 +5,7 @@ mod access_log;
 mod accounts;
 mod activation;
 mod attendance;
+mod documents;
 mod enrolment;
 mod families;
 mod home;
@@ -71,6 +72,22 @@ pub(super) fn routes() -> Router<Shared> {
             get(payments::payment_form).post(payments::record),
         )
         .route("/gestion/reglements/{payment}", get(payments::receipt))
+        .route(
+            "/gestion/familles/{family}/documents",
+            get(documents::documents),
+        )
+        .route(
+            "/gestion/familles/{family}/documents/frais-de-garde",
+            get(documents::childcare),
+        )
+        .route(
+            "/gestion/familles/{family}/documents/releve",
+            get(documents::statement),
+        )
+        .route(
+            "/gestion/familles/{family}/documents/recu/{payment}",
+            get(documents::receipt),
+        )
         .route(
             "/gestion/reglements/{payment}/annulation",
             post(payments::cancel),
