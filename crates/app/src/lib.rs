@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod agenda;
 pub mod audit;
 pub mod booking;
 pub mod credentials;
@@ -82,6 +83,7 @@ impl App {
             accounts::install(tx.connection())?;
             staff::install(tx.connection())?;
             documents::install(tx.connection())?;
+            agenda::install(tx.connection())?;
             projections::install(tx.connection())?;
             mail::install(tx.connection())?;
             Ok(())
