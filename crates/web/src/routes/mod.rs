@@ -1,6 +1,7 @@
 //! The route table: one module per area of the portal, each handler a use case.
 
 mod accounts;
+mod agenda;
 mod booking;
 mod documents;
 mod follow_up;
@@ -54,6 +55,8 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
         .route("/profil", get(profile::profile))
         .route("/profil/modifier", get(profile::edit))
         .route("/profil/donnees", get(profile::download_data))
+        .route("/profil/agenda", post(profile::agenda))
+        .route("/agenda/{file}", get(agenda::feed))
         .route("/profil/mot-de-passe", post(profile::change_password))
         .route("/profil/courriel", post(profile::change_email))
         .route("/profil/question", post(profile::change_question))

@@ -128,3 +128,48 @@ async fn staff_open_the_documents_from_the_file_and_another_family_s_payment_is_
         .await;
     assert_eq!(crossed.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_agenda_address_is_created_from_the_profile_serves_the_places_and_answers_404_once_revoked()
+ {
+    let portal = Portal::demo();
+    let mut parent = portal.logged_in("dupont").await;
+    let profile = parent.get("/profil").await;
+    assert!(profile.text().contains("Créer l'adresse de l'agenda"));
+    let created = parent.post("/profil/agenda", &[("action", "creer")]).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let location = created.location().to_owned();
+    assert!(location.starts_with("/profil?agenda="), "{location}");
+    let shown = parent.get(&location).await;
+    let address = shown
+        .body
+        .split("value=\"")
+        .skip(1)
+        .filter_map(|v| v.split('"').next())
+        .find(|v| v.contains("/agenda/") && v.ends_with(".ics"))
+        .expect("the address is shown once");
+    let path = &address[address.find("/agenda/").unwrap()..];
+    let mut phone = portal.browser();
+    let feed = phone.get(path).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(
+        feed.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    assert!(feed.body.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(feed.body.contains("BEGIN:VEVENT\r\n"));
+    assert!(feed.body.contains("DTSTART;VALUE=DATE:"));
+    let later = parent.get("/profil").await;
+    assert!(!later.body.contains(path), "the address is not shown again");
+    let revoked = parent
+        .post("/profil/agenda", &[("action", "revoquer")])
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    assert_eq!(phone.get(path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        phone.get("/agenda/pas-un-secret.ics").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
