@@ -310,9 +310,11 @@ mod tests {
     /// The text a PDF reader extracts, through poppler's `pdftotext`; `None` (and a message)
     /// when it is not installed here — CI installs it.
     fn extracted(bytes: &[u8]) -> Option<String> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let dir = std::env::temp_dir().join(format!("pf-pdf-{}", std::process::id()));
         std::fs::create_dir_all(&dir).ok()?;
-        let file = dir.join("document.pdf");
+        let file = dir.join(format!("document-{n}.pdf"));
         std::fs::write(&file, bytes).ok()?;
         match std::process::Command::new("pdftotext")
             .arg("-layout")
