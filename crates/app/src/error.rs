@@ -57,6 +57,9 @@ pub enum AppError {
     /// not parse).
     #[error("{0}")]
     Document(crate::documents::DocumentRefusal),
+    /// A console request refused (an unknown transmission or mail, a mail still pending).
+    #[error("{0}")]
+    Console(crate::console::ConsoleRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -114,6 +117,7 @@ impl AppError {
                 | AppError::Desk(_)
                 | AppError::Attendance(_)
                 | AppError::Document(_)
+                | AppError::Console(_)
                 | AppError::Setup(_)
                 | AppError::StaleReadModels(_)
         )

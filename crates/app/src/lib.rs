@@ -10,6 +10,8 @@ pub mod accounts;
 pub mod agenda;
 pub mod audit;
 pub mod booking;
+pub mod charts;
+pub mod console;
 pub mod credentials;
 pub mod demo;
 pub mod desk;

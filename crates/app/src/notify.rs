@@ -200,7 +200,10 @@ fn report_mails(
         let (subject, body) = templates::transmission_report(&report);
         mails.push(OutgoingMail {
             kind: MailKind::TransmissionReport,
-            dedup_key: format!("transmission_report:{transmission}:{family}:{structure}"),
+            dedup_key: format!(
+                "{}{family}:{structure}",
+                transmission_mail_prefix(transmission)
+            ),
             recipient: email.into(),
             subject,
             body,
@@ -210,6 +213,12 @@ fn report_mails(
 }
 
 /// The mail telling a family its waitlisted place was given (outside a transmission).
+/// How the cause of every report mail of `transmission` begins
+/// (`transmission_report:<transmission>:<family>:<structure>`).
+pub(crate) fn transmission_mail_prefix(transmission: TransmissionId) -> String {
+    format!("transmission_report:{transmission}:")
+}
+
 pub(crate) fn promotion(
     command: &mut Command<'_, '_>,
     position: u64,

@@ -6,6 +6,7 @@ mod common;
 mod family_documents;
 mod gestion_accounts;
 mod gestion_attendance;
+mod gestion_console;
 mod gestion_desk;
 mod gestion_login;
 mod gestion_matrix;

@@ -15,7 +15,7 @@ pub use query::{
     EngagementRow, FollowUpRow, PendingRow, RequestRow, ReservationRow, SlotCounts,
     TransmissionRow, activities_held_on, child_engagements, follow_up, last_transmission,
     pending_booking_request, pending_cancellation, pending_requests, request_by_id,
-    reservation_by_id, slot_counts, slot_reservations, waitlisted_days,
+    reservation_by_id, slot_counts, slot_reservations, transmissions, waitlisted_days,
 };
 
 /// The column value of a state (`booking_requests.state`, `reservations.state`).
