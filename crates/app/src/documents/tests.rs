@@ -300,3 +300,26 @@ fn the_attestation_pdf_reads_back_with_the_names_amounts_and_number() {
     assert!(text.contains(&amount), "{amount} in {text}");
     assert!(!text.contains("DUPONT Lilou"), "Lilou is over 6");
 }
+
+#[test]
+fn each_staff_look_at_a_family_s_documents_is_a_line_of_the_access_log_and_the_family_s_own_none() {
+    let (_dir, app) = demo();
+    let lines = |app: &App| {
+        crate::staff::access_log(app, &Acting::operator(), 0, 1)
+            .expect("the access log")
+            .1
+    };
+    let before = lines(&app);
+    document_choices(&app, &accueil(), family("dupont")).expect("staff look");
+    childcare_attestation(&app, &accueil(), family("dupont"), 2026).expect("staff issue");
+    assert_eq!(lines(&app), before + 2);
+    document_choices(&app, &Requester::Family(family("dupont")), family("dupont"))
+        .expect("the family's own look");
+    let refused = Requester::Staff(member(Role::Direction, &["quinsac"]));
+    assert!(document_choices(&app, &refused, family("dupont")).is_err());
+    assert_eq!(
+        lines(&app),
+        before + 2,
+        "the family's look and a refusal write none"
+    );
+}
