@@ -153,11 +153,17 @@ fn lines(
 impl AccountStatement {
     pub fn document(&self) -> Document {
         let money = |m: Option<Money>| m.map(euros).unwrap_or_default();
+        // A debt opens in the debit column, a credit in the credit column.
+        let (opening_debit, opening_credit) = if self.opening.is_negative() {
+            (euros(Money::ZERO - self.opening), String::new())
+        } else {
+            (String::new(), euros(self.opening))
+        };
         let mut rows = vec![vec![
             day_text(self.from),
             "Solde au début de la période".to_owned(),
-            String::new(),
-            euros(self.opening),
+            opening_debit,
+            opening_credit,
         ]];
         for line in &self.lines {
             rows.push(vec![
