@@ -56,6 +56,10 @@ pub enum AppError {
     /// An export refused (a month or a structure that does not parse).
     #[error("{0}")]
     Export(crate::exports::ExportRefusal),
+    /// A document request refused (an unknown family or payment, a year or period that does
+    /// not parse).
+    #[error("{0}")]
+    Document(crate::documents::DocumentRefusal),
     /// A console request refused (an unknown transmission or mail, a mail still pending).
     #[error("{0}")]
     Console(crate::console::ConsoleRefusal),
@@ -116,6 +120,7 @@ impl AppError {
                 | AppError::Desk(_)
                 | AppError::Attendance(_)
                 | AppError::Export(_)
+                | AppError::Document(_)
                 | AppError::Console(_)
                 | AppError::Setup(_)
                 | AppError::StaleReadModels(_)

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod agenda;
 pub mod audit;
 pub mod booking;
 pub mod charts;
@@ -14,6 +15,7 @@ pub mod console;
 pub mod credentials;
 pub mod demo;
 pub mod desk;
+pub mod documents;
 mod error;
 pub mod export_check;
 pub mod exports;
@@ -84,6 +86,8 @@ impl App {
             accounts::install(tx.connection())?;
             staff::install(tx.connection())?;
             exports::install(tx.connection())?;
+            documents::install(tx.connection())?;
+            agenda::install(tx.connection())?;
             projections::install(tx.connection())?;
             mail::install(tx.connection())?;
             Ok(())

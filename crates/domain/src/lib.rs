@@ -7,6 +7,7 @@
 
 pub mod actor;
 pub mod attendance;
+pub mod attestation;
 pub mod booking;
 pub mod calendar;
 pub mod deadline;

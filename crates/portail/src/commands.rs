@@ -67,6 +67,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Payments(PaymentsCommand::Reconcile(args)) => money_commands::reconcile(cli, args),
         Command::Balance(args) => money_commands::balance(cli, args),
+        Command::Attestation(args) => crate::document_commands::attestation(cli, args),
         Command::History(HistoryCommand::Consumptions(args)) => {
             money_commands::consumptions(cli, args)
         }

@@ -39,6 +39,7 @@ mod cli;
 mod commands;
 mod config;
 mod exports_commands;
+mod document_commands;
 mod maintenance_commands;
 mod money_commands;
 mod serve;

@@ -1615,3 +1615,79 @@ fn a_payment_is_cancelled_only_with_a_reason_and_the_balance_comes_back() {
     );
     assert_eq!(balance(&db)["balance"], before);
 }
+
+#[test]
+fn attestation_writes_the_family_s_pdf_with_its_number_and_as_direction_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("documents.db");
+    assert!(portail(&db, &["demo"]).status.success());
+    let out = dir.path().join("fg.pdf");
+    let out_text = out.to_str().unwrap();
+    let written = portail(
+        &db,
+        &[
+            "attestation",
+            "--family",
+            "dupont",
+            "--year",
+            "2026",
+            "--out",
+            out_text,
+        ],
+    );
+    assert!(written.status.success(), "{}", stderr(&written));
+    assert!(stdout(&written).contains("FG-2026-00001"));
+    assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF-"));
+    let statement = dir.path().join("rl.pdf");
+    let releve = portail(
+        &db,
+        &[
+            "attestation",
+            "--family",
+            "dupont",
+            "--year",
+            "2026",
+            "--kind",
+            "releve",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-06-30",
+            "--out",
+            statement.to_str().unwrap(),
+        ],
+    );
+    assert!(releve.status.success(), "{}", stderr(&releve));
+    assert!(stdout(&releve).contains("RL-2026-00001"));
+    let refused_file = dir.path().join("refused.pdf");
+    let refused = portail(
+        &db,
+        &[
+            "--as",
+            "direction",
+            "attestation",
+            "--family",
+            "dupont",
+            "--year",
+            "2026",
+            "--out",
+            refused_file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(!refused_file.exists(), "nothing written when refused");
+    let bad_year = portail(
+        &db,
+        &[
+            "attestation",
+            "--family",
+            "dupont",
+            "--year",
+            "26",
+            "--out",
+            out_text,
+        ],
+    );
+    assert_eq!(bad_year.status.code(), Some(1));
+    assert!(stderr(&bad_year).contains("Année invalide"));
+}

@@ -47,6 +47,14 @@ impl FromPath for PaymentId {
     }
 }
 
+/// `/gestion/familles/{family}/documents/recu/{payment}`.
+impl FromPath for (FamilyId, PaymentId) {
+    type Raw = (String, String);
+    fn from_path((family, payment): (String, String)) -> Option<(FamilyId, PaymentId)> {
+        Some((family.parse().ok()?, payment.parse().ok()?))
+    }
+}
+
 /// `/…/{child}/jour/{day}`: a year 0, a negative year or `+10000-…` is no day of the portal.
 impl FromPath for (ChildId, NaiveDate) {
     type Raw = (String, String);

@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 mod config;
+mod documents;
 mod error;
 mod extract;
 mod hashing;

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod family_documents;
 mod gestion_accounts;
 mod gestion_attendance;
 mod gestion_console;

@@ -10,6 +10,7 @@ pub(crate) mod console;
 mod demo;
 pub(crate) mod desk;
 pub(crate) mod exports;
+mod documents;
 mod listing;
 mod maintenance;
 mod money;

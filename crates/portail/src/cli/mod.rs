@@ -3,6 +3,7 @@
 mod audit;
 mod booking;
 mod exports;
+mod documents;
 mod maintenance;
 mod money;
 mod staff;
@@ -19,6 +20,7 @@ pub use booking::{
     ReservationsCommand, SendArgs, TransmitArgs, WaitlistArgs, WaitlistCommand, WithdrawArgs,
 };
 pub use exports::{ExportCommand, ExportFileArgs};
+pub use documents::{AttestationArgs, AttestationKind};
 pub use maintenance::{BackupArgs, RebuildArgs, RestoreArgs};
 pub use money::{
     AbsenceArgs, AbsencesCommand, BalanceArgs, ChildDayArgs, ConsumeArgs, ConsumptionArgs,
@@ -115,6 +117,8 @@ pub enum Command {
     /// Exports CSV pour la CAF, le comptable et la régie (les fichiers de /gestion/exports).
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Attestation de frais de garde (ou relevé de compte) d'une famille, en PDF.
+    Attestation(AttestationArgs),
     /// Démarre le service : santé (/sante), retours de paiement, travaux de nuit, envoi des courriels.
     Serve(ServeArgs),
     /// Reconstruit les modèles de lecture depuis le journal, sans interrompre le service.

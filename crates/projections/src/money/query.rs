@@ -203,11 +203,11 @@ pub struct ConsumptionRow {
     pub day: NaiveDate,
     pub child_id: ChildId,
     pub activity_id: ActivityId,
+    /// The wallet (régie) debited.
+    pub wallet_id: WalletId,
     pub unit_price: Money,
     pub quantity: u32,
     pub amount: Money,
-    /// The régie debited.
-    pub wallet_id: WalletId,
 }
 
 /// The family's consumptions of the days `from` ≤ day < `to`, by day and child.

@@ -1,7 +1,9 @@
 //! The route table: one module per area of the portal, each handler a use case.
 
 mod accounts;
+mod agenda;
 mod booking;
+mod documents;
 mod follow_up;
 mod gestion;
 mod money;
@@ -53,6 +55,8 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
         .route("/profil", get(profile::profile))
         .route("/profil/modifier", get(profile::edit))
         .route("/profil/donnees", get(profile::download_data))
+        .route("/profil/agenda", post(profile::agenda))
+        .route("/agenda/{file}", get(agenda::feed))
         .route("/profil/mot-de-passe", post(profile::change_password))
         .route("/profil/courriel", post(profile::change_email))
         .route("/profil/question", post(profile::change_question))
@@ -64,6 +68,10 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
         .route("/historique/consommations", get(money::consumption_history))
         .route("/historique/reglements", get(money::payment_history))
         .route("/solde", get(money::wallet))
+        .route("/documents", get(documents::documents))
+        .route("/documents/frais-de-garde", get(documents::childcare))
+        .route("/documents/releve", get(documents::statement))
+        .route("/documents/recu/{payment}", get(documents::receipt))
         .route(
             "/paiement",
             get(money::payment_form).post(money::start_payment),

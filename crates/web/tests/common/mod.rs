@@ -231,6 +231,7 @@ impl Portal {
 pub struct Page {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The body as text (a binary answer, a PDF, read lossily).
     pub body: String,
 }
 
@@ -380,7 +381,7 @@ impl Browser {
         let page = Page {
             status,
             headers,
-            body: String::from_utf8(body.to_vec()).unwrap(),
+            body: String::from_utf8_lossy(&body).into_owned(),
         };
         if let Some(token) = page.input_values(web::CSRF_FIELD).into_iter().next() {
             self.csrf = Some(token);

@@ -170,6 +170,26 @@ fn cases(portal: &Portal, payment: &str) -> Vec<Case> {
             Needs::AnyOf(&[CancelPayment]),
         ),
         get(
+            "/gestion/familles/{family}/documents",
+            f("/documents"),
+            Needs::AnyOf(&[IssueAttestations]),
+        ),
+        get(
+            "/gestion/familles/{family}/documents/frais-de-garde",
+            f("/documents/frais-de-garde?annee=2026&format=html"),
+            Needs::AnyOf(&[IssueAttestations]),
+        ),
+        get(
+            "/gestion/familles/{family}/documents/releve",
+            f("/documents/releve?du=2026-01-01&au=2026-12-31"),
+            Needs::AnyOf(&[IssueAttestations]),
+        ),
+        get(
+            "/gestion/familles/{family}/documents/recu/{payment}",
+            f(&format!("/documents/recu/{payment}")),
+            Needs::AnyOf(&[IssueAttestations]),
+        ),
+        get(
             "/gestion/familles/{family}/reservations",
             f("/reservations"),
             Needs::AnyOf(&[BookByPhone]),

@@ -7,6 +7,7 @@ mod activation;
 mod attendance;
 mod charts;
 mod console;
+mod documents;
 mod enrolment;
 mod exports;
 mod families;
@@ -74,6 +75,22 @@ pub(super) fn routes() -> Router<Shared> {
             get(payments::payment_form).post(payments::record),
         )
         .route("/gestion/reglements/{payment}", get(payments::receipt))
+        .route(
+            "/gestion/familles/{family}/documents",
+            get(documents::documents),
+        )
+        .route(
+            "/gestion/familles/{family}/documents/frais-de-garde",
+            get(documents::childcare),
+        )
+        .route(
+            "/gestion/familles/{family}/documents/releve",
+            get(documents::statement),
+        )
+        .route(
+            "/gestion/familles/{family}/documents/recu/{payment}",
+            get(documents::receipt),
+        )
         .route(
             "/gestion/reglements/{payment}/annulation",
             post(payments::cancel),

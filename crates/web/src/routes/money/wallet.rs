@@ -86,6 +86,7 @@ pub async fn wallet(
                 div { dt { "Montant des réservations" } dd { (amount(estimated)) (NBSP) "€" } }
                 div { dt { "Solde estimé" } dd { (amount(new_balance)) (NBSP) "€" } }
             }
+            p class="no-print" { a href="/documents" { "Mes documents : attestations de frais de garde, relevés de compte, reçus" } }
             p { "Un solde négatif est un montant que vous devez. Pensez à payer un peu plus que le montant dû si vous utilisez les activités périscolaires, afin que votre compte reste créditeur." }
             @if services.provider.is_some() {
                 div class="actions" { a class="button" href="/paiement" { "Paiement CB" } }

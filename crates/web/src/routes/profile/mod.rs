@@ -1,6 +1,7 @@
 //! « Profil » then « Modifier »: password (current one required), e-mail (confirmed by a link
 //! sent to the new address), recovery question. Changes apply at once.
 
+mod agenda;
 mod data;
 mod edit;
 mod email;
@@ -13,6 +14,7 @@ use app::accounts;
 use crate::session::Parent;
 use crate::{Shared, WebError, blocking};
 
+pub use agenda::agenda;
 pub use data::download_data;
 pub use edit::edit;
 pub use email::{change_email, confirm_email, confirm_email_form};

@@ -9,11 +9,13 @@ use serde::Deserialize;
 use super::load;
 use crate::layout::{flash, page};
 use crate::session::Parent;
-use crate::{Shared, WebError};
+use crate::{Shared, WebError, blocking};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DoneQuery {
     fait: Option<String>,
+    /// The calendar feed's token, handed back right after its creation.
+    agenda: Option<String>,
 }
 
 fn done_message(code: Option<&str>) -> Option<&'static str> {
@@ -26,6 +28,7 @@ fn done_message(code: Option<&str>) -> Option<&'static str> {
         ),
         "question" => Some("Votre question et sa réponse sont enregistrées."),
         "courriel-confirme" => Some("Votre adresse mail est confirmée."),
+        "agenda-revoque" => Some("L'adresse de l'agenda est révoquée : elle ne donne plus rien."),
         _ => None,
     }
 }
@@ -36,6 +39,13 @@ pub async fn profile(
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
     let profile = load(&services, &parent).await?;
+    let app = services.app.clone();
+    let family = parent.family();
+    let shown = query
+        .agenda
+        .as_deref()
+        .and_then(app::accounts::LinkToken::parse);
+    let feed = blocking(move || app::agenda::agenda_feed(&app, family, shown)).await?;
     Ok(page(
         &parent.chrome,
         "Profil",
@@ -58,6 +68,7 @@ pub async fn profile(
                 }
                 div class="actions" { a class="button" href="/profil/modifier" { "Modifier" } }
             }
+            (super::agenda::section(&parent, &services.config.base_url, &feed))
             section class="card" {
                 h2 { "Vos données" }
                 p { "Téléchargez tout ce que le portail conserve sur votre famille (compte, enfants, réservations, consommations, règlements, solde), dans un fichier lisible par un tableur ou un éditeur de texte." }

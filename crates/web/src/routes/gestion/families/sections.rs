@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use crate::layout::{NBSP, amount, csrf_field, long_date, numeric_date};
 use crate::staff::StaffUser;
 
-/// The family's other pages: payment, phone booking, Suivi.
+/// The family's other pages: payment, phone booking, Suivi, documents.
 pub(super) fn links(staff: &StaffUser, file: &FamilyFile) -> Markup {
     let base = format!("/gestion/familles/{}", file.family_id);
     html! {
@@ -20,6 +20,9 @@ pub(super) fn links(staff: &StaffUser, file: &FamilyFile) -> Markup {
                 @if staff.may(Permission::BookByPhone) {
                     li { a href={ (base) "/reservations" } { "Réserver par téléphone" } }
                     li { a href={ (base) "/suivi" } { "Suivi" } }
+                }
+                @if staff.may(Permission::IssueAttestations) {
+                    li { a href={ (base) "/documents" } { "Attestations, relevés et reçus" } }
                 }
             }
         }
