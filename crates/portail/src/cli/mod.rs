@@ -2,8 +2,8 @@
 
 mod audit;
 mod booking;
-mod exports;
 mod documents;
+mod exports;
 mod maintenance;
 mod money;
 mod staff;
@@ -19,8 +19,8 @@ pub use booking::{
     CalendarArgs, CancelArgs, FamilyListArgs, MailCommand, OutboxArgs, RequestArgs,
     ReservationsCommand, SendArgs, TransmitArgs, WaitlistArgs, WaitlistCommand, WithdrawArgs,
 };
-pub use exports::{ExportCommand, ExportFileArgs};
 pub use documents::{AttestationArgs, AttestationKind};
+pub use exports::{ExportCommand, ExportFileArgs};
 pub use maintenance::{BackupArgs, RebuildArgs, RestoreArgs};
 pub use money::{
     AbsenceArgs, AbsencesCommand, BalanceArgs, ChildDayArgs, ConsumeArgs, ConsumptionArgs,
