@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod booking;
 pub mod credentials;
+pub mod days;
 pub mod demo;
 pub mod desk;
 mod error;
@@ -80,6 +81,7 @@ impl App {
             settings::install(tx.connection())?;
             accounts::install(tx.connection())?;
             staff::install(tx.connection())?;
+            days::install(tx.connection())?;
             projections::install(tx.connection())?;
             mail::install(tx.connection())?;
             Ok(())
