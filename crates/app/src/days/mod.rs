@@ -11,6 +11,9 @@ mod promote;
 mod reason;
 mod refusal;
 
+#[cfg(test)]
+mod tests;
+
 use chrono::NaiveDate;
 use domain::ids::ActivityId;
 use domain::staff::Permission;
