@@ -196,3 +196,62 @@ async fn a_missing_reason_or_a_full_day_is_a_french_422_back_to_the_day_with_not
     let page = accueil.get(&format!("{path}/capacite")).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_director_moves_the_second_waiting_child_up_and_the_waitlist_follows() {
+    let portal = Portal::demo();
+    let morning = ActivityId::from_uuid(derive_id("activity", "alsh-6-12-matin"));
+    let day = NaiveDate::from_ymd_opt(2026, 12, 16).unwrap();
+    let waiting = |portal: &Portal| -> Vec<String> {
+        app::listing::slot(&portal.app, morning, day)
+            .unwrap()
+            .waitlist
+            .iter()
+            .map(|e| e.reservation_id.to_string())
+            .collect()
+    };
+    let before = waiting(&portal);
+    assert_eq!(
+        before.len(),
+        2,
+        "the third Wednesday's morning has its waitlist full"
+    );
+    let path = format!("/gestion/occupation/{morning}/{day}");
+    let mut direction = portal.staff_logged_in("direction").await;
+    let form = direction
+        .get(&format!("{path}/rang?place={}&sens=monter", before[1]))
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text());
+    assert!(form.text().contains("Monter d'un rang"));
+    let done = direction
+        .post(
+            &format!("{path}/rang"),
+            &[
+                ("place", &before[1]),
+                ("sens", "monter"),
+                ("motif", "Fratrie"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+    assert_eq!(done.location(), path);
+    assert_eq!(waiting(&portal), vec![before[1].clone(), before[0].clone()]);
+
+    direction
+        .get(&format!("{path}/rang?place={}&sens=monter", before[1]))
+        .await;
+    let head = portal.head();
+    let refused = direction
+        .post(
+            &format!("{path}/rang"),
+            &[
+                ("place", &before[1]),
+                ("sens", "monter"),
+                ("motif", "Encore"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("déjà le premier"));
+    assert_eq!(portal.head(), head);
+}
