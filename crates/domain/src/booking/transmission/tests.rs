@@ -55,6 +55,7 @@ fn slot(
         accepted: accepted.iter().map(|n| reservation(*n)).collect(),
         waitlist: waitlist.iter().map(|n| reservation(*n)).collect(),
         incompatible_with: vec![],
+        closed: false,
     }
 }
 
@@ -971,6 +972,7 @@ fn build(scenario: &Scenario, activity_of: &dyn Fn(usize) -> ActivityId) -> Tran
                 accepted: vec![],
                 waitlist: vec![],
                 incompatible_with: incompatible.clone(),
+                closed: false,
             };
             for index in 0..spec.accepted + spec.waitlisted {
                 let reservation_id =
