@@ -92,3 +92,48 @@ fn a_director_raises_the_capacity_from_the_cli_lilou_gets_the_place_and_the_mail
     let outbox = stdout(&portail(&db, &["mail", "outbox"]));
     assert!(outbox.contains("waitlist_promotion"), "{outbox}");
 }
+
+#[test]
+fn closing_a_day_from_the_cli_cancels_its_places_and_a_past_day_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, day) = demo(dir.path());
+    let before = events(&db);
+    let past = portail(
+        &db,
+        &[
+            "--as",
+            "direction",
+            "activities",
+            "close-day",
+            "alsh-6-12-apres-midi",
+            "--day",
+            "2020-01-08",
+            "--reason",
+            "Grève",
+        ],
+    );
+    assert_eq!(past.status.code(), Some(1));
+    assert_eq!(events(&db), before);
+    let closed = portail(
+        &db,
+        &[
+            "--as",
+            "direction",
+            "activities",
+            "close-day",
+            "alsh-6-12-apres-midi",
+            "--day",
+            &day,
+            "--reason",
+            "Grève",
+        ],
+    );
+    assert!(closed.status.success(), "{}", stderr(&closed));
+    assert!(
+        stdout(&closed).contains("9 place(s) annulée(s)"),
+        "{}",
+        stdout(&closed)
+    );
+    let outbox = stdout(&portail(&db, &["mail", "outbox"]));
+    assert_eq!(outbox.matches("day_closed").count(), 9, "{outbox}");
+}
