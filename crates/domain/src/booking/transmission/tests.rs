@@ -212,6 +212,19 @@ fn given_3_places_a_waitlist_of_1_and_5_requests_when_transmitting_then_3_are_ac
 }
 
 #[test]
+fn given_a_day_staff_closed_when_transmitting_then_its_requests_are_refused_day_closed() {
+    let closed = SlotState {
+        closed: true,
+        ..slot(MATIN, 0, 5, 2, &[], &[])
+    };
+    let outcome = run(&input(vec![closed], vec![booking(1, 11, MATIN, 0)]));
+    assert_eq!(
+        outcome.decisions,
+        vec![refused(1, 11, MATIN, 0, RefusalReason::DayClosed)]
+    );
+}
+
+#[test]
 fn given_no_waitlist_when_the_places_are_taken_then_the_next_request_is_refused_full() {
     let pending = vec![booking(1, 11, MATIN, 0), booking(2, 12, MATIN, 0)];
     let outcome = run(&input(vec![slot(MATIN, 0, 1, 0, &[], &[])], pending));
@@ -850,6 +863,7 @@ fn replay(
                     prop_assert!(slot.waitlist.len() >= slot.waitlist_size as usize);
                 }
                 RefusalReason::IncompatibleSameDay => {}
+                RefusalReason::DayClosed => prop_assert!(slot.closed),
             },
         }
     }
