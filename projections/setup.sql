@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS activities (
     age_max                 INTEGER NOT NULL,
     booking_deadline        TEXT NOT NULL,   -- JSON {"days_before": n, "at": "HH:MM"}
     cancellation_deadline   TEXT NOT NULL,   -- JSON, same shape
-    incompatible_with       TEXT NOT NULL    -- JSON array of activity ids
+    incompatible_with       TEXT NOT NULL,   -- JSON array of activity ids
+    unit_minutes            INTEGER          -- how long a place lasts; NULL: the unit's default
 ) STRICT;
 CREATE INDEX IF NOT EXISTS activities_by_structure ON activities (structure_id, label);
 

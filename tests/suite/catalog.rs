@@ -354,6 +354,23 @@ fn a_desk_payment_of_5_written_by_an_earlier_release_reads_as_5_00() {
 }
 
 #[test]
+fn activity_defined_v3_reads_with_the_unit_s_default_duration() {
+    let v3 = golden("ActivityDefined", 3);
+    let Event::ActivityDefined(activity) =
+        Event::decode("ActivityDefined", 3, v3.clone()).expect("v3 decodes")
+    else {
+        panic!("ActivityDefined v3 decoded as another event");
+    };
+    assert_eq!(activity.unit_minutes, None);
+    let mut v4_shape_of_v3 = v3;
+    v4_shape_of_v3
+        .as_object_mut()
+        .expect("an object")
+        .insert("unit_minutes".to_owned(), Value::Null);
+    assert_eq!(Event::from(activity).encode().payload, v4_shape_of_v3);
+}
+
+#[test]
 fn activity_defined_v1_price_becomes_flat_pricing() {
     let v1 = golden("ActivityDefined", 1);
     let v2_shape_of_v1 = {
@@ -364,6 +381,8 @@ fn activity_defined_v1_price_becomes_flat_pricing() {
             "pricing".to_owned(),
             json!({ "kind": "flat", "amount": price }),
         );
+        // and v4 adds the duration, unknown to v1
+        object.insert("unit_minutes".to_owned(), Value::Null);
         payload
     };
     let Event::ActivityDefined(activity) =
@@ -536,6 +555,7 @@ pub(crate) fn samples() -> Vec<Event> {
         booking_deadline: deadline(7, 12, 0),
         cancellation_deadline: deadline(2, 18, 0),
         incompatible_with: vec![journee],
+        unit_minutes: Some(270),
     };
     let booking = BookingRequested {
         request_id: request,
@@ -661,6 +681,7 @@ pub(crate) fn samples() -> Vec<Event> {
             },
             waitlist_size: 0,
             incompatible_with: vec![matin],
+            unit_minutes: None,
             ..activity.clone()
         }
         .into(),

@@ -6,7 +6,7 @@ use crate::setup::file::SetupError;
 /// What went wrong in an application service.
 ///
 /// `Account`, `RuleRefused`, `Money`, `Audit`, `Booking`, `Portal`, `Listing`, `Demo`,
-/// `Maintenance`, `Staff`, `Attendance`, `Days`, `Setup` and `StaleReadModels` are caused by the user and carry a French
+/// `Maintenance`, `Staff`, `Attendance`, `Days`, `Export`, `Setup` and `StaleReadModels` are caused by the user and carry a French
 /// message (worded in `crate::wording`); nothing was written.
 /// The others are ours: the caller logs them with an incident id.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +56,9 @@ pub enum AppError {
     /// A staff action on a day refused (capacity, promotion, waitlist move, closing).
     #[error("{0}")]
     Days(crate::days::DayRefusal),
+    /// An export refused (a month or a structure that does not parse).
+    #[error("{0}")]
+    Export(crate::exports::ExportRefusal),
     /// A console request refused (an unknown transmission or mail, a mail still pending).
     #[error("{0}")]
     Console(crate::console::ConsoleRefusal),
@@ -116,6 +119,7 @@ impl AppError {
                 | AppError::Desk(_)
                 | AppError::Attendance(_)
                 | AppError::Days(_)
+                | AppError::Export(_)
                 | AppError::Console(_)
                 | AppError::Setup(_)
                 | AppError::StaleReadModels(_)

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod desk;
 mod error;
 pub mod export_check;
+pub mod exports;
 pub mod listing;
 mod lookup;
 pub mod maintenance;
@@ -84,6 +85,7 @@ impl App {
             accounts::install(tx.connection())?;
             staff::install(tx.connection())?;
             days::install(tx.connection())?;
+            exports::install(tx.connection())?;
             projections::install(tx.connection())?;
             mail::install(tx.connection())?;
             Ok(())

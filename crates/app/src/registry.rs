@@ -496,6 +496,13 @@ pub struct ReceiptNumber {
     pub sequence: u32,
 }
 
+impl std::fmt::Display for ReceiptNumber {
+    /// « 2026-00012 »: the year, then the régie's sequence in that year.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{:05}", self.year, self.sequence)
+    }
+}
+
 /// Gives `payment` the next receipt number of `wallet` in `year` (once: a payment keeps its
 /// number).
 pub fn number_receipt(

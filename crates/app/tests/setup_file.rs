@@ -1296,3 +1296,55 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_duration_is_read_in_minutes_and_a_missing_one_is_left_to_the_unit_s_default() {
+    // Given an activity with « duree » and the base's Matin without
+    let text = with_base(
+        r#"[[activities]]
+key = "apres-midi"
+structure = "quinsac"
+label = "CDC - ALSH 6-12 Après-midi"
+unit = "apres_midi"
+duree = "4h30"
+ages = [6, 12]
+price = "10.35"
+capacity = 24
+booking_deadline = "J-2 18:00"
+cancellation_deadline = "J-2 18:00"
+"#,
+    );
+    // When the file is parsed
+    let setup = parse_setup(&text, "setup.toml").expect("the file parses");
+    // Then the duration is in minutes, and the one not given is None (the unit's default)
+    assert_eq!(activity(&setup, "apres-midi").unit_minutes, Some(270));
+    assert_eq!(activity(&setup, "matin").unit_minutes, None);
+    // And the documented example gives every activity its duration
+    assert!(
+        example()
+            .activities
+            .iter()
+            .all(|a| a.unit_minutes.is_some())
+    );
+}
+
+#[test]
+fn a_malformed_duration_is_refused_at_its_line_in_french() {
+    for bad in ["8", "4h3", "4h75", "huit heures", "13h"] {
+        let text = with_base(&format!(
+            r#"[[activities]]
+key = "soir"
+structure = "quinsac"
+label = "CDC - Soir"
+unit = "soir"
+duree = "{bad}"
+ages = [6, 12]
+price = "2.00"
+capacity = 10
+booking_deadline = "J-1 18:00"
+cancellation_deadline = "J-1 18:00"
+"#
+        ));
+        assert_refused(&text, 37, &format!("« duree » : durée « {bad} » illisible"));
+    }
+}

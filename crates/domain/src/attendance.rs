@@ -50,8 +50,47 @@ impl Mark {
     }
 }
 
+/// The CAF's age brackets of the attendance declaration: under 6, and 6 and over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AgeBracket {
+    UnderSix,
+    SixAndOver,
+}
+
+impl AgeBracket {
+    pub const ALL: [AgeBracket; 2] = [AgeBracket::UnderSix, AgeBracket::SixAndOver];
+
+    /// The bracket of a child born on `birth` for the month starting on `first_day`: the age on
+    /// the first day of the month decides, for the whole month.
+    pub fn for_month(birth: chrono::NaiveDate, first_day: chrono::NaiveDate) -> AgeBracket {
+        if crate::calendar::age_on(birth, first_day) < 6 {
+            AgeBracket::UnderSix
+        } else {
+            AgeBracket::SixAndOver
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
+    #[test]
+    fn the_age_on_the_first_day_of_the_month_decides_the_bracket() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a day");
+        let november = day(2026, 11, 1);
+        // Six on 1 November: 6 and over for the whole month
+        assert_eq!(
+            AgeBracket::for_month(day(2020, 11, 1), november),
+            AgeBracket::SixAndOver
+        );
+        // Six on 2 November: under 6 for the whole month
+        assert_eq!(
+            AgeBracket::for_month(day(2020, 11, 2), november),
+            AgeBracket::UnderSix
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -27,6 +27,94 @@ impl Unit {
             Unit::Soir => "Soir",
         }
     }
+
+    /// What a place of this unit lasts when the setup file gives no `duree`, in minutes:
+    /// Journée 8 h, Matin and Après-midi 4 h, Repas 1 h 30, Soir 2 h (docs/setup-format.md).
+    pub fn default_minutes(&self) -> u32 {
+        match self {
+            Unit::Journee => 8 * 60,
+            Unit::Matin | Unit::ApresMidi => 4 * 60,
+            Unit::Repas => 90,
+            Unit::Soir => 2 * 60,
+        }
+    }
+}
+
+/// How long a place lasts, in whole minutes (the CAF counts hours of presence).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnitDuration {
+    minutes: u32,
+}
+
+/// Why a typed duration was not understood.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "durée « {0} » illisible : écrivez les heures puis « h », et les minutes s'il y en a (« 8h », « 4h30 »), de 15 minutes à 12 heures"
+)]
+pub struct DurationError(pub String);
+
+impl UnitDuration {
+    /// The longest place: half a day and a evening (12 h).
+    pub const MAX_MINUTES: u32 = 12 * 60;
+    /// The shortest place (a quarter of an hour).
+    pub const MIN_MINUTES: u32 = 15;
+
+    /// Parses `8h`, `4h30`, `4 h 30`, `1h05`, `0h45`: hours, `h`, then minutes below 60 written
+    /// with two digits.
+    pub fn parse(text: &str) -> Result<UnitDuration, DurationError> {
+        let fail = || DurationError(text.to_owned());
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let (hours, minutes) = compact
+            .to_lowercase()
+            .split_once('h')
+            .map(|(h, m)| (h.to_owned(), m.to_owned()))
+            .ok_or_else(fail)?;
+        let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+        if !digits(&hours)
+            || hours.len() > 2
+            || !(minutes.is_empty() || (digits(&minutes) && minutes.len() == 2))
+        {
+            return Err(fail());
+        }
+        let hours: u32 = hours.parse().map_err(|_| fail())?;
+        let minutes: u32 = if minutes.is_empty() {
+            0
+        } else {
+            minutes.parse().map_err(|_| fail())?
+        };
+        if minutes >= 60 {
+            return Err(fail());
+        }
+        UnitDuration::from_minutes(hours * 60 + minutes).ok_or_else(fail)
+    }
+
+    /// A duration of whole minutes, between [`Self::MIN_MINUTES`] and [`Self::MAX_MINUTES`].
+    pub fn from_minutes(minutes: u32) -> Option<UnitDuration> {
+        (Self::MIN_MINUTES..=Self::MAX_MINUTES)
+            .contains(&minutes)
+            .then_some(UnitDuration { minutes })
+    }
+
+    /// The activity's duration: the one the setup gave, or its unit's default.
+    pub fn of(unit: Unit, minutes: Option<u32>) -> UnitDuration {
+        UnitDuration {
+            minutes: minutes.unwrap_or_else(|| unit.default_minutes()),
+        }
+    }
+
+    pub fn minutes(self) -> u32 {
+        self.minutes
+    }
+}
+
+impl std::fmt::Display for UnitDuration {
+    /// `8h`, `4h30`: the form the setup file takes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.minutes % 60 {
+            0 => write!(f, "{}h", self.minutes / 60),
+            rest => write!(f, "{}h{rest:02}", self.minutes / 60),
+        }
+    }
 }
 
 /// A deadline "J-x à hh:mm" (Europe/Paris): the last instant to book or cancel a day is
@@ -194,7 +282,32 @@ pub enum AccessAssistance {
 
 #[cfg(test)]
 mod tests {
-    use super::PaymentMode;
+    use super::{PaymentMode, Unit, UnitDuration};
+
+    #[test]
+    fn a_duration_reads_hours_and_minutes_and_refuses_anything_else() {
+        let minutes = |text: &str| UnitDuration::parse(text).map(UnitDuration::minutes);
+        assert_eq!(minutes("8h"), Ok(480));
+        assert_eq!(minutes("4h30"), Ok(270));
+        assert_eq!(minutes("4 h 30"), Ok(270));
+        assert_eq!(minutes("1H05"), Ok(65));
+        assert_eq!(minutes("0h45"), Ok(45));
+        for bad in [
+            "8", "h30", "4h3", "4h60", "4h300", "-1h", "4,5h", "13h", "0h10", "", "huit h",
+        ] {
+            let refusal = UnitDuration::parse(bad).expect_err(bad);
+            assert!(
+                refusal.to_string().contains("« 8h », « 4h30 »"),
+                "{refusal}"
+            );
+        }
+        assert_eq!(
+            UnitDuration::parse("4h30").map(|d| d.to_string()),
+            Ok("4h30".to_owned())
+        );
+        assert_eq!(UnitDuration::of(Unit::Journee, None).minutes(), 480);
+        assert_eq!(UnitDuration::of(Unit::Matin, Some(210)).minutes(), 210);
+    }
 
     #[test]
     fn each_payment_mode_code_is_its_stored_form() {

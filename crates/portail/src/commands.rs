@@ -11,6 +11,7 @@ use crate::cli::{
     ReservationsCommand, StaffCommand, WaitlistCommand,
 };
 use crate::day_commands;
+use crate::exports_commands;
 use crate::maintenance_commands;
 use crate::money_commands;
 use crate::setup_commands;
@@ -21,6 +22,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Events(EventsCommand::Export(args)) => audit_commands::export(cli, args),
         Command::Events(EventsCommand::ImportCheck(args)) => audit_commands::import_check(args),
         Command::Backup(args) => maintenance_commands::backup(cli, args),
+        Command::Export(command) => exports_commands::export(cli, command),
         Command::Calendar(args) => booking_commands::calendar(cli, args),
         Command::Rebuild(args) => maintenance_commands::rebuild(cli, args),
         Command::Serve(args) => crate::serve::serve(cli, args),

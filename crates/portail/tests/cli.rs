@@ -10,6 +10,7 @@ use store::{EventStore, ExpectedVersion, Metadata, NewEvent, StoreOptions};
 use uuid::Uuid;
 
 mod days_cli;
+mod exports_cli;
 mod staff_cli;
 
 fn portail(db: &Path, args: &[&str]) -> Output {

@@ -23,7 +23,7 @@ mod setup;
 mod snapshot;
 
 pub use apply::{advance_checkpoints, apply_inline, catch_up};
-pub use attendance::{MarkRow, attendance_mark, marks_of_day};
+pub use attendance::{MarkRow, PresenceRow, attendance_mark, marks_of_day, presences_between};
 pub use error::ProjectionError;
 pub use families::{FamilyRow, QuotientRow, families, family, quotients};
 pub use install::install;

@@ -20,7 +20,7 @@ pub(crate) struct Projection {
 pub(crate) const PROJECTIONS: &[Projection] = &[
     Projection {
         name: "setup",
-        version: 1,
+        version: 2,
         schema: include_str!("../../../projections/setup.sql"),
         apply: crate::setup::apply,
     },

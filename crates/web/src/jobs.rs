@@ -48,6 +48,11 @@ pub fn run_nightly(services: &Shared) -> NightlyReport {
             .failures
             .push(format!("journal des accès de plus de six mois : {error}"));
     }
+    if let Err(error) = app::exports::purge_export_log(app) {
+        report
+            .failures
+            .push(format!("journal des exports de plus de six mois : {error}"));
+    }
     if let Some(provider) = &services.provider {
         match app::online_payment::reconcile(app, provider.as_ref()) {
             Ok(done) => report.reconciliation = Some(done),

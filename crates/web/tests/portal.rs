@@ -8,6 +8,7 @@ mod gestion_attendance;
 mod gestion_console;
 mod gestion_days;
 mod gestion_desk;
+mod gestion_exports;
 mod gestion_login;
 mod gestion_matrix;
 mod gestion_phone;

@@ -112,6 +112,15 @@ impl DemoActivity {
         }
     }
 
+    /// How long a place lasts, in minutes (the setup's `duree`): Journée 8 h, Matin 4 h,
+    /// Après-midi 4 h 30.
+    pub(super) fn unit_minutes(self) -> u32 {
+        match self.unit() {
+            Unit::ApresMidi => 270,
+            unit => unit.default_minutes(),
+        }
+    }
+
     /// Youngest and oldest age admitted.
     pub(super) fn ages(self) -> (u8, u8) {
         match self {

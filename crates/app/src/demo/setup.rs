@@ -137,6 +137,7 @@ fn activity(offer: DemoActivity) -> Activity {
         structure: offer.site().id(),
         label: offer.label().to_owned(),
         unit: offer.unit(),
+        unit_minutes: Some(offer.unit_minutes()),
         quantity_per_day: offer.quantity_per_day(),
         age_min,
         age_max,

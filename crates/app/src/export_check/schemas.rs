@@ -29,6 +29,11 @@ pub(super) const SCHEMAS: &[(&str, u32, &str)] = &[
         include_str!("../../../../events-schema/ActivityDefined.v3.json"),
     ),
     (
+        "ActivityDefined",
+        4,
+        include_str!("../../../../events-schema/ActivityDefined.v4.json"),
+    ),
+    (
         "ActivityPriceChanged",
         1,
         include_str!("../../../../events-schema/ActivityPriceChanged.v1.json"),

@@ -50,6 +50,7 @@ const ACTIVITY_KEYS: &[&str] = &[
     "structure",
     "label",
     "unit",
+    "duree",
     "quantity_per_day",
     "ages",
     "price",
@@ -245,6 +246,10 @@ fn activities<'a>(
         )?;
         let label = section.require("label")?.single_line()?;
         let unit = section.require("unit")?.unit()?;
+        let unit_minutes = match section.get("duree") {
+            Some(field) => Some(field.duration()?),
+            None => None,
+        };
         let quantity_per_day = match section.get("quantity_per_day") {
             Some(field) => field.count(1)?,
             None => 1,
@@ -267,6 +272,7 @@ fn activities<'a>(
             structure,
             label,
             unit,
+            unit_minutes,
             quantity_per_day,
             age_min,
             age_max,

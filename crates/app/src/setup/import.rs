@@ -220,6 +220,7 @@ fn import_activity(
     let described_alike = current.structure_id == activity.structure
         && current.label == activity.label
         && current.unit == activity.unit
+        && current.unit_minutes == activity.unit_minutes
         && current.quantity_per_day == activity.quantity_per_day
         && current.age_min == activity.age_min
         && current.age_max == activity.age_max
@@ -298,6 +299,7 @@ fn definition(
         booking_deadline: activity.booking_deadline,
         cancellation_deadline: activity.cancellation_deadline,
         incompatible_with: activity.incompatible_with.clone(),
+        unit_minutes: activity.unit_minutes,
     }
 }
 

@@ -61,6 +61,8 @@ pub struct Activity {
     pub structure: StructureId,
     pub label: String,
     pub unit: Unit,
+    /// How long a place lasts, in minutes (`duree`); `None`: the unit's default.
+    pub unit_minutes: Option<u32>,
     pub quantity_per_day: u32,
     pub age_min: u8,
     pub age_max: u8,

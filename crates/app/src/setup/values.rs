@@ -253,6 +253,14 @@ impl<'a, 'i> Field<'a, 'i> {
         })
     }
 
+    /// `duree = "4h30"`: how long a place lasts, in minutes.
+    pub(super) fn duration(&self) -> Result<u32, SetupError> {
+        let text = self.string()?;
+        domain::values::UnitDuration::parse(text)
+            .map(domain::values::UnitDuration::minutes)
+            .map_err(|refusal| self.fail(format!("« duree » : {refusal}")))
+    }
+
     pub(super) fn unit(&self) -> Result<Unit, SetupError> {
         let text = self.string()?;
         let unit = match domain::wording::fold(text)

@@ -10,6 +10,7 @@ pub(crate) mod console;
 pub(crate) mod days;
 mod demo;
 pub(crate) mod desk;
+pub(crate) mod exports;
 mod listing;
 mod maintenance;
 mod money;

@@ -107,7 +107,7 @@ catalog! {
     OrganisationConfigured { versions: [1, 2], meaning: "The organisation was configured or its debt threshold changed.", emitted_by: "setup import" },
     WalletDefined { versions: [1], meaning: "A wallet (régie) was defined.", emitted_by: "setup import" },
     StructureDefined { versions: [1], meaning: "A structure (accueil de loisirs) was defined, billed through a wallet.", emitted_by: "setup import" },
-    ActivityDefined { versions: [1, 2, 3], meaning: "An activity of a structure was defined: unit, ages, price, capacity, waitlist, deadlines, incompatibilities. v1 had a flat `price`; v2 has `pricing` (flat or by quotient familial).", emitted_by: "setup import" },
+    ActivityDefined { versions: [1, 2, 3, 4], meaning: "An activity of a structure was defined: unit, ages, price, capacity, waitlist, deadlines, incompatibilities. v1 had a flat `price`; v2 has `pricing` (flat or by quotient familial). v4 adds `unit_minutes`, how long a place lasts (null: the unit's default).", emitted_by: "setup import" },
     ActivityCapacityChanged { versions: [1], meaning: "Capacity or waitlist size of an activity changed from a day on.", emitted_by: "setup import" },
     ActivityPriceChanged { versions: [1, 2], meaning: "The price of an activity changed from a day on.", emitted_by: "setup import" },
     OpeningPeriodDefined { versions: [1], meaning: "Opening days of activities: weekdays between two dates, minus excluded days and public holidays.", emitted_by: "setup import" },

@@ -64,6 +64,9 @@ pub struct ActivityDefined {
     pub cancellation_deadline: Deadline,
     /// Activities that cannot be booked for the same child on the same day.
     pub incompatible_with: Vec<ActivityId>,
+    /// How long a place lasts, in minutes (the setup's `duree`, v4); `None` when the file gives
+    /// none, and in v3 and older events: the unit's default applies (`UnitDuration::of`).
+    pub unit_minutes: Option<u32>,
 }
 
 /// Capacity or waitlist size of an activity changed from a day on; decisions taken before are not

@@ -19,6 +19,7 @@ pub(super) fn to_current(info: &EventTypeInfo, mut version: u32, mut payload: Va
 fn step(event_type: &str, from_version: u32, payload: Value) -> Value {
     match (event_type, from_version) {
         ("ActivityDefined", 1) => activity_defined_v1_to_v2(payload),
+        ("ActivityDefined", 3) => activity_defined_v3_to_v4(payload),
         // Amounts normalised to two decimals: the fields are the same, and `Money` reads an
         // amount written `"5"` or `"5.5"` by an earlier release as 5.00 and 5.50 (tolerant
         // read); re-encoded, it is written `"5.00"`, as the new version's schema requires.
@@ -33,6 +34,16 @@ fn step(event_type: &str, from_version: u32, payload: Value) -> Value {
         // Unknown steps leave the payload as it is; decoding then reports the mismatch.
         _ => payload,
     }
+}
+
+/// v3 knew no duration: `unit_minutes: null`, the unit's default.
+fn activity_defined_v3_to_v4(mut payload: Value) -> Value {
+    if let Some(object) = payload.as_object_mut() {
+        object
+            .entry("unit_minutes".to_owned())
+            .or_insert(Value::Null);
+    }
+    payload
 }
 
 /// v1 priced every activity with one flat `price`; v2 has `pricing`, flat or by quotient bracket.

@@ -3,6 +3,7 @@
 mod audit;
 mod booking;
 mod days;
+mod exports;
 mod maintenance;
 mod money;
 mod staff;
@@ -19,6 +20,7 @@ pub use booking::{
     ReservationsCommand, SendArgs, TransmitArgs, WaitlistArgs, WaitlistCommand, WithdrawArgs,
 };
 pub use days::{ActivitiesCommand, CapacityArgs, CloseDayArgs, MoveArgs, PromoteArgs};
+pub use exports::{ExportCommand, ExportFileArgs};
 pub use maintenance::{BackupArgs, RebuildArgs, RestoreArgs};
 pub use money::{
     AbsenceArgs, AbsencesCommand, BalanceArgs, ChildDayArgs, ConsumeArgs, ConsumptionArgs,
@@ -112,6 +114,9 @@ pub enum Command {
     /// Historiques des consommations et des règlements.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Exports CSV pour la CAF, le comptable et la régie (les fichiers de /gestion/exports).
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Démarre le service : santé (/sante), retours de paiement, travaux de nuit, envoi des courriels.
     Serve(ServeArgs),
     /// Reconstruit les modèles de lecture depuis le journal, sans interrompre le service.

@@ -5,4 +5,4 @@ mod project;
 mod query;
 
 pub(crate) use project::apply;
-pub use query::{MarkRow, attendance_mark, marks_of_day};
+pub use query::{MarkRow, PresenceRow, attendance_mark, marks_of_day, presences_between};

@@ -54,3 +54,35 @@ pub fn marks_of_day(conn: &Connection, day: NaiveDate) -> Result<Vec<MarkRow>, P
         },
     )
 }
+
+/// A child marked present on an activity and day (the last mark counts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PresenceRow {
+    pub day: NaiveDate,
+    pub family_id: FamilyId,
+    pub child_id: ChildId,
+    pub activity_id: ActivityId,
+}
+
+/// Every child whose last mark is « présent », `from` ≤ day < `to`, by child, activity and day.
+pub fn presences_between(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<PresenceRow>, ProjectionError> {
+    row::all(
+        conn,
+        "attendance_marks",
+        "SELECT day, family_id, child_id, activity_id FROM attendance_marks
+         WHERE day >= ?1 AND day < ?2 AND mark = ?3 ORDER BY child_id, activity_id, day",
+        params![from.to_string(), to.to_string(), Mark::Present.code()],
+        |row| {
+            Ok(PresenceRow {
+                day: row.day(0)?,
+                family_id: row.id(1)?,
+                child_id: row.id(2)?,
+                activity_id: row.id(3)?,
+            })
+        },
+    )
+}

@@ -206,6 +206,8 @@ pub struct ConsumptionRow {
     pub unit_price: Money,
     pub quantity: u32,
     pub amount: Money,
+    /// The régie debited.
+    pub wallet_id: WalletId,
 }
 
 /// The family's consumptions of the days `from` ≤ day < `to`, by day and child.
@@ -218,7 +220,7 @@ pub fn consumptions(
     row::all(
         conn,
         "consumption_history",
-        "SELECT day, child_id, activity_id, unit_price, quantity, amount FROM consumption_history
+        "SELECT day, child_id, activity_id, unit_price, quantity, amount, wallet_id FROM consumption_history
          WHERE family_id = ?1 AND day >= ?2 AND day < ?3 ORDER BY day, child_id",
         params![family.to_string(), from.to_string(), to.to_string()],
         |row| {
@@ -229,6 +231,7 @@ pub fn consumptions(
                 unit_price: row.money(3)?,
                 quantity: row.get(4)?,
                 amount: row.money(5)?,
+                wallet_id: row.id(6)?,
             })
         },
     )
@@ -244,6 +247,8 @@ pub struct PaymentRow {
     pub mode: String,
     pub amount: Money,
     pub cancelled: bool,
+    /// The régie credited.
+    pub wallet_id: WalletId,
 }
 
 /// The family's payments made `from` ≤ day < `to`, by day.
@@ -256,7 +261,7 @@ pub fn payments(
     row::all(
         conn,
         "payment_history",
-        "SELECT payment_id, paid_on, mode, amount, cancelled FROM payment_history
+        "SELECT payment_id, paid_on, mode, amount, cancelled, wallet_id FROM payment_history
          WHERE family_id = ?1 AND paid_on >= ?2 AND paid_on < ?3 ORDER BY paid_on, payment_id",
         params![family.to_string(), from.to_string(), to.to_string()],
         |row| {
@@ -266,6 +271,7 @@ pub fn payments(
                 mode: row.get(2)?,
                 amount: row.money(3)?,
                 cancelled: row.get(4)?,
+                wallet_id: row.id(5)?,
             })
         },
     )

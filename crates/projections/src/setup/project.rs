@@ -67,14 +67,14 @@ fn activity_defined(conn: &Connection, e: &ActivityDefined) -> Result<(), Projec
     let id = e.activity_id.to_string();
     conn.prepare_cached(
             "INSERT INTO activities (activity_id, structure_id, label, unit, quantity_per_day, age_min, age_max,
-                                     booking_deadline, cancellation_deadline, incompatible_with)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                     booking_deadline, cancellation_deadline, incompatible_with, unit_minutes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT (activity_id) DO UPDATE SET
                  structure_id = excluded.structure_id, label = excluded.label, unit = excluded.unit,
                  quantity_per_day = excluded.quantity_per_day, age_min = excluded.age_min,
                  age_max = excluded.age_max, booking_deadline = excluded.booking_deadline,
                  cancellation_deadline = excluded.cancellation_deadline,
-                 incompatible_with = excluded.incompatible_with",
+                 incompatible_with = excluded.incompatible_with, unit_minutes = excluded.unit_minutes",
         )?
         .execute(params![
             id,
@@ -87,6 +87,7 @@ fn activity_defined(conn: &Connection, e: &ActivityDefined) -> Result<(), Projec
             json(&e.booking_deadline)?,
             json(&e.cancellation_deadline)?,
             json(&e.incompatible_with)?,
+            e.unit_minutes,
         ])?;
     // The first definition opens the histories; a redefinition leaves them alone.
     conn.prepare_cached(

@@ -78,6 +78,9 @@ pub struct ActivityRow {
     pub structure_label: String,
     pub label: String,
     pub unit: Unit,
+    /// How long a place lasts, in minutes, as the setup gave it (`None`: the unit's default,
+    /// `domain::values::UnitDuration::of`).
+    pub unit_minutes: Option<u32>,
     pub quantity_per_day: u32,
     pub age_min: u8,
     pub age_max: u8,
@@ -114,7 +117,8 @@ pub fn activities(conn: &Connection, day: NaiveDate) -> Result<Vec<ActivityRow>,
                 (SELECT waitlist_size FROM activity_capacities c WHERE c.activity_id = a.activity_id AND c.effective_from <= ?1
                   ORDER BY c.effective_from DESC LIMIT 1),
                 (SELECT pricing FROM activity_prices p WHERE p.activity_id = a.activity_id AND p.effective_from <= ?1
-                  ORDER BY p.effective_from DESC LIMIT 1)
+                  ORDER BY p.effective_from DESC LIMIT 1),
+                a.unit_minutes
          FROM activities a LEFT JOIN structures s ON s.structure_id = a.structure_id
          ORDER BY s.label, a.label, a.activity_id",
         params![day.to_string()],
@@ -136,6 +140,7 @@ pub fn activities(conn: &Connection, day: NaiveDate) -> Result<Vec<ActivityRow>,
                 capacity: row.get::<Option<u32>>(11)?.unwrap_or(0),
                 waitlist_size: row.get::<Option<u32>>(12)?.unwrap_or(0),
                 pricing: pricing.map(|p| row.parse_json(&p)).transpose()?,
+                unit_minutes: row.get(14)?,
             })
         },
     )

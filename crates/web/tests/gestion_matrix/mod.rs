@@ -303,6 +303,31 @@ fn cases(portal: &Portal, payment: &str) -> Vec<Case> {
             Needs::AnyOf(&[ManageDays]),
         ),
         get(
+            "/gestion/exports",
+            "/gestion/exports".to_owned(),
+            Needs::AnyOf(&[ExportMoney, ExportAttendance]),
+        ),
+        get(
+            "/gestion/exports/presences.csv",
+            format!("/gestion/exports/presences.csv?mois=2026-11&structure={quinsac}"),
+            Needs::AnyOf(&[ExportAttendance]),
+        ),
+        get(
+            "/gestion/exports/consommations.csv",
+            "/gestion/exports/consommations.csv?mois=2026-11".to_owned(),
+            Needs::AnyOf(&[ExportMoney]),
+        ),
+        get(
+            "/gestion/exports/reglements.csv",
+            "/gestion/exports/reglements.csv?mois=2026-11".to_owned(),
+            Needs::AnyOf(&[ExportMoney]),
+        ),
+        get(
+            "/gestion/exports/dossiers-incomplets.csv",
+            format!("/gestion/exports/dossiers-incomplets.csv?structure={quinsac}"),
+            Needs::AnyOf(&[ExportAttendance]),
+        ),
+        get(
             "/gestion/transmission",
             "/gestion/transmission".to_owned(),
             Needs::AnyOf(&[ViewBoards]),

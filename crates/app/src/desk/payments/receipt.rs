@@ -91,8 +91,7 @@ pub fn receipt(app: &App, by: &Acting, payment: PaymentId) -> Result<Receipt, Ap
         };
         Ok(Receipt {
             payment_id: payment,
-            number: registry::receipt_number(conn, payment.0)?
-                .map(|n| format!("{}-{:05}", n.year, n.sequence)),
+            number: registry::receipt_number(conn, payment.0)?.map(|n| n.to_string()),
             regie,
             family_id: row.family_id,
             login: account.login.clone(),

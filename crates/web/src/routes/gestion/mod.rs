@@ -9,6 +9,7 @@ mod charts;
 mod console;
 mod days;
 mod enrolment;
+mod exports;
 mod families;
 mod home;
 mod login;
@@ -108,6 +109,17 @@ pub(super) fn routes() -> Router<Shared> {
         )
         .route("/gestion/pointage/emargement", get(attendance::emargement))
         .route("/gestion/pointage/ajout", post(attendance::add_walk_in))
+        .route("/gestion/exports", get(exports::page))
+        .route("/gestion/exports/presences.csv", get(exports::attendance))
+        .route(
+            "/gestion/exports/consommations.csv",
+            get(exports::consumptions),
+        )
+        .route("/gestion/exports/reglements.csv", get(exports::payments))
+        .route(
+            "/gestion/exports/dossiers-incomplets.csv",
+            get(exports::files),
+        )
         .route(
             "/gestion/occupation/{activity}/{day}/capacite",
             get(days::capacity_form).post(days::change_capacity),
