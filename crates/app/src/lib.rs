@@ -13,6 +13,7 @@ pub mod booking;
 pub mod charts;
 pub mod console;
 pub mod credentials;
+pub mod days;
 pub mod demo;
 pub mod desk;
 pub mod documents;
@@ -85,6 +86,7 @@ impl App {
             settings::install(tx.connection())?;
             accounts::install(tx.connection())?;
             staff::install(tx.connection())?;
+            days::install(tx.connection())?;
             exports::install(tx.connection())?;
             documents::install(tx.connection())?;
             agenda::install(tx.connection())?;

@@ -39,6 +39,7 @@ mod cli;
 mod commands;
 mod config;
 mod document_commands;
+mod day_commands;
 mod exports_commands;
 mod maintenance_commands;
 mod money_commands;

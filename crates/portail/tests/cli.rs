@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use store::{EventStore, ExpectedVersion, Metadata, NewEvent, StoreOptions};
 use uuid::Uuid;
 
+mod days_cli;
 mod exports_cli;
 mod staff_cli;
 

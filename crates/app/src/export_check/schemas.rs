@@ -229,6 +229,16 @@ pub(super) const SCHEMAS: &[(&str, u32, &str)] = &[
         include_str!("../../../../events-schema/WaitlistPromoted.v1.json"),
     ),
     (
+        "ActivityDayClosed",
+        1,
+        include_str!("../../../../events-schema/ActivityDayClosed.v1.json"),
+    ),
+    (
+        "WaitlistReordered",
+        1,
+        include_str!("../../../../events-schema/WaitlistReordered.v1.json"),
+    ),
+    (
         "WalletDefined",
         1,
         include_str!("../../../../events-schema/WalletDefined.v1.json"),

@@ -48,6 +48,7 @@ pub fn mail_kind_text(kind: MailKind) -> &'static str {
     match kind {
         MailKind::TransmissionReport => "Compte rendu de transmission",
         MailKind::WaitlistPromotion => "Place attribuée depuis la liste d'attente",
+        MailKind::DayClosed => "Journée fermée exceptionnellement",
         MailKind::PasswordReset => "Lien de mot de passe",
         MailKind::EmailConfirmation => "Confirmation d'adresse",
         MailKind::AuditAnchor => "Ancre du journal",

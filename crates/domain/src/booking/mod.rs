@@ -15,6 +15,7 @@ pub mod basket;
 mod calendar_state;
 mod state;
 pub mod transmission;
+mod waitlist;
 
 pub use basket::{
     AccountStanding, ActivityOnDay, BasketLine, Blocked, ChildFacts, DeadlineRule, Engagement,
@@ -29,3 +30,4 @@ pub use transmission::{
     SlotState, TransmissionError, TransmissionInput, TransmissionOutcome, promotions,
     reservation_id_for, transmit,
 };
+pub use waitlist::{Direction, MoveRefusal, move_on_waitlist};

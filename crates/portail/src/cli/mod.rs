@@ -3,6 +3,7 @@
 mod audit;
 mod booking;
 mod documents;
+mod days;
 mod exports;
 mod maintenance;
 mod money;
@@ -20,6 +21,7 @@ pub use booking::{
     ReservationsCommand, SendArgs, TransmitArgs, WaitlistArgs, WaitlistCommand, WithdrawArgs,
 };
 pub use documents::{AttestationArgs, AttestationKind};
+pub use days::{ActivitiesCommand, CapacityArgs, CloseDayArgs, MoveArgs, PromoteArgs};
 pub use exports::{ExportCommand, ExportFileArgs};
 pub use maintenance::{BackupArgs, RebuildArgs, RestoreArgs};
 pub use money::{
@@ -81,7 +83,7 @@ pub enum Command {
     Structures(ListCommand),
     /// Les activités, avec tarifs et capacités en vigueur aujourd'hui.
     #[command(subcommand)]
-    Activities(ListCommand),
+    Activities(ActivitiesCommand),
     /// Les familles, leurs enfants, leur dossier et leur solde.
     #[command(subcommand)]
     Families(ListCommand),

@@ -8,6 +8,7 @@ mod attendance;
 mod charts;
 mod console;
 mod documents;
+mod days;
 mod enrolment;
 mod exports;
 mod families;
@@ -135,6 +136,22 @@ pub(super) fn routes() -> Router<Shared> {
         .route(
             "/gestion/exports/dossiers-incomplets.csv",
             get(exports::files),
+        )
+        .route(
+            "/gestion/occupation/{activity}/{day}/capacite",
+            get(days::capacity_form).post(days::change_capacity),
+        )
+        .route(
+            "/gestion/occupation/{activity}/{day}/promotion",
+            get(days::promotion_form).post(days::promote),
+        )
+        .route(
+            "/gestion/occupation/{activity}/{day}/rang",
+            get(days::rank_form).post(days::move_rank),
+        )
+        .route(
+            "/gestion/occupation/{activity}/{day}/fermeture",
+            get(days::closing_form).post(days::close),
         )
         .route(
             "/gestion/transmission",
