@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod boards;
 pub mod booking;
 pub mod credentials;
 pub mod demo;

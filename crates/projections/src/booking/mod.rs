@@ -5,6 +5,7 @@
 
 mod project;
 mod query;
+mod waitlist;
 
 use domain::booking::{RequestKind, ReservationState};
 
@@ -17,6 +18,7 @@ pub use query::{
     pending_booking_request, pending_cancellation, pending_requests, request_by_id,
     reservation_by_id, slot_counts, slot_reservations, waitlisted_days,
 };
+pub use waitlist::{WaitlistSince, waitlist_since};
 
 /// The column value of a state (`booking_requests.state`, `reservations.state`).
 pub fn state_column(state: ReservationState) -> &'static str {
