@@ -8,6 +8,7 @@ mod gestion_attendance;
 mod gestion_desk;
 mod gestion_login;
 mod gestion_matrix;
+mod gestion_occupancy;
 mod gestion_phone;
 
 use axum::http::StatusCode;

@@ -9,6 +9,7 @@ mod enrolment;
 mod families;
 mod home;
 mod login;
+mod occupancy;
 mod payments;
 mod phone;
 
@@ -105,4 +106,6 @@ pub(super) fn routes() -> Router<Shared> {
         )
         .route("/gestion/pointage/emargement", get(attendance::emargement))
         .route("/gestion/pointage/ajout", post(attendance::add_walk_in))
+        .route("/gestion/occupation", get(occupancy::board))
+        .route("/gestion/occupation/{activity}/{day}", get(occupancy::day))
 }
