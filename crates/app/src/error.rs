@@ -6,7 +6,7 @@ use crate::setup::file::SetupError;
 /// What went wrong in an application service.
 ///
 /// `Account`, `RuleRefused`, `Money`, `Audit`, `Booking`, `Portal`, `Listing`, `Demo`,
-/// `Maintenance`, `Staff`, `Attendance`, `Setup` and `StaleReadModels` are caused by the user and carry a French
+/// `Maintenance`, `Staff`, `Attendance`, `Days`, `Setup` and `StaleReadModels` are caused by the user and carry a French
 /// message (worded in `crate::wording`); nothing was written.
 /// The others are ours: the caller logs them with an incident id.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +53,9 @@ pub enum AppError {
     /// An attendance request refused (the daily sheet's marks and walk-ins).
     #[error("{0}")]
     Attendance(crate::desk::AttendanceRefusal),
+    /// A staff action on a day refused (capacity, promotion, waitlist move, closing).
+    #[error("{0}")]
+    Days(crate::days::DayRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -109,6 +112,7 @@ impl AppError {
                 | AppError::Staff(_)
                 | AppError::Desk(_)
                 | AppError::Attendance(_)
+                | AppError::Days(_)
                 | AppError::Setup(_)
                 | AppError::StaleReadModels(_)
         )

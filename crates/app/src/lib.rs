@@ -11,6 +11,7 @@ pub mod audit;
 pub mod boards;
 pub mod booking;
 pub mod credentials;
+pub mod days;
 pub mod demo;
 pub mod desk;
 mod error;
@@ -81,6 +82,7 @@ impl App {
             settings::install(tx.connection())?;
             accounts::install(tx.connection())?;
             staff::install(tx.connection())?;
+            days::install(tx.connection())?;
             projections::install(tx.connection())?;
             mail::install(tx.connection())?;
             Ok(())

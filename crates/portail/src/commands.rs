@@ -7,9 +7,10 @@ use crate::audit_commands;
 use crate::booking_commands;
 use crate::cli::{AbsencesCommand, ConsumptionsCommand, HistoryCommand, PaymentsCommand};
 use crate::cli::{
-    AuditCommand, Cli, Command, EventsCommand, ListCommand, MailCommand, ReservationsCommand,
-    StaffCommand, WaitlistCommand,
+    ActivitiesCommand, AuditCommand, Cli, Command, EventsCommand, ListCommand, MailCommand,
+    ReservationsCommand, StaffCommand, WaitlistCommand,
 };
+use crate::day_commands;
 use crate::maintenance_commands;
 use crate::money_commands;
 use crate::setup_commands;
@@ -34,7 +35,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Staff(StaffCommand::List(args)) => staff_commands::list(cli, args),
         Command::Staff(StaffCommand::Code(args)) => staff_commands::code(cli, args),
         Command::Structures(ListCommand::List(args)) => setup_commands::structures(cli, args),
-        Command::Activities(ListCommand::List(args)) => setup_commands::activities(cli, args),
+        Command::Activities(ActivitiesCommand::List(args)) => setup_commands::activities(cli, args),
+        Command::Activities(ActivitiesCommand::Capacity(args)) => day_commands::capacity(cli, args),
         Command::Families(ListCommand::List(args)) => setup_commands::families(cli, args),
         Command::Reservations(ReservationsCommand::Request(args)) => {
             booking_commands::request(cli, args)
@@ -47,6 +49,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Reservations(ReservationsCommand::List(args)) => booking_commands::list(cli, args),
         Command::Waitlist(WaitlistCommand::Show(args)) => booking_commands::waitlist(cli, args),
+        Command::Waitlist(WaitlistCommand::Promote(args)) => day_commands::promote(cli, args),
         Command::Transmit(args) => booking_commands::transmit(cli, args),
         Command::Mail(MailCommand::Outbox(args)) => booking_commands::outbox(cli, args),
         Command::Mail(MailCommand::Send(args)) => booking_commands::send(cli, args),

@@ -38,6 +38,7 @@ mod broken_chain;
 mod cli;
 mod commands;
 mod config;
+mod day_commands;
 mod maintenance_commands;
 mod money_commands;
 mod serve;

@@ -1,37 +1,13 @@
-//! Staff changing an activity's capacity, and the waitlist promotions it (or an imported
-//! setup change) frees at once.
+//! The waitlist promotions a capacity change (staff's, `crate::days::change_capacity`, or an
+//! imported setup change) frees at once.
 
 use chrono::NaiveDate;
 use domain::booking::{self as rules, ReservationState};
-use domain::event::payloads::{self, ActivityCapacityChanged};
+use domain::event::payloads;
 use domain::ids::{ActivityId, ReservationId};
 use projections::booking as bq;
 
-use super::BookingRefusal;
-use crate::{App, AppError, Command};
-
-/// Staff change the capacity (and waitlist size) of an activity from a day on; places freed on
-/// days already booked go to the waitlist at once. Decisions taken before are not rewritten.
-pub fn change_capacity(
-    app: &App,
-    activity: ActivityId,
-    from: NaiveDate,
-    capacity: u32,
-    waitlist_size: u32,
-) -> Result<u32, AppError> {
-    app.execute("staff:capacity", move |command| {
-        if projections::activity(command.conn(), activity, from)?.is_none() {
-            return Err(AppError::Booking(BookingRefusal::UnknownActivity));
-        }
-        command.emit(ActivityCapacityChanged {
-            activity_id: activity,
-            effective_from: from,
-            capacity,
-            waitlist_size,
-        })?;
-        promote_after_capacity_change(command, activity, from)
-    })
-}
+use crate::{AppError, Command};
 
 /// After a capacity change, gives freed places to the waitlist of every day from `from` on, in
 /// rank order, and tells the families.

@@ -21,7 +21,7 @@ pub use basket::{
     REASON_MAX_CHARS, RecordedException, deadline_exception, describe_lines, estimated_total,
     preview_basket, receipt, submit_basket, submit_staff_basket,
 };
-pub use capacity::{change_capacity, promote_after_capacity_change};
+pub use capacity::promote_after_capacity_change;
 pub use follow_up::{FollowUpLine, follow_up};
 pub use refusal::{BasketRefusal, BookingRefusal};
 pub use standing::{BookingBlock, account_standing, basket_booking_allowed, booking_blocked};

@@ -29,6 +29,10 @@ const NIGHTLY_AT: (u32, u32) = (2, 0);
 /// How far ahead the Wednesdays period runs.
 pub(super) const WEDNESDAYS_AHEAD: Days = Days::new(91);
 
+/// Which coming Wednesday (0: the next) has Lilou DUPONT waiting (rank 1) on the full
+/// « 6-12 Après-midi »: far enough not to change the months the seed guide shows.
+pub(super) const LILOU_WAITING: usize = 6;
+
 /// The demo's dates and entities.
 pub(super) struct World {
     pub(super) today: NaiveDate,
@@ -102,6 +106,16 @@ impl World {
             lines.push(format!(
                 "Liste d'attente : le matin du {} est complet, un enfant attend (rang 1). Annulez la place de Lilou ce jour-là (dupont, « Suivi » puis « Annuler », ou « portail reservations cancel »), puis « portail transmit » : la place est attribuée à l'enfant en attente et sa famille reçoit le courriel (« portail mail outbox », « portail mail send »).",
                 date(second)
+            ));
+        }
+        if let Some(waiting) = coming.get(LILOU_WAITING) {
+            lines.push(format!(
+                "Capacité : le compte direction ouvre Occupation (/gestion/occupation/{}/{}) : l'après-midi 6-12 du {} est complet et Lilou DUPONT attend (rang 1). « Changer la capacité » (/gestion/occupation/{}/{}/capacite) : augmentez la capacité de 1 : Lilou passe de la liste d'attente à une place, sa famille reçoit le courriel (« portail mail outbox »).",
+                super::catalogue::DemoActivity::ApresMidi612.id(),
+                waiting,
+                date(waiting),
+                super::catalogue::DemoActivity::ApresMidi612.id(),
+                waiting,
             ));
         }
         lines

@@ -83,6 +83,8 @@ pub struct CalendarArgs {
 pub enum WaitlistCommand {
     /// Places et liste d'attente d'une activité un jour donné.
     Show(WaitlistArgs),
+    /// Donne à la main une place libre à un enfant de la liste d'attente (quel que soit son rang).
+    Promote(super::PromoteArgs),
 }
 
 #[derive(Debug, Args)]

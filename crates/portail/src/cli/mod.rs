@@ -2,6 +2,7 @@
 
 mod audit;
 mod booking;
+mod days;
 mod maintenance;
 mod money;
 mod staff;
@@ -17,6 +18,7 @@ pub use booking::{
     CalendarArgs, CancelArgs, FamilyListArgs, MailCommand, OutboxArgs, RequestArgs,
     ReservationsCommand, SendArgs, TransmitArgs, WaitlistArgs, WaitlistCommand, WithdrawArgs,
 };
+pub use days::{ActivitiesCommand, CapacityArgs, PromoteArgs};
 pub use maintenance::{BackupArgs, RebuildArgs, RestoreArgs};
 pub use money::{
     AbsenceArgs, AbsencesCommand, BalanceArgs, ChildDayArgs, ConsumeArgs, ConsumptionArgs,
@@ -77,7 +79,7 @@ pub enum Command {
     Structures(ListCommand),
     /// Les activités, avec tarifs et capacités en vigueur aujourd'hui.
     #[command(subcommand)]
-    Activities(ListCommand),
+    Activities(ActivitiesCommand),
     /// Les familles, leurs enfants, leur dossier et leur solde.
     #[command(subcommand)]
     Families(ListCommand),

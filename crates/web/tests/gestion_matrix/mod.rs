@@ -256,6 +256,33 @@ fn cases(portal: &Portal, payment: &str) -> Vec<Case> {
             ),
             Needs::AnyOf(&[ViewBoards]),
         ),
+        get(
+            "/gestion/occupation/{activity}/{day}/capacite",
+            format!("/gestion/occupation/{activity}/2026-12-09/capacite"),
+            Needs::AnyOf(&[ManageDays]),
+        ),
+        post(
+            "/gestion/occupation/{activity}/{day}/capacite",
+            format!("/gestion/occupation/{activity}/2026-12-09/capacite"),
+            vec![
+                ("capacite", "30".to_owned()),
+                ("attente", "5".to_owned()),
+                ("a_partir_du", "2026-12-09".to_owned()),
+                ("motif", "Renfort".to_owned()),
+            ],
+            Needs::AnyOf(&[ManageDays]),
+        ),
+        get(
+            "/gestion/occupation/{activity}/{day}/promotion",
+            format!("/gestion/occupation/{activity}/2026-12-09/promotion?place={nil}"),
+            Needs::AnyOf(&[ManageDays]),
+        ),
+        post(
+            "/gestion/occupation/{activity}/{day}/promotion",
+            format!("/gestion/occupation/{activity}/2026-12-09/promotion"),
+            vec![("place", nil.clone()), ("motif", "Fratrie".to_owned())],
+            Needs::AnyOf(&[ManageDays]),
+        ),
     ]
 }
 

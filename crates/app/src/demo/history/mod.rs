@@ -77,7 +77,8 @@ impl World {
     /// Days the other families filled (in log order, after Lilou): the second Wednesday's
     /// morning is full with one child waiting (rank 1: the promotion to watch) and its
     /// afternoon full with room on the waitlist; the third Wednesday is full morning and
-    /// afternoon, waitlists full.
+    /// afternoon, waitlists full; the seventh's afternoon is full and Lilou waits there (rank 1:
+    /// the capacity raise to watch).
     fn book_full_days(&self, history: &mut Transmission) {
         let coming = self.coming_wednesdays();
         let mut fill = |activity: DemoActivity, day: NaiveDate, children: u32| {
@@ -105,6 +106,20 @@ impl World {
                 DemoActivity::ApresMidi612,
                 *third,
                 APRES_MIDI_6_12_CAPACITY + APRES_MIDI_6_12_WAITLIST,
+            );
+        }
+        let waiting = coming.get(super::world::LILOU_WAITING).copied();
+        if let Some(day) = waiting {
+            fill(DemoActivity::ApresMidi612, day, APRES_MIDI_6_12_CAPACITY);
+        }
+        // After the fillers: Lilou waits (rank 1) until a director raises the capacity.
+        if let Some(day) = waiting {
+            let dupont = &self.households.dupont;
+            history.book(
+                dupont.id,
+                dupont.children[0].id,
+                DemoActivity::ApresMidi612,
+                day,
             );
         }
     }

@@ -5,6 +5,7 @@ mod access_log;
 mod accounts;
 mod activation;
 mod attendance;
+mod days;
 mod enrolment;
 mod families;
 mod home;
@@ -108,4 +109,12 @@ pub(super) fn routes() -> Router<Shared> {
         .route("/gestion/pointage/ajout", post(attendance::add_walk_in))
         .route("/gestion/occupation", get(occupancy::board))
         .route("/gestion/occupation/{activity}/{day}", get(occupancy::day))
+        .route(
+            "/gestion/occupation/{activity}/{day}/capacite",
+            get(days::capacity_form).post(days::change_capacity),
+        )
+        .route(
+            "/gestion/occupation/{activity}/{day}/promotion",
+            get(days::promotion_form).post(days::promote),
+        )
 }

@@ -1,0 +1,48 @@
+//! Staff actions on a day: capacity from a day on, promotion by hand. The same `app::days`
+//! functions as the back office, with `--as LOGIN`.
+
+use std::process::ExitCode;
+
+use app::AppError;
+use app::days::{self, Reason};
+use app::listing;
+
+use crate::cli::{CapacityArgs, Cli, PromoteArgs};
+use crate::shared::{acting, open_app};
+
+pub fn capacity(cli: &Cli, args: &CapacityArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let by = user!(acting(&app, cli.as_login.as_deref()));
+    let reason = user!(Reason::parse(&args.reason).map_err(AppError::from));
+    let activity = user!(listing::resolve_activity(&app, &args.activity));
+    let promoted = user!(days::change_capacity(
+        &app,
+        &by,
+        activity,
+        args.from,
+        args.capacity,
+        args.waitlist,
+        reason
+    ));
+    out!(
+        "Capacité : {} place(s), liste d'attente {} à partir du {} ; {} enfant(s) de la liste d'attente passé(s) en place acceptée.",
+        args.capacity,
+        args.waitlist,
+        args.from.format("%d/%m/%Y"),
+        promoted
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn promote(cli: &Cli, args: &PromoteArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let by = user!(acting(&app, cli.as_login.as_deref()));
+    let reason = user!(Reason::parse(&args.reason).map_err(AppError::from));
+    let Ok(place) = args.place.trim().parse::<domain::ids::ReservationId>() else {
+        eprintln!("Place inconnue : « {} » (id attendu).", args.place);
+        return Ok(ExitCode::FAILURE);
+    };
+    user!(days::promote_waitlisted(&app, &by, place, reason));
+    out!("Place donnée ; la famille est prévenue par courriel.");
+    Ok(ExitCode::SUCCESS)
+}
