@@ -68,6 +68,8 @@ pub struct DayDetail {
     pub waitlist: Vec<WaitingChild>,
     /// In log order: bookings and cancellations.
     pub pending: Vec<PendingEntry>,
+    /// The staff actions on the day, with their authors and reasons, oldest first.
+    pub actions: Vec<crate::days::DayAction>,
 }
 
 /// The detail of `activity` on `day`; `None` when no activity has this id on that day. `by`
@@ -102,6 +104,7 @@ pub fn day_detail(
                 accepted,
                 waitlist: Vec::new(),
                 pending: Vec::new(),
+                actions: Vec::new(),
             },
             waitlist,
             pending(conn, activity, day)?,
@@ -118,6 +121,7 @@ pub fn day_detail(
         entry.received_at = instant_of(app, position)?;
         detail.pending.push(entry);
     }
+    detail.actions = crate::days::day_actions(app, activity, day)?;
     Ok(Some(detail))
 }
 

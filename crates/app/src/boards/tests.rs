@@ -259,3 +259,40 @@ fn given_an_unknown_structure_or_activity_then_nothing_is_shown() {
     .expect("reads");
     assert_eq!(detail, None);
 }
+
+#[test]
+fn given_a_capacity_raise_then_the_detail_lists_it_with_its_reason_and_the_figures_follow() {
+    let (_dir, app) = demo();
+    let by = director_of(&[structure("quinsac")]);
+    let (matin, second) = (activity("alsh-6-12-matin"), day("2026-12-09"));
+    let before = day_detail(&app, &by, matin, second)
+        .expect("reads")
+        .expect("exists");
+    assert!(before.actions.is_empty());
+    let reason = crate::days::Reason::parse("Un animateur de plus").expect("a reason");
+    let raised = before.figures.capacity + 2;
+    crate::days::change_capacity(
+        &app,
+        &by,
+        matin,
+        second,
+        raised,
+        before.figures.waitlist_size,
+        reason,
+    )
+    .expect("the capacity changes");
+    let after = day_detail(&app, &by, matin, second)
+        .expect("reads")
+        .expect("exists");
+    let slot = crate::listing::slot(&app, matin, second).expect("waitlist show");
+    assert_eq!(after.figures.capacity, raised);
+    assert_eq!(after.figures.accepted, slot.accepted);
+    assert_eq!(after.figures.waitlisted, slot.waitlisted);
+    assert!(after.figures.accepted > before.figures.accepted, "promoted");
+    assert_eq!(after.actions.len(), 1);
+    assert_eq!(after.actions[0].reason, "Un animateur de plus");
+    assert!(matches!(
+        after.actions[0].what,
+        crate::days::DayActionKind::CapacityChanged { capacity, .. } if capacity == raised
+    ));
+}

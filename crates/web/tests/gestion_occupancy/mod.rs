@@ -194,3 +194,47 @@ async fn the_regie_sees_the_day_without_its_actions_and_a_bad_id_is_the_french_4
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn the_day_lists_the_staff_actions_with_their_reasons_and_the_new_figures() {
+    let portal = Portal::demo();
+    let matin = activity("alsh-6-12-matin");
+    let day: chrono::NaiveDate = "2026-12-09".parse().unwrap();
+    let before = app::listing::slot(&portal.app, matin, day).unwrap();
+    app::days::change_capacity(
+        &portal.app,
+        &app::staff::Acting::operator(),
+        matin,
+        day,
+        before.capacity + 1,
+        before.waitlist_size,
+        app::days::Reason::parse("Renfort du mercredi").unwrap(),
+    )
+    .unwrap();
+    let mut director = portal.staff_logged_in("direction").await;
+    let page = director
+        .get(&format!("/gestion/occupation/{matin}/2026-12-09"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.main_text();
+    assert!(
+        text.contains("Actions du personnel sur cette journée"),
+        "{text}"
+    );
+    assert!(text.contains("Renfort du mercredi"), "{text}");
+    assert!(
+        text.contains(&format!("Capacité portée à {}", before.capacity + 1)),
+        "{text}"
+    );
+    let board = director
+        .get(&format!(
+            "/gestion/occupation?structure={}&semaine=2026-12-09",
+            structure("quinsac")
+        ))
+        .await;
+    assert!(
+        board
+            .main_text()
+            .contains(&cell_text(&portal, matin, "2026-12-09"))
+    );
+}

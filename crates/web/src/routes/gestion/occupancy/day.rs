@@ -1,6 +1,7 @@
 //! `GET /gestion/occupation/{activity}/{day}`: the day's figures and state, the children
 //! accepted with their attendance mark, the waitlist in rank order, the requests not yet
-//! transmitted in log order; and, for the members who may manage the day, its actions.
+//! transmitted in log order, the staff actions taken with their reasons; and, for the members
+//! who may manage the day, its actions.
 
 use app::boards::{DayDetail, Period, WaitingChild, request_kind_label, state_label};
 use axum::extract::State;
@@ -44,6 +45,7 @@ pub(crate) async fn day(
         (accepted(&detail, families))
         (waitlist(&detail, families, manages))
         (pending(&detail, families))
+        (past_actions(&detail))
     };
     Ok(gestion_page(&staff.chrome, &title, "occupation", body).into_response())
 }
@@ -196,6 +198,42 @@ fn pending(detail: &DayDetail, families: bool) -> Markup {
                                     th scope="row" { (request.child) }
                                     (family_cell(request.family_id, &request.family, families))
                                     td { (request_kind_label(request.kind)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What staff did on the day, who and why.
+fn past_actions(detail: &DayDetail) -> Markup {
+    html! {
+        section aria-labelledby="actions-passees" {
+            h2 id="actions-passees" { "Actions du personnel sur cette journée" }
+            @if detail.actions.is_empty() {
+                p { "Aucune action du personnel sur cette journée." }
+            } @else {
+                div class="table-wrap" {
+                    table class="data" {
+                        caption { (detail.actions.len()) " action(s), de la plus ancienne à la plus récente" }
+                        thead {
+                            tr {
+                                th scope="col" { "Le" }
+                                th scope="col" { "Par" }
+                                th scope="col" { "Action" }
+                                th scope="col" { "Motif" }
+                            }
+                        }
+                        tbody {
+                            @for action in &detail.actions {
+                                tr {
+                                    td { (paris_date_time(action.at)) }
+                                    td { (action.by) }
+                                    th scope="row" { (app::days::action_text(&action.what)) }
+                                    td { (action.reason) }
                                 }
                             }
                         }
