@@ -33,6 +33,7 @@ pub(crate) async fn day(
     let families = staff.may(Permission::ViewFamilies);
     let title = format!("{} — {}", detail.activity_label, long_date(detail.day));
     let body = html! {
+        div class="occupancy-day" {
         p {
             a href=(board_url(detail.structure_id, Period::week_of(detail.day))) {
                 "← Occupation de " (detail.structure_label) ", semaine du jour"
@@ -46,6 +47,7 @@ pub(crate) async fn day(
         (waitlist(&detail, families, manages))
         (pending(&detail, families))
         (past_actions(&detail))
+        }
     };
     Ok(gestion_page(&staff.chrome, &title, "occupation", body).into_response())
 }
@@ -143,7 +145,7 @@ fn waitlist(detail: &DayDetail, families: bool, manages: bool) -> Markup {
                                     td class="num" { (entry.rank) }
                                     th scope="row" { (entry.child) }
                                     (family_cell(entry.family_id, &entry.family, families))
-                                    td { (entry.since.map(paris_date_time).unwrap_or_default()) }
+                                    td class="when" { (entry.since.map(paris_date_time).unwrap_or_default()) }
                                     @if manages { td { (waitlist_actions(detail, entry)) } }
                                 }
                             }
@@ -194,7 +196,7 @@ fn pending(detail: &DayDetail, families: bool) -> Markup {
                         tbody {
                             @for request in &detail.pending {
                                 tr {
-                                    td { (request.received_at.map(paris_date_time).unwrap_or_default()) }
+                                    td class="when" { (request.received_at.map(paris_date_time).unwrap_or_default()) }
                                     th scope="row" { (request.child) }
                                     (family_cell(request.family_id, &request.family, families))
                                     td { (request_kind_label(request.kind)) }
@@ -230,7 +232,7 @@ fn past_actions(detail: &DayDetail) -> Markup {
                         tbody {
                             @for action in &detail.actions {
                                 tr {
-                                    td { (paris_date_time(action.at)) }
+                                    td class="when" { (paris_date_time(action.at)) }
                                     td { (action.by) }
                                     th scope="row" { (app::days::action_text(&action.what)) }
                                     td { (action.reason) }
