@@ -1,7 +1,8 @@
 -- Read model "booking": requests (Suivi), reservations (places and waitlist), counts per
 -- activity and day, transmissions. Built from BasketSubmitted, BookingRequested,
 -- CancellationRequested, RequestWithdrawn, TransmissionStarted, TransmissionCompleted,
--- BookingAccepted, BookingWaitlisted, BookingRefused, ReservationCancelled, WaitlistPromoted.
+-- BookingAccepted, BookingWaitlisted, BookingRefused, ReservationCancelled, WaitlistPromoted,
+-- WaitlistReordered (two places swap their waitlist_order).
 
 -- One row per basket line. state:
 --   booking lines:      non_transmis | acceptee | liste_attente | refusee | retiree

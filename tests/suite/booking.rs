@@ -257,6 +257,11 @@ enum Op {
         by: u32,
         waitlist: u32,
     },
+    MoveUp {
+        activity: usize,
+        day: usize,
+        nth: usize,
+    },
 }
 
 fn op(families: usize) -> impl Strategy<Value = Op> {
@@ -266,6 +271,7 @@ fn op(families: usize) -> impl Strategy<Value = Op> {
         1 => (0..families, 0..4usize).prop_map(|(family, nth)| Op::Withdraw { family, nth }),
         2 => Just(Op::Transmit),
         1 => (0..2usize, 0..3u32, 0..3u32).prop_map(|(activity, by, waitlist)| Op::RaiseCapacity { activity, by, waitlist }),
+        1 => (0..2usize, 0..3usize, 0..3usize).prop_map(|(activity, day, nth)| Op::MoveUp { activity, day, nth }),
     ]
 }
 
@@ -309,7 +315,16 @@ proptest! {
                 Op::RaiseCapacity { activity: a, by, waitlist } => {
                     let (c, w) = capacities[*a];
                     capacities[*a] = (c + by, w.max(*waitlist));
-                    booking::change_capacity(&app, activity(ACTIVITIES[*a]), day(0), c + by, w.max(*waitlist)).unwrap();
+                    app::days::change_capacity(&app, &app::staff::Acting::operator(), activity(ACTIVITIES[*a]), day(0), c + by, w.max(*waitlist), app::days::Reason::parse("test").unwrap()).unwrap();
+                }
+                Op::MoveUp { activity: a, day: d, nth } => {
+                    let slot = app::listing::slot(&app, activity(ACTIVITIES[*a]), day(*d)).unwrap();
+                    if let Some(entry) = slot.waitlist.get(*nth).filter(|_| *nth > 0) {
+                        let place = ReservationId(entry.reservation_id);
+                        app::days::move_waitlisted(&app, &app::staff::Acting::operator(), place, domain::booking::Direction::Up, app::days::Reason::parse("test").unwrap()).unwrap();
+                        let moved = app::listing::slot(&app, activity(ACTIVITIES[*a]), day(*d)).unwrap();
+                        prop_assert_eq!(moved.waitlist[*nth - 1].reservation_id, entry.reservation_id);
+                    }
                 }
             }
             check_slots(&app);

@@ -830,6 +830,14 @@ pub(crate) fn samples() -> Vec<Event> {
             ..promoted
         }
         .into(),
+        WaitlistReordered {
+            reservation_id: reservation,
+            activity_id: matin,
+            day: day(1, 14),
+            from_rank: 2,
+            to_rank: 1,
+        }
+        .into(),
         consumption.clone().into(),
         ConsumptionRecorded {
             reservation_id: None,

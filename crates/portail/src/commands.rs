@@ -50,6 +50,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Reservations(ReservationsCommand::List(args)) => booking_commands::list(cli, args),
         Command::Waitlist(WaitlistCommand::Show(args)) => booking_commands::waitlist(cli, args),
         Command::Waitlist(WaitlistCommand::Promote(args)) => day_commands::promote(cli, args),
+        Command::Waitlist(WaitlistCommand::Move(args)) => day_commands::move_place(cli, args),
         Command::Transmit(args) => booking_commands::transmit(cli, args),
         Command::Mail(MailCommand::Outbox(args)) => booking_commands::outbox(cli, args),
         Command::Mail(MailCommand::Send(args)) => booking_commands::send(cli, args),

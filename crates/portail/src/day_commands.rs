@@ -1,4 +1,4 @@
-//! Staff actions on a day: capacity from a day on, promotion by hand. The same `app::days`
+//! Staff actions on a day: capacity from a day on, promotion by hand, a move on the waitlist. The same `app::days`
 //! functions as the back office, with `--as LOGIN`.
 
 use std::process::ExitCode;
@@ -7,7 +7,7 @@ use app::AppError;
 use app::days::{self, Reason};
 use app::listing;
 
-use crate::cli::{CapacityArgs, Cli, PromoteArgs};
+use crate::cli::{CapacityArgs, Cli, MoveArgs, PromoteArgs};
 use crate::shared::{acting, open_app};
 
 pub fn capacity(cli: &Cli, args: &CapacityArgs) -> anyhow::Result<ExitCode> {
@@ -34,15 +34,39 @@ pub fn capacity(cli: &Cli, args: &CapacityArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn parse_place(typed: &str) -> Option<domain::ids::ReservationId> {
+    let place = typed.trim().parse().ok();
+    if place.is_none() {
+        eprintln!("Place inconnue : « {typed} » (id attendu).");
+    }
+    place
+}
+
 pub fn promote(cli: &Cli, args: &PromoteArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(cli)?;
     let by = user!(acting(&app, cli.as_login.as_deref()));
     let reason = user!(Reason::parse(&args.reason).map_err(AppError::from));
-    let Ok(place) = args.place.trim().parse::<domain::ids::ReservationId>() else {
-        eprintln!("Place inconnue : « {} » (id attendu).", args.place);
+    let Some(place) = parse_place(&args.place) else {
         return Ok(ExitCode::FAILURE);
     };
     user!(days::promote_waitlisted(&app, &by, place, reason));
     out!("Place donnée ; la famille est prévenue par courriel.");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn move_place(cli: &Cli, args: &MoveArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let by = user!(acting(&app, cli.as_login.as_deref()));
+    let reason = user!(Reason::parse(&args.reason).map_err(AppError::from));
+    let Some(place) = parse_place(&args.place) else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let direction = if args.up {
+        domain::booking::Direction::Up
+    } else {
+        domain::booking::Direction::Down
+    };
+    user!(days::move_waitlisted(&app, &by, place, direction, reason));
+    out!("Liste d'attente réordonnée.");
     Ok(ExitCode::SUCCESS)
 }

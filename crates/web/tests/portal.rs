@@ -5,6 +5,7 @@
 mod common;
 mod gestion_accounts;
 mod gestion_attendance;
+mod gestion_days;
 mod gestion_desk;
 mod gestion_login;
 mod gestion_matrix;

@@ -67,6 +67,11 @@ pub fn day_actions(
                 child: e.child_id,
                 previous_rank: e.previous_rank,
             },
+            Event::WaitlistReordered(e) => DayActionKind::Reordered {
+                reservation: e.reservation_id,
+                from_rank: e.from_rank,
+                to_rank: e.to_rank,
+            },
             other => {
                 return Err(AppError::corrupt(
                     "day_action_reasons",

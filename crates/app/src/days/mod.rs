@@ -1,5 +1,5 @@
 //! Staff actions on one activity's day (the occupancy board's day detail): change the capacity
-//! from a day on, promote a waitlisted child by hand, move a child on the waitlist, close the
+//! from a day on, promote a waitlisted child by hand, move a child one rank on the waitlist, close the
 //! day exceptionally. Each takes the acting member and needs `ManageDays` on the activity's
 //! structure (asked inside the command), each requires a [`Reason`], kept in the registry
 //! beside the position of its event ([`day_actions`] reads them back).
@@ -10,6 +10,7 @@ mod figures;
 mod promote;
 mod reason;
 mod refusal;
+mod reorder;
 
 #[cfg(test)]
 mod tests;
@@ -30,6 +31,7 @@ pub use figures::{DayFigures, WaitlistEntry, day_figures};
 pub use promote::promote_waitlisted;
 pub use reason::{REASON_MAX_CHARS, Reason};
 pub use refusal::DayRefusal;
+pub use reorder::move_waitlisted;
 
 pub(crate) fn install(conn: &Connection) -> Result<(), AppError> {
     conn.execute_batch(include_str!("days.sql"))?;

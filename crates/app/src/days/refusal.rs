@@ -15,8 +15,10 @@ pub enum DayRefusal {
     NotWaitlisted,
     /// Every place is taken: a promotion by hand needs a free place.
     NoFreePlace,
-    /// The first of the waitlist cannot go up, the last cannot go down.
-    CannotMove,
+    /// The first of the waitlist cannot go up.
+    AlreadyFirst,
+    /// The last of the waitlist cannot go down.
+    AlreadyLast,
     /// A day already begun or over cannot be closed.
     PastDay { day: NaiveDate },
     /// The day is already closed.

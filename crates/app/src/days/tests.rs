@@ -339,3 +339,80 @@ fn given_a_free_place_the_director_promotes_the_second_waiting_and_the_first_kee
         }
     ));
 }
+
+#[test]
+fn given_two_waiting_when_the_second_moves_up_then_ranks_follow_and_the_next_promotion_picks_her() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = world(&dir);
+    let [jules, emma] = waitlist(&app)[..] else {
+        panic!("two waiting")
+    };
+    let director = director_of("centre");
+    let position = head(&app);
+    let refused = super::move_waitlisted(
+        &app,
+        &director,
+        jules,
+        domain::booking::Direction::Up,
+        reason("x"),
+    );
+    assert!(
+        matches!(refused, Err(AppError::Days(DayRefusal::AlreadyFirst))),
+        "{refused:?}"
+    );
+    let refused = super::move_waitlisted(
+        &app,
+        &director,
+        emma,
+        domain::booking::Direction::Down,
+        reason("x"),
+    );
+    assert!(
+        matches!(refused, Err(AppError::Days(DayRefusal::AlreadyLast))),
+        "{refused:?}"
+    );
+    assert_eq!(head(&app), position);
+
+    super::move_waitlisted(
+        &app,
+        &director,
+        emma,
+        domain::booking::Direction::Up,
+        reason("Fratrie déjà inscrite"),
+    )
+    .unwrap();
+    assert_eq!(waitlist(&app), vec![emma, jules]);
+    let rank_of = |place| {
+        app.query(move |conn| Ok(projections::booking::reservation_by_id(conn, place)?))
+            .unwrap()
+            .unwrap()
+            .rank
+    };
+    assert_eq!((rank_of(emma), rank_of(jules)), (Some(1), Some(2)));
+    let actions = super::day_actions(&app, activity(), wednesday()).unwrap();
+    assert!(matches!(
+        actions[0].what,
+        DayActionKind::Reordered {
+            from_rank: 2,
+            to_rank: 1,
+            ..
+        }
+    ));
+
+    super::change_capacity(
+        &app,
+        &director,
+        activity(),
+        wednesday(),
+        2,
+        3,
+        reason("Renfort"),
+    )
+    .unwrap();
+    assert_eq!(waitlist(&app), vec![jules]);
+    assert!(
+        outbox(&app)
+            .iter()
+            .any(|(to, _)| to == "martin@test.example")
+    );
+}

@@ -224,6 +224,11 @@ pub(super) const SCHEMAS: &[(&str, u32, &str)] = &[
         include_str!("../../../../events-schema/WaitlistPromoted.v1.json"),
     ),
     (
+        "WaitlistReordered",
+        1,
+        include_str!("../../../../events-schema/WaitlistReordered.v1.json"),
+    ),
+    (
         "WalletDefined",
         1,
         include_str!("../../../../events-schema/WalletDefined.v1.json"),

@@ -34,9 +34,7 @@ fn plural(n: u32) -> &'static str {
 impl fmt::Display for DayRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DayRefusal::UnknownActivity => {
-                f.write_str("Cette activité n'a pas lieu ce jour-là.")
-            }
+            DayRefusal::UnknownActivity => f.write_str("Cette activité n'a pas lieu ce jour-là."),
             DayRefusal::ReasonMissing => f.write_str("Le motif est obligatoire."),
             DayRefusal::ReasonTooLong { max } => {
                 write!(f, "Le motif ne doit pas dépasser {max} caractères.")
@@ -44,12 +42,15 @@ impl fmt::Display for DayRefusal {
             DayRefusal::NotWaitlisted => {
                 f.write_str("Cette place n'est pas sur la liste d'attente de ce jour.")
             }
-            DayRefusal::NoFreePlace => f.write_str(
-                "Plus de place libre ce jour-là : augmentez d'abord la capacité.",
-            ),
-            DayRefusal::CannotMove => f.write_str(
-                "Cet enfant ne peut pas aller plus loin dans ce sens : il est déjà en tête ou en fin de liste.",
-            ),
+            DayRefusal::NoFreePlace => {
+                f.write_str("Plus de place libre ce jour-là : augmentez d'abord la capacité.")
+            }
+            DayRefusal::AlreadyFirst => {
+                f.write_str("Cet enfant est déjà le premier de la liste d'attente.")
+            }
+            DayRefusal::AlreadyLast => {
+                f.write_str("Cet enfant est déjà le dernier de la liste d'attente.")
+            }
             DayRefusal::PastDay { day } => write!(
                 f,
                 "Le {} est déjà commencé ou passé : on ne peut plus le modifier.",

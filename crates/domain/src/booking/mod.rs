@@ -16,6 +16,7 @@ mod board_state;
 mod calendar_state;
 mod state;
 pub mod transmission;
+mod waitlist;
 
 pub use basket::{
     AccountStanding, ActivityOnDay, BasketLine, Blocked, ChildFacts, DeadlineRule, Engagement,
@@ -31,3 +32,4 @@ pub use transmission::{
     SlotState, TransmissionError, TransmissionInput, TransmissionOutcome, promotions,
     reservation_id_for, transmit,
 };
+pub use waitlist::{Direction, MoveRefusal, move_on_waitlist};

@@ -128,6 +128,7 @@ catalog! {
     BookingRefused { versions: [1], meaning: "A booking request was refused, with the reason.", emitted_by: "transmission" },
     ReservationCancelled { versions: [1], meaning: "An accepted or waitlisted reservation ended.", emitted_by: "transmission, staff CLI" },
     WaitlistPromoted { versions: [1], meaning: "A waitlisted reservation got a freed place.", emitted_by: "transmission, capacity change, cancellation" },
+    WaitlistReordered { versions: [1], meaning: "A waitlisted reservation moved one rank up or down; the neighbour took its rank.", emitted_by: "back office (occupation), staff CLI" },
     ConsumptionRecorded { versions: [1, 2], meaning: "A debit: an activity consumed or billed on a day.", emitted_by: "nightly consumption job, staff CLI, back office (pointage)" },
     AbsenceRecorded { versions: [1], meaning: "An absence; a justified one is not billed.", emitted_by: "staff CLI, back office (pointage)" },
     PresenceRecorded { versions: [1], meaning: "A child was marked present on the attendance sheet; it replaces an earlier mark of the day.", emitted_by: "back office (pointage)" },
@@ -217,6 +218,7 @@ impl Event {
             BookingRefused(e) => e.family_id.stream(),
             ReservationCancelled(e) => e.family_id.stream(),
             WaitlistPromoted(e) => e.family_id.stream(),
+            WaitlistReordered(e) => e.activity_id.stream(),
             ConsumptionRecorded(e) => e.family_id.stream(),
             AbsenceRecorded(e) => e.family_id.stream(),
             PresenceRecorded(e) => e.family_id.stream(),
@@ -282,6 +284,7 @@ impl Event {
                 t.extend(e.transmission_id.map(|id| id.stream()));
                 t
             }
+            WaitlistReordered(e) => vec![e.reservation_id.stream()],
             ConsumptionRecorded(e) => vec![
                 e.wallet_id.stream(),
                 e.child_id.stream(),

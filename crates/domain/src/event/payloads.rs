@@ -310,6 +310,18 @@ pub struct WaitlistPromoted {
     pub transmission_id: Option<TransmissionId>,
 }
 
+/// Staff moved a waitlisted reservation one rank up or down; the child at `to_rank` takes
+/// `from_rank`. The reason typed is in the registry, keyed by this event's position.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitlistReordered {
+    pub reservation_id: ReservationId,
+    pub activity_id: ActivityId,
+    pub day: NaiveDate,
+    pub from_rank: u32,
+    pub to_rank: u32,
+}
+
 // ---------------------------------------------------------------- money
 
 /// A debit: a child consumed (or was billed for) an activity on a day.

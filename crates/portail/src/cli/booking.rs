@@ -85,6 +85,8 @@ pub enum WaitlistCommand {
     Show(WaitlistArgs),
     /// Donne à la main une place libre à un enfant de la liste d'attente (quel que soit son rang).
     Promote(super::PromoteArgs),
+    /// Fait monter ou descendre d'un rang un enfant de la liste d'attente.
+    Move(super::MoveArgs),
 }
 
 #[derive(Debug, Args)]

@@ -41,3 +41,20 @@ pub struct PromoteArgs {
     #[arg(long)]
     pub reason: String,
 }
+
+#[derive(Debug, Args)]
+#[group(id = "sens", required = true, multiple = false, args = ["up", "down"])]
+pub struct MoveArgs {
+    /// La place en liste d'attente (id affiché par `waitlist show`).
+    #[arg(long)]
+    pub place: String,
+    /// Monter d'un rang.
+    #[arg(long)]
+    pub up: bool,
+    /// Descendre d'un rang.
+    #[arg(long)]
+    pub down: bool,
+    /// Le motif (obligatoire, 500 caractères au plus).
+    #[arg(long)]
+    pub reason: String,
+}

@@ -140,6 +140,7 @@ pub(crate) fn apply(
         Event::BookingRefused(e) => booking_refused(conn, position, e),
         Event::ReservationCancelled(e) => reservation_cancelled(conn, position, e),
         Event::WaitlistPromoted(e) => waitlist_promoted(conn, e),
+        Event::WaitlistReordered(e) => waitlist_reordered(conn, e),
         _ => Ok(()),
     }
 }
@@ -391,6 +392,42 @@ fn reservation_cancelled(
             e.transmission_id.map(|t| t.to_string()),
         )?;
     }
+    Ok(())
+}
+
+/// The moved reservation and the one at its new rank swap their places in the waitlist order,
+/// so every rank read afterwards (waitlist, Suivi, promotions) follows the new order.
+fn waitlist_reordered(
+    conn: &Connection,
+    e: &payloads::WaitlistReordered,
+) -> Result<(), ProjectionError> {
+    let order_at = |rank: u32| -> Result<Option<(String, i64)>, ProjectionError> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT reservation_id, waitlist_order FROM reservations
+                 WHERE activity_id = ?1 AND day = ?2 AND state = 'liste_attente'
+                 ORDER BY waitlist_order LIMIT 1 OFFSET ?3",
+            )?
+            .query_row(
+                params![
+                    e.activity_id.to_string(),
+                    e.day.to_string(),
+                    i64::from(rank.saturating_sub(1))
+                ],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?)
+    };
+    let (Some(moved), Some(neighbour)) = (order_at(e.from_rank)?, order_at(e.to_rank)?) else {
+        return Ok(());
+    };
+    if moved.0 != e.reservation_id.to_string() {
+        return Ok(());
+    }
+    let mut swap = conn
+        .prepare_cached("UPDATE reservations SET waitlist_order = ?2 WHERE reservation_id = ?1")?;
+    swap.execute(params![moved.0, neighbour.1])?;
+    swap.execute(params![neighbour.0, moved.1])?;
     Ok(())
 }
 

@@ -283,6 +283,21 @@ fn cases(portal: &Portal, payment: &str) -> Vec<Case> {
             vec![("place", nil.clone()), ("motif", "Fratrie".to_owned())],
             Needs::AnyOf(&[ManageDays]),
         ),
+        get(
+            "/gestion/occupation/{activity}/{day}/rang",
+            format!("/gestion/occupation/{activity}/2026-12-09/rang?place={nil}&sens=monter"),
+            Needs::AnyOf(&[ManageDays]),
+        ),
+        post(
+            "/gestion/occupation/{activity}/{day}/rang",
+            format!("/gestion/occupation/{activity}/2026-12-09/rang"),
+            vec![
+                ("place", nil.clone()),
+                ("sens", "monter".to_owned()),
+                ("motif", "Fratrie".to_owned()),
+            ],
+            Needs::AnyOf(&[ManageDays]),
+        ),
     ]
 }
 

@@ -15,7 +15,7 @@ use super::catalogue::{
     self, APRES_MIDI_6_12_CAPACITY, APRES_MIDI_6_12_WAITLIST, DemoActivity, MATIN_6_12_CAPACITY,
     MATIN_6_12_WAITLIST,
 };
-use super::world::{World, demo_id, money, paris};
+use super::world::{LILOU_WAITING, World, demo_id, money, paris};
 use crate::registry::{self, PaymentDetails};
 use crate::{AppError, Command};
 
@@ -27,7 +27,13 @@ impl World {
         self.book_past_wednesdays(&mut history);
         self.book_coming_days(&mut history);
         self.book_full_days(&mut history);
-        let accepted = history.record(command)?;
+        let mut accepted = history.record(command)?;
+        if let Some(day) = self.coming_wednesdays().get(LILOU_WAITING) {
+            let mut waiting =
+                Transmission::new("waiting", paris(self.history_start - Days::new(1), 3, 0));
+            self.book_lilou_waiting(&mut waiting, *day);
+            accepted.extend(waiting.record(command)?);
+        }
         // Last night's transmission had nothing new: it dates the "dernière mise à jour". It is
         // the last one that has passed (built at 01:30, the one of yesterday 02:00).
         Transmission::new("last-night", self.last_night).record(command)?;
@@ -77,8 +83,7 @@ impl World {
     /// Days the other families filled (in log order, after Lilou): the second Wednesday's
     /// morning is full with one child waiting (rank 1: the promotion to watch) and its
     /// afternoon full with room on the waitlist; the third Wednesday is full morning and
-    /// afternoon, waitlists full; the seventh's afternoon is full and Lilou waits there (rank 1:
-    /// the capacity raise to watch).
+    /// afternoon, waitlists full.
     fn book_full_days(&self, history: &mut Transmission) {
         let coming = self.coming_wednesdays();
         let mut fill = |activity: DemoActivity, day: NaiveDate, children: u32| {
@@ -108,20 +113,23 @@ impl World {
                 APRES_MIDI_6_12_CAPACITY + APRES_MIDI_6_12_WAITLIST,
             );
         }
-        let waiting = coming.get(super::world::LILOU_WAITING).copied();
-        if let Some(day) = waiting {
-            fill(DemoActivity::ApresMidi612, day, APRES_MIDI_6_12_CAPACITY);
+    }
+
+    /// A later transmission: the other families fill the afternoon of `day`, then Lilou asks
+    /// and waits (rank 1) until a director raises the capacity (the guide's capacity raise).
+    fn book_lilou_waiting(&self, waiting: &mut Transmission, day: NaiveDate) {
+        let fillers = self.households.fillers.iter();
+        let children = fillers.flat_map(|f| f.children.iter().map(move |c| (f.id, c.id)));
+        for (family, child) in children.take(APRES_MIDI_6_12_CAPACITY as usize) {
+            waiting.book(family, child, DemoActivity::ApresMidi612, day);
         }
-        // After the fillers: Lilou waits (rank 1) until a director raises the capacity.
-        if let Some(day) = waiting {
-            let dupont = &self.households.dupont;
-            history.book(
-                dupont.id,
-                dupont.children[0].id,
-                DemoActivity::ApresMidi612,
-                day,
-            );
-        }
+        let dupont = &self.households.dupont;
+        waiting.book(
+            dupont.id,
+            dupont.children[0].id,
+            DemoActivity::ApresMidi612,
+            day,
+        );
     }
 
     /// Pending requests (Non transmis), sent by Jean-Paul DUPONT after last night: Lilou on

@@ -117,4 +117,8 @@ pub(super) fn routes() -> Router<Shared> {
             "/gestion/occupation/{activity}/{day}/promotion",
             get(days::promotion_form).post(days::promote),
         )
+        .route(
+            "/gestion/occupation/{activity}/{day}/rang",
+            get(days::rank_form).post(days::move_rank),
+        )
 }

@@ -4,6 +4,7 @@
 
 mod capacity;
 mod promotion;
+mod rank;
 
 use app::AppError;
 use app::days::{DayFigures, DayRefusal};
@@ -21,6 +22,7 @@ use crate::{WebError, blocking};
 
 pub(super) use capacity::{capacity_form, change_capacity};
 pub(super) use promotion::{promote, promotion_form};
+pub(super) use rank::{move_rank, rank_form};
 
 /// The activity and day a path names.
 #[derive(Clone, Copy, Debug)]
