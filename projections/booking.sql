@@ -2,7 +2,7 @@
 -- activity and day, transmissions. Built from BasketSubmitted, BookingRequested,
 -- CancellationRequested, RequestWithdrawn, TransmissionStarted, TransmissionCompleted,
 -- BookingAccepted, BookingWaitlisted, BookingRefused, ReservationCancelled, WaitlistPromoted,
--- WaitlistReordered (two places swap their waitlist_order).
+-- WaitlistReordered (two places swap their waitlist_order), ActivityDayClosed.
 
 -- One row per basket line. state:
 --   booking lines:      non_transmis | acceptee | liste_attente | refusee | retiree
@@ -66,6 +66,14 @@ CREATE TABLE IF NOT EXISTS slot_counts (
     accepted    INTEGER NOT NULL DEFAULT 0,
     waitlisted  INTEGER NOT NULL DEFAULT 0,
     pending     INTEGER NOT NULL DEFAULT 0,   -- booking requests not yet transmitted
+    PRIMARY KEY (activity_id, day)
+) STRICT;
+
+-- Days staff closed exceptionally (ActivityDayClosed): no booking, pending requests refused.
+CREATE TABLE IF NOT EXISTS closed_days (
+    activity_id TEXT NOT NULL,
+    day         TEXT NOT NULL,
+    position    INTEGER NOT NULL,
     PRIMARY KEY (activity_id, day)
 ) STRICT;
 

@@ -433,12 +433,12 @@ fn all_access_assistances() -> [AccessAssistance; 3] {
     every!(AccessAssistance: LoginUnlocked, ResetLinkSent, ActivationCodeIssued)
 }
 
-fn all_refusal_reasons() -> [RefusalReason; 3] {
-    every!(RefusalReason: WaitlistFull, Full, IncompatibleSameDay)
+fn all_refusal_reasons() -> [RefusalReason; 4] {
+    every!(RefusalReason: WaitlistFull, Full, IncompatibleSameDay, DayClosed)
 }
 
-fn all_cancellation_causes() -> [CancellationCause; 2] {
-    every!(CancellationCause: FamilyRequest, Staff)
+fn all_cancellation_causes() -> [CancellationCause; 3] {
+    every!(CancellationCause: FamilyRequest, Staff, DayClosed)
 }
 
 fn all_online_payment_failures() -> [OnlinePaymentFailure; 3] {
@@ -828,6 +828,11 @@ pub(crate) fn samples() -> Vec<Event> {
         WaitlistPromoted {
             transmission_id: None,
             ..promoted
+        }
+        .into(),
+        ActivityDayClosed {
+            activity_id: matin,
+            day: day(1, 14),
         }
         .into(),
         WaitlistReordered {

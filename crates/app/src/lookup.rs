@@ -54,6 +54,11 @@ pub fn activity_on_day_among(
             break;
         }
     }
+    // A day staff closed exceptionally is closed like a day outside the periods.
+    if open && bq::day_closed(conn, activity, day)? {
+        open = false;
+        window = None;
+    }
     let counts = bq::slot_counts(conn, activity, day)?;
     Ok(Some(ActivityOnDay {
         activity_id: activity,

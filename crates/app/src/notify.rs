@@ -209,21 +209,19 @@ fn report_mails(
     Ok(mails)
 }
 
-/// The mail telling a family its waitlisted place was given (outside a transmission).
-pub(crate) fn promotion(
-    command: &mut Command<'_, '_>,
-    position: u64,
+/// The family's address and what a mail about its `place` says (none: no address).
+fn place_notice(
+    conn: &Connection,
     place: &ReservationRow,
-) -> Result<(), AppError> {
-    let conn = command.conn();
+) -> Result<Option<(String, PromotionNotice)>, AppError> {
     let Some(account) = registry::family_account(conn, place.family_id)? else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(email) = account.email.clone() else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(activity) = projections::activity(conn, place.activity_id, place.day)? else {
-        return Ok(());
+        return Ok(None);
     };
     let structure = projections::structures(conn)?
         .into_iter()
@@ -239,11 +237,46 @@ pub(crate) fn promotion(
         contact: contact_block(conn)?,
         portal_url: portal_url(conn)?,
     };
+    Ok(Some((email.into(), notice)))
+}
+
+/// The mail telling a family its waitlisted place was given (outside a transmission).
+pub(crate) fn promotion(
+    command: &mut Command<'_, '_>,
+    position: u64,
+    place: &ReservationRow,
+) -> Result<(), AppError> {
+    let Some((recipient, notice)) = place_notice(command.conn(), place)? else {
+        return Ok(());
+    };
     let (subject, body) = templates::waitlist_promotion(&notice);
     let outgoing = OutgoingMail {
         kind: MailKind::WaitlistPromotion,
         dedup_key: format!("waitlist_promotion:{position}:{}", place.reservation_id),
-        recipient: email.into(),
+        recipient,
+        subject,
+        body,
+    };
+    mail::enqueue(command.conn(), &outgoing, command.now())?;
+    Ok(())
+}
+
+/// The mail telling a family that staff closed the day of its `place` (accepted or
+/// waitlisted, read before its cancellation) and cancelled it.
+pub(crate) fn day_closed(
+    command: &mut Command<'_, '_>,
+    position: u64,
+    place: &ReservationRow,
+) -> Result<(), AppError> {
+    let Some((recipient, notice)) = place_notice(command.conn(), place)? else {
+        return Ok(());
+    };
+    let waitlisted = place.state == domain::booking::ReservationState::Waitlisted;
+    let (subject, body) = templates::day_closed(&notice, waitlisted);
+    let outgoing = OutgoingMail {
+        kind: MailKind::DayClosed,
+        dedup_key: format!("day_closed:{position}:{}", place.reservation_id),
+        recipient,
         subject,
         body,
     };

@@ -89,6 +89,8 @@ pub enum RefusalReason {
     Full,
     /// Another request of the same child on the same day, decided first, took the day.
     IncompatibleSameDay,
+    /// Staff closed the day exceptionally after the request was made.
+    DayClosed,
 }
 
 /// Who or what ended a reservation.
@@ -99,6 +101,8 @@ pub enum CancellationCause {
     FamilyRequest,
     /// Staff cancelled it (closure, error, phone request).
     Staff,
+    /// Staff closed the day exceptionally (`ActivityDayClosed`): every place was cancelled.
+    DayClosed,
 }
 
 /// Payment modes of the desk (régie) and of the portal.

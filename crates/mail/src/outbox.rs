@@ -27,6 +27,8 @@ pub enum MailKind {
     TransmissionReport,
     /// A waitlisted reservation was accepted because a place was freed.
     WaitlistPromotion,
+    /// Staff closed a day exceptionally: the family's place (or waitlist entry) is cancelled.
+    DayClosed,
     /// A single-use link to choose a new password.
     PasswordReset,
     /// A link confirming the address a parent entered in the profile.
@@ -37,9 +39,10 @@ pub enum MailKind {
 
 impl MailKind {
     /// Every kind, in declaration order.
-    pub const ALL: [MailKind; 5] = [
+    pub const ALL: [MailKind; 6] = [
         MailKind::TransmissionReport,
         MailKind::WaitlistPromotion,
+        MailKind::DayClosed,
         MailKind::PasswordReset,
         MailKind::EmailConfirmation,
         MailKind::AuditAnchor,
@@ -50,6 +53,7 @@ impl MailKind {
         match self {
             MailKind::TransmissionReport => "transmission_report",
             MailKind::WaitlistPromotion => "waitlist_promotion",
+            MailKind::DayClosed => "day_closed",
             MailKind::PasswordReset => "password_reset",
             MailKind::EmailConfirmation => "email_confirmation",
             MailKind::AuditAnchor => "audit_anchor",

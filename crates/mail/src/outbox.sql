@@ -7,7 +7,7 @@
 -- Timestamps are UTC text of fixed width (`YYYY-MM-DDTHH:MM:SS.ffffffZ`): text order is time order.
 CREATE TABLE IF NOT EXISTS mail_outbox (
     mail_id         TEXT PRIMARY KEY,        -- UUIDv7; also the Message-ID `<mail_id@portail-famille>`
-    kind            TEXT NOT NULL,           -- transmission_report | waitlist_promotion | password_reset | email_confirmation | audit_anchor
+    kind            TEXT NOT NULL,           -- transmission_report | waitlist_promotion | day_closed | password_reset | email_confirmation | audit_anchor
     dedup_key       TEXT NOT NULL UNIQUE,    -- one mail per cause: enqueuing the same key again is a no-op
     recipient       TEXT NOT NULL,           -- a bare address, checked at enqueue (no CR/LF)
     subject         TEXT NOT NULL,           -- one line, checked at enqueue (no CR/LF)

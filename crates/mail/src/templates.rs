@@ -212,6 +212,31 @@ pub fn waitlist_promotion(notice: &PromotionNotice) -> (String, String) {
     (subject, body)
 }
 
+/// Subject and body of the mail telling a family that staff closed a day exceptionally and
+/// cancelled its child's place (or waitlist entry). The reason staff typed is kept for the back
+/// office and not written here: it may name other people or internal matters.
+pub fn day_closed(notice: &PromotionNotice, waitlisted: bool) -> (String, String) {
+    let subject = format!("Journée fermée exceptionnellement – {}", notice.structure);
+    let place = if waitlisted {
+        "L'inscription en liste d'attente"
+    } else {
+        "La réservation"
+    };
+    let mut body = format!(
+        "{}\n\nLa structure {} est exceptionnellement fermée le {} pour l'activité {}.\n\n\
+         {} de {} pour ce jour est annulée ; elle ne vous sera pas facturée.\n\n\
+         Vous pouvez réserver un autre jour sur le portail famille.\n",
+        notice.addressee,
+        notice.structure,
+        domain::wording::french_date_with_year(notice.day),
+        notice.activity,
+        place,
+        notice.child,
+    );
+    push_portal_and_contact(&mut body, notice.portal_url.as_deref(), &notice.contact);
+    (subject, body)
+}
+
 /// Subject and body of the password-reset mail: a single-use link valid `valid_minutes`.
 pub fn password_reset(
     addressee: &str,

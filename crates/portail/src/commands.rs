@@ -37,6 +37,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Structures(ListCommand::List(args)) => setup_commands::structures(cli, args),
         Command::Activities(ActivitiesCommand::List(args)) => setup_commands::activities(cli, args),
         Command::Activities(ActivitiesCommand::Capacity(args)) => day_commands::capacity(cli, args),
+        Command::Activities(ActivitiesCommand::CloseDay(args)) => {
+            day_commands::close_day(cli, args)
+        }
         Command::Families(ListCommand::List(args)) => setup_commands::families(cli, args),
         Command::Reservations(ReservationsCommand::Request(args)) => {
             booking_commands::request(cli, args)

@@ -1,4 +1,5 @@
-//! Staff actions on a day: capacity from a day on, promotion by hand, a move on the waitlist. The same `app::days`
+//! Staff actions on a day: capacity from a day on, promotion by hand, a move on the waitlist,
+//! exceptional closing. The same `app::days`
 //! functions as the back office, with `--as LOGIN`.
 
 use std::process::ExitCode;
@@ -7,7 +8,7 @@ use app::AppError;
 use app::days::{self, Reason};
 use app::listing;
 
-use crate::cli::{CapacityArgs, Cli, MoveArgs, PromoteArgs};
+use crate::cli::{CapacityArgs, Cli, CloseDayArgs, MoveArgs, PromoteArgs};
 use crate::shared::{acting, open_app};
 
 pub fn capacity(cli: &Cli, args: &CapacityArgs) -> anyhow::Result<ExitCode> {
@@ -68,5 +69,19 @@ pub fn move_place(cli: &Cli, args: &MoveArgs) -> anyhow::Result<ExitCode> {
     };
     user!(days::move_waitlisted(&app, &by, place, direction, reason));
     out!("Liste d'attente réordonnée.");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn close_day(cli: &Cli, args: &CloseDayArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(cli)?;
+    let by = user!(acting(&app, cli.as_login.as_deref()));
+    let reason = user!(Reason::parse(&args.reason).map_err(AppError::from));
+    let activity = user!(listing::resolve_activity(&app, &args.activity));
+    let closed = user!(days::close_day(&app, &by, activity, args.day, reason));
+    out!(
+        "Journée du {} fermée : {} place(s) annulée(s), chaque famille est prévenue par courriel.",
+        args.day.format("%d/%m/%Y"),
+        closed.cancelled
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use store::{EventStore, ExpectedVersion, Metadata, NewEvent, StoreOptions};
 use uuid::Uuid;
 
+mod days_cli;
 mod staff_cli;
 
 fn portail(db: &Path, args: &[&str]) -> Output {

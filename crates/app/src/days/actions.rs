@@ -72,6 +72,7 @@ pub fn day_actions(
                 from_rank: e.from_rank,
                 to_rank: e.to_rank,
             },
+            Event::ActivityDayClosed(_) => DayActionKind::Closed,
             other => {
                 return Err(AppError::corrupt(
                     "day_action_reasons",

@@ -30,6 +30,10 @@ pub struct DayFigures {
     pub accepted: u32,
     /// In rank order.
     pub waitlist: Vec<WaitlistEntry>,
+    /// Families holding a place or a waitlist entry (each mailed if the day is closed).
+    pub families: u32,
+    /// Staff closed the day exceptionally.
+    pub closed: bool,
 }
 
 impl DayFigures {
@@ -56,6 +60,9 @@ pub fn day_figures(
             .iter()
             .filter(|h| h.state == ReservationState::Accepted)
             .count();
+        let mut families: Vec<_> = held.iter().map(|h| h.family_id).collect();
+        families.sort();
+        families.dedup();
         let mut waitlist = Vec::new();
         for place in held
             .iter()
@@ -79,6 +86,8 @@ pub fn day_figures(
             waitlist_size: row.waitlist_size,
             accepted: u32::try_from(accepted).unwrap_or(u32::MAX),
             waitlist,
+            families: u32::try_from(families.len()).unwrap_or(u32::MAX),
+            closed: projections::booking::day_closed(conn, activity, day)?,
         })
     })
 }

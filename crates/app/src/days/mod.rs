@@ -6,6 +6,7 @@
 
 mod actions;
 mod capacity;
+mod close;
 mod figures;
 mod promote;
 mod reason;
@@ -27,6 +28,7 @@ use crate::{AppError, Command};
 pub use crate::wording::days::action_text;
 pub use actions::{DayAction, DayActionKind, day_actions};
 pub use capacity::change_capacity;
+pub use close::{ClosedDay, close_day};
 pub use figures::{DayFigures, WaitlistEntry, day_figures};
 pub use promote::promote_waitlisted;
 pub use reason::{REASON_MAX_CHARS, Reason};

@@ -89,6 +89,18 @@ key = "emma"
 first_name = "Emma"
 last_name = "MARTIN"
 birth_date = "2016-03-04"
+
+[[families]]
+login = "bernard"
+payer = "BERNARD Luc"
+email = "bernard@test.example"
+structures = ["centre"]
+
+[[families.children]]
+key = "leo"
+first_name = "Léo"
+last_name = "BERNARD"
+birth_date = "2016-07-08"
 "#;
 
 pub(super) fn activity() -> ActivityId {
@@ -123,22 +135,27 @@ pub(super) fn world(dir: &tempfile::TempDir) -> App {
     let setup = crate::setup::file::parse_setup(SETUP, "t.toml").unwrap();
     crate::setup::import::import(&app, &Acting::operator(), setup, app.today()).unwrap();
     for path in ["dupont/lilou", "petit/jules", "martin/emma"] {
-        let login = path.split('/').next().unwrap();
-        crate::booking::submit_basket(
-            &app,
-            &format!("family:{login}"),
-            FamilyId(derive_id("family", login)),
-            &format!("form-{login}"),
-            vec![LineRequest::Book {
-                child_id: ChildId(derive_id("child", path)),
-                activity_id: activity(),
-                day: wednesday(),
-            }],
-        )
-        .unwrap();
+        ask(&app, path, "form");
     }
     crate::booking::transmit(&app, now).unwrap();
     app
+}
+
+/// The child at `path` asks for Wednesday 13 (a basket of one line, form id `form`).
+fn ask(app: &App, path: &str, form: &str) -> crate::booking::BasketReceipt {
+    let login = path.split('/').next().unwrap();
+    crate::booking::submit_basket(
+        app,
+        &format!("family:{login}"),
+        FamilyId(derive_id("family", login)),
+        &format!("{form}-{login}"),
+        vec![LineRequest::Book {
+            child_id: ChildId(derive_id("child", path)),
+            activity_id: activity(),
+            day: wednesday(),
+        }],
+    )
+    .unwrap()
 }
 
 pub(super) fn waitlist(app: &App) -> Vec<ReservationId> {
@@ -414,5 +431,81 @@ fn given_two_waiting_when_the_second_moves_up_then_ranks_follow_and_the_next_pro
         outbox(&app)
             .iter()
             .any(|(to, _)| to == "martin@test.example")
+    );
+}
+
+#[test]
+fn given_places_and_a_pending_request_when_the_day_is_closed_then_each_family_is_mailed_and_the_day_is_shut()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let app = world(&dir);
+    ask(&app, "bernard/leo", "form");
+    let director = director_of("centre");
+    let past = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+    let position = head(&app);
+    let refused = super::close_day(&app, &director, activity(), past, reason("Grève"));
+    assert!(
+        matches!(refused, Err(AppError::Days(DayRefusal::PastDay { .. }))),
+        "{refused:?}"
+    );
+    assert_eq!(head(&app), position);
+
+    let closed = super::close_day(
+        &app,
+        &director,
+        activity(),
+        wednesday(),
+        reason("Panne de chauffage"),
+    )
+    .unwrap();
+    assert_eq!(closed.cancelled, 3);
+    assert!(places(&app, ReservationState::Accepted).is_empty());
+    assert!(waitlist(&app).is_empty());
+    let mails: Vec<_> = app
+        .query(|conn| Ok(mail::list(conn, mail::OutboxFilter::All)?))
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == mail::MailKind::DayClosed)
+        .collect();
+    assert_eq!(mails.len(), 3);
+    assert!(
+        mails
+            .iter()
+            .all(|m| m.subject.starts_with("Journée fermée exceptionnellement"))
+    );
+    let actions = super::day_actions(&app, activity(), wednesday()).unwrap();
+    assert_eq!(actions[0].what, DayActionKind::Closed);
+    assert_eq!(actions[0].reason, "Panne de chauffage");
+
+    let position = head(&app);
+    let again = super::close_day(&app, &director, activity(), wednesday(), reason("x"));
+    assert!(
+        matches!(again, Err(AppError::Days(DayRefusal::AlreadyClosed))),
+        "{again:?}"
+    );
+    assert_eq!(head(&app), position);
+
+    let basket = ask(&app, "dupont/lilou", "again");
+    assert!(
+        matches!(
+            basket.lines[0].1,
+            crate::booking::LineOutcome::Refused { .. }
+        ),
+        "{basket:?}"
+    );
+    crate::booking::transmit(&app, app.now() + chrono::Duration::minutes(1)).unwrap();
+    let suivi = crate::booking::follow_up(
+        &app,
+        FamilyId(derive_id("family", "bernard")),
+        domain::booking::DeadlineRule::Applies,
+    )
+    .unwrap();
+    assert_eq!(suivi[0].state, ReservationState::Refused);
+    assert!(
+        suivi[0]
+            .state_text
+            .contains("Journée fermée exceptionnellement"),
+        "{}",
+        suivi[0].state_text
     );
 }

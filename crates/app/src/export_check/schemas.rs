@@ -224,6 +224,11 @@ pub(super) const SCHEMAS: &[(&str, u32, &str)] = &[
         include_str!("../../../../events-schema/WaitlistPromoted.v1.json"),
     ),
     (
+        "ActivityDayClosed",
+        1,
+        include_str!("../../../../events-schema/ActivityDayClosed.v1.json"),
+    ),
+    (
         "WaitlistReordered",
         1,
         include_str!("../../../../events-schema/WaitlistReordered.v1.json"),

@@ -28,6 +28,7 @@ pub fn refusal_text(reason: RefusalReason) -> &'static str {
         RefusalReason::IncompatibleSameDay => {
             "incompatible avec une autre réservation le même jour"
         }
+        RefusalReason::DayClosed => "Journée fermée exceptionnellement",
     }
 }
 

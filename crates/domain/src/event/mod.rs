@@ -128,6 +128,7 @@ catalog! {
     BookingRefused { versions: [1], meaning: "A booking request was refused, with the reason.", emitted_by: "transmission" },
     ReservationCancelled { versions: [1], meaning: "An accepted or waitlisted reservation ended.", emitted_by: "transmission, staff CLI" },
     WaitlistPromoted { versions: [1], meaning: "A waitlisted reservation got a freed place.", emitted_by: "transmission, capacity change, cancellation" },
+    ActivityDayClosed { versions: [1], meaning: "Staff closed an activity's day exceptionally; its places are cancelled.", emitted_by: "back office (occupation), staff CLI" },
     WaitlistReordered { versions: [1], meaning: "A waitlisted reservation moved one rank up or down; the neighbour took its rank.", emitted_by: "back office (occupation), staff CLI" },
     ConsumptionRecorded { versions: [1, 2], meaning: "A debit: an activity consumed or billed on a day.", emitted_by: "nightly consumption job, staff CLI, back office (pointage)" },
     AbsenceRecorded { versions: [1], meaning: "An absence; a justified one is not billed.", emitted_by: "staff CLI, back office (pointage)" },
@@ -219,6 +220,7 @@ impl Event {
             ReservationCancelled(e) => e.family_id.stream(),
             WaitlistPromoted(e) => e.family_id.stream(),
             WaitlistReordered(e) => e.activity_id.stream(),
+            ActivityDayClosed(e) => e.activity_id.stream(),
             ConsumptionRecorded(e) => e.family_id.stream(),
             AbsenceRecorded(e) => e.family_id.stream(),
             PresenceRecorded(e) => e.family_id.stream(),
@@ -285,6 +287,7 @@ impl Event {
                 t
             }
             WaitlistReordered(e) => vec![e.reservation_id.stream()],
+            ActivityDayClosed(_) => vec![],
             ConsumptionRecorded(e) => vec![
                 e.wallet_id.stream(),
                 e.child_id.stream(),

@@ -310,6 +310,15 @@ pub struct WaitlistPromoted {
     pub transmission_id: Option<TransmissionId>,
 }
 
+/// Staff closed an activity's day exceptionally. The reason typed is in the registry, keyed by
+/// this event's position.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityDayClosed {
+    pub activity_id: ActivityId,
+    pub day: NaiveDate,
+}
+
 /// Staff moved a waitlisted reservation one rank up or down; the child at `to_rank` takes
 /// `from_rank`. The reason typed is in the registry, keyed by this event's position.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

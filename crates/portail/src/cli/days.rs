@@ -1,4 +1,5 @@
-//! The arguments of the staff actions on a day: capacity, promotion by hand.
+//! The arguments of the staff actions on a day: capacity, promotion by hand, waitlist moves,
+//! exceptional closing.
 
 use clap::{Args, Subcommand};
 
@@ -12,6 +13,21 @@ pub enum ActivitiesCommand {
     /// libérées vont aussitôt à la liste d'attente, courriels compris ; une capacité baissée
     /// n'annule aucune place acceptée).
     Capacity(CapacityArgs),
+    /// Ferme un jour exceptionnellement : les places acceptées et en liste d'attente sont
+    /// annulées, chaque famille reçoit un courriel, les demandes en attente seront refusées.
+    CloseDay(CloseDayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CloseDayArgs {
+    /// Activité : id ou clé du fichier de paramétrage.
+    pub activity: String,
+    /// Le jour (AAAA-MM-JJ), pas encore commencé.
+    #[arg(long)]
+    pub day: chrono::NaiveDate,
+    /// Le motif (obligatoire, 500 caractères au plus ; il n'est pas envoyé aux familles).
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(Debug, Args)]

@@ -18,7 +18,7 @@ pub use booking::{
     CalendarArgs, CancelArgs, FamilyListArgs, MailCommand, OutboxArgs, RequestArgs,
     ReservationsCommand, SendArgs, TransmitArgs, WaitlistArgs, WaitlistCommand, WithdrawArgs,
 };
-pub use days::{ActivitiesCommand, CapacityArgs, MoveArgs, PromoteArgs};
+pub use days::{ActivitiesCommand, CapacityArgs, CloseDayArgs, MoveArgs, PromoteArgs};
 pub use maintenance::{BackupArgs, RebuildArgs, RestoreArgs};
 pub use money::{
     AbsenceArgs, AbsencesCommand, BalanceArgs, ChildDayArgs, ConsumeArgs, ConsumptionArgs,

@@ -141,6 +141,7 @@ pub(crate) fn apply(
         Event::ReservationCancelled(e) => reservation_cancelled(conn, position, e),
         Event::WaitlistPromoted(e) => waitlist_promoted(conn, e),
         Event::WaitlistReordered(e) => waitlist_reordered(conn, e),
+        Event::ActivityDayClosed(e) => day_closed(conn, position, e),
         _ => Ok(()),
     }
 }
@@ -392,6 +393,22 @@ fn reservation_cancelled(
             e.transmission_id.map(|t| t.to_string()),
         )?;
     }
+    Ok(())
+}
+
+fn day_closed(
+    conn: &Connection,
+    position: u64,
+    e: &payloads::ActivityDayClosed,
+) -> Result<(), ProjectionError> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO closed_days (activity_id, day, position) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![
+        e.activity_id.to_string(),
+        e.day.to_string(),
+        position as i64
+    ])?;
     Ok(())
 }
 

@@ -448,3 +448,16 @@ pub fn pending_booking_request(
         .optional()?;
     Ok(opt_uuid(id)?.map(RequestId))
 }
+
+/// Whether staff closed `activity`'s `day` exceptionally.
+pub fn day_closed(
+    conn: &Connection,
+    activity: ActivityId,
+    day: NaiveDate,
+) -> Result<bool, ProjectionError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM closed_days WHERE activity_id = ?1 AND day = ?2")?
+        .query_row(params![activity.to_string(), day.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}

@@ -255,3 +255,40 @@ async fn a_director_moves_the_second_waiting_child_up_and_the_waitlist_follows()
     assert!(refused.text().contains("déjà le premier"));
     assert_eq!(portal.head(), head);
 }
+
+#[tokio::test]
+async fn a_director_closes_a_day_after_a_confirmation_and_every_family_is_mailed() {
+    let portal = Portal::demo();
+    let day = lilou_waiting(&portal);
+    let path = format!("/gestion/occupation/{}/{day}", afternoon());
+    let mut direction = portal.staff_logged_in("direction").await;
+    let form = direction.get(&format!("{path}/fermeture")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text());
+    let text = form.main_text();
+    assert!(text.contains("9 place(s)"), "{text}");
+    assert!(
+        text.contains("8 acceptée(s), 1 en liste d'attente"),
+        "{text}"
+    );
+
+    let done = direction
+        .post(
+            &format!("{path}/fermeture"),
+            &[("motif", "Panne de chauffage")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+    assert_eq!(done.location(), path);
+    let slot = app::listing::slot(&portal.app, afternoon(), day).unwrap();
+    assert_eq!((slot.accepted, slot.waitlisted), (0, 0));
+    let mails = portal.mails("day_closed");
+    assert_eq!(mails.len(), 9);
+    assert!(
+        mails.iter().all(|(_, body)| !body.contains("chauffage")),
+        "the reason stays in the back office"
+    );
+    assert!(mails.iter().any(|(_, body)| body.contains("Lilou")));
+
+    let again = direction.get(&format!("{path}/fermeture")).await;
+    assert!(again.text().contains("déjà fermée"));
+}

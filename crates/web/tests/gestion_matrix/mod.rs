@@ -298,6 +298,17 @@ fn cases(portal: &Portal, payment: &str) -> Vec<Case> {
             ],
             Needs::AnyOf(&[ManageDays]),
         ),
+        get(
+            "/gestion/occupation/{activity}/{day}/fermeture",
+            format!("/gestion/occupation/{activity}/2026-12-09/fermeture"),
+            Needs::AnyOf(&[ManageDays]),
+        ),
+        post(
+            "/gestion/occupation/{activity}/{day}/fermeture",
+            format!("/gestion/occupation/{activity}/2026-12-09/fermeture"),
+            vec![("motif", "Panne de chauffage".to_owned())],
+            Needs::AnyOf(&[ManageDays]),
+        ),
     ]
 }
 

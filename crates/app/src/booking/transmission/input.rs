@@ -91,6 +91,7 @@ fn load_slot(
             accepted,
             waitlist,
             incompatible_with: row.incompatible_with,
+            closed: bq::day_closed(conn, activity, day)?,
         },
     );
     Ok(())

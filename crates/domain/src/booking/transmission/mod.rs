@@ -72,6 +72,8 @@ pub struct SlotState {
     pub waitlist: Vec<ReservationId>,
     /// The activity's incompatibility list.
     pub incompatible_with: Vec<ActivityId>,
+    /// Staff closed the day exceptionally: every new request is refused.
+    pub closed: bool,
 }
 
 impl SlotState {

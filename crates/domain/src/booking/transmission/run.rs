@@ -232,8 +232,8 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// One new request: refused when the child holds a clashing place that day, else accepted,
-    /// waitlisted or refused as the slot allows.
+    /// One new request: refused on a day staff closed or when the child holds a clashing place
+    /// that day, else accepted, waitlisted or refused as the slot allows.
     fn decide(&mut self, booking: &Booking) -> Result<Decision, TransmissionError> {
         let Some(work) = self.works.get_mut(&(booking.activity_id, booking.day)) else {
             // check_input proved the slot present.
@@ -252,47 +252,48 @@ impl<'a> Run<'a> {
         let reservation_id = reservation_id_for(booking.request_id);
         let slot = &mut work.slot;
         let counts = &mut self.counts;
-        Ok(
-            if held
-                .iter()
-                .any(|(other, _)| clash(booking.activity_id, *other))
-            {
-                counts.refused += 1;
-                booking.refused(RefusalReason::IncompatibleSameDay)
-            } else if slot.free_places() > 0 {
-                slot.accepted.push(reservation_id);
-                held.insert((booking.activity_id, reservation_id));
-                counts.accepted += 1;
-                Decision::Accepted {
-                    request_id: booking.request_id,
-                    reservation_id,
-                    family_id: booking.family_id,
-                    child_id: booking.child_id,
-                    activity_id: booking.activity_id,
-                    day: booking.day,
-                }
-            } else if count(slot.waitlist.len()) < slot.waitlist_size {
-                slot.waitlist.push(reservation_id);
-                held.insert((booking.activity_id, reservation_id));
-                counts.waitlisted += 1;
-                Decision::Waitlisted {
-                    request_id: booking.request_id,
-                    reservation_id,
-                    family_id: booking.family_id,
-                    child_id: booking.child_id,
-                    activity_id: booking.activity_id,
-                    day: booking.day,
-                    rank: count(slot.waitlist.len()),
-                }
+        Ok(if slot.closed {
+            counts.refused += 1;
+            booking.refused(RefusalReason::DayClosed)
+        } else if held
+            .iter()
+            .any(|(other, _)| clash(booking.activity_id, *other))
+        {
+            counts.refused += 1;
+            booking.refused(RefusalReason::IncompatibleSameDay)
+        } else if slot.free_places() > 0 {
+            slot.accepted.push(reservation_id);
+            held.insert((booking.activity_id, reservation_id));
+            counts.accepted += 1;
+            Decision::Accepted {
+                request_id: booking.request_id,
+                reservation_id,
+                family_id: booking.family_id,
+                child_id: booking.child_id,
+                activity_id: booking.activity_id,
+                day: booking.day,
+            }
+        } else if count(slot.waitlist.len()) < slot.waitlist_size {
+            slot.waitlist.push(reservation_id);
+            held.insert((booking.activity_id, reservation_id));
+            counts.waitlisted += 1;
+            Decision::Waitlisted {
+                request_id: booking.request_id,
+                reservation_id,
+                family_id: booking.family_id,
+                child_id: booking.child_id,
+                activity_id: booking.activity_id,
+                day: booking.day,
+                rank: count(slot.waitlist.len()),
+            }
+        } else {
+            counts.refused += 1;
+            booking.refused(if slot.waitlist_size == 0 {
+                RefusalReason::Full
             } else {
-                counts.refused += 1;
-                booking.refused(if slot.waitlist_size == 0 {
-                    RefusalReason::Full
-                } else {
-                    RefusalReason::WaitlistFull
-                })
-            },
-        )
+                RefusalReason::WaitlistFull
+            })
+        })
     }
 
     /// The decisions grouped per slot in key order: cancellations, promotions, new requests.

@@ -55,6 +55,7 @@ fn slot(
         accepted: accepted.iter().map(|n| reservation(*n)).collect(),
         waitlist: waitlist.iter().map(|n| reservation(*n)).collect(),
         incompatible_with: vec![],
+        closed: false,
     }
 }
 
@@ -208,6 +209,19 @@ fn given_3_places_a_waitlist_of_1_and_5_requests_when_transmitting_then_3_are_ac
     let after = &outcome.slots[&(activity(MATIN), day(0))];
     assert_eq!(after.accepted.len(), 3);
     assert_eq!(after.waitlist, vec![reservation_id_for(request(4))]);
+}
+
+#[test]
+fn given_a_day_staff_closed_when_transmitting_then_its_requests_are_refused_day_closed() {
+    let closed = SlotState {
+        closed: true,
+        ..slot(MATIN, 0, 5, 2, &[], &[])
+    };
+    let outcome = run(&input(vec![closed], vec![booking(1, 11, MATIN, 0)]));
+    assert_eq!(
+        outcome.decisions,
+        vec![refused(1, 11, MATIN, 0, RefusalReason::DayClosed)]
+    );
 }
 
 #[test]
@@ -849,6 +863,7 @@ fn replay(
                     prop_assert!(slot.waitlist.len() >= slot.waitlist_size as usize);
                 }
                 RefusalReason::IncompatibleSameDay => {}
+                RefusalReason::DayClosed => prop_assert!(slot.closed),
             },
         }
     }
@@ -971,6 +986,7 @@ fn build(scenario: &Scenario, activity_of: &dyn Fn(usize) -> ActivityId) -> Tran
                 accepted: vec![],
                 waitlist: vec![],
                 incompatible_with: incompatible.clone(),
+                closed: false,
             };
             for index in 0..spec.accepted + spec.waitlisted {
                 let reservation_id =

@@ -121,4 +121,8 @@ pub(super) fn routes() -> Router<Shared> {
             "/gestion/occupation/{activity}/{day}/rang",
             get(days::rank_form).post(days::move_rank),
         )
+        .route(
+            "/gestion/occupation/{activity}/{day}/fermeture",
+            get(days::closing_form).post(days::close),
+        )
 }

@@ -3,6 +3,7 @@
 //! refusal is a French 422 page linking back to the day, nothing written.
 
 mod capacity;
+mod closing;
 mod promotion;
 mod rank;
 
@@ -21,6 +22,7 @@ use crate::staff_layout::gestion_page;
 use crate::{WebError, blocking};
 
 pub(super) use capacity::{capacity_form, change_capacity};
+pub(super) use closing::{close, closing_form};
 pub(super) use promotion::{promote, promotion_form};
 pub(super) use rank::{move_rank, rank_form};
 
