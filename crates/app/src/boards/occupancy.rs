@@ -202,9 +202,8 @@ pub(super) fn cell(
     let Some(on_day) = crate::booking::activity_on_day_among(conn, activity, day, periods)? else {
         return Ok(None);
     };
-    // No exceptional closing is recorded by the read models yet: the day's state follows its
-    // opening calendar.
-    let state = domain::booking::board_state(now, day, &on_day, false);
+    let closed = projections::booking::day_closed(conn, activity, day)?;
+    let state = domain::booking::board_state(now, day, &on_day, closed);
     Ok(Some(BoardCell {
         day,
         figures: SlotFigures::of(&on_day),

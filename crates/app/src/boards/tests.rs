@@ -296,3 +296,37 @@ fn given_a_capacity_raise_then_the_detail_lists_it_with_its_reason_and_the_figur
         crate::days::DayActionKind::CapacityChanged { capacity, .. } if capacity == raised
     ));
 }
+
+#[test]
+fn given_a_day_closed_exceptionally_then_the_board_says_so_and_the_figures_follow_the_cli() {
+    let (_dir, app) = demo();
+    let by = director_of(&[structure("quinsac")]);
+    let (matin, second) = (activity("alsh-6-12-matin"), day("2026-12-09"));
+    let reason = crate::days::Reason::parse("Fuite d'eau au centre").expect("a reason");
+    crate::days::close_day(&app, &by, matin, second, reason).expect("the day closes");
+    let board = board(&app, Period::week_of(second));
+    let i = board
+        .days
+        .iter()
+        .position(|d| *d == second)
+        .expect("the day is still shown");
+    let row = board
+        .rows
+        .iter()
+        .find(|r| r.activity_id == matin)
+        .expect("the activity");
+    let cell = row.cells[i].expect("a cell");
+    assert_eq!(cell.state, BoardState::ClosedExceptionally);
+    assert_eq!(state_label(cell.state), "Fermé exceptionnellement");
+    let slot = crate::listing::slot(&app, matin, second).expect("waitlist show");
+    assert_eq!(cell.figures.accepted, slot.accepted);
+    assert_eq!(cell.figures.waitlisted, slot.waitlisted);
+    let detail = day_detail(&app, &by, matin, second)
+        .expect("reads")
+        .expect("exists");
+    assert_eq!(detail.state, BoardState::ClosedExceptionally);
+    assert!(detail.accepted.is_empty(), "the places were cancelled");
+    assert!(detail.actions.iter().any(|a| {
+        a.what == crate::days::DayActionKind::Closed && a.reason == "Fuite d'eau au centre"
+    }));
+}

@@ -238,3 +238,34 @@ async fn the_day_lists_the_staff_actions_with_their_reasons_and_the_new_figures(
             .contains(&cell_text(&portal, matin, "2026-12-09"))
     );
 }
+
+#[tokio::test]
+async fn a_day_closed_exceptionally_is_told_in_words_on_the_board() {
+    let portal = Portal::demo();
+    let matin = activity("alsh-6-12-matin");
+    app::days::close_day(
+        &portal.app,
+        &app::staff::Acting::operator(),
+        matin,
+        "2026-12-09".parse().unwrap(),
+        app::days::Reason::parse("Fuite d'eau").unwrap(),
+    )
+    .unwrap();
+    let mut director = portal.staff_logged_in("direction").await;
+    let board = director
+        .get(&format!(
+            "/gestion/occupation?structure={}&semaine=2026-12-09",
+            structure("quinsac")
+        ))
+        .await;
+    let expected = format!(
+        "{} Fermé exceptionnellement",
+        cell_text(&portal, matin, "2026-12-09")
+    );
+    assert!(
+        board.main_text().contains(&expected),
+        "{}",
+        board.main_text()
+    );
+    assert!(board.body.contains("board-cell state-closed-exceptionally"));
+}
