@@ -268,4 +268,10 @@ async fn a_day_closed_exceptionally_is_told_in_words_on_the_board() {
         board.main_text()
     );
     assert!(board.body.contains("board-cell state-closed-exceptionally"));
+    let day = director
+        .get(&format!("/gestion/occupation/{matin}/2026-12-09"))
+        .await;
+    assert!(day.main_text().contains("Fuite d'eau"));
+    assert!(!day.body.contains("/fermeture"), "already closed");
+    assert!(day.body.contains("/capacite"));
 }

@@ -3,7 +3,7 @@
 //! transmitted in log order, the staff actions taken with their reasons; and, for the members
 //! who may manage the day, its actions.
 
-use app::boards::{DayDetail, Period, WaitingChild, request_kind_label, state_label};
+use app::boards::{BoardState, DayDetail, Period, WaitingChild, request_kind_label, state_label};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::ids::FamilyId;
@@ -74,7 +74,9 @@ fn day_actions(detail: &DayDetail) -> Markup {
         nav class="day-actions" aria-label="Actions sur la journée" {
             ul {
                 li { a class="button secondary" href={ (url) "/capacite" } { "Changer la capacité" } }
-                li { a class="button secondary" href={ (url) "/fermeture" } { "Fermer exceptionnellement" } }
+                @if detail.state != BoardState::ClosedExceptionally {
+                    li { a class="button secondary" href={ (url) "/fermeture" } { "Fermer exceptionnellement" } }
+                }
             }
         }
     }
