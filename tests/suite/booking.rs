@@ -431,7 +431,7 @@ fn a_dry_run_prints_the_decisions_and_writes_nothing() {
         ),
         (1, 1, 1)
     );
-    assert_eq!(report.details.len(), 3);
+    assert_eq!(report.lines.len(), 3);
     assert_eq!(app.store.head().unwrap().position, head);
     let outbox = app
         .query(|conn| Ok(mail::list(conn, mail::OutboxFilter::All)?))

@@ -56,6 +56,9 @@ pub enum AppError {
     /// A staff action on a day refused (capacity, promotion, waitlist move, closing).
     #[error("{0}")]
     Days(crate::days::DayRefusal),
+    /// A console request refused (an unknown transmission or mail, a mail still pending).
+    #[error("{0}")]
+    Console(crate::console::ConsoleRefusal),
     /// A setup file is invalid (`file:line: message`).
     #[error(transparent)]
     Setup(#[from] SetupError),
@@ -113,6 +116,7 @@ impl AppError {
                 | AppError::Desk(_)
                 | AppError::Attendance(_)
                 | AppError::Days(_)
+                | AppError::Console(_)
                 | AppError::Setup(_)
                 | AppError::StaleReadModels(_)
         )

@@ -10,6 +10,8 @@ pub mod accounts;
 pub mod audit;
 pub mod boards;
 pub mod booking;
+pub mod charts;
+pub mod console;
 pub mod credentials;
 pub mod days;
 pub mod demo;

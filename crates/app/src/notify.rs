@@ -200,13 +200,22 @@ fn report_mails(
         let (subject, body) = templates::transmission_report(&report);
         mails.push(OutgoingMail {
             kind: MailKind::TransmissionReport,
-            dedup_key: format!("transmission_report:{transmission}:{family}:{structure}"),
+            dedup_key: format!(
+                "{}{family}:{structure}",
+                transmission_mail_prefix(transmission)
+            ),
             recipient: email.into(),
             subject,
             body,
         });
     }
     Ok(mails)
+}
+
+/// How the cause of every report mail of `transmission` begins
+/// (`transmission_report:<transmission>:<family>:<structure>`).
+pub(crate) fn transmission_mail_prefix(transmission: TransmissionId) -> String {
+    format!("transmission_report:{transmission}:")
 }
 
 /// The family's address and what a mail about its `place` says (none: no address).

@@ -28,8 +28,8 @@ mod worker;
 pub use error::MailError;
 pub use message::{MESSAGE_ID_DOMAIN, build_message, message_id};
 pub use outbox::{
-    MailKind, OutboxEntry, OutboxFilter, OutboxStatus, OutgoingMail, SCHEMA, enqueue, install,
-    list, purge_sent, retry,
+    MailKind, OutboxEntry, OutboxFilter, OutboxStatus, OutgoingMail, Resent, SCHEMA, caused_by,
+    enqueue, install, list, one, page, purge_sent, resend, retry,
 };
 pub use transport::{
     FileTransport, SmtpConfig, SmtpSecurity, SmtpTransport, Transport, TransportError,

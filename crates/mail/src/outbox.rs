@@ -195,6 +195,24 @@ pub fn list(conn: &Connection, filter: OutboxFilter) -> Result<Vec<OutboxEntry>,
     Ok(entries)
 }
 
+/// The mails whose cause (`dedup_key`) begins with `prefix`, oldest first, each with its cause:
+/// e.g. every report mail of one transmission run.
+pub fn caused_by(conn: &Connection, prefix: &str) -> Result<Vec<(String, OutboxEntry)>, MailError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT mail_id, kind, recipient, subject, created_at, attempts, next_attempt_at, sent_at, last_error, dedup_key
+         FROM mail_outbox WHERE substr(dedup_key, 1, length(?1)) = ?1 ORDER BY created_at, mail_id",
+    )?;
+    let rows = statement.query_map(params![prefix], |row| {
+        let cause: String = row.get(9)?;
+        Ok(entry_from_row(row)?.map(|entry| (cause, entry)))
+    })?;
+    let mut mails = Vec::new();
+    for row in rows {
+        mails.push(row??);
+    }
+    Ok(mails)
+}
+
 fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxEntry, MailError>> {
     let mail_id: String = row.get(0)?;
     let kind: String = row.get(1)?;
@@ -276,6 +294,100 @@ pub fn retry(conn: &Connection, mail_id: &str, now: DateTime<Utc>) -> Result<boo
         )?
         .execute(params![mail_id, format_instant(now)])?;
     Ok(changed == 1)
+}
+
+/// One page of the outbox, newest first: the rows of `filter` from `offset`, at most `limit`,
+/// and how many rows `filter` holds in all.
+pub fn page(
+    conn: &Connection,
+    filter: OutboxFilter,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<OutboxEntry>, usize), MailError> {
+    let which = match filter {
+        OutboxFilter::All => "all",
+        OutboxFilter::Pending => "pending",
+        OutboxFilter::Sent => "sent",
+        OutboxFilter::Failed => "failed",
+    };
+    // Literal statements: the filter is a bound value.
+    let total: i64 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM mail_outbox WHERE (?1 = 'all'
+                OR (?1 = 'pending' AND sent_at IS NULL AND attempts < ?2)
+                OR (?1 = 'sent' AND sent_at IS NOT NULL)
+                OR (?1 = 'failed' AND sent_at IS NULL AND attempts >= ?2))",
+        )?
+        .query_row(params![which, MAX_ATTEMPTS], |row| row.get(0))?;
+    let mut statement = conn.prepare_cached(
+        "SELECT mail_id, kind, recipient, subject, created_at, attempts, next_attempt_at, sent_at, last_error
+         FROM mail_outbox WHERE (?1 = 'all'
+            OR (?1 = 'pending' AND sent_at IS NULL AND attempts < ?2)
+            OR (?1 = 'sent' AND sent_at IS NOT NULL)
+            OR (?1 = 'failed' AND sent_at IS NULL AND attempts >= ?2))
+         ORDER BY created_at DESC, mail_id DESC LIMIT ?3 OFFSET ?4",
+    )?;
+    let bound = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let rows = statement.query_map(
+        params![which, MAX_ATTEMPTS, bound(limit), bound(offset)],
+        entry_from_row,
+    )?;
+    let mut entries = Vec::new();
+    for row in rows {
+        entries.push(row??);
+    }
+    Ok((entries, usize::try_from(total).unwrap_or(0)))
+}
+
+/// What [`resend`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resent {
+    /// A failed mail: its attempts went back to 0 and it is due now.
+    Retried,
+    /// A sent mail: a new copy (this id) is queued, due now; the sent one stays as it was, the
+    /// record of its delivery.
+    Copied { mail_id: String },
+    /// Not sent yet and still tried by the worker: nothing to do.
+    StillPending,
+    /// No mail has this id.
+    Unknown,
+}
+
+/// Staff's « Renvoyer »: a failed mail is due again now (attempts reset); a sent one is queued
+/// again as a new row of its own (new id, hence a new Message-ID a receiving server will not
+/// drop as a duplicate; cause `resend:<new id>:<original cause>`).
+pub fn resend(conn: &Connection, mail_id: &str, now: DateTime<Utc>) -> Result<Resent, MailError> {
+    let Some(entry) = one(conn, mail_id)? else {
+        return Ok(Resent::Unknown);
+    };
+    match entry.status {
+        OutboxStatus::Pending => Ok(Resent::StillPending),
+        OutboxStatus::Failed => {
+            retry(conn, mail_id, now)?;
+            Ok(Resent::Retried)
+        }
+        OutboxStatus::Sent => {
+            let copy = Uuid::now_v7().to_string();
+            conn.prepare_cached(
+                "INSERT INTO mail_outbox (mail_id, kind, dedup_key, recipient, subject, body, created_at, next_attempt_at)
+                 SELECT ?2, kind, 'resend:' || ?2 || ':' || dedup_key, recipient, subject, body, ?3, ?3
+                 FROM mail_outbox WHERE mail_id = ?1",
+            )?
+            .execute(params![mail_id, copy, format_instant(now)])?;
+            Ok(Resent::Copied { mail_id: copy })
+        }
+    }
+}
+
+/// The mail `mail_id`, if any.
+pub fn one(conn: &Connection, mail_id: &str) -> Result<Option<OutboxEntry>, MailError> {
+    conn.prepare_cached(
+        "SELECT mail_id, kind, recipient, subject, created_at, attempts, next_attempt_at, sent_at, last_error
+         FROM mail_outbox WHERE mail_id = ?1",
+    )?
+    .query_row(params![mail_id], entry_from_row)
+    .optional()?
+    .transpose()
 }
 
 /// Deletes mails sent before `sent_before` (their bodies hold personal data: names of children,

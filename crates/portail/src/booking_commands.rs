@@ -275,6 +275,9 @@ pub fn transmit(cli: &Cli, args: &TransmitArgs) -> anyhow::Result<ExitCode> {
     if args.dry_run {
         out!("Simulation (rien n'est enregistré) :");
     }
+    if report.restricted {
+        out!("Chiffres des structures de votre compte seulement.");
+    }
     if report.nothing_new() {
         match report.previous_cut_off {
             Some(previous) => out!(
@@ -300,8 +303,8 @@ pub fn transmit(cli: &Cli, args: &TransmitArgs) -> anyhow::Result<ExitCode> {
         c.promoted,
         report.mails
     );
-    for line in &report.details {
-        out!("  {line}");
+    for line in &report.lines {
+        out!("  {}", booking::decision_line_text(line));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -409,6 +409,11 @@ const SWAP_STATEMENTS: &[(&str, &str, &str)] = &[
         "INSERT INTO main.slot_counts SELECT * FROM rebuilt.slot_counts",
     ),
     (
+        "closed_days",
+        "DELETE FROM main.closed_days",
+        "INSERT INTO main.closed_days SELECT * FROM rebuilt.closed_days",
+    ),
+    (
         "transmissions",
         "DELETE FROM main.transmissions",
         "INSERT INTO main.transmissions SELECT * FROM rebuilt.transmissions",

@@ -186,6 +186,7 @@ const SNAPSHOT_QUERIES: &[(&str, &str)] = &[
     ("baskets", "SELECT * FROM baskets"),
     ("reservations", "SELECT * FROM reservations"),
     ("slot_counts", "SELECT * FROM slot_counts"),
+    ("closed_days", "SELECT * FROM closed_days"),
     ("transmissions", "SELECT * FROM transmissions"),
     ("wallet_balances", "SELECT * FROM wallet_balances"),
     ("consumption_history", "SELECT * FROM consumption_history"),

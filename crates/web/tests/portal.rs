@@ -5,6 +5,7 @@
 mod common;
 mod gestion_accounts;
 mod gestion_attendance;
+mod gestion_console;
 mod gestion_days;
 mod gestion_desk;
 mod gestion_login;
@@ -786,16 +787,16 @@ async fn solde_reads_a_credit_as_a_credit_and_a_debt_as_montant_du() {
 async fn paiement_cb_says_what_the_proposed_amount_is_and_the_parent_may_change_it() {
     let (portal, _simulator) = Portal::with_payment_simulator().await;
     let mut browser = portal.logged_in("dupont").await;
-    // Given DUPONT whose estimated balance is -52.75 € (22.50 € in credit, 75.25 € estimated)
+    // Given DUPONT whose estimated balance is -61.15 € (22.50 € in credit, 83.65 € estimated)
     let form = browser.get("/paiement").await;
     let text = form.main_text();
     // Then the page has the seed's words and says the figure clears the estimated balance
     for words in [
         "Paiement réservations",
         "Porte-monnaie Solde Coût estimé Montant à créditer Nouveau solde",
-        "CDC PE2M - APS ET CLSH 22.50 75.25 52.75 0.00",
-        "TOTAL Paiement (€) 52.75",
-        "le montant proposé, 52.75 €, ramène votre solde estimé à zéro",
+        "CDC PE2M - APS ET CLSH 22.50 83.65 61.15 0.00",
+        "TOTAL Paiement (€) 61.15",
+        "le montant proposé, 61.15 €, ramène votre solde estimé à zéro",
     ] {
         assert!(text.contains(words), "« {words} » not in {text}");
     }
@@ -803,7 +804,7 @@ async fn paiement_cb_says_what_the_proposed_amount_is_and_the_parent_may_change_
     let field = |name: &str| fields.iter().find(|(n, _)| n == name).unwrap().1.clone();
     assert_eq!(
         field("montant"),
-        "52.75",
+        "61.15",
         "the proposed amount is the default"
     );
     let wallet = field("porte_monnaie");
@@ -862,18 +863,18 @@ async fn paiement_cb_says_what_the_proposed_amount_is_and_the_parent_may_change_
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.text());
     assert!(portal.head() > head);
 
-    // Given the family then pays 72.20 € at the desk: 94.70 € in credit, 75.25 € estimated, 19.45 € estimated balance
+    // Given the family then pays 72.20 € at the desk: 94.70 € in credit, 83.65 € estimated, 11.05 € estimated balance
     desk_payment(&portal, "72.20").await;
     let text = browser.get("/paiement").await.main_text();
     // Then the page does not pretend the minimum clears a debt: it says what the figure is
     assert!(
-        text.contains("CDC PE2M - APS ET CLSH 94.70 75.25 1.00 20.45"),
+        text.contains("CDC PE2M - APS ET CLSH 94.70 83.65 1.00 12.05"),
         "{text}"
     );
     assert!(!text.contains("ramène votre solde estimé à zéro"), "{text}");
     assert!(
         text.contains(
-            "votre solde estimé est de 19.45 € : vous ne devez rien. Le montant proposé, 1.00 €, est le minimum d'un paiement par carte : il porte votre solde estimé à 20.45 €."
+            "votre solde estimé est de 11.05 € : vous ne devez rien. Le montant proposé, 1.00 €, est le minimum d'un paiement par carte : il porte votre solde estimé à 12.05 €."
         ),
         "{text}"
     );

@@ -14,7 +14,9 @@ mod withdrawal;
 use uuid::Uuid;
 
 pub use crate::lookup::{activity_on_day, activity_on_day_among};
-pub use crate::wording::booking::{forecast_text, paris_date_time, refusal_text};
+pub use crate::wording::booking::{
+    decision_line_text, forecast_text, outcome_text, paris_date_time, refusal_text,
+};
 pub(crate) use basket::family_structures;
 pub use basket::{
     BasketReceipt, DeadlineException, LineLabel, LineOutcome, LineRequest, PreviewLine,
@@ -25,7 +27,10 @@ pub use capacity::promote_after_capacity_change;
 pub use follow_up::{FollowUpLine, follow_up};
 pub use refusal::{BasketRefusal, BookingRefusal};
 pub use standing::{BookingBlock, account_standing, basket_booking_allowed, booking_blocked};
-pub use transmission::{TransmitReport, dry_run_transmission, last_update, transmit, transmit_by};
+pub use transmission::{
+    DecisionCounts, DecisionLine, Outcome, SlotCounts, StructureCounts, TransmitReport, by_slot,
+    by_structure, dry_run_transmission, last_update, transmit, transmit_by,
+};
 pub use withdrawal::{
     Withdrawable, request_owner, reservation_owner, staff_withdraw_request, withdraw_request,
 };

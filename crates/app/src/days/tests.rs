@@ -485,6 +485,20 @@ fn given_places_and_a_pending_request_when_the_day_is_closed_then_each_family_is
     );
     assert_eq!(head(&app), position);
 
+    let calendar = crate::portal::month(
+        &app,
+        FamilyId(derive_id("family", "dupont")),
+        ChildId(derive_id("child", "dupont/lilou")),
+        wednesday(),
+        Some(activity()),
+    )
+    .unwrap();
+    let cell = &calendar
+        .iter()
+        .find(|d| d.day == wednesday())
+        .unwrap()
+        .cells[0];
+    assert_eq!(cell.state, domain::booking::DayState::Closed);
     let basket = ask(&app, "dupont/lilou", "again");
     assert!(
         matches!(

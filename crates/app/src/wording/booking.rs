@@ -3,10 +3,10 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use domain::booking::{Decision, ReservationState};
+use domain::booking::ReservationState;
 use domain::values::{Forecast, RefusalReason};
 
-use crate::booking::{BasketRefusal, BookingBlock, BookingRefusal};
+use crate::booking::{BasketRefusal, BookingBlock, BookingRefusal, DecisionLine, Outcome};
 use crate::listing::ReservationListing;
 
 /// The French text of a forecast, as the récapitulatif shows it.
@@ -61,14 +61,25 @@ fn stored_form(state: ReservationState) -> &'static str {
 }
 
 /// What a transmission decided, as the staff's report line says it.
-pub fn decision_text(decision: &Decision) -> String {
-    match decision {
-        Decision::Accepted { .. } => "acceptée".to_owned(),
-        Decision::Waitlisted { rank, .. } => format!("liste d'attente, rang {rank}"),
-        Decision::Refused { reason, .. } => format!("refusée ({})", refusal_text(*reason)),
-        Decision::Cancelled { .. } => "annulée".to_owned(),
-        Decision::Promoted { .. } => "acceptée depuis la liste d'attente".to_owned(),
+pub fn outcome_text(outcome: Outcome) -> String {
+    match outcome {
+        Outcome::Accepted => "acceptée".to_owned(),
+        Outcome::Waitlisted { rank } => format!("liste d'attente, rang {rank}"),
+        Outcome::Refused { reason } => format!("refusée ({})", refusal_text(reason)),
+        Outcome::Cancelled => "annulée".to_owned(),
+        Outcome::Promoted => "acceptée depuis la liste d'attente".to_owned(),
     }
+}
+
+/// « 2026-12-09 Journée — Lilou DUPONT : acceptée »: one decision of a transmission report.
+pub fn decision_line_text(line: &DecisionLine) -> String {
+    format!(
+        "{} {} — {} : {}",
+        line.day,
+        line.activity,
+        line.child,
+        outcome_text(line.outcome)
+    )
 }
 
 /// « 02/12/2026 à 02:00 », Paris time: how a cut-off reads for the staff.

@@ -7,6 +7,7 @@ pub(crate) mod attendance;
 mod audit;
 pub(crate) mod boards;
 pub mod booking;
+pub(crate) mod console;
 pub(crate) mod days;
 mod demo;
 pub(crate) mod desk;

@@ -143,3 +143,38 @@ fn as_an_unknown_or_disabled_login_is_refused_in_french() {
         assert!(stderr(&refused).contains("Aucun compte du personnel actif"));
     }
 }
+
+#[test]
+fn a_director_s_dry_run_prints_the_decisions_of_their_centres_and_accueil_gets_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let before = events(&db);
+    let whole = portail(&db, &["transmit", "--dry-run"]);
+    assert!(whole.status.success(), "{}", stderr(&whole));
+    let whole = stdout(&whole);
+    assert!(
+        whole.starts_with("Simulation (rien n'est enregistré) :"),
+        "{whole}"
+    );
+    let decisions: Vec<&str> = whole.lines().filter(|l| l.starts_with("  ")).collect();
+    assert!(!decisions.is_empty(), "{whole}");
+    assert!(
+        decisions
+            .iter()
+            .all(|l| l.contains(" — ") && l.contains(" : ")),
+        "{whole}"
+    );
+
+    // The demo's director holds both centres: the same decisions, said to be theirs.
+    let directed = portail(&db, &["--as", "direction", "transmit", "--dry-run"]);
+    assert!(directed.status.success(), "{}", stderr(&directed));
+    let directed = stdout(&directed);
+    assert!(directed.contains("Chiffres des structures de votre compte seulement."));
+    let seen: Vec<&str> = directed.lines().filter(|l| l.starts_with("  ")).collect();
+    assert_eq!(seen, decisions);
+
+    let refused = portail(&db, &["--as", "accueil", "transmit", "--dry-run"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("Votre compte ne permet pas de"));
+    assert_eq!(events(&db), before, "a dry run writes nothing");
+}

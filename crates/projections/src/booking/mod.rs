@@ -16,7 +16,8 @@ pub use query::{
     EngagementRow, FollowUpRow, PendingRow, RequestRow, ReservationRow, SlotCounts,
     TransmissionRow, activities_held_on, child_engagements, day_closed, follow_up,
     last_transmission, pending_booking_request, pending_cancellation, pending_requests,
-    request_by_id, reservation_by_id, slot_counts, slot_reservations, waitlisted_days,
+    request_by_id, reservation_by_id, slot_counts, slot_reservations, transmissions,
+    waitlisted_days,
 };
 pub use waitlist::{WaitlistSince, waitlist_since};
 

@@ -402,6 +402,33 @@ pub fn last_transmission(conn: &Connection) -> Result<Option<TransmissionRow>, P
     .transpose()
 }
 
+/// Every completed transmission, the last first.
+pub fn transmissions(conn: &Connection) -> Result<Vec<TransmissionRow>, ProjectionError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT transmission_id, cut_off, up_to_position, counts FROM transmissions
+         WHERE completed_position IS NOT NULL ORDER BY completed_position DESC",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, i64>(2)?,
+            row.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    let mut transmissions = Vec::new();
+    for row in rows {
+        let (id, cut_off, up_to, counts) = row?;
+        transmissions.push(TransmissionRow {
+            transmission_id: TransmissionId(uuid(&id)?),
+            cut_off: instant(&cut_off)?,
+            up_to_position: up_to as u64,
+            counts,
+        });
+    }
+    Ok(transmissions)
+}
+
 /// The activities with a place held (accepted or waitlisted) on `day`.
 pub fn activities_held_on(
     conn: &Connection,

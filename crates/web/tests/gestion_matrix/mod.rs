@@ -61,6 +61,12 @@ fn cases(portal: &Portal, payment: &str) -> Vec<Case> {
     let nil = uuid::Uuid::nil().to_string();
     let form = "0".repeat(32);
     let quinsac = derive_id("structure", "quinsac").to_string();
+    let transmission =
+        app::console::past_transmissions(&portal.app, &app::staff::Acting::operator())
+            .unwrap()
+            .first()
+            .map(|t| t.transmission_id.to_string())
+            .unwrap_or_else(|| nil.clone());
     let f = |p: &str| format!("/gestion/familles/{family}{p}");
     let get = |template, path: String, needs| Case {
         post: false,
@@ -308,6 +314,38 @@ fn cases(portal: &Portal, payment: &str) -> Vec<Case> {
             format!("/gestion/occupation/{activity}/2026-12-09/fermeture"),
             vec![("motif", "Panne de chauffage".to_owned())],
             Needs::AnyOf(&[ManageDays]),
+        ),
+        get(
+            "/gestion/transmission",
+            "/gestion/transmission".to_owned(),
+            Needs::AnyOf(&[ViewBoards]),
+        ),
+        post(
+            "/gestion/transmission",
+            "/gestion/transmission".to_owned(),
+            vec![("confirmer", "oui".to_owned())],
+            Needs::AnyOf(&[RunTransmission]),
+        ),
+        get(
+            "/gestion/transmission/{transmission}",
+            format!("/gestion/transmission/{transmission}"),
+            Needs::AnyOf(&[ViewBoards]),
+        ),
+        get(
+            "/gestion/graphiques",
+            "/gestion/graphiques".to_owned(),
+            Needs::AnyOf(&[ViewBoards]),
+        ),
+        get(
+            "/gestion/courriels",
+            "/gestion/courriels?etat=echec".to_owned(),
+            Needs::AnyOf(&[ManageOutbox]),
+        ),
+        post(
+            "/gestion/courriels/{mail}/renvoi",
+            format!("/gestion/courriels/{nil}/renvoi"),
+            vec![],
+            Needs::AnyOf(&[ManageOutbox]),
         ),
     ]
 }

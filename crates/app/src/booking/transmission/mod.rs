@@ -3,16 +3,20 @@
 //! transaction.
 
 mod input;
+mod report;
 
 use input::transmission_input;
+pub use report::{
+    DecisionCounts, DecisionLine, Outcome, SlotCounts, StructureCounts, by_slot, by_structure,
+};
 
 use chrono::{DateTime, Utc};
-use domain::booking::{self as rules, Decision};
+use domain::booking as rules;
 use domain::event::payloads::{
     RequestWithdrawn, TransmissionCompleted, TransmissionCounts, TransmissionStarted,
 };
 
-use domain::ids::TransmissionId;
+use domain::ids::{StructureId, TransmissionId};
 use domain::staff::Permission;
 use projections::booking as bq;
 use rusqlite::Connection;
@@ -21,7 +25,6 @@ use serde::Serialize;
 use crate::booking::{BookingRefusal, derived};
 use crate::lookup::Lookup;
 use crate::staff::Acting;
-use crate::wording::booking::decision_text;
 use crate::{App, AppError, Command};
 
 /// What a transmission run did.
@@ -37,8 +40,14 @@ pub struct TransmitReport {
     pub counts: TransmissionCounts,
     pub mails: u32,
     pub dry_run: bool,
-    /// One line per decision, in French, for the staff's screen.
-    pub details: Vec<String>,
+    /// One line per decision, in the order decided.
+    pub lines: Vec<DecisionLine>,
+    /// The report mails queued, one per family and structure: the structure of each.
+    #[serde(skip)]
+    pub mail_structures: Vec<StructureId>,
+    /// Cut down to the structures the member sees (a scoped direction): `lines`, `counts`
+    /// and `mails` then tell those structures only.
+    pub restricted: bool,
 }
 
 impl TransmitReport {
@@ -77,20 +86,76 @@ pub fn transmit_by(
 
 /// What [`transmit`] would report at `cut_off`, computed in the writer transaction on the same
 /// state and then rolled back: nothing is recorded, no mail is queued.
+///
+/// `Permission::ViewBoards`. The run is one for every structure (a waitlist moves with every
+/// cancellation), so it is computed whole, then a member whose right is scoped (direction)
+/// is shown the lines, counts and mails of their structures only (`restricted`).
 pub fn dry_run_transmission(
     app: &App,
     by: &Acting,
     cut_off: DateTime<Utc>,
 ) -> Result<TransmitReport, AppError> {
-    let by = by.clone();
+    let checked = by.clone();
     let report = app.rehearse(&by.actor_text(), move |command| {
-        by.require(Permission::RunTransmission, None)?;
+        checked.require(Permission::ViewBoards, None)?;
         transmit_in(command, cut_off)
     })?;
-    Ok(TransmitReport {
+    let report = TransmitReport {
         dry_run: true,
         ..report
+    };
+    Ok(if sees_every_structure(by) {
+        report
+    } else {
+        restrict(report, |structure| {
+            by.may_in(Permission::ViewBoards, structure)
+        })
     })
+}
+
+/// Whether `by` sees the boards of every structure (an unscoped role granting them, or the
+/// operator on the server).
+fn sees_every_structure(by: &Acting) -> bool {
+    by.rights().is_none_or(|rights| {
+        rights
+            .roles
+            .iter()
+            .any(|role| !role.is_scoped() && role.permissions().contains(&Permission::ViewBoards))
+    })
+}
+
+/// `report` told for the structures `visible` keeps.
+fn restrict(report: TransmitReport, visible: impl Fn(StructureId) -> bool) -> TransmitReport {
+    let lines: Vec<DecisionLine> = report
+        .lines
+        .into_iter()
+        .filter(|line| visible(line.structure_id))
+        .collect();
+    let mail_structures: Vec<StructureId> = report
+        .mail_structures
+        .into_iter()
+        .filter(|structure| visible(*structure))
+        .collect();
+    let decided = DecisionCounts::of(&lines);
+    let new_requests = decided.accepted + decided.waitlisted + decided.refused;
+    let counts = TransmissionCounts {
+        received: new_requests + decided.cancelled,
+        new_requests,
+        cancellation_requests: decided.cancelled,
+        accepted: decided.accepted,
+        waitlisted: decided.waitlisted,
+        cancelled: decided.cancelled,
+        refused: decided.refused,
+        promoted: decided.promoted,
+    };
+    TransmitReport {
+        counts,
+        mails: u32::try_from(mail_structures.len()).unwrap_or(u32::MAX),
+        lines,
+        mail_structures,
+        restricted: true,
+        ..report
+    }
 }
 
 /// « Dernière mise à jour » at `now`: the cut-off of the last transmission, never later than
@@ -145,9 +210,9 @@ fn transmit_in(
         cut_off,
         up_to_position: up_to,
     })?;
-    let mut details = Vec::new();
+    let mut lines = Vec::new();
     for decision in &outcome.decisions {
-        details.push(describe(command.conn(), decision, &mut cache)?);
+        lines.push(report::line_of(command.conn(), decision, &mut cache)?);
         command.emit(decision.event(transmission))?;
     }
     for ignored in &outcome.ignored {
@@ -175,23 +240,26 @@ fn transmit_in(
         counts: outcome.counts,
         mails,
         dry_run: false,
-        details,
+        lines,
+        mail_structures: mail_structures(command.conn(), transmission)?,
+        restricted: false,
     })
 }
 
-fn describe(
+/// The structure of each report mail `transmission` queued (their cause names it last).
+fn mail_structures(
     conn: &Connection,
-    decision: &Decision,
-    cache: &mut Lookup,
-) -> Result<String, AppError> {
-    let (activity, day) = decision.slot();
-    let label = cache
-        .activity(conn, activity, day)?
-        .map(|a| a.label.clone())
-        .unwrap_or_default();
-    let who = cache.child_name(conn, decision.child_id())?;
-    Ok(format!(
-        "{day} {label} — {who} : {}",
-        decision_text(decision)
-    ))
+    transmission: TransmissionId,
+) -> Result<Vec<StructureId>, AppError> {
+    let mut structures = Vec::new();
+    for (cause, _) in mail::caused_by(conn, &crate::notify::transmission_mail_prefix(transmission))?
+    {
+        let structure = cause
+            .rsplit(':')
+            .next()
+            .and_then(|id| id.parse().ok())
+            .ok_or_else(|| AppError::corrupt("mail_outbox", &cause))?;
+        structures.push(StructureId::from_uuid(structure));
+    }
+    Ok(structures)
 }

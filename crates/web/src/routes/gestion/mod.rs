@@ -5,6 +5,8 @@ mod access_log;
 mod accounts;
 mod activation;
 mod attendance;
+mod charts;
+mod console;
 mod days;
 mod enrolment;
 mod families;
@@ -125,4 +127,12 @@ pub(super) fn routes() -> Router<Shared> {
             "/gestion/occupation/{activity}/{day}/fermeture",
             get(days::closing_form).post(days::close),
         )
+        .route(
+            "/gestion/transmission",
+            get(console::console).post(console::transmit),
+        )
+        .route("/gestion/transmission/{transmission}", get(console::detail))
+        .route("/gestion/graphiques", get(charts::charts))
+        .route("/gestion/courriels", get(console::outbox))
+        .route("/gestion/courriels/{mail}/renvoi", post(console::resend))
 }
