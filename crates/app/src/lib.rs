@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod agenda;
 pub mod audit;
+pub mod boards;
 pub mod booking;
 pub mod charts;
 pub mod console;

@@ -12,6 +12,7 @@ mod gestion_desk;
 mod gestion_exports;
 mod gestion_login;
 mod gestion_matrix;
+mod gestion_occupancy;
 mod gestion_phone;
 
 use axum::http::StatusCode;
@@ -1242,7 +1243,8 @@ async fn state_boxes_are_contrasted_and_the_solde_table_is_a_named_focusable_reg
         assert!(ratio >= 4.5, "{line}: {ratio:.2}:1");
         checked += 1;
     }
-    assert_eq!(checked, 9);
+    // The parents' nine, and the two states only the staff's occupancy board shows.
+    assert_eq!(checked, 11);
     let solde = browser.get("/solde").await;
     assert!(solde.body.contains(
         "<div class=\"table-wrap\" role=\"region\" aria-label=\"Solde porte-monnaie\" tabindex=\"0\">"

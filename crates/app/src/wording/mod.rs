@@ -5,6 +5,7 @@
 mod accounts;
 pub(crate) mod attendance;
 mod audit;
+pub(crate) mod boards;
 pub mod booking;
 pub(crate) mod console;
 pub(crate) mod days;

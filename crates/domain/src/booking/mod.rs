@@ -12,6 +12,7 @@
 //! Nothing here reads a clock: `now` is a parameter.
 
 pub mod basket;
+mod board_state;
 mod calendar_state;
 mod state;
 pub mod transmission;
@@ -23,6 +24,7 @@ pub use basket::{
     booking_too_late, cancellation_too_late, day_open, forecast, validate_basket_size,
     validate_booking, validate_cancellation,
 };
+pub use board_state::{BoardState, board_state};
 pub use calendar_state::{DayState, day_state};
 pub use state::{RequestKind, ReservationState};
 pub use transmission::{

@@ -5,6 +5,7 @@
 
 mod project;
 mod query;
+mod waitlist;
 
 use domain::booking::{RequestKind, ReservationState};
 
@@ -18,6 +19,7 @@ pub use query::{
     request_by_id, reservation_by_id, slot_counts, slot_reservations, transmissions,
     waitlisted_days,
 };
+pub use waitlist::{WaitlistSince, waitlist_since};
 
 /// The column value of a state (`booking_requests.state`, `reservations.state`).
 pub fn state_column(state: ReservationState) -> &'static str {

@@ -270,6 +270,19 @@ fn cases(portal: &Portal, payment: &str) -> Vec<Case> {
             Needs::AnyOf(&[TakeAttendance]),
         ),
         get(
+            "/gestion/occupation",
+            format!("/gestion/occupation?structure={quinsac}&semaine=2026-12-09"),
+            Needs::AnyOf(&[ViewBoards]),
+        ),
+        get(
+            "/gestion/occupation/{activity}/{day}",
+            format!(
+                "/gestion/occupation/{}/2026-12-09",
+                derive_id("activity", "alsh-6-12-matin")
+            ),
+            Needs::AnyOf(&[ViewBoards]),
+        ),
+        get(
             "/gestion/occupation/{activity}/{day}/capacite",
             format!("/gestion/occupation/{activity}/2026-12-09/capacite"),
             Needs::AnyOf(&[ManageDays]),

@@ -14,6 +14,7 @@ mod exports;
 mod families;
 mod home;
 mod login;
+mod occupancy;
 mod payments;
 mod phone;
 
@@ -137,6 +138,8 @@ pub(super) fn routes() -> Router<Shared> {
             "/gestion/exports/dossiers-incomplets.csv",
             get(exports::files),
         )
+        .route("/gestion/occupation", get(occupancy::board))
+        .route("/gestion/occupation/{activity}/{day}", get(occupancy::day))
         .route(
             "/gestion/occupation/{activity}/{day}/capacite",
             get(days::capacity_form).post(days::change_capacity),
