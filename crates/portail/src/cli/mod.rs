@@ -2,8 +2,8 @@
 
 mod audit;
 mod booking;
-mod documents;
 mod days;
+mod documents;
 mod exports;
 mod maintenance;
 mod money;
@@ -20,8 +20,8 @@ pub use booking::{
     CalendarArgs, CancelArgs, FamilyListArgs, MailCommand, OutboxArgs, RequestArgs,
     ReservationsCommand, SendArgs, TransmitArgs, WaitlistArgs, WaitlistCommand, WithdrawArgs,
 };
-pub use documents::{AttestationArgs, AttestationKind};
 pub use days::{ActivitiesCommand, CapacityArgs, CloseDayArgs, MoveArgs, PromoteArgs};
+pub use documents::{AttestationArgs, AttestationKind};
 pub use exports::{ExportCommand, ExportFileArgs};
 pub use maintenance::{BackupArgs, RebuildArgs, RestoreArgs};
 pub use money::{
