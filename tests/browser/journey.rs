@@ -2,6 +2,7 @@
 //! label. Each section is one method, so a failure names the section.
 
 mod desk;
+mod director;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -18,6 +19,8 @@ pub const PHONE: (u32, u32) = (390, 844);
 
 const AXE: &str = include_str!("vendor/axe-core/axe.min.js");
 const DUPONT_MAIL: &str = "carteplus@wanadoo.fr";
+/// The address dupont confirms in « Profil » (the profile leg), where later mails go.
+const DUPONT_NEW_MAIL: &str = "jean-paul.dupont@example.org";
 const DUPONT_NAME: &str = "M. DUPONT Jean-Paul";
 const QUINSAC: &str = "Accueil de Loisirs de Quinsac";
 const LATRESNE: &str = "Accueil de Loisirs de Latresne";
@@ -202,7 +205,7 @@ impl<'a> Journey<'a> {
     /// Types into the field labelled `label` (its `<label>`), after clearing it.
     fn fill(&self, label: &str, text: &str) {
         let xpath = format!(
-            "//input[@id=//label[normalize-space(.)={}]/@for]",
+            "//*[self::input or self::textarea][@id=//label[normalize-space(.)={}]/@for]",
             literal(label)
         );
         let field = self
@@ -903,7 +906,7 @@ impl<'a> Journey<'a> {
         self.click("Profil");
         self.click_in_main("Modifier");
         let password = self.password.clone();
-        let new_mail = "jean-paul.dupont@example.org";
+        let new_mail = DUPONT_NEW_MAIL;
         let before = self.portal.smtp.count();
         self.fill_in_form(
             "Enregistrer l'adresse",
@@ -985,7 +988,7 @@ impl<'a> Journey<'a> {
         self.portal.send_mails();
         let mail = self.portal.smtp.wait_for(
             before,
-            "jean-paul.dupont@example.org",
+            DUPONT_NEW_MAIL,
             "Réinitialisation",
             Duration::from_secs(30),
         );

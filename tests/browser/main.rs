@@ -80,4 +80,5 @@ fn the_seed_guide_in_a_real_browser() {
     section("keyboard", || j.keyboard());
     section("phone", || j.phone());
     section("desk", || j.desk());
+    section("director", || j.director());
 }

@@ -131,6 +131,22 @@ impl Portal {
             .unwrap_or_else(|| panic!("no attendance sheet in the demo's output:\n{out}"))
     }
 
+    /// The day the demo points the director to (« Capacité : … Occupation (/gestion/occupation/…) »).
+    pub fn capacity_day(&self) -> String {
+        let out = std::fs::read_to_string(self._dir.path().join("serve.out")).unwrap();
+        out.split("Capacité : ")
+            .nth(1)
+            .and_then(|t| t.split("(/gestion/occupation").nth(1))
+            .and_then(|t| t.split(')').next())
+            .map(|rest| format!("/gestion/occupation{rest}"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no capacity day in the demo's output:
+{out}"
+                )
+            })
+    }
+
     /// `portail transmit` now.
     pub fn transmit(&self) -> String {
         self.run(&["transmit"])

@@ -9,6 +9,29 @@ use super::{Journey, literal};
 use crate::webdriver::{By, ENTER};
 
 impl Journey<'_> {
+    /// Logs a demo staff member in on the page shown: password, then the TOTP code of now.
+    pub(super) fn staff_log_in(&mut self, login: &str) {
+        if !self.b.current_url().ends_with("/gestion/connexion") {
+            self.b
+                .goto(&format!("{}/gestion/connexion", self.portal.base));
+            self.settle();
+        }
+        self.fill("Identifiant", login);
+        self.fill("Mot de passe", &format!("portail-demo-{login}"));
+        self.click("Continuer");
+        let secret = app::demo::DEMO_STAFF
+            .iter()
+            .find(|s| s.login == login)
+            .expect("a demo staff account")
+            .totp_secret();
+        let code = secret.code_at_step(app::staff::time_step(Utc::now()));
+        self.fill(
+            "Code à 6 chiffres de votre application d'authentification",
+            &code,
+        );
+        self.click("Se connecter");
+    }
+
     pub fn desk(&mut self) {
         self.click("Se déconnecter");
         self.b.goto(&format!("{}/gestion", self.portal.base));
@@ -19,20 +42,7 @@ impl Journey<'_> {
             "a visitor on /gestion gets the staff log-in page: {}",
             self.where_am_i()
         );
-        self.fill("Identifiant", "accueil");
-        self.fill("Mot de passe", "portail-demo-accueil");
-        self.click("Continuer");
-        let secret = app::demo::DEMO_STAFF
-            .iter()
-            .find(|s| s.login == "accueil")
-            .expect("the demo's desk agent")
-            .totp_secret();
-        let code = secret.code_at_step(app::staff::time_step(Utc::now()));
-        self.fill(
-            "Code à 6 chiffres de votre application d'authentification",
-            &code,
-        );
-        self.click("Se connecter");
+        self.staff_log_in("accueil");
         self.assert_text("Rôles : Accueil");
         self.screenshot("gestion-accueil");
 

@@ -50,6 +50,25 @@ impl Period {
         first.iter_days().take_while(|d| *d < next).collect()
     }
 
+    /// The week view of this period: itself, or the week holding a month's first day.
+    pub fn week(&self) -> Period {
+        match *self {
+            Period::Week(_) => *self,
+            Period::Month(first) => Period::week_of(first),
+        }
+    }
+
+    /// The month view of this period: itself, or the month holding most of a week's days (the
+    /// month of its Thursday), so the week of Monday 30 November opens December.
+    pub fn month(&self) -> Period {
+        match *self {
+            Period::Week(monday) => {
+                Period::month_of(monday.checked_add_days(Days::new(3)).unwrap_or(monday))
+            }
+            Period::Month(_) => *self,
+        }
+    }
+
     /// The period before (a week or a month).
     pub fn previous(&self) -> Period {
         match *self {
@@ -90,6 +109,22 @@ mod tests {
         assert_eq!(week.days().len(), 7);
         assert_eq!(week.previous(), Period::Week(day("2026-11-16")));
         assert_eq!(week.next(), Period::Week(day("2026-11-30")));
+    }
+
+    #[test]
+    fn given_a_week_astride_two_months_then_its_month_view_is_the_month_of_most_of_its_days() {
+        assert_eq!(
+            Period::week_of(day("2026-12-02")).month(),
+            Period::Month(day("2026-12-01"))
+        );
+        assert_eq!(
+            Period::week_of(day("2026-10-30")).month(),
+            Period::Month(day("2026-10-01"))
+        );
+        assert_eq!(
+            Period::Month(day("2026-12-01")).week(),
+            Period::Week(day("2026-11-30"))
+        );
     }
 
     #[test]

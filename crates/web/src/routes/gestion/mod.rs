@@ -7,6 +7,7 @@ mod activation;
 mod attendance;
 mod charts;
 mod console;
+mod day_path;
 mod days;
 mod documents;
 mod enrolment;

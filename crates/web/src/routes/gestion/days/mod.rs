@@ -11,48 +11,19 @@ use app::AppError;
 use app::days::{DayFigures, DayRefusal};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
-use domain::ids::ActivityId;
 use maud::{Markup, html};
 
-use crate::extract::FromPath;
 use crate::layout::{flash, long_date};
 use crate::staff::StaffUser;
 use crate::staff_layout::gestion_page;
 use crate::{WebError, blocking};
 
+use super::day_path::DayPath;
+
 pub(super) use capacity::{capacity_form, change_capacity};
 pub(super) use closing::{close, closing_form};
 pub(super) use promotion::{promote, promotion_form};
 pub(super) use rank::{move_rank, rank_form};
-
-/// The activity and day a path names.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct DayPath {
-    activity: ActivityId,
-    day: NaiveDate,
-}
-
-impl FromPath for DayPath {
-    type Raw = (String, String);
-    fn from_path((activity, day): (String, String)) -> Option<DayPath> {
-        Some(DayPath {
-            activity: activity.parse().ok()?,
-            day: domain::calendar::parse_day(&day)?,
-        })
-    }
-}
-
-impl DayPath {
-    /// The day's detail page, where every action returns.
-    fn detail(&self) -> String {
-        format!("/gestion/occupation/{}/{}", self.activity, self.day)
-    }
-
-    fn action(&self, name: &str) -> String {
-        format!("{}/{name}", self.detail())
-    }
-}
 
 /// What a day action answers: done, or refused with its French reason.
 enum Outcome<T> {

@@ -120,8 +120,7 @@ fn choice_form(structures: &[BoardStructure], board: &OccupancyBoard) -> Markup 
 /// Week or month, and the period before and after.
 fn period_nav(board: &OccupancyBoard) -> Markup {
     let structure = board.structure_id;
-    let first = board.period.first_day();
-    let (week, month) = (Period::week_of(first), Period::month_of(first));
+    let (week, month) = (board.period.week(), board.period.month());
     let is_week = matches!(board.period, Period::Week(_));
     html! {
         nav class="day-nav" aria-label="Vue" {

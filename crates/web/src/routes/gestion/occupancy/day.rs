@@ -36,7 +36,7 @@ pub(crate) async fn day(
         div class="occupancy-day" {
         p {
             a href=(board_url(detail.structure_id, Period::week_of(detail.day))) {
-                "← Occupation de " (detail.structure_label) ", semaine du jour"
+                "← Occupation de la semaine, " (detail.structure_label)
             }
         }
         (figures(&detail))

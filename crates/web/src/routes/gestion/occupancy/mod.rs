@@ -8,27 +8,11 @@ mod day;
 pub(super) use board::board;
 pub(super) use day::day;
 
+use super::day_path::DayPath;
+
 use app::boards::{BoardState, Period};
 use chrono::NaiveDate;
 use domain::ids::{ActivityId, StructureId};
-
-use crate::extract::FromPath;
-
-/// `/{activity}/{day}`: an id and a day, else the French 404.
-pub(crate) struct DayPath {
-    activity: ActivityId,
-    day: NaiveDate,
-}
-
-impl FromPath for DayPath {
-    type Raw = (String, String);
-    fn from_path((activity, day): (String, String)) -> Option<DayPath> {
-        Some(DayPath {
-            activity: activity.parse().ok()?,
-            day: domain::calendar::parse_day(&day)?,
-        })
-    }
-}
 
 /// The class of a state: the parents' calendar's colours where the states match.
 fn state_class(state: BoardState) -> &'static str {
