@@ -4,13 +4,13 @@
 use app::AppError;
 use app::days::{DayFigures, Reason};
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use domain::staff::Permission;
 use maud::html;
 use serde::Deserialize;
 
-use super::{DayPath, Outcome, day_blocking, figures, reason_field, refused};
+use super::{DayPath, Outcome, day_blocking, figures, form_page, reason_field, refused};
 use crate::extract::{Form, FromFields, Path};
 use crate::layout::csrf_field;
 use crate::session::see_other;
@@ -65,15 +65,7 @@ pub(crate) async fn capacity_form(
     staff: StaffUser,
     Path(path): Path<DayPath>,
 ) -> Result<Response, WebError> {
-    staff.require(Permission::ManageDays)?;
-    let app = services.app.clone();
-    let by = staff.acting();
-    let shown =
-        day_blocking(move || app::days::day_figures(&app, &by, path.activity, path.day)).await?;
-    Ok(match shown {
-        Outcome::Done(figures) => page(&staff, &path, &figures).into_response(),
-        Outcome::Refused(message) => refused(&staff, &path, TITLE, &message),
-    })
+    form_page(services, staff, path, TITLE, page).await
 }
 
 pub(crate) async fn change_capacity(

@@ -44,6 +44,26 @@ async fn day_blocking<T: Send + 'static>(
     }
 }
 
+/// The form page of an action that needs only the day's figures (capacity, closing): the
+/// figures read with the member's rights, then `page`, or the refusal's 422 page.
+async fn form_page(
+    services: crate::Shared,
+    staff: StaffUser,
+    path: DayPath,
+    title: &'static str,
+    page: fn(&StaffUser, &DayPath, &DayFigures) -> Markup,
+) -> Result<Response, WebError> {
+    staff.require(domain::staff::Permission::ManageDays)?;
+    let app = services.app.clone();
+    let by = staff.acting();
+    let shown =
+        day_blocking(move || app::days::day_figures(&app, &by, path.activity, path.day)).await?;
+    Ok(match shown {
+        Outcome::Done(figures) => page(&staff, &path, &figures).into_response(),
+        Outcome::Refused(message) => refused(&staff, &path, title, &message),
+    })
+}
+
 /// The French 422 page of a refused action, with the way back to the day.
 fn refused(staff: &StaffUser, path: &DayPath, title: &str, message: &str) -> Response {
     let body = html! {
