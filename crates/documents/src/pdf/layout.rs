@@ -28,7 +28,11 @@ pub fn render(document: &Document) -> Vec<u8> {
                 pages.paragraph(text, Face::Bold, 12.0);
             }
             Block::Paragraph(text) => pages.paragraph(text, Face::Regular, BODY),
-            Block::Table(table) => pages.table(table),
+            Block::Table(table) => {
+                pages.table(table);
+                // The last row's text sits on its baseline: a line's room before what follows.
+                pages.gap(LEADING);
+            }
         }
         pages.gap(6.0);
     }
