@@ -37,6 +37,18 @@ pub struct FamilyData {
     pub reservations: Vec<FollowUpLine>,
     pub consumptions: Vec<ConsumptionLine>,
     pub payments: Vec<PaymentLine>,
+    /// The numbers of the attestations, statements and receipts issued to the family.
+    pub documents: Vec<IssuedDocument>,
+    /// When the family's calendar feed address was created (its secret is never kept).
+    pub agenda_feed_since: Option<String>,
+}
+
+/// One document issued to the family: its number, who first issued it and when.
+#[derive(Clone, Debug, Serialize)]
+pub struct IssuedDocument {
+    pub number: String,
+    pub issued_by: String,
+    pub issued_at: String,
 }
 
 pub fn family_data(app: &App, family: FamilyId) -> Result<FamilyData, AppError> {
@@ -55,6 +67,20 @@ pub fn family_data(app: &App, family: FamilyId) -> Result<FamilyData, AppError> 
             payments.extend(money::payment_history(app, family, first)?.lines);
         }
     }
+    let documents = app
+        .query(move |conn| crate::documents::numbers_of(conn, family))?
+        .into_iter()
+        .map(|n| IssuedDocument {
+            number: n.text,
+            issued_by: n.issued_by,
+            issued_at: n
+                .issued_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        })
+        .collect();
+    let agenda_feed_since = crate::agenda::agenda_feed(app, family, None)?
+        .since
+        .map(|since| since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     Ok(FamilyData {
         exported_at: app.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         account: AccountData {
@@ -77,5 +103,7 @@ pub fn family_data(app: &App, family: FamilyId) -> Result<FamilyData, AppError> 
         reservations: booking::follow_up(app, family, domain::booking::DeadlineRule::Applies)?,
         consumptions,
         payments,
+        documents,
+        agenda_feed_since,
     })
 }

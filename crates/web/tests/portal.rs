@@ -1056,6 +1056,26 @@ async fn a_parent_downloads_what_the_portal_holds_about_the_family() {
     assert!(!json["consumptions"].as_array().unwrap().is_empty());
     assert!(!json["payments"].as_array().unwrap().is_empty());
     assert!(!json["reservations"].as_array().unwrap().is_empty());
+    assert_eq!(json["documents"], serde_json::json!([]));
+    assert_eq!(json["agenda_feed_since"], serde_json::Value::Null);
+    // A document issued and a calendar address created are in the download, never its secret.
+    let attestation = browser.get("/documents/frais-de-garde?annee=2026").await;
+    assert_eq!(attestation.status, StatusCode::OK);
+    let created = browser.post("/profil/agenda", &[("action", "creer")]).await;
+    let token = created.headers["location"]
+        .to_str()
+        .unwrap()
+        .split("agenda=")
+        .nth(1)
+        .and_then(|rest| rest.split('#').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(token.len(), 64, "the address's secret: {token}");
+    let data = browser.get("/profil/donnees").await;
+    let json: serde_json::Value = serde_json::from_str(&data.body).unwrap();
+    assert_eq!(json["documents"][0]["number"], "FG-2026-00001");
+    assert!(json["agenda_feed_since"].is_string());
+    assert!(!data.body.contains(&token));
     // Never a password or a hash.
     assert!(!data.body.contains("argon2") && !data.body.contains("portail-demo-dupont"));
     // Only one's own family.

@@ -19,6 +19,7 @@ use rusqlite::Connection;
 pub use childcare::{ChildcareAttestation, ChildcareLine, childcare_attestation, parse_year};
 pub use choices::{DocumentChoices, PaymentChoice, document_choices};
 pub use compose::{Addressee, euros};
+pub(crate) use numbers::numbers_of;
 pub use numbers::{DocumentKind, DocumentNumber};
 pub use receipt::{PaymentReceipt, payment_receipt};
 pub use refusal::DocumentRefusal;

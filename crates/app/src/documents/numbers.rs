@@ -91,6 +91,44 @@ pub(super) fn number_document(
     })
 }
 
+/// Every number given to `family`'s documents, oldest first (for the family's data download).
+pub(crate) fn numbers_of(
+    conn: &Connection,
+    family: FamilyId,
+) -> Result<Vec<DocumentNumber>, AppError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT kind, year, sequence, issued_by, issued_at FROM document_numbers
+         WHERE family_id = ?1 ORDER BY issued_at, kind, sequence",
+    )?;
+    let rows = statement.query_map(params![family.to_string()], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, i32>(1)?,
+            row.get::<_, u32>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut numbers = Vec::new();
+    for row in rows {
+        let (prefix, year, sequence, issued_by, issued_at) = row?;
+        let issued_at = DateTime::parse_from_rfc3339(&issued_at)
+            .map_err(|e| AppError::corrupt("document_numbers", e))?
+            .with_timezone(&Utc);
+        numbers.push(DocumentNumber {
+            text: numbered(&prefix, year, sequence),
+            issued_by,
+            issued_at,
+        });
+    }
+    Ok(numbers)
+}
+
 fn text(kind: DocumentKind, year: i32, sequence: u32) -> String {
-    format!("{}-{year}-{sequence:05}", kind.prefix())
+    numbered(kind.prefix(), year, sequence)
+}
+
+/// « FG-2026-00012 »: the kind's prefix, the year, the sequence on five digits.
+fn numbered(prefix: &str, year: i32, sequence: u32) -> String {
+    format!("{prefix}-{year}-{sequence:05}")
 }

@@ -101,7 +101,7 @@ fn transmit_form(staff: &StaffUser) -> Markup {
             p { "La même transmission que celle de la nuit : les décisions sont enregistrées et les familles prévenues par courriel." }
             form class="stack" method="post" action="/gestion/transmission" {
                 (csrf_field(staff.csrf()))
-                div class="field check" {
+                div class="field checkbox" {
                     input type="checkbox" id="confirmer" name="confirmer" value="oui" required;
                     label for="confirmer" { "Je confirme : transmettre maintenant et prévenir les familles" }
                 }
