@@ -59,13 +59,12 @@ pub struct PromoteArgs {
 }
 
 #[derive(Debug, Args)]
-#[group(id = "sens", required = true, multiple = false, args = ["up", "down"])]
 pub struct MoveArgs {
     /// La place en liste d'attente (id affiché par `waitlist show`).
     #[arg(long)]
     pub place: String,
     /// Monter d'un rang.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "down", required_unless_present = "down")]
     pub up: bool,
     /// Descendre d'un rang.
     #[arg(long)]

@@ -94,6 +94,59 @@ fn a_director_raises_the_capacity_from_the_cli_lilou_gets_the_place_and_the_mail
 }
 
 #[test]
+fn a_waitlist_move_reads_its_place_direction_and_reason_and_the_ends_cannot_go_further() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, day) = demo(dir.path());
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&portail(
+        &db,
+        &[
+            "waitlist",
+            "show",
+            "--activity",
+            "alsh-6-12-apres-midi",
+            "--day",
+            &day,
+            "--json",
+        ],
+    )))
+    .unwrap();
+    let lilou = shown["waitlist"][0]["reservation_id"].as_str().unwrap();
+    let before = events(&db);
+    for direction in ["--up", "--down"] {
+        let output = portail(
+            &db,
+            &[
+                "--as",
+                "direction",
+                "waitlist",
+                "move",
+                "--place",
+                lilou,
+                direction,
+                "--reason",
+                "Fratrie",
+            ],
+        );
+        // Alone on the waitlist, Lilou is first and last: a refusal of the rule (exit 1),
+        // not of the command line (exit 2).
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    }
+    let neither = portail(
+        &db,
+        &["waitlist", "move", "--place", lilou, "--reason", "Fratrie"],
+    );
+    assert_eq!(neither.status.code(), Some(2), "{}", stderr(&neither));
+    let both = portail(
+        &db,
+        &[
+            "waitlist", "move", "--place", lilou, "--up", "--down", "--reason", "Fratrie",
+        ],
+    );
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+    assert_eq!(events(&db), before, "nothing written");
+}
+
+#[test]
 fn closing_a_day_from_the_cli_cancels_its_places_and_a_past_day_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (db, day) = demo(dir.path());
