@@ -200,7 +200,7 @@ pub fn forbidden_page(permission: Permission) -> Markup {
                 main id="contenu" {
                     h1 { "Accès refusé" }
                     p class="flash error" role="alert" {
-                        "Votre compte ne permet pas de " (app::staff::permission_label(permission))
+                        (app::staff::not_allowed_text(permission))
                         ". Rien n'a été consulté ni enregistré."
                     }
                     p { "Si vous en avez besoin, demandez à un administrateur d'ajouter le rôle qui convient à votre compte." }

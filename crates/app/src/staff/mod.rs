@@ -30,7 +30,7 @@ use rusqlite::Connection;
 
 use crate::AppError;
 
-pub use crate::wording::staff::{permission_label, role_label};
+pub use crate::wording::staff::{not_allowed_text, permission_label, role_label};
 pub use access_log::{
     ACCESS_LOG_MONTHS, Access, AccessKind, access_log, purge_access_log, record_access,
 };

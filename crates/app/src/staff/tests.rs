@@ -114,3 +114,22 @@ mod access_log {
         assert_eq!(access_log(&app, &admin, 0, 10).expect("read").1, 0);
     }
 }
+
+#[test]
+fn a_missing_permission_reads_as_french_with_de_elided_before_a_vowel() {
+    use crate::staff::{StaffRefusal, not_allowed_text};
+    use domain::staff::Permission;
+    assert_eq!(
+        StaffRefusal::NotAllowed(Permission::ExportMoney).to_string(),
+        "Votre compte ne permet pas d'exporter les chiffres de la régie : rien n'a été enregistré."
+    );
+    for permission in Permission::ALL {
+        let text = not_allowed_text(permission);
+        let rest = text.trim_start_matches("Votre compte ne permet pas ");
+        let vowel_after_de = rest
+            .strip_prefix("de ")
+            .and_then(|w| w.chars().next())
+            .is_some_and(|c| "aeéèêiouy".contains(c));
+        assert!(!vowel_after_de, "« {text} »");
+    }
+}

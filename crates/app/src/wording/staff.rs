@@ -53,13 +53,25 @@ pub fn permission_label(permission: Permission) -> &'static str {
     }
 }
 
+/// « Votre compte ne permet pas de consulter … » / « … pas d'exporter … »: the words of a
+/// missing permission, « de » elided before a vowel.
+pub fn not_allowed_text(permission: Permission) -> String {
+    let what = permission_label(permission);
+    let elided = what.chars().next().is_some_and(|c| "aeéèêiouy".contains(c));
+    if elided {
+        format!("Votre compte ne permet pas d'{what}")
+    } else {
+        format!("Votre compte ne permet pas de {what}")
+    }
+}
+
 impl fmt::Display for StaffRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StaffRefusal::NotAllowed(permission) => write!(
                 f,
-                "Votre compte ne permet pas de {} : rien n'a été enregistré.",
-                permission_label(*permission)
+                "{} : rien n'a été enregistré.",
+                not_allowed_text(*permission)
             ),
             StaffRefusal::UnknownLogin => {
                 f.write_str("Aucun compte du personnel actif ne porte cet identifiant.")
