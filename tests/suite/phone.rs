@@ -140,7 +140,7 @@ fn given_the_deadline_passed_when_a_desk_agent_asks_for_an_exception_then_it_is_
                 Some(DeadlineException::parse("Le papa a appelé").unwrap()),
             )
         })
-        .then_refused("Votre compte ne permet pas de accepter une demande après la date limite : rien n'a été enregistré.");
+        .then_refused("Votre compte ne permet pas d'accepter une demande après la date limite : rien n'a été enregistré.");
 }
 
 #[test]

@@ -195,3 +195,38 @@ fn whatever_the_day_it_is_built_the_demo_shows_what_the_guide_describes() {
         );
     }
 }
+
+#[test]
+fn the_demo_s_past_days_were_taken_at_the_desk_but_the_last_wednesday_s_sheet_is_left_to_take() {
+    // Given the demo built on Wednesday 25 November 2026
+    let (_dir, app) = demo_at("2026-11-25 09:00");
+    let marks = |day: &str| {
+        let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").expect("day");
+        app.query(move |conn| Ok(projections::marks_of_day(conn, day)?))
+            .expect("marks")
+    };
+    // Then Lilou came on the 4th, as every child with a place that day
+    assert!(
+        marks("2026-11-04")
+            .iter()
+            .any(|m| m.child_id == lilou() && m.mark == domain::attendance::Mark::Present)
+    );
+    // And the sheet the guide sends the desk to (last Wednesday, the 18th) is still to take
+    assert!(marks("2026-11-18").is_empty());
+    // And the CAF's export of October has its children and hours
+    let october = crate::exports::export(
+        &app,
+        &crate::staff::Acting::operator(),
+        crate::exports::ExportRequest {
+            kind: crate::exports::ExportKind::Attendance,
+            month: crate::exports::ExportMonth::parse("2026-10").expect("month"),
+            structure: None,
+        },
+    )
+    .expect("the operator exports");
+    assert!(
+        october.lines > 0,
+        "{}",
+        String::from_utf8_lossy(&october.bytes)
+    );
+}

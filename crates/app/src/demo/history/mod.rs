@@ -5,9 +5,9 @@ mod transmission;
 
 use chrono::{Datelike, Days, NaiveDate};
 use domain::event::payloads::{
-    BasketSubmitted, BookingRequested, ConsumptionRecorded, PaymentRecorded,
+    BasketSubmitted, BookingRequested, ConsumptionRecorded, PaymentRecorded, PresenceRecorded,
 };
-use domain::ids::{BasketId, ConsumptionId, PaymentId, RequestId, ReservationId};
+use domain::ids::{BasketId, ConsumptionId, PaymentId, PresenceId, RequestId, ReservationId};
 use domain::values::{Forecast, PaymentMode, RefusalReason};
 
 use self::transmission::{Booking, Line, Transmission};
@@ -186,17 +186,24 @@ impl World {
         Ok(())
     }
 
-    /// Consumptions of the past days (what the nightly job records), at the prices in force.
+    /// Consumptions of the past days (what the nightly job records), at the prices in force,
+    /// and the attendance the centres took those days (every child came), so the CAF's
+    /// attendance export and the day's detail have their figures. The last Wednesday's sheet is
+    /// left to take: the guide sends the desk there (« Pointage »).
     fn record_consumptions(
         &self,
         command: &mut Command<'_, '_>,
         accepted: &[Booking],
     ) -> Result<(), AppError> {
         let mut billed_this_month = false;
+        let sheet_to_take = self.past_wednesdays().last().copied();
         for booking in accepted.iter().filter(|b| b.line.day < self.today) {
             billed_this_month |= booking.line.day >= self.month_start();
             let key = booking.reservation.to_string();
             command.emit(consumption(&key, booking.line, Some(booking.reservation)))?;
+            if sheet_to_take.is_some_and(|last| booking.line.day < last) {
+                command.emit(presence(&key, booking.line, booking.reservation))?;
+            }
         }
         if !billed_this_month {
             self.record_walk_in(command)?;
@@ -270,6 +277,17 @@ impl World {
 }
 
 /// The consumption of `line` at its activity's price, its id derived from `key`.
+fn presence(key: &str, line: Line, reservation: ReservationId) -> PresenceRecorded {
+    PresenceRecorded {
+        presence_id: PresenceId::from_uuid(demo_id("presence", key)),
+        family_id: line.family,
+        child_id: line.child,
+        activity_id: line.activity.id(),
+        day: line.day,
+        reservation_id: Some(reservation),
+    }
+}
+
 fn consumption(key: &str, line: Line, reservation: Option<ReservationId>) -> ConsumptionRecorded {
     let unit_price = line.activity.unit_price();
     let quantity = line.activity.quantity_per_day();
