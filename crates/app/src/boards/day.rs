@@ -70,6 +70,27 @@ pub struct DayDetail {
     pub pending: Vec<PendingEntry>,
     /// The staff actions on the day, with their authors and reasons, oldest first.
     pub actions: Vec<crate::days::DayAction>,
+    /// Where the day stands today: its capacity and opening change only while it is to come,
+    /// its waitlist moves until it is over (`app::days`).
+    pub timing: DayTiming,
+}
+
+/// A day seen from today (Europe/Paris).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayTiming {
+    Coming,
+    Today,
+    Over,
+}
+
+impl DayTiming {
+    fn of(day: NaiveDate, today: NaiveDate) -> DayTiming {
+        match day.cmp(&today) {
+            std::cmp::Ordering::Greater => DayTiming::Coming,
+            std::cmp::Ordering::Equal => DayTiming::Today,
+            std::cmp::Ordering::Less => DayTiming::Over,
+        }
+    }
 }
 
 /// The detail of `activity` on `day`; `None` when no activity has this id on that day. `by`
@@ -82,6 +103,7 @@ pub fn day_detail(
 ) -> Result<Option<DayDetail>, AppError> {
     let by = by.clone();
     let now = app.now();
+    let timing = DayTiming::of(day, app.today());
     let read = app.query(move |conn| {
         let Some(row) = projections::activity(conn, activity, day)? else {
             return Ok(None);
@@ -105,6 +127,7 @@ pub fn day_detail(
                 waitlist: Vec::new(),
                 pending: Vec::new(),
                 actions: Vec::new(),
+                timing,
             },
             waitlist,
             pending(conn, activity, day)?,

@@ -11,7 +11,7 @@ mod period;
 mod tests;
 
 pub use crate::wording::boards::{request_kind_label, state_label};
-pub use day::{AcceptedChild, DayDetail, PendingEntry, WaitingChild, day_detail};
+pub use day::{AcceptedChild, DayDetail, DayTiming, PendingEntry, WaitingChild, day_detail};
 pub use domain::booking::BoardState;
 pub use occupancy::{
     BoardCell, BoardRow, BoardStructure, OccupancyBoard, SlotFigures, board_structures, occupancy,

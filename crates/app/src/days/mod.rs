@@ -54,6 +54,15 @@ fn managed_activity(
     Ok(row)
 }
 
+/// Refuses a waitlist action on a day already over (Europe/Paris): today's waitlist can still
+/// get a freed place in the morning, yesterday's cannot.
+fn refuse_day_over(command: &Command<'_, '_>, day: NaiveDate) -> Result<(), AppError> {
+    if day < domain::deadline::paris_day(command.now()) {
+        return Err(DayRefusal::DayOver { day }.into());
+    }
+    Ok(())
+}
+
 /// Refuses an action on a day already begun (Europe/Paris).
 fn refuse_past_day(command: &Command<'_, '_>, day: NaiveDate) -> Result<(), AppError> {
     if day <= domain::deadline::paris_day(command.now()) {

@@ -6,7 +6,7 @@ use domain::event::payloads::WaitlistPromoted;
 use domain::ids::ReservationId;
 
 use super::reason::keep_reason;
-use super::{DayRefusal, Reason, managed_activity};
+use super::{DayRefusal, Reason, managed_activity, refuse_day_over};
 use crate::staff::Acting;
 use crate::{App, AppError};
 
@@ -27,6 +27,7 @@ pub fn promote_waitlisted(
         };
         let (activity, day) = (reservation.activity_id, reservation.day);
         let row = managed_activity(command, &by_in, activity, day)?;
+        refuse_day_over(command, day)?;
         let (ReservationState::Waitlisted, Some(rank)) = (reservation.state, reservation.rank)
         else {
             return Err(DayRefusal::NotWaitlisted.into());

@@ -21,6 +21,8 @@ pub enum DayRefusal {
     AlreadyLast,
     /// A day already begun or over cannot be closed.
     PastDay { day: NaiveDate },
+    /// The day is over: its waitlist no longer moves.
+    DayOver { day: NaiveDate },
     /// The day is already closed.
     AlreadyClosed,
 }

@@ -5,7 +5,7 @@ use domain::booking::{Direction, MoveRefusal, ReservationState, move_on_waitlist
 use domain::ids::ReservationId;
 
 use super::reason::keep_reason;
-use super::{DayRefusal, Reason, managed_activity};
+use super::{DayRefusal, Reason, managed_activity, refuse_day_over};
 use crate::staff::Acting;
 use crate::{App, AppError};
 
@@ -26,6 +26,7 @@ pub fn move_waitlisted(
         };
         let (activity, day) = (reservation.activity_id, reservation.day);
         managed_activity(command, &by_in, activity, day)?;
+        refuse_day_over(command, day)?;
         let waitlist: Vec<ReservationId> =
             projections::booking::slot_reservations(command.conn(), activity, day)?
                 .into_iter()

@@ -316,6 +316,38 @@ fn given_a_full_day_a_promotion_by_hand_is_refused_with_nothing_written() {
 }
 
 #[test]
+fn given_the_day_over_its_waitlist_neither_gets_a_place_by_hand_nor_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = world(&dir);
+    let [_, second] = waitlist(&app)[..] else {
+        panic!("two waiting")
+    };
+    drop(app);
+    // The Thursday after: the Wednesday is over.
+    let later = Utc.with_ymd_and_hms(2027, 1, 14, 9, 0, 0).unwrap();
+    let app = App::open(dir.path().join("days.db"), Arc::new(FixedClock(later))).unwrap();
+    let position = head(&app);
+    let promoted =
+        super::promote_waitlisted(&app, &director_of("centre"), second, reason("Fratrie"));
+    assert!(
+        matches!(promoted, Err(AppError::Days(DayRefusal::DayOver { .. }))),
+        "{promoted:?}"
+    );
+    let moved = super::move_waitlisted(
+        &app,
+        &director_of("centre"),
+        second,
+        domain::booking::Direction::Up,
+        reason("Fratrie"),
+    );
+    assert!(
+        matches!(moved, Err(AppError::Days(DayRefusal::DayOver { .. }))),
+        "{moved:?}"
+    );
+    assert_eq!(head(&app), position, "nothing written");
+}
+
+#[test]
 fn given_a_free_place_the_director_promotes_the_second_waiting_and_the_first_keeps_rank_one() {
     let dir = tempfile::tempdir().unwrap();
     let app = world(&dir);

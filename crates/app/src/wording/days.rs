@@ -56,6 +56,11 @@ impl fmt::Display for DayRefusal {
                 "Le {} est déjà commencé ou passé : on ne peut plus le modifier.",
                 day.format("%d/%m/%Y")
             ),
+            DayRefusal::DayOver { day } => write!(
+                f,
+                "Le {} est passé : sa liste d'attente ne bouge plus.",
+                day.format("%d/%m/%Y")
+            ),
             DayRefusal::AlreadyClosed => f.write_str("Cette journée est déjà fermée."),
         }
     }

@@ -275,3 +275,26 @@ async fn a_day_closed_exceptionally_is_told_in_words_on_the_board() {
     assert!(!day.body.contains("/fermeture"), "already closed");
     assert!(day.body.contains("/capacite"));
 }
+
+#[tokio::test]
+async fn a_day_over_offers_no_action_and_today_only_its_waitlist() {
+    let portal = Portal::demo();
+    let mut director = portal.staff_logged_in("direction").await;
+    let journee = activity("alsh-6-12-journee");
+    let coming = director
+        .get(&format!("/gestion/occupation/{journee}/2026-12-09"))
+        .await;
+    assert_eq!(coming.status, StatusCode::OK, "{}", coming.text());
+    assert!(coming.body.contains("/capacite"), "a coming day can change");
+    for past in ["2026-11-18", "2026-11-25"] {
+        let day = director
+            .get(&format!("/gestion/occupation/{journee}/{past}"))
+            .await;
+        assert_eq!(day.status, StatusCode::OK, "{past}: {}", day.text());
+        assert!(
+            !day.body.contains("/capacite"),
+            "{past}: no capacity change"
+        );
+        assert!(!day.body.contains("/fermeture"), "{past}: no closing");
+    }
+}

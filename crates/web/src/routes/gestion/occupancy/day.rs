@@ -3,7 +3,9 @@
 //! transmitted in log order, the staff actions taken with their reasons; and, for the members
 //! who may manage the day, its actions.
 
-use app::boards::{BoardState, DayDetail, Period, WaitingChild, request_kind_label, state_label};
+use app::boards::{
+    BoardState, DayDetail, DayTiming, Period, WaitingChild, request_kind_label, state_label,
+};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::ids::FamilyId;
@@ -40,11 +42,11 @@ pub(crate) async fn day(
             }
         }
         (figures(&detail))
-        @if manages {
+        @if manages && detail.timing == DayTiming::Coming {
             (day_actions(&detail))
         }
         (accepted(&detail, families))
-        (waitlist(&detail, families, manages))
+        (waitlist(&detail, families, manages && detail.timing != DayTiming::Over))
         (pending(&detail, families))
         (past_actions(&detail))
         }
