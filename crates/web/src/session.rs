@@ -334,6 +334,8 @@ fn forwarded_address(headers: &HeaderMap) -> Option<std::net::IpAddr> {
 /// An anonymous caller: the page chrome, the CSRF token of its forms, its address.
 pub struct Visitor {
     pub chrome: Chrome,
+    /// The browser's visitor id (what a log-in's ticket in line is bound to).
+    pub browser: String,
     pub ip: Option<String>,
     /// The session cookie, when one was sent (it is replaced at log-in).
     pub session_token: Option<String>,
@@ -356,6 +358,7 @@ impl FromRequestParts<Shared> for Visitor {
             .map_err(IntoResponse::into_response)?;
         Ok(Visitor {
             chrome,
+            browser: visitor,
             ip: client_ip(parts, services),
             session_token: cookie(&parts.headers, services.config.session_cookie())
                 .map(str::to_owned),

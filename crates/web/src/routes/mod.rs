@@ -31,6 +31,7 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
             "/connexion",
             get(accounts::login_form).post(accounts::login),
         )
+        .route("/connexion/file/{ticket}", get(accounts::in_line))
         .route("/deconnexion", post(accounts::logout))
         .route("/accueil", get(accounts::welcome))
         .route(
@@ -96,6 +97,10 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&services),
             session::csrf_and_visitor,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&services),
+            crate::hashing::count_pages,
         ))
         .with_state(Arc::clone(&services));
     let mut router = portal;

@@ -3,6 +3,7 @@
 //! the parent choosing a new one, and no recovery page depends on whether the identifiant exists.
 
 mod activation;
+mod line;
 mod login;
 mod recovery;
 mod reset;
@@ -12,6 +13,7 @@ mod welcome;
 use maud::{Markup, html};
 
 pub use activation::{activate, activation_form};
+pub use line::in_line;
 pub use login::{login, login_form, logout};
 pub use recovery::{answer_question, recovery, recovery_form, send_reset_link};
 pub use reset::{reset, reset_form};
