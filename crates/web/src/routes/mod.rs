@@ -59,6 +59,7 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
         .route("/profil/agenda", post(profile::agenda))
         .route("/agenda/{file}", get(agenda::feed))
         .route("/profil/mot-de-passe", post(profile::change_password))
+        .route("/profil/appareils", post(accounts::forget_devices))
         .route("/profil/courriel", post(profile::change_email))
         .route("/profil/question", post(profile::change_question))
         .route(

@@ -10,7 +10,9 @@ use serde::Deserialize;
 use super::line;
 use crate::hashing::LineEntry;
 use crate::layout::{Chrome, csrf_field, flash, page};
-use crate::session::{Parent, Visitor, rotate_visitor, see_other, session_cookie};
+use crate::session::{
+    Parent, Visitor, rotate_visitor, see_other, session_cookie, session_cookie_kept,
+};
 use crate::{Shared, WebError, blocking};
 
 /// Welcome messages of every structure (the log-in page shows them, as the seed asks).
@@ -63,6 +65,16 @@ fn login_page(
                         input id="mot_de_passe" name="mot_de_passe" type="password"
                             autocomplete="current-password" required maxlength="128";
                     }
+                    div class="field check" {
+                        input id="rester_connecte" name="rester_connecte" type="checkbox" value="1"
+                            aria-describedby="rester-aide";
+                        label for="rester_connecte" { "Rester connecté sur cet appareil" }
+                        p class="hint" id="rester-aide" {
+                            "Pendant " (app::accounts::REMEMBERED_FOR.num_days()) " jours, sans retaper votre mot de passe. "
+                            "Seulement sur votre téléphone ou votre ordinateur, jamais sur un appareil partagé. "
+                            "« Se déconnecter » ou un nouveau mot de passe y mettent fin."
+                        }
+                    }
                     div class="actions" { button type="submit" { "Se connecter" } }
                 }
                 p { "Mot de passe oublié ? " a href="/mot-de-passe-oublie" { "Le retrouver" } }
@@ -100,6 +112,8 @@ pub async fn login_form(
 pub struct LoginForm {
     identifiant: String,
     mot_de_passe: String,
+    /// « Rester connecté »: the checkbox, sent only when ticked.
+    rester_connecte: Option<String>,
 }
 
 /// « Se connecter »: the password is verified in line, in arrival order. Verified within
@@ -114,9 +128,11 @@ pub async fn login(
     let (login, password) = (form.identifiant.clone(), form.mot_de_passe);
     let ip = visitor.ip.clone();
     let previous = visitor.session_token.clone();
+    let remember = form.rester_connecte.is_some();
     let _waiting = services.hashing.not_a_page();
     let submitted = services.hashing.submit(move || {
-        accounts::login(&app, &login, &password, ip.as_deref(), previous.as_deref())
+        let previous = previous.as_deref();
+        accounts::login(&app, &login, &password, ip.as_deref(), previous, remember)
     });
     let mut job = match submitted {
         Ok(job) => job,
@@ -147,12 +163,17 @@ pub(super) async fn answer(
 ) -> Result<Response, WebError> {
     let mut retry_after = None;
     let (status, message) = match outcome? {
-        LoginOutcome::LoggedIn { token, family } => {
-            tracing::info!(%family, "parent logged in");
+        LoginOutcome::LoggedIn {
+            token,
+            family,
+            remembered_until,
+        } => {
+            tracing::info!(%family, remembered = remembered_until.is_some(), "parent logged in");
             let mut response = see_other("/accueil");
+            let now = services.app.now();
             response.headers_mut().append(
                 header::SET_COOKIE,
-                session_cookie(&services.config, Some(&token)),
+                session_cookie_kept(&services.config, &token, remembered_until, now),
             );
             rotate_visitor(&mut response, &services.config);
             return Ok(response);
