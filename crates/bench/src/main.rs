@@ -7,6 +7,7 @@
 //!    event, durable (`synchronous=FULL`), group-committed by the single writer.
 #![forbid(unsafe_code)]
 
+mod logins;
 mod portal;
 mod transmit;
 
@@ -37,13 +38,17 @@ fn main() -> anyhow::Result<()> {
             transmit::rebuild(requests, families, keep.as_deref())
         }
         Some("portal") => portal::run(parse_arg(&args, 1, 32)? as usize),
+        Some("logins") => logins::run(
+            parse_arg(&args, 1, 120)? as usize,
+            parse_arg(&args, 2, 8)? as usize,
+        ),
         Some("transmit") => {
             let requests = parse_arg(&args, 1, 100_000)?;
             let families = parse_arg(&args, 2, 5_000)?;
             transmit::run(requests, families)
         }
         _ => bail!(
-            "usage: bench append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND] | bench transmit [REQUESTS] [FAMILIES] | bench rebuild [REQUESTS] [FAMILIES] [KEEP_DIR] | bench portal [CLIENTS]"
+            "usage: bench append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND] | bench transmit [REQUESTS] [FAMILIES] | bench rebuild [REQUESTS] [FAMILIES] [KEEP_DIR] | bench portal [CLIENTS] | bench logins [LOGINS] [CLICKERS]"
         ),
     }
 }

@@ -316,10 +316,10 @@ impl Inner {
             if self.closed.load(Ordering::SeqCst) {
                 return None;
             }
-            if self.admits(index) {
-                if let Some(job) = jobs.line.pop_front() {
-                    return Some(job);
-                }
+            if self.admits(index)
+                && let Some(job) = jobs.line.pop_front()
+            {
+                return Some(job);
             }
             let pause = if index == 0 {
                 LOOK_AGAIN * 20
