@@ -5,27 +5,38 @@
 use std::time::Duration;
 
 use app::accounts;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
 use super::login::answer;
+use crate::extract::{FromPath, Path};
 use crate::hashing::{LINE_REFRESH_MAX, TicketState};
 use crate::layout::{Chrome, page, page_refreshing};
 use crate::session::Visitor;
 use crate::{Shared, WebError};
 
-/// The page of a ticket in line, bound to the browser that pressed « Se connecter ».
+/// A ticket in line in the path: 256 random bits as 64 lowercase hex characters, else the
+/// French 404.
+pub struct Ticket(String);
+
+impl FromPath for Ticket {
+    type Raw = String;
+    fn from_path(raw: String) -> Option<Ticket> {
+        accounts::is_secret_shaped(&raw).then_some(Ticket(raw))
+    }
+}
+
+/// The page of a ticket in line, bound to the browser that pressed « Se connecter ». Its
+/// outcome is given once: the session the verification opened (its cookie set here), or the
+/// refusal.
 pub async fn in_line(
     State(services): State<Shared>,
     visitor: Visitor,
-    Path(ticket): Path<String>,
+    Path(Ticket(ticket)): Path<Ticket>,
 ) -> Result<Response, WebError> {
-    let state = accounts::is_secret_shaped(&ticket)
-        .then(|| services.hashing.line().look(&ticket, &visitor.browser))
-        .flatten();
-    match state {
+    match services.hashing.line().look(&ticket, &visitor.browser) {
         None => Ok(ticket_unknown(&visitor.chrome)),
         Some(TicketState::Waiting { seq }) => Ok(waiting(&services, &visitor.chrome, &ticket, seq)),
         Some(TicketState::Done { outcome, login }) => {
