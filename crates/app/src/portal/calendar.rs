@@ -8,7 +8,8 @@ use projections::booking as bq;
 use rusqlite::Connection;
 use serde::{Serialize, Serializer};
 
-use crate::booking::{BookingBlock, Withdrawable, activity_on_day_among};
+use crate::booking::{BookingBlock, Withdrawable};
+use crate::lookup::{Windows, on_day_of};
 use crate::portal::PortalRefusal;
 use crate::registry::{self, ChildProfile};
 use crate::{App, AppError};
@@ -136,6 +137,7 @@ struct Reading<'c> {
     child: ChildProfile,
     structures: Vec<StructureId>,
     periods: Vec<projections::PeriodRow>,
+    windows: Windows,
     activity: Option<ActivityId>,
     deadline: DeadlineRule,
 }
@@ -167,38 +169,56 @@ fn read_days(
 ) -> Result<Vec<CalendarDay>, AppError> {
     let now = app.now();
     app.query(move |conn| {
-        let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == family) else {
-            return Err(PortalRefusal::ChildNotInFamily.into());
-        };
-        let today = domain::deadline::paris_day(now);
-        let Some(family_row) = projections::family(conn, family, today)? else {
-            return Err(PortalRefusal::UnknownFamily.into());
-        };
-        let reading = Reading {
+        days_in(
             conn,
             now,
-            child: profile,
-            structures: family_row.structures,
-            periods: projections::periods(conn)?,
-            activity,
-            deadline,
-        };
-        let mut days = Vec::new();
-        let mut day = first;
-        while day <= last {
-            days.push(CalendarDay {
-                day,
-                cells: reading.cells(day)?,
-            });
-            day = day + Days::new(1);
-        }
-        Ok(days)
+            (family, child),
+            (first, last),
+            (activity, deadline),
+        )
     })
+}
+
+/// The days `first..=last` for `child` of `family` as read on `conn` at `now`.
+pub(crate) fn days_in(
+    conn: &Connection,
+    now: chrono::DateTime<chrono::Utc>,
+    (family, child): (FamilyId, ChildId),
+    (first, last): (NaiveDate, NaiveDate),
+    (activity, deadline): (Option<ActivityId>, DeadlineRule),
+) -> Result<Vec<CalendarDay>, AppError> {
+    let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == family) else {
+        return Err(PortalRefusal::ChildNotInFamily.into());
+    };
+    let today = domain::deadline::paris_day(now);
+    let Some(family_row) = projections::family(conn, family, today)? else {
+        return Err(PortalRefusal::UnknownFamily.into());
+    };
+    let mut reading = Reading {
+        conn,
+        now,
+        child: profile,
+        structures: family_row.structures,
+        periods: projections::periods(conn)?,
+        windows: Windows::default(),
+        activity,
+        deadline,
+    };
+    let mut days = Vec::new();
+    let mut day = first;
+    while day <= last {
+        days.push(CalendarDay {
+            day,
+            cells: reading.cells(day)?,
+        });
+        day = day + Days::new(1);
+    }
+    Ok(days)
 }
 
 impl Reading<'_> {
     /// The activities the child may book on `day`, each with its state.
-    fn cells(&self, day: NaiveDate) -> Result<Vec<CalendarCell>, AppError> {
+    fn cells(&mut self, day: NaiveDate) -> Result<Vec<CalendarCell>, AppError> {
         let mut cells = Vec::new();
         let engagements = bq::child_engagements(self.conn, self.child.child_id, day)?;
         for row in projections::activities(self.conn, day)? {
@@ -211,11 +231,7 @@ impl Reading<'_> {
             if age < u32::from(row.age_min) || age > u32::from(row.age_max) {
                 continue;
             }
-            let Some(on_day) =
-                activity_on_day_among(self.conn, row.activity_id, day, &self.periods)?
-            else {
-                continue;
-            };
+            let on_day = on_day_of(self.conn, &row, day, &self.periods, &mut self.windows)?;
             let engagement = engagements
                 .iter()
                 .find(|e| e.activity_id == row.activity_id);
