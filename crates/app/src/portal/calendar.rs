@@ -1,6 +1,8 @@
 //! The booking calendar of one child: for every day, every activity the child may book there,
 //! with the seed's colour state (text, never colour alone) and what is booked.
 
+use std::rc::Rc;
+
 use chrono::{Datelike, Days, NaiveDate};
 use domain::booking::{self as rules, DayState, DeadlineRule, EngagementState};
 use domain::ids::{ActivityId, ChildId, FamilyId, RequestId, ReservationId, StructureId};
@@ -138,6 +140,10 @@ struct Reading<'c> {
     structures: Vec<StructureId>,
     periods: Vec<projections::PeriodRow>,
     windows: Windows,
+    /// The days of the month from which a capacity or a price changes.
+    changes: Vec<NaiveDate>,
+    /// The activities as last read, and the day they were read for.
+    in_force: Option<(NaiveDate, Rc<Vec<projections::ActivityRow>>)>,
     activity: Option<ActivityId>,
     deadline: DeadlineRule,
 }
@@ -201,6 +207,8 @@ pub(crate) fn days_in(
         structures: family_row.structures,
         periods: projections::periods(conn)?,
         windows: Windows::default(),
+        changes: projections::activity_changes(conn, first, last)?,
+        in_force: None,
         activity,
         deadline,
     };
@@ -217,11 +225,27 @@ pub(crate) fn days_in(
 }
 
 impl Reading<'_> {
+    /// The activities as in force on `day` (the days come in order): read again only from a day
+    /// a capacity or a price changes, the same rows otherwise.
+    fn activities_on(
+        &mut self,
+        day: NaiveDate,
+    ) -> Result<Rc<Vec<projections::ActivityRow>>, AppError> {
+        if let Some((read_on, rows)) = &self.in_force
+            && !self.changes.iter().any(|c| read_on < c && *c <= day)
+        {
+            return Ok(Rc::clone(rows));
+        }
+        let rows = Rc::new(projections::activities(self.conn, day)?);
+        self.in_force = Some((day, Rc::clone(&rows)));
+        Ok(rows)
+    }
+
     /// The activities the child may book on `day`, each with its state.
     fn cells(&mut self, day: NaiveDate) -> Result<Vec<CalendarCell>, AppError> {
         let mut cells = Vec::new();
         let engagements = bq::child_engagements(self.conn, self.child.child_id, day)?;
-        for row in projections::activities(self.conn, day)? {
+        for row in self.activities_on(day)?.iter() {
             if self.activity.is_some_and(|a| a != row.activity_id)
                 || !self.structures.contains(&row.structure_id)
             {
@@ -231,7 +255,7 @@ impl Reading<'_> {
             if age < u32::from(row.age_min) || age > u32::from(row.age_max) {
                 continue;
             }
-            let on_day = on_day_of(self.conn, &row, day, &self.periods, &mut self.windows)?;
+            let on_day = on_day_of(self.conn, row, day, &self.periods, &mut self.windows)?;
             let engagement = engagements
                 .iter()
                 .find(|e| e.activity_id == row.activity_id);
@@ -244,7 +268,7 @@ impl Reading<'_> {
             cells.push(CalendarCell {
                 activity_id: row.activity_id,
                 structure_id: row.structure_id,
-                activity: row.label,
+                activity: row.label.clone(),
                 state,
                 state_label: state.label(),
                 booking: held.map(|h| h.state),
@@ -306,3 +330,6 @@ fn engagement_code<S: Serializer>(
     let code = state.map(|state| bq::state_column(state.into()));
     code.serialize(serializer)
 }
+
+#[cfg(test)]
+mod tests;
