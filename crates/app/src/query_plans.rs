@@ -111,11 +111,9 @@ fn growing_table_read_whole(detail: &str) -> Option<&str> {
     let rest = detail.strip_prefix("SEARCH ")?;
     let table = rest.split_whitespace().next()?;
     let constraints = rest.split_once('(')?.1.split(')').next()?;
-    let columns = constraints.split(" AND ").map(|c| {
-        c.split(|ch: char| ch == '=' || ch == '<' || ch == '>' || ch == ' ')
-            .next()
-            .unwrap_or(c)
-    });
+    let columns = constraints
+        .split(" AND ")
+        .map(|c| c.split(['=', '<', '>', ' ']).next().unwrap_or(c));
     let mut codes_only = true;
     for column in columns {
         codes_only &= column == "state" || column == "kind";
@@ -126,7 +124,7 @@ fn growing_table_read_whole(detail: &str) -> Option<&str> {
 /// The table `name` stands for in `sql`: itself, or the table it aliases (`FROM activities a`).
 fn table_of(sql: &str, name: &str) -> String {
     let words: Vec<&str> = sql
-        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',')
+        .split(|c: char| c.is_whitespace() || ['(', ')', ','].contains(&c))
         .filter(|w| !w.is_empty())
         .collect();
     words
