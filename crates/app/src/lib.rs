@@ -29,6 +29,8 @@ pub mod notify;
 pub mod online_payment;
 pub mod portal;
 pub mod privacy;
+#[cfg(test)]
+mod query_plans;
 pub mod registry;
 pub mod settings;
 pub mod setup;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::booking::ActivityOnDay;
 use domain::calendar::{OpeningCalendar, Period};
-use domain::ids::{ActivityId, ChildId};
+use domain::ids::{ActivityId, ChildId, PeriodId};
 use projections::booking as bq;
 use rusqlite::Connection;
 
@@ -31,6 +31,35 @@ pub fn activity_on_day_among(
     let Some(row) = projections::activity(conn, activity, day)? else {
         return Ok(None);
     };
+    on_day_of(conn, &row, day, periods, &mut Windows::default()).map(Some)
+}
+
+/// The booking windows of the periods, each read once.
+#[derive(Default)]
+pub(crate) struct Windows(BTreeMap<PeriodId, projections::Window>);
+
+impl Windows {
+    /// The window of `period`; a period without one is bookable whenever its days are.
+    fn of(&mut self, conn: &Connection, period: PeriodId) -> Result<projections::Window, AppError> {
+        if let Some(window) = self.0.get(&period) {
+            return Ok(*window);
+        }
+        let window = projections::booking_window(conn, period)?
+            .unwrap_or((DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC));
+        self.0.insert(period, window);
+        Ok(window)
+    }
+}
+
+/// The rules' view of the activity `row` (as in force on `day`) on `day`.
+pub(crate) fn on_day_of(
+    conn: &Connection,
+    row: &projections::ActivityRow,
+    day: NaiveDate,
+    periods: &[projections::PeriodRow],
+    windows: &mut Windows,
+) -> Result<ActivityOnDay, AppError> {
+    let activity = row.activity_id;
     let mut open = false;
     let mut window = None;
     for period in periods
@@ -46,11 +75,7 @@ pub fn activity_on_day_among(
         }]);
         if calendar.is_open(day) {
             open = true;
-            // A period without a booking window is bookable whenever its days are.
-            window = Some(
-                projections::booking_window(conn, period.period_id)?
-                    .unwrap_or((DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)),
-            );
+            window = Some(windows.of(conn, period.period_id)?);
             break;
         }
     }
@@ -60,12 +85,12 @@ pub fn activity_on_day_among(
         window = None;
     }
     let counts = bq::slot_counts(conn, activity, day)?;
-    Ok(Some(ActivityOnDay {
+    Ok(ActivityOnDay {
         activity_id: activity,
-        label: row.label,
+        label: row.label.clone(),
         age_min: row.age_min,
         age_max: row.age_max,
-        incompatible_with: row.incompatible_with,
+        incompatible_with: row.incompatible_with.clone(),
         booking_deadline: row.booking_deadline,
         cancellation_deadline: row.cancellation_deadline,
         open,
@@ -75,7 +100,7 @@ pub fn activity_on_day_among(
         accepted: counts.accepted,
         waitlisted: counts.waitlisted,
         pending_before: counts.pending,
-    }))
+    })
 }
 
 /// Activities as in force on each day, read once per day for a whole transmission.
@@ -83,6 +108,8 @@ pub fn activity_on_day_among(
 pub(crate) struct Lookup {
     by_day: BTreeMap<NaiveDate, BTreeMap<ActivityId, projections::ActivityRow>>,
     children: BTreeMap<ChildId, String>,
+    periods: Option<Vec<projections::PeriodRow>>,
+    windows: Windows,
 }
 
 impl Lookup {
@@ -101,6 +128,24 @@ impl Lookup {
             );
         }
         Ok(self.by_day.get(&day).and_then(|rows| rows.get(&activity)))
+    }
+
+    /// The rules' view of `activity` on `day` ([`activity_on_day`]), the activities of each
+    /// day, the periods and their windows read once.
+    pub(crate) fn on_day(
+        &mut self,
+        conn: &Connection,
+        activity: ActivityId,
+        day: NaiveDate,
+    ) -> Result<Option<ActivityOnDay>, AppError> {
+        if self.periods.is_none() {
+            self.periods = Some(projections::periods(conn)?);
+        }
+        let Some(row) = self.activity(conn, activity, day)?.cloned() else {
+            return Ok(None);
+        };
+        let periods = self.periods.as_deref().unwrap_or_default();
+        on_day_of(conn, &row, day, periods, &mut self.windows).map(Some)
     }
 
     /// "DUPONT Lilou", read once per child.

@@ -260,6 +260,7 @@ fn run(running: Running) -> anyhow::Result<()> {
     } = running;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(blocking_threads())
         .build()
         .context("démarrage du moteur asynchrone")?;
     runtime.block_on(async move {
@@ -345,4 +346,11 @@ fn anchoring(
             "ancrage du journal : indiquez à la fois la clé (--anchor-key, [anchor] key) et le fichier d'ancres (--anchors, [anchor] file)"
         ),
     }
+}
+
+/// Threads for blocking work (reads, commands waiting for their commit): eight per core. Reads
+/// wait for one of the read pool's connections anyway, and each extra thread may keep its own
+/// allocator arena, which a burst would leave resident (tokio's default allows 512).
+fn blocking_threads() -> usize {
+    std::thread::available_parallelism().map_or(16, |cores| cores.get() * 8)
 }

@@ -67,7 +67,8 @@ pub struct StoreOptions {
     pub max_batch: usize,
     /// Commands waiting for the writer before submitters block (back-pressure).
     pub queue_capacity: usize,
-    /// Read-only connections kept open for queries.
+    /// Read-only connections open at most: a reader waits for one beyond that
+    /// ([`default_read_connections`]).
     pub read_connections: usize,
     /// How long a statement waits for a lock held by another process, in milliseconds.
     pub busy_timeout_ms: u32,
@@ -78,10 +79,16 @@ impl Default for StoreOptions {
         StoreOptions {
             max_batch: 512,
             queue_capacity: 4096,
-            read_connections: 4,
+            read_connections: default_read_connections(),
             busy_timeout_ms: 10_000,
         }
     }
+}
+
+/// Two read connections per core: a read is CPU work on a cached page more often than it waits
+/// for the disk, so more connections than that only add page caches and memory, not throughput.
+pub fn default_read_connections() -> usize {
+    std::thread::available_parallelism().map_or(2, |cores| cores.get() * 2)
 }
 
 /// Handle to an open event store. Cheap to clone; the writer thread stops when the last handle
@@ -188,6 +195,12 @@ impl EventStore {
         query: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         self.inner.readers.with(query)
+    }
+
+    /// How many read connections are open now (never more than `read_connections`, whatever
+    /// the number of readers at once).
+    pub fn read_connections_open(&self) -> usize {
+        self.inner.readers.open_connections()
     }
 
     /// Last position and hash of the log (position 0 and [`GENESIS_HASH`] when empty).

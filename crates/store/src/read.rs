@@ -1,8 +1,10 @@
-//! Reads, on a small pool of read-only connections (WAL: readers never wait for the writer).
+//! Reads, on a bounded pool of read-only connections (WAL: readers never wait for the writer).
 
+use std::cell::Cell;
 use std::collections::VecDeque;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 
 use rusqlite::{Connection, Row, params};
 use uuid::Uuid;
@@ -20,40 +22,117 @@ pub struct Head {
     pub recorded_at: String,
 }
 
+/// The read-only connections: at most `size` open at once. A reader finds an idle one, or
+/// opens one while fewer than `size` are open, or waits for one to come back (memory stays
+/// bounded however many requests arrive together). A read started inside another read on the
+/// same thread (a nested query) never waits for itself: it gets a connection of its own.
 pub(crate) struct ReadPool {
     path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
-    keep: usize,
+    slots: Mutex<Slots>,
+    returned: Condvar,
+    size: usize,
     busy_timeout_ms: u32,
 }
 
+/// The pool's connections: the idle ones and how many are open (idle or lent).
+struct Slots {
+    idle: Vec<Connection>,
+    open: usize,
+}
+
+thread_local! {
+    /// How many pooled connections this thread holds now.
+    static HELD: Cell<usize> = const { Cell::new(0) };
+}
+
 impl ReadPool {
-    pub(crate) fn new(path: PathBuf, keep: usize, busy_timeout_ms: u32) -> Self {
+    pub(crate) fn new(path: PathBuf, size: usize, busy_timeout_ms: u32) -> Self {
         ReadPool {
             path,
-            idle: Mutex::new(Vec::new()),
-            keep: keep.max(1),
+            slots: Mutex::new(Slots {
+                idle: Vec::new(),
+                open: 0,
+            }),
+            returned: Condvar::new(),
+            size: size.max(1),
             busy_timeout_ms,
         }
     }
 
-    /// Runs `query` on an idle connection (or a new one); keeps at most `keep` idle.
+    /// Runs `query` on a pooled connection, waiting for one when `size` are lent.
     pub(crate) fn with<T>(
         &self,
         query: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let pooled = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        let conn = match pooled {
-            Some(conn) => conn,
-            None => schema::open_read_connection(&self.path, self.busy_timeout_ms)?,
-        };
-        let result = query(&conn);
-        if let Ok(mut idle) = self.idle.lock()
-            && idle.len() < self.keep
-        {
-            idle.push(conn);
+        if HELD.with(Cell::get) > 0 {
+            let conn = schema::open_read_connection(&self.path, self.busy_timeout_ms)?;
+            return query(&conn);
         }
-        result
+        let conn = self.checkout()?;
+        match catch_unwind(AssertUnwindSafe(|| query(&conn))) {
+            Ok(result) => {
+                self.give_back(Some(conn));
+                result
+            }
+            Err(panic) => {
+                // The read may have stopped inside a statement: close its connection.
+                drop(conn);
+                self.give_back(None);
+                resume_unwind(panic)
+            }
+        }
+    }
+
+    /// How many connections are open now (idle or lent).
+    pub(crate) fn open_connections(&self) -> usize {
+        self.lock().open
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Slots> {
+        self.slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn checkout(&self) -> Result<Connection, StoreError> {
+        let mut slots = self.lock();
+        loop {
+            if let Some(conn) = slots.idle.pop() {
+                HELD.with(|held| held.set(held.get() + 1));
+                return Ok(conn);
+            }
+            if slots.open < self.size {
+                slots.open += 1;
+                drop(slots);
+                return match schema::open_read_connection(&self.path, self.busy_timeout_ms) {
+                    Ok(conn) => {
+                        HELD.with(|held| held.set(held.get() + 1));
+                        Ok(conn)
+                    }
+                    Err(error) => {
+                        self.lock().open -= 1;
+                        self.returned.notify_one();
+                        Err(error)
+                    }
+                };
+            }
+            slots = self
+                .returned
+                .wait(slots)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+
+    /// A lent connection comes back (or, `None`, was closed): a waiting reader may go on.
+    fn give_back(&self, conn: Option<Connection>) {
+        HELD.with(|held| held.set(held.get().saturating_sub(1)));
+        let mut slots = self.lock();
+        match conn {
+            Some(conn) => slots.idle.push(conn),
+            None => slots.open -= 1,
+        }
+        drop(slots);
+        self.returned.notify_one();
     }
 }
 
@@ -192,5 +271,77 @@ impl Iterator for EventPage {
             }
         }
         self.buffer.pop_front().map(Ok)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Barrier};
+
+    use crate::{EventStore, StoreOptions};
+
+    fn store_with(readers: usize) -> (tempfile::TempDir, EventStore) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let options = StoreOptions {
+            read_connections: readers,
+            ..StoreOptions::default()
+        };
+        let store = EventStore::open(dir.path().join("store.db"), options)
+            .unwrap_or_else(|e| panic!("{e}"));
+        (dir, store)
+    }
+
+    #[test]
+    fn thirty_two_readers_at_once_share_the_bounded_connections_and_all_get_their_answer() {
+        // Given a store allowed 3 read connections
+        let (_dir, store) = store_with(3);
+        let most = Arc::new(AtomicUsize::new(0));
+        let barrier = Arc::new(Barrier::new(32));
+        // When 32 threads read at the same moment, each holding its connection a little while
+        let threads: Vec<_> = (0..32)
+            .map(|_| {
+                let (store, most, barrier) =
+                    (store.clone(), Arc::clone(&most), Arc::clone(&barrier));
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    store.read(|conn| {
+                        most.fetch_max(store.read_connections_open(), Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                        Ok(conn.query_row("SELECT 1", [], |row| row.get::<_, i64>(0))?)
+                    })
+                })
+            })
+            .collect();
+        // Then every read answers, and never more than 3 connections were open
+        for thread in threads {
+            let answer = thread.join().unwrap_or_else(|_| panic!("reader panicked"));
+            assert_eq!(answer.unwrap_or_else(|e| panic!("{e}")), 1);
+        }
+        assert!(most.load(Ordering::SeqCst) <= 3, "{most:?} connections");
+        assert!(store.read_connections_open() <= 3);
+    }
+
+    #[test]
+    fn a_read_inside_a_read_answers_even_when_every_connection_is_lent() {
+        // Given a store allowed one read connection, lent to the outer read
+        let (_dir, store) = store_with(1);
+        // When a read runs inside it on the same thread
+        let inner = store.read(|_outer| store.head());
+        // Then it answers instead of waiting for itself, and the pool keeps its bound after
+        assert_eq!(inner.unwrap_or_else(|e| panic!("{e}")).position, 0);
+        assert_eq!(store.read_connections_open(), 1);
+    }
+
+    #[test]
+    fn a_read_that_panicked_gives_its_place_back() {
+        // Given a store allowed one read connection, whose read panicked
+        let (_dir, store) = store_with(1);
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            store.read(|_conn| -> Result<(), crate::StoreError> { panic!("a bug in a query") })
+        }));
+        assert!(panicked.is_err());
+        // When the next read comes, then it gets a connection (it does not wait forever)
+        assert_eq!(store.head().map(|h| h.position).unwrap_or(u64::MAX), 0);
     }
 }

@@ -136,7 +136,9 @@ pub(crate) fn open_read_connection(
     )?;
     conn.busy_timeout(Duration::from_millis(u64::from(busy_timeout_ms)))?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-    conn.execute_batch("PRAGMA query_only = ON;")?;
+    // 8 MiB of page cache each (SQLite's default is 2 MiB): the pages of a family's calendar,
+    // « Suivi » and « Solde » stay cached; the pool's size bounds the total.
+    conn.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -8192;")?;
     Ok(conn)
 }
 

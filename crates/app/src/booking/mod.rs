@@ -18,12 +18,16 @@ pub use crate::wording::booking::{
     decision_line_text, forecast_text, outcome_text, paris_date_time, refusal_text,
 };
 pub(crate) use basket::family_structures;
+#[cfg(test)]
+pub(crate) use basket::preview_in;
 pub use basket::{
     BasketReceipt, DeadlineException, LineLabel, LineOutcome, LineRequest, PreviewLine,
     REASON_MAX_CHARS, RecordedException, deadline_exception, describe_lines, estimated_total,
     preview_basket, receipt, submit_basket, submit_staff_basket,
 };
 pub use capacity::promote_after_capacity_change;
+#[cfg(test)]
+pub(crate) use follow_up::follow_up_in;
 pub use follow_up::{FollowUpLine, follow_up};
 pub use refusal::{BasketRefusal, BookingRefusal};
 pub use standing::{BookingBlock, account_standing, basket_booking_allowed, booking_blocked};

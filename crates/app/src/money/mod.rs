@@ -17,6 +17,7 @@ pub use history::{ConsumptionLine, History, PaymentLine, consumption_history, pa
 pub use payment::{
     DeskPayment, cancel_payment, parse_mode, parse_payment_day, record_payment, resolve_wallet,
 };
+pub(crate) use price::Prices;
 pub use price::{DayPrice, day_price};
 pub use refusal::MoneyRefusal;
 pub(crate) use staff_consumption::{Breaches, consumption_in};

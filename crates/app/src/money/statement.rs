@@ -9,7 +9,8 @@ use rusqlite::Connection;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{MoneyRefusal, day_price};
+use super::MoneyRefusal;
+use super::price::Prices;
 use crate::{App, AppError};
 
 /// The seed's "Solde et Paiement" for one wallet.
@@ -127,10 +128,11 @@ fn estimates(
     conn: &Connection,
     family: FamilyId,
 ) -> Result<Vec<(WalletId, Estimate, Money)>, AppError> {
+    let mut prices = Prices::new(family);
     projections::unbilled(conn, family)?
         .into_iter()
         .map(|open| {
-            let price = day_price(conn, family, open.activity_id, open.day)?;
+            let price = prices.of(conn, open.activity_id, open.day)?;
             Ok((price.wallet, open.estimate, price.amount))
         })
         .collect()

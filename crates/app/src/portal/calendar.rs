@@ -1,6 +1,8 @@
 //! The booking calendar of one child: for every day, every activity the child may book there,
 //! with the seed's colour state (text, never colour alone) and what is booked.
 
+use std::rc::Rc;
+
 use chrono::{Datelike, Days, NaiveDate};
 use domain::booking::{self as rules, DayState, DeadlineRule, EngagementState};
 use domain::ids::{ActivityId, ChildId, FamilyId, RequestId, ReservationId, StructureId};
@@ -8,7 +10,8 @@ use projections::booking as bq;
 use rusqlite::Connection;
 use serde::{Serialize, Serializer};
 
-use crate::booking::{BookingBlock, Withdrawable, activity_on_day_among};
+use crate::booking::{BookingBlock, Withdrawable};
+use crate::lookup::{Windows, on_day_of};
 use crate::portal::PortalRefusal;
 use crate::registry::{self, ChildProfile};
 use crate::{App, AppError};
@@ -136,6 +139,11 @@ struct Reading<'c> {
     child: ChildProfile,
     structures: Vec<StructureId>,
     periods: Vec<projections::PeriodRow>,
+    windows: Windows,
+    /// The days of the month from which a capacity or a price changes.
+    changes: Vec<NaiveDate>,
+    /// The activities as last read, and the day they were read for.
+    in_force: Option<(NaiveDate, Rc<Vec<projections::ActivityRow>>)>,
     activity: Option<ActivityId>,
     deadline: DeadlineRule,
 }
@@ -167,41 +175,77 @@ fn read_days(
 ) -> Result<Vec<CalendarDay>, AppError> {
     let now = app.now();
     app.query(move |conn| {
-        let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == family) else {
-            return Err(PortalRefusal::ChildNotInFamily.into());
-        };
-        let today = domain::deadline::paris_day(now);
-        let Some(family_row) = projections::family(conn, family, today)? else {
-            return Err(PortalRefusal::UnknownFamily.into());
-        };
-        let reading = Reading {
+        days_in(
             conn,
             now,
-            child: profile,
-            structures: family_row.structures,
-            periods: projections::periods(conn)?,
-            activity,
-            deadline,
-        };
-        let mut days = Vec::new();
-        let mut day = first;
-        while day <= last {
-            days.push(CalendarDay {
-                day,
-                cells: reading.cells(day)?,
-            });
-            day = day + Days::new(1);
-        }
-        Ok(days)
+            (family, child),
+            (first, last),
+            (activity, deadline),
+        )
     })
 }
 
+/// The days `first..=last` for `child` of `family` as read on `conn` at `now`.
+pub(crate) fn days_in(
+    conn: &Connection,
+    now: chrono::DateTime<chrono::Utc>,
+    (family, child): (FamilyId, ChildId),
+    (first, last): (NaiveDate, NaiveDate),
+    (activity, deadline): (Option<ActivityId>, DeadlineRule),
+) -> Result<Vec<CalendarDay>, AppError> {
+    let Some(profile) = registry::child(conn, child)?.filter(|c| c.family_id == family) else {
+        return Err(PortalRefusal::ChildNotInFamily.into());
+    };
+    let today = domain::deadline::paris_day(now);
+    let Some(family_row) = projections::family(conn, family, today)? else {
+        return Err(PortalRefusal::UnknownFamily.into());
+    };
+    let mut reading = Reading {
+        conn,
+        now,
+        child: profile,
+        structures: family_row.structures,
+        periods: projections::periods(conn)?,
+        windows: Windows::default(),
+        changes: projections::activity_changes(conn, first, last)?,
+        in_force: None,
+        activity,
+        deadline,
+    };
+    let mut days = Vec::new();
+    let mut day = first;
+    while day <= last {
+        days.push(CalendarDay {
+            day,
+            cells: reading.cells(day)?,
+        });
+        day = day + Days::new(1);
+    }
+    Ok(days)
+}
+
 impl Reading<'_> {
+    /// The activities as in force on `day` (the days come in order): read again only from a day
+    /// a capacity or a price changes, the same rows otherwise.
+    fn activities_on(
+        &mut self,
+        day: NaiveDate,
+    ) -> Result<Rc<Vec<projections::ActivityRow>>, AppError> {
+        if let Some((read_on, rows)) = &self.in_force
+            && !self.changes.iter().any(|c| read_on < c && *c <= day)
+        {
+            return Ok(Rc::clone(rows));
+        }
+        let rows = Rc::new(projections::activities(self.conn, day)?);
+        self.in_force = Some((day, Rc::clone(&rows)));
+        Ok(rows)
+    }
+
     /// The activities the child may book on `day`, each with its state.
-    fn cells(&self, day: NaiveDate) -> Result<Vec<CalendarCell>, AppError> {
+    fn cells(&mut self, day: NaiveDate) -> Result<Vec<CalendarCell>, AppError> {
         let mut cells = Vec::new();
         let engagements = bq::child_engagements(self.conn, self.child.child_id, day)?;
-        for row in projections::activities(self.conn, day)? {
+        for row in self.activities_on(day)?.iter() {
             if self.activity.is_some_and(|a| a != row.activity_id)
                 || !self.structures.contains(&row.structure_id)
             {
@@ -211,11 +255,7 @@ impl Reading<'_> {
             if age < u32::from(row.age_min) || age > u32::from(row.age_max) {
                 continue;
             }
-            let Some(on_day) =
-                activity_on_day_among(self.conn, row.activity_id, day, &self.periods)?
-            else {
-                continue;
-            };
+            let on_day = on_day_of(self.conn, row, day, &self.periods, &mut self.windows)?;
             let engagement = engagements
                 .iter()
                 .find(|e| e.activity_id == row.activity_id);
@@ -228,7 +268,7 @@ impl Reading<'_> {
             cells.push(CalendarCell {
                 activity_id: row.activity_id,
                 structure_id: row.structure_id,
-                activity: row.label,
+                activity: row.label.clone(),
                 state,
                 state_label: state.label(),
                 booking: held.map(|h| h.state),
@@ -290,3 +330,6 @@ fn engagement_code<S: Serializer>(
     let code = state.map(|state| bq::state_column(state.into()));
     code.serialize(serializer)
 }
+
+#[cfg(test)]
+mod tests;

@@ -9,6 +9,8 @@ mod months;
 mod refusal;
 
 pub use basket::{BASKET_MAX_LINES, Basket, DayChoice};
+#[cfg(test)]
+pub(crate) use calendar::days_in;
 pub use calendar::{
     Booked, CalendarCell, CalendarDay, ChildCalendar, child_calendar, children_of, days, month,
 };

@@ -270,6 +270,8 @@ pub struct FollowUpRow {
 
 /// The family's booking requests (withdrawn ones aside), by day then child.
 pub fn follow_up(conn: &Connection, family: FamilyId) -> Result<Vec<FollowUpRow>, ProjectionError> {
+    // `+c.state`: the pending cancellation is found by its reservation (the partial index
+    // `booking_requests_cancelling`), never through every pending request of the state index.
     let mut statement = conn.prepare_cached(
         "SELECT q.request_id, q.reservation_id, q.child_id, q.activity_id, q.day,
                 COALESCE(r.state, q.state), q.reason, q.requested_position,
@@ -277,7 +279,7 @@ pub fn follow_up(conn: &Connection, family: FamilyId) -> Result<Vec<FollowUpRow>
                     (SELECT COUNT(*) FROM reservations w WHERE w.activity_id = r.activity_id AND w.day = r.day
                        AND w.state = 'liste_attente' AND w.waitlist_order <= r.waitlist_order)
                 END,
-                (SELECT c.request_id FROM booking_requests c WHERE c.kind = 'cancellation' AND c.state = 'non_transmis'
+                (SELECT c.request_id FROM booking_requests c WHERE c.kind = 'cancellation' AND +c.state = 'non_transmis'
                    AND c.reservation_id = q.reservation_id ORDER BY c.requested_position LIMIT 1)
          FROM booking_requests q LEFT JOIN reservations r ON r.reservation_id = q.reservation_id
          WHERE q.family_id = ?1 AND q.kind = 'booking' AND q.state <> 'retiree'
@@ -321,9 +323,10 @@ pub fn pending_cancellation(
     conn: &Connection,
     reservation: ReservationId,
 ) -> Result<Option<RequestId>, ProjectionError> {
+    // `+state`: by the reservation (`booking_requests_cancelling`), not every pending request.
     let id: Option<String> = conn
         .prepare_cached(
-            "SELECT request_id FROM booking_requests WHERE kind = 'cancellation' AND state = 'non_transmis'
+            "SELECT request_id FROM booking_requests WHERE kind = 'cancellation' AND +state = 'non_transmis'
                AND reservation_id = ?1 ORDER BY requested_position LIMIT 1",
         )?
         .query_row(params![reservation.to_string()], |row| row.get(0))

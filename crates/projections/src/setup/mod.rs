@@ -6,6 +6,6 @@ mod query;
 
 pub(crate) use project::apply;
 pub use query::{
-    ActivityRow, PeriodRow, StructureRow, WalletRow, Window, activities, activity, booking_window,
-    debt_threshold, periods, structure_windows, structures, wallets,
+    ActivityRow, PeriodRow, StructureRow, WalletRow, Window, activities, activity,
+    activity_changes, booking_window, debt_threshold, periods, structure_windows, structures, wallets,
 };

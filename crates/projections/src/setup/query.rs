@@ -105,6 +105,24 @@ pub fn activity(
         .find(|a| a.activity_id == activity))
 }
 
+/// The days in `(after, until]` from which a capacity or a price comes into force: between two
+/// of them, [`activities`] answers the same rows (a month reads them once per change).
+pub fn activity_changes(
+    conn: &Connection,
+    after: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<NaiveDate>, ProjectionError> {
+    row::all(
+        conn,
+        "activity_capacities",
+        "SELECT effective_from FROM activity_capacities WHERE effective_from > ?1 AND effective_from <= ?2
+         UNION SELECT effective_from FROM activity_prices WHERE effective_from > ?1 AND effective_from <= ?2
+         ORDER BY 1",
+        params![after.to_string(), until.to_string()],
+        |row| row.day(0),
+    )
+}
+
 /// Every activity, with capacity and price in force on `day`, ordered by structure and label.
 pub fn activities(conn: &Connection, day: NaiveDate) -> Result<Vec<ActivityRow>, ProjectionError> {
     row::all(

@@ -17,7 +17,7 @@ use rusqlite::Connection;
 use super::{LineOutcome, LineRequest};
 use crate::booking::standing::account_standing;
 use crate::booking::{BasketRefusal, BookingRefusal, derived};
-use crate::lookup::activity_on_day;
+use crate::lookup::Lookup;
 use crate::{AppError, registry};
 
 /// Each line with its outcome, and the events the recorded lines would append.
@@ -55,6 +55,7 @@ pub(super) fn evaluate(
         added: BTreeMap::new(),
         cancelling: BTreeSet::new(),
         planned: Vec::new(),
+        lookup: Lookup::default(),
     };
     let mut outcomes: Vec<(LineRequest, LineOutcome)> = Vec::with_capacity(lines.len());
     for (index, line) in lines.iter().enumerate() {
@@ -93,6 +94,9 @@ struct Judge<'c> {
     cancelling: BTreeSet<ReservationId>,
     /// The events of the recorded lines.
     planned: Vec<Planned>,
+    /// The activities of each day, the periods and their windows, read once for the basket
+    /// (what the lines record is appended after the judgement: these do not change meanwhile).
+    lookup: Lookup,
 }
 
 type LineResult<T> = Result<Result<T, BasketRefusal>, AppError>;
@@ -163,7 +167,7 @@ impl Judge<'_> {
     }
 
     fn booking_line(
-        &self,
+        &mut self,
         child: ChildId,
         activity: ActivityId,
         day: NaiveDate,
@@ -173,10 +177,10 @@ impl Judge<'_> {
         else {
             return Ok(Err(BasketRefusal::ChildNotInFamily));
         };
-        let Some(mut on_day) = activity_on_day(conn, activity, day)? else {
+        let Some(mut on_day) = self.lookup.on_day(conn, activity, day)? else {
             return Ok(Err(BasketRefusal::UnknownActivity));
         };
-        if !family_structures_offer(conn, self.family, activity, day)? {
+        if !family_structures_offer(conn, &mut self.lookup, self.family, activity, day)? {
             return Ok(Err(BasketRefusal::ActivityNotOffered));
         }
         on_day.pending_before += self.added.get(&(activity, day)).copied().unwrap_or(0);
@@ -185,7 +189,7 @@ impl Judge<'_> {
             first_name: profile.first_name.clone(),
             birth_date: profile.birth_date,
         };
-        let engaged = engagements(conn, child, day, &self.cancelling)?;
+        let engaged = engagements(conn, &mut self.lookup, child, day, &self.cancelling)?;
         let judged = rules::validate_booking(
             self.now,
             day,
@@ -209,7 +213,7 @@ impl Judge<'_> {
     }
 
     /// A cancellation line: its refusal, or the deadline set aside to accept it (if one was).
-    fn cancellation_line(&self, reservation: ReservationId) -> LineResult<Option<LineRefusal>> {
+    fn cancellation_line(&mut self, reservation: ReservationId) -> LineResult<Option<LineRefusal>> {
         let conn = self.conn;
         let Some(row) =
             bq::reservation_by_id(conn, reservation)?.filter(|r| r.family_id == self.family)
@@ -222,7 +226,7 @@ impl Judge<'_> {
         if cancellation_pending(conn, reservation)? || self.cancelling.contains(&reservation) {
             return Ok(Err(BasketRefusal::CancellationPending));
         }
-        let Some(on_day) = activity_on_day(conn, row.activity_id, row.day)? else {
+        let Some(on_day) = self.lookup.on_day(conn, row.activity_id, row.day)? else {
             return Ok(Err(BasketRefusal::UnknownActivity));
         };
         Ok(
@@ -238,6 +242,7 @@ impl Judge<'_> {
 /// out, so "cancel the Journée, book the Matin" works in one basket.
 fn engagements(
     conn: &Connection,
+    lookup: &mut Lookup,
     child: ChildId,
     day: NaiveDate,
     cancelling: &BTreeSet<ReservationId>,
@@ -249,14 +254,14 @@ fn engagements(
         {
             continue;
         }
-        let Some(activity) = projections::activity(conn, row.activity_id, day)? else {
+        let Some(activity) = lookup.activity(conn, row.activity_id, day)? else {
             continue;
         };
         let state = row.state.engagement();
         out.push(Engagement {
             activity_id: row.activity_id,
-            label: activity.label,
-            incompatible_with: activity.incompatible_with,
+            label: activity.label.clone(),
+            incompatible_with: activity.incompatible_with.clone(),
             reservation_id: row.reservation_id,
             state,
         });
@@ -266,17 +271,21 @@ fn engagements(
 
 fn family_structures_offer(
     conn: &Connection,
+    lookup: &mut Lookup,
     family: FamilyId,
     activity: ActivityId,
     day: NaiveDate,
 ) -> Result<bool, AppError> {
-    let Some(row) = projections::activity(conn, activity, day)? else {
+    let Some(structure) = lookup
+        .activity(conn, activity, day)?
+        .map(|a| a.structure_id)
+    else {
         return Ok(false);
     };
     let Some(family) = projections::family(conn, family, day)? else {
         return Ok(false);
     };
-    Ok(family.structures.contains(&row.structure_id))
+    Ok(family.structures.contains(&structure))
 }
 
 fn cancellation_pending(conn: &Connection, reservation: ReservationId) -> Result<bool, AppError> {

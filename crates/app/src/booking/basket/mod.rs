@@ -22,6 +22,8 @@ use crate::{App, AppError, Command};
 use lines::evaluate;
 
 pub use exception::{DeadlineException, REASON_MAX_CHARS, RecordedException, deadline_exception};
+#[cfg(test)]
+pub(crate) use preview::preview_in;
 pub use preview::{LineLabel, PreviewLine, describe_lines, estimated_total, preview_basket};
 pub(crate) use staff::family_structures;
 pub use staff::submit_staff_basket;

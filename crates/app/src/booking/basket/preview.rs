@@ -1,17 +1,19 @@
 //! What the pages show of a basket before it is validated: the récapitulatif with its
 //! estimated costs, and each line in words.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::Money;
 use domain::booking::DeadlineRule;
 use domain::ids::{BasketId, ChildId, FamilyId};
 use projections::booking as bq;
+use rusqlite::Connection;
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::lines::evaluate;
 use super::{LineOutcome, LineRequest};
 use crate::lookup::Lookup;
+use crate::money::Prices;
 use crate::{App, AppError, registry};
 
 /// The récapitulatif: what « Valider » would answer for these lines now, recording nothing.
@@ -24,39 +26,44 @@ pub fn preview_basket(
     deadline: DeadlineRule,
 ) -> Result<Vec<PreviewLine>, AppError> {
     let now = app.now();
-    app.query(move |conn| {
-        let basket_id = BasketId::from_uuid(Uuid::nil());
-        let (outcomes, _) = evaluate(conn, now, (family, basket_id), &lines, deadline)?;
-        let mut preview = Vec::with_capacity(outcomes.len());
-        for (line, outcome) in outcomes {
-            let cost = match (&line, &outcome) {
-                (
-                    LineRequest::Book {
-                        activity_id, day, ..
-                    },
-                    LineOutcome::Requested { forecast, .. },
-                ) if forecast.may_cost() => {
-                    Some(crate::money::day_price(conn, family, *activity_id, *day)?.amount)
-                }
-                (
-                    LineRequest::Cancel { reservation_id },
-                    LineOutcome::CancellationRequested { .. },
-                ) => match bq::reservation_by_id(conn, *reservation_id)? {
-                    Some(row) => Some(
-                        -crate::money::day_price(conn, family, row.activity_id, row.day)?.amount,
-                    ),
-                    None => None,
+    app.query(move |conn| preview_in(conn, now, family, &lines, deadline))
+}
+
+/// The récapitulatif as judged on `conn` at `now`.
+pub(crate) fn preview_in(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    family: FamilyId,
+    lines: &[LineRequest],
+    deadline: DeadlineRule,
+) -> Result<Vec<PreviewLine>, AppError> {
+    let basket_id = BasketId::from_uuid(Uuid::nil());
+    let (outcomes, _) = evaluate(conn, now, (family, basket_id), lines, deadline)?;
+    let mut prices = Prices::new(family);
+    let mut preview = Vec::with_capacity(outcomes.len());
+    for (line, outcome) in outcomes {
+        let cost = match (&line, &outcome) {
+            (
+                LineRequest::Book {
+                    activity_id, day, ..
                 },
-                _ => None,
-            };
-            preview.push(PreviewLine {
-                line,
-                outcome,
-                cost,
-            });
-        }
-        Ok(preview)
-    })
+                LineOutcome::Requested { forecast, .. },
+            ) if forecast.may_cost() => Some(prices.of(conn, *activity_id, *day)?.amount),
+            (LineRequest::Cancel { reservation_id }, LineOutcome::CancellationRequested { .. }) => {
+                match bq::reservation_by_id(conn, *reservation_id)? {
+                    Some(row) => Some(-prices.of(conn, row.activity_id, row.day)?.amount),
+                    None => None,
+                }
+            }
+            _ => None,
+        };
+        preview.push(PreviewLine {
+            line,
+            outcome,
+            cost,
+        });
+    }
+    Ok(preview)
 }
 
 /// « Coût estimé total » of the récapitulatif: the lines that may cost money (a place, a
