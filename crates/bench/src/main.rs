@@ -79,6 +79,15 @@ fn main() -> anyhow::Result<()> {
         Sizes::full()
     };
     sizes.one_core = args.one_core;
+    let measures = scenario(&args, sizes)?;
+    print!("{}", measure::table(&measures));
+    let path = measure::write_json(&args.command, &measures)?;
+    println!("written to {}", path.display());
+    Ok(())
+}
+
+/// The scenario the command names, at the sizes given.
+fn scenario(args: &Args, mut sizes: Sizes) -> anyhow::Result<Vec<Measure>> {
     let number = |i: usize, default: u64| args.numbers.get(i).copied().unwrap_or(default);
     let measures = match args.command.as_str() {
         "all" => all(&sizes)?,
@@ -126,19 +135,11 @@ fn main() -> anyhow::Result<()> {
             sizes.families = sizes.families.max(sizes.rush_families);
             let (_dir, world) = sizes.world()?;
             let binary = server::release_binary()?;
-            rush::run(&world, sizes.mode(), Some(&binary), sizes.rush())?
+            rush::run(&world, sizes.rush_mode(), Some(&binary), sizes.rush())?
         }
         _ => bail!("{USAGE}"),
     };
-    let name = if args.command == "all" {
-        "all"
-    } else {
-        args.command.as_str()
-    };
-    print!("{}", measure::table(&measures));
-    let path = measure::write_json(name, &measures)?;
-    println!("written to {}", path.display());
-    Ok(())
+    Ok(measures)
 }
 
 /// Every scenario, the world generated once and reused: append, transmit, rebuild, pages,
@@ -192,7 +193,7 @@ fn all(sizes: &Sizes) -> anyhow::Result<Vec<Measure>> {
     eprintln!("== rush");
     keep(
         "rush",
-        rush::run(&world, sizes.mode(), Some(&binary), sizes.rush())?,
+        rush::run(&world, sizes.rush_mode(), Some(&binary), sizes.rush())?,
     )?;
     Ok(all)
 }

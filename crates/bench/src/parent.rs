@@ -119,7 +119,12 @@ pub async fn log_in(
                     .await?;
             }
             (301..=303 | 307 | 308, Some(location)) => {
-                answer = tally.send(browser, "accueil", &location, None).await?;
+                let step = if location.starts_with("/connexion") {
+                    "file d'attente"
+                } else {
+                    "accueil"
+                };
+                answer = tally.send(browser, step, &location, None).await?;
             }
             (200, _) => {
                 if let Some((seconds, url)) = html::meta_refresh(&answer.body) {

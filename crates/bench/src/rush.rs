@@ -221,6 +221,27 @@ fn measures(
     after_kib: u64,
     burst: Duration,
 ) -> Vec<Measure> {
+    let peak = samples.iter().map(|(_, k)| *k).max().unwrap_or(0);
+    let mut out = latency_measures(label, outcomes, burst);
+    out.extend(count_measures(label, outcomes, checked));
+    out.push(
+        Measure::at_most(&format!("{label}, serve RSS peak"), mib(peak), "MiB", 150.0).with_note(
+            format!(
+                "{:.0} MiB after the burst and a quiet spell, {} samples",
+                mib(after_kib),
+                samples.len()
+            ),
+        ),
+    );
+    out
+}
+
+fn total(outcomes: &[Outcome], f: fn(&Outcome) -> u32) -> u32 {
+    outcomes.iter().map(f).sum()
+}
+
+/// Pages and submissions, and log-ins (first press to the home page).
+fn latency_measures(label: &str, outcomes: &[Outcome], burst: Duration) -> Vec<Measure> {
     let pages: Vec<Duration> = outcomes
         .iter()
         .flat_map(|o| o.tally.steps.iter())
@@ -228,16 +249,8 @@ fn measures(
         .map(|(_, d)| *d)
         .collect();
     let logins: Vec<Duration> = outcomes.iter().filter_map(|o| o.login).collect();
-    let sum = |f: fn(&Outcome) -> u32| outcomes.iter().map(f).sum::<u32>();
-    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.error.is_some()).collect();
     let pages_p = Percentiles::of(&pages);
     let logins_p = Percentiles::of(&logins);
-    let peak = samples.iter().map(|(_, k)| *k).max().unwrap_or(0);
-    let first_error = failed
-        .first()
-        .and_then(|o| o.error.clone())
-        .map(|e| format!("; first: famille{} {e}", failed[0].f))
-        .unwrap_or_default();
     vec![
         Measure::at_most(
             &format!("{label}, pages p95"),
@@ -262,19 +275,34 @@ fn measures(
         .with_note(format!(
             "{} logged in, {} answers 429, {} waiting pages",
             logins.len(),
-            sum(|o| o.tally.throttled),
-            sum(|o| o.tally.waiting_pages)
+            total(outcomes, |o| o.tally.throttled),
+            total(outcomes, |o| o.tally.waiting_pages)
         )),
+    ]
+}
+
+/// Errors, lines lost or duplicated, days overbooked: each must be 0.
+fn count_measures(label: &str, outcomes: &[Outcome], checked: &Checked) -> Vec<Measure> {
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.error.is_some()).collect();
+    let first_error = failed
+        .first()
+        .and_then(|o| {
+            o.error
+                .as_ref()
+                .map(|e| format!("; first: famille{} {e}", o.f))
+        })
+        .unwrap_or_default();
+    let five_xx = total(outcomes, |o| o.tally.five_xx);
+    let timeouts = total(outcomes, |o| o.tally.timeouts);
+    vec![
         Measure::at_most(
             &format!("{label}, 5xx/timeouts/failed"),
-            f64::from(sum(|o| o.tally.five_xx) + sum(|o| o.tally.timeouts)) + failed.len() as f64,
+            f64::from(five_xx + timeouts) + failed.len() as f64,
             "count",
             0.0,
         )
         .with_note(format!(
-            "{} 5xx, {} timeouts, {} families did not finish{first_error}",
-            sum(|o| o.tally.five_xx),
-            sum(|o| o.tally.timeouts),
+            "{five_xx} 5xx, {timeouts} timeouts, {} families did not finish{first_error}",
             failed.len()
         )),
         Measure::at_most(
@@ -285,19 +313,21 @@ fn measures(
         )
         .with_note(format!(
             "{} clicks acknowledged, {} baskets validated, {} lines in the log; lost {}, duplicated {}",
-            sum(|o| o.clicks),
+            total(outcomes, |o| o.clicks),
             checked.baskets,
             checked.logged_lines,
             checked.lost,
             checked.duplicated
         )),
-        Measure::at_most(&format!("{label}, overbooked days"), checked.overbooked as f64, "days", 0.0)
-            .with_note(format!(
-                "{} days checked after the transmission: {} requests, {} places given",
-                checked.days, checked.transmitted, checked.accepted
-            )),
-        Measure::at_most(&format!("{label}, serve RSS peak"), mib(peak), "MiB", 150.0).with_note(
-            format!("{:.0} MiB 10 s after the burst, {} samples", mib(after_kib), samples.len()),
-        ),
+        Measure::at_most(
+            &format!("{label}, overbooked days"),
+            checked.overbooked as f64,
+            "days",
+            0.0,
+        )
+        .with_note(format!(
+            "{} days checked after the transmission: {} requests, {} places given",
+            checked.days, checked.transmitted, checked.accepted
+        )),
     ]
 }

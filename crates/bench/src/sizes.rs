@@ -66,13 +66,13 @@ impl Sizes {
     #[cfg(test)]
     pub fn smoke() -> Sizes {
         Sizes {
-            append_events: 2_000,
+            append_events: 1_000,
             submitters: 8,
-            transmit_requests: 2_000,
-            families: 40,
-            world_requests: 2_000,
-            rush_families: 12,
-            rush_seconds: 2.0,
+            transmit_requests: 1_000,
+            families: 24,
+            world_requests: 1_000,
+            rush_families: 6,
+            rush_seconds: 1.0,
             rush_capacity: 3,
             connections: 4,
             wrk_seconds: 1,
@@ -97,13 +97,22 @@ impl Sizes {
         Ok((dir, world))
     }
 
+    /// How `pages` and `memory` serve: the release binary on every core.
     pub fn mode(&self) -> Mode {
         if self.smoke {
             Mode::InProcess
         } else {
-            Mode::Binary {
+            Mode::Binary { one_core: false }
+        }
+    }
+
+    /// How the rush serves: pinned to core 0 with `--one-core`.
+    pub fn rush_mode(&self) -> Mode {
+        match self.mode() {
+            Mode::Binary { .. } => Mode::Binary {
                 one_core: self.one_core,
-            }
+            },
+            Mode::InProcess => Mode::InProcess,
         }
     }
 

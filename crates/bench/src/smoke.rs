@@ -37,7 +37,7 @@ fn every_scenario_runs_and_counts_right_at_smoke_size() {
     let memory = memory::run(&world, sizes.mode(), None, sizes.load(), sizes.settle()).unwrap();
     assert!(find(&memory, "memory, serve RSS peak").figure > 0.0);
 
-    let rushed = rush::run(&world, sizes.mode(), None, sizes.rush()).unwrap();
+    let rushed = rush::run(&world, sizes.rush_mode(), None, sizes.rush()).unwrap();
     eprint!("{}", crate::measure::table(&rushed));
     for zero in [
         "rush, 5xx/timeouts/failed",
