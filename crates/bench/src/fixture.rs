@@ -16,15 +16,18 @@ use domain::event::payloads::{BasketSubmitted, BookingRequested};
 use domain::ids::derive_id;
 use domain::ids::*;
 use domain::values::Forecast;
+use serde::{Deserialize, Serialize};
 
 pub const ACTIVITIES: u64 = 20;
 pub const WEDNESDAYS: u64 = 10;
 /// The password of every family of the fixture (one argon2id hash shared by all accounts).
 pub const PASSWORD: &str = "mesure-du-portail-2027";
 pub const DB_FILE: &str = "portail.db";
+/// What a kept directory holds besides the database: the world's spec and calendar.
+const WORLD_FILE: &str = "world.json";
 
 /// What to generate.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct Spec {
     pub families: u64,
     pub requests: u64,
@@ -35,6 +38,7 @@ pub struct Spec {
 }
 
 /// A generated database and its calendar.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct World {
     pub db: PathBuf,
     pub spec: Spec,
@@ -182,6 +186,18 @@ birth_date = "2019-09-01"
         );
     }
     text
+}
+
+/// The world kept in `dir` when there is one, else the world of `spec`, built there and kept.
+pub fn kept(dir: &Path, spec: Spec) -> anyhow::Result<World> {
+    let file = dir.join(WORLD_FILE);
+    if file.exists() && dir.join(DB_FILE).exists() {
+        return Ok(serde_json::from_str(&std::fs::read_to_string(&file)?)?);
+    }
+    std::fs::create_dir_all(dir)?;
+    let world = build(dir, spec)?;
+    std::fs::write(&file, serde_json::to_string_pretty(&world)?)?;
+    Ok(world)
 }
 
 /// Builds the world of `spec` in `dir`.

@@ -7,7 +7,8 @@
 //! `cargo run --release -p bench -- all [--quick] [--one-core]`, or one scenario:
 //! `append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND]`, `transmit [REQUESTS] [FAMILIES]`,
 //! `rebuild [REQUESTS] [FAMILIES]`, `pages`, `rush [FAMILIES] [--one-core]`, `memory`
-//! (each with `--quick` for a smaller size).
+//! (each with `--quick` for a smaller size; `--keep DIR` keeps the generated world there and
+//! reuses it at the next run).
 #![forbid(unsafe_code)]
 
 mod append;
@@ -40,10 +41,12 @@ pub fn scratch_dir() -> PathBuf {
     std::env::temp_dir()
 }
 
-const USAGE: &str = "usage: bench all [--quick] [--one-core] | append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND] | transmit [REQUESTS] [FAMILIES] | rebuild [REQUESTS] [FAMILIES] | pages | rush [FAMILIES] [--one-core] | memory   (each with --quick)";
+const USAGE: &str = "usage: bench all [--quick] [--one-core] | append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND] | transmit [REQUESTS] [FAMILIES] | rebuild [REQUESTS] [FAMILIES] | pages | rush [FAMILIES] [--one-core] | memory   (each with --quick; --keep DIR to keep and reuse the generated world)";
 
 struct Args {
     command: String,
+    /// `--keep DIR`: the world's database is kept there and reused by the next runs.
+    keep: Option<PathBuf>,
     numbers: Vec<u64>,
     quick: bool,
     one_core: bool,
@@ -52,13 +55,16 @@ struct Args {
 fn parse_args() -> anyhow::Result<Args> {
     let mut args = Args {
         command: String::new(),
+        keep: None,
         numbers: Vec::new(),
         quick: false,
         one_core: false,
     };
-    for arg in std::env::args().skip(1) {
+    let mut words = std::env::args().skip(1);
+    while let Some(arg) = words.next() {
         match arg.as_str() {
             "--quick" => args.quick = true,
+            "--keep" => args.keep = Some(words.next().context(USAGE)?.into()),
             "--one-core" => args.one_core = true,
             text if args.command.is_empty() => args.command = text.to_owned(),
             text => args.numbers.push(
@@ -90,7 +96,7 @@ fn main() -> anyhow::Result<()> {
 fn scenario(args: &Args, mut sizes: Sizes) -> anyhow::Result<Vec<Measure>> {
     let number = |i: usize, default: u64| args.numbers.get(i).copied().unwrap_or(default);
     let measures = match args.command.as_str() {
-        "all" => all(&sizes)?,
+        "all" => all(&sizes, args.keep.as_deref())?,
         "append" => {
             let events = number(0, sizes.append_events);
             let submitters = number(1, sizes.submitters);
@@ -109,17 +115,17 @@ fn scenario(args: &Args, mut sizes: Sizes) -> anyhow::Result<Vec<Measure>> {
         "rebuild" => {
             sizes.world_requests = number(0, sizes.world_requests);
             sizes.families = number(1, sizes.families);
-            let (_dir, world) = sizes.world()?;
+            let (_dir, world) = sizes.world(args.keep.as_deref())?;
             vec![rebuild::run(&world)?]
         }
         "pages" => {
-            let (_dir, world) = sizes.world()?;
+            let (_dir, world) = sizes.world(args.keep.as_deref())?;
             let binary = server::release_binary()?;
             wrk::ensure_installed()?;
             pages::run(&world, sizes.mode(), Some(&binary), sizes.load())?
         }
         "memory" => {
-            let (_dir, world) = sizes.world()?;
+            let (_dir, world) = sizes.world(args.keep.as_deref())?;
             let binary = server::release_binary()?;
             wrk::ensure_installed()?;
             memory::run(
@@ -133,7 +139,7 @@ fn scenario(args: &Args, mut sizes: Sizes) -> anyhow::Result<Vec<Measure>> {
         "rush" => {
             sizes.rush_families = number(0, sizes.rush_families);
             sizes.families = sizes.families.max(sizes.rush_families);
-            let (_dir, world) = sizes.world()?;
+            let (_dir, world) = sizes.world(args.keep.as_deref())?;
             let binary = server::release_binary()?;
             rush::run(&world, sizes.rush_mode(), Some(&binary), sizes.rush())?
         }
@@ -144,18 +150,18 @@ fn scenario(args: &Args, mut sizes: Sizes) -> anyhow::Result<Vec<Measure>> {
 
 /// Every scenario, the world generated once and reused: append, transmit, rebuild, pages,
 /// memory, then the rush (which adds its bookings to the world).
-fn all(sizes: &Sizes) -> anyhow::Result<Vec<Measure>> {
+fn all(sizes: &Sizes, keep: Option<&std::path::Path>) -> anyhow::Result<Vec<Measure>> {
     let binary = server::release_binary()?;
     wrk::ensure_installed()?;
     let mut all = Vec::new();
-    let mut keep = |name: &str, measures: Vec<Measure>| -> anyhow::Result<()> {
+    let mut record = |name: &str, measures: Vec<Measure>| -> anyhow::Result<()> {
         measure::write_json(name, &measures)?;
         eprint!("{}", measure::table(&measures));
         all.extend(measures);
         Ok(())
     };
     eprintln!("== append");
-    keep(
+    record(
         "append",
         vec![
             append::run(sizes.append_events, sizes.submitters, 1)?,
@@ -163,7 +169,7 @@ fn all(sizes: &Sizes) -> anyhow::Result<Vec<Measure>> {
         ],
     )?;
     eprintln!("== transmit");
-    keep(
+    record(
         "transmit",
         vec![transmit::run(sizes.transmit_requests, sizes.families)?],
     )?;
@@ -171,16 +177,16 @@ fn all(sizes: &Sizes) -> anyhow::Result<Vec<Measure>> {
         "== world: {} families, {} requests, transmitted",
         sizes.families, sizes.world_requests
     );
-    let (_dir, world) = sizes.world()?;
+    let (_dir, world) = sizes.world(keep)?;
     eprintln!("== rebuild");
-    keep("rebuild", vec![rebuild::run(&world)?])?;
+    record("rebuild", vec![rebuild::run(&world)?])?;
     eprintln!("== pages");
-    keep(
+    record(
         "pages",
         pages::run(&world, sizes.mode(), Some(&binary), sizes.load())?,
     )?;
     eprintln!("== memory");
-    keep(
+    record(
         "memory",
         memory::run(
             &world,
@@ -191,7 +197,7 @@ fn all(sizes: &Sizes) -> anyhow::Result<Vec<Measure>> {
         )?,
     )?;
     eprintln!("== rush");
-    keep(
+    record(
         "rush",
         rush::run(&world, sizes.rush_mode(), Some(&binary), sizes.rush())?,
     )?;

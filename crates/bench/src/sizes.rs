@@ -1,5 +1,6 @@
 //! The sizes of a run: the (default), `--quick`, and the smoke test's.
 
+use std::path::Path;
 use std::time::Duration;
 
 use crate::fixture::{self, Spec, World};
@@ -82,19 +83,23 @@ impl Sizes {
         }
     }
 
-    /// The shared world, in a scratch directory deleted when the guard is dropped.
-    pub fn world(&self) -> anyhow::Result<(tempfile::TempDir, World)> {
-        let dir = tempfile::tempdir_in(crate::scratch_dir())?;
-        let world = fixture::build(
-            dir.path(),
-            Spec {
-                families: self.families,
-                requests: self.world_requests,
-                rush_capacity: self.rush_capacity,
-                transmit: true,
-            },
-        )?;
-        Ok((dir, world))
+    /// The shared world: kept in `keep` (reused when it is there already, the rush adding its
+    /// bookings to it), else in a scratch directory deleted when the guard is dropped.
+    pub fn world(&self, keep: Option<&Path>) -> anyhow::Result<(Option<tempfile::TempDir>, World)> {
+        let spec = Spec {
+            families: self.families,
+            requests: self.world_requests,
+            rush_capacity: self.rush_capacity,
+            transmit: true,
+        };
+        match keep {
+            Some(dir) => Ok((None, fixture::kept(dir, spec)?)),
+            None => {
+                let dir = tempfile::tempdir_in(crate::scratch_dir())?;
+                let world = fixture::build(dir.path(), spec)?;
+                Ok((Some(dir), world))
+            }
+        }
     }
 
     /// How `pages` and `memory` serve: the release binary on every core.

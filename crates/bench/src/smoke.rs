@@ -23,7 +23,7 @@ fn every_scenario_runs_and_counts_right_at_smoke_size() {
     let m = transmit::run(sizes.transmit_requests, sizes.families).unwrap();
     assert!(m.figure > 0.0, "{m:?}");
 
-    let (_dir, world) = sizes.world().unwrap();
+    let (_dir, world) = sizes.world(None).unwrap();
     let m = rebuild::run(&world).unwrap();
     assert!(m.figure > 0.0, "{m:?}");
 
