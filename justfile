@@ -24,5 +24,8 @@ ci:
 
 # every benchmark scenario against its same-run reference: a table, and target/bench/all.json
 # (flags: --quick for a smaller run, --one-core to pin serve to one core during the rush)
+# (the same as `cargo run --release -p bench -- all`, with the one release build the bench and the
+# served binary share)
 bench *flags:
-    cargo run --release -p bench -- all {{flags}}
+    cargo build --release -p portail -p bench
+    target/release/bench all {{flags}}

@@ -51,11 +51,13 @@ pub fn target_dir() -> PathBuf {
 }
 
 /// Builds `portail` in release (the `cargo` that runs the bench, else `cargo` on the path) and
-/// returns its path.
+/// returns its path. Built together with the bench, as `cargo build --release -p portail -p
+/// bench` does, so both share one set of compiled dependencies (a second `-p portail` alone
+/// would compile every shared crate again with other features).
 pub fn release_binary() -> anyhow::Result<PathBuf> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "--release", "-p", "portail"])
+        .args(["build", "--release", "-p", "portail", "-p", "bench"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .status()
         .context("cargo build --release -p portail")?;

@@ -73,7 +73,7 @@ end
     lua
 }
 
-/// `wrk -t2 -cCONNECTIONS -dSECONDS --latency` against `base` with `requests`.
+/// `wrk -t2 -cCONNECTIONS -dSECONDS --latency --timeout 10s` against `base` with `requests`.
 pub fn run(
     dir: &Path,
     base: &str,
@@ -88,6 +88,8 @@ pub fn run(
         .arg(format!("-c{connections}"))
         .arg(format!("-d{seconds}s"))
         .arg("--latency")
+        .arg("--timeout")
+        .arg("10s")
         .arg("-s")
         .arg(&script_path)
         .arg(base)
