@@ -154,6 +154,11 @@ async fn script(
             outcome.clicks += 1;
         }
     }
+    if outcome.clicks == 0 {
+        // Every chosen day was full, waitlist included: nothing to validate.
+        tally.page(&mut browser, "suivi", "/suivi").await?;
+        return Ok(());
+    }
     let page = tally
         .page(&mut browser, "récapitulatif", "/reservations/recapitulatif")
         .await?;
@@ -312,9 +317,10 @@ fn count_measures(label: &str, outcomes: &[Outcome], checked: &Checked) -> Vec<M
             0.0,
         )
         .with_note(format!(
-            "{} clicks acknowledged, {} baskets validated, {} lines in the log; lost {}, duplicated {}",
+            "{} clicks acknowledged, {} baskets validated ({} families found every chosen day full), {} lines in the log; lost {}, duplicated {}",
             total(outcomes, |o| o.clicks),
             checked.baskets,
+            outcomes.iter().filter(|o| o.error.is_none() && o.clicks == 0).count(),
             checked.logged_lines,
             checked.lost,
             checked.duplicated
