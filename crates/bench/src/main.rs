@@ -15,6 +15,7 @@ mod append;
 mod fixture;
 mod html;
 mod http;
+mod logins;
 mod measure;
 mod memory;
 mod pages;
@@ -41,7 +42,7 @@ pub fn scratch_dir() -> PathBuf {
     std::env::temp_dir()
 }
 
-const USAGE: &str = "usage: bench all [--quick] [--one-core] | append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND] | transmit [REQUESTS] [FAMILIES] | rebuild [REQUESTS] [FAMILIES] | pages | rush [FAMILIES] [--one-core] | memory   (each with --quick; --keep DIR to keep and reuse the generated world)";
+const USAGE: &str = "usage: bench all [--quick] [--one-core] | append [EVENTS] [SUBMITTERS] [EVENTS_PER_COMMAND] | transmit [REQUESTS] [FAMILIES] | rebuild [REQUESTS] [FAMILIES] | pages | rush [FAMILIES] [--one-core] | memory | logins [LOGINS] [CLICKERS]   (each with --quick; --keep DIR to keep and reuse the generated world)";
 
 struct Args {
     command: String,
@@ -85,6 +86,11 @@ fn main() -> anyhow::Result<()> {
         Sizes::full()
     };
     sizes.one_core = args.one_core;
+    if args.command == "logins" {
+        // The hashing pool's own measurement (in process), printed as it goes.
+        let number = |i: usize, default: u64| args.numbers.get(i).copied().unwrap_or(default);
+        return logins::run(number(0, 120) as usize, number(1, 8) as usize);
+    }
     let measures = scenario(&args, sizes)?;
     print!("{}", measure::table(&measures));
     let path = measure::write_json(&args.command, &measures)?;

@@ -1,7 +1,9 @@
 //! The French words of the domain, in one home: the names of days and months, days and
 //! instants as prose, ages. Pages, mails and the command line all word dates through it.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc, Weekday,
+};
 use chrono_tz::Europe::Paris;
 
 /// The Paris wall-clock reading of an instant (the UTC reading at the very edges of the
@@ -85,6 +87,15 @@ pub fn french_date_time(instant: DateTime<Utc>) -> String {
         french_date(local.date()),
         local.time().format("%H:%M")
     )
+}
+
+/// The Paris wall-clock time of an instant as French prose: « 8 h 30 », « 9 h ».
+pub fn french_clock_time(instant: DateTime<Utc>) -> String {
+    let local = paris_wall_clock(instant);
+    match local.minute() {
+        0 => format!("{} h", local.hour()),
+        minute => format!("{} h {minute:02}", local.hour()),
+    }
 }
 
 /// Lower case without French accents or ligatures, so « MERCRÉDI » and « mercredi », « Chloé »

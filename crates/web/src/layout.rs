@@ -93,9 +93,16 @@ pub fn csrf_field(csrf: &str) -> Markup {
 
 /// The `head` of every page: the title, the viewport for phones, the one stylesheet.
 pub fn head(title: &str) -> Markup {
+    head_refreshing(title, None)
+}
+
+/// The same `head`, with `<meta http-equiv="refresh">` when `refresh` is given (`"N; url=…"`):
+/// a page that moves on by itself, without JavaScript.
+pub fn head_refreshing(title: &str, refresh: Option<&str>) -> Markup {
     html! {
         head {
             meta charset="utf-8";
+            @if let Some(refresh) = refresh { meta http-equiv="refresh" content=(refresh); }
             meta name="viewport" content="width=device-width, initial-scale=1";
             title { (title) " — Portail Famille" }
             link rel="stylesheet" href="/style.css";
@@ -105,10 +112,21 @@ pub fn head(title: &str) -> Markup {
 
 /// A whole page. `current`: the menu entry to mark (`aria-current`).
 pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup {
+    page_refreshing(chrome, title, current, None, body)
+}
+
+/// A whole page that reloads itself as `refresh` says (see [`head_refreshing`]).
+pub fn page_refreshing(
+    chrome: &Chrome,
+    title: &str,
+    current: &str,
+    refresh: Option<&str>,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="fr" {
-            (head(title))
+            (head_refreshing(title, refresh))
             body {
                 a class="skip" href="#contenu" { "Aller au contenu" }
                 header class="site" {

@@ -28,7 +28,7 @@ mod state;
 
 pub use config::WebConfig;
 pub use error::WebError;
-pub use hashing::HashingPool;
+pub use hashing::{HashingPool, Paused};
 pub use jobs::{NightlyReport, chain_watch, mail_worker, nightly, nightly_anchor, run_nightly};
 pub use middleware::catch_panics;
 pub use routes::router;

@@ -159,6 +159,30 @@ pub(crate) fn session_cookie(config: &crate::WebConfig, value: Option<&str>) -> 
     set_cookie(config.session_cookie(), value, config.secure_cookies)
 }
 
+/// `Set-Cookie` for a new session: kept by the browser until `remembered_until` (« Rester
+/// connecté ») when given, else until the browser closes.
+pub(crate) fn session_cookie_kept(
+    config: &crate::WebConfig,
+    token: &str,
+    remembered_until: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> HeaderValue {
+    let Some(until) = remembered_until else {
+        return session_cookie(config, Some(token));
+    };
+    let secure = if config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let max_age = (until - now).num_seconds().max(0);
+    let text = format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        config.session_cookie()
+    );
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
+}
+
 /// A new visitor id for this browser (at log-in and logout): a visitor token learnt or planted
 /// before is worth nothing after.
 pub(crate) fn rotate_visitor(response: &mut Response, config: &crate::WebConfig) {
@@ -334,6 +358,8 @@ fn forwarded_address(headers: &HeaderMap) -> Option<std::net::IpAddr> {
 /// An anonymous caller: the page chrome, the CSRF token of its forms, its address.
 pub struct Visitor {
     pub chrome: Chrome,
+    /// The browser's visitor id (what a log-in's ticket in line is bound to).
+    pub browser: String,
     pub ip: Option<String>,
     /// The session cookie, when one was sent (it is replaced at log-in).
     pub session_token: Option<String>,
@@ -356,6 +382,7 @@ impl FromRequestParts<Shared> for Visitor {
             .map_err(IntoResponse::into_response)?;
         Ok(Visitor {
             chrome,
+            browser: visitor,
             ip: client_ip(parts, services),
             session_token: cookie(&parts.headers, services.config.session_cookie())
                 .map(str::to_owned),
@@ -408,24 +435,54 @@ impl FromRequestParts<Shared> for Parent {
         let app = services.app.clone();
         let lookup = token.clone();
         let csrf = CsrfBinding::Session(&token).token(&services.csrf_key);
+        // A remembered session's token is renewed on a page view only: a form's token is bound
+        // to the cookie it was shown with.
+        let may_renew = parts.method == axum::http::Method::GET;
         let loaded = blocking(move || {
-            let Some(session) = accounts::session(&app, &lookup)? else {
+            let Some(resumed) = accounts::resume(&app, &lookup, may_renew)? else {
                 return Ok(None);
             };
-            let chrome = layout::parent_chrome(&app, &session, csrf)?;
-            Ok(Some((session, chrome)))
+            if let Some(renewed) = resumed.renewed_token {
+                return Ok(Some(Err((renewed, resumed.session.remembered_until))));
+            }
+            let chrome = layout::parent_chrome(&app, &resumed.session, csrf)?;
+            Ok(Some(Ok((resumed.session, chrome))))
         })
         .await;
         match loaded {
-            Ok(Some((session, chrome))) => Ok(Parent {
+            Ok(Some(Ok((session, chrome)))) => Ok(Parent {
                 session,
                 token,
                 chrome,
             }),
+            Ok(Some(Err((renewed, until)))) => {
+                Err(renewed_cookie(parts, services, &renewed, until))
+            }
             Ok(None) => Err(to_login(true, config)),
             Err(error) => Err(error.into_response()),
         }
     }
+}
+
+/// A remembered session's new token: the same page again, with the new cookie (its forms'
+/// tokens are then bound to it).
+fn renewed_cookie(
+    parts: &Parts,
+    services: &Shared,
+    token: &str,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+) -> Response {
+    let target = parts
+        .uri
+        .path_and_query()
+        .map_or("/accueil", axum::http::uri::PathAndQuery::as_str);
+    let mut response = see_other(target);
+    let now = services.app.now();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session_cookie_kept(&services.config, token, until, now),
+    );
+    response
 }
 
 /// The answer to a POST that worked: back to `target` (303, so a reload does not resend).

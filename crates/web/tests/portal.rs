@@ -14,6 +14,7 @@ mod gestion_login;
 mod gestion_matrix;
 mod gestion_occupancy;
 mod gestion_phone;
+mod login_rush;
 
 use axum::http::StatusCode;
 use common::{Browser, Page, Portal};

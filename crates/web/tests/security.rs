@@ -1235,7 +1235,7 @@ async fn get_requests_change_nothing() {
 #[tokio::test]
 async fn another_family_cannot_reach_dupont_s_children_requests_or_places() {
     let provider = Arc::new(RecordingProvider::default());
-    let portal = Portal::with(Some(provider.clone()), web::HashingPool::new(2, 64));
+    let portal = Portal::with(Some(provider.clone()), Portal::hashing());
 
     // Dupont's ids, as dupont sees them.
     let mut dupont = portal.logged_in("dupont").await;
@@ -1576,52 +1576,161 @@ async fn until_queued(portal: &Portal, count: usize) {
     .expect("the login never queued");
 }
 
+/// A pool of one worker that shows the place in line after 100 ms.
+fn one_worker(limit: usize) -> web::HashingPool {
+    web::HashingPool::new(1, limit).answering_within(StdDuration::from_millis(100))
+}
+
+/// The ticket page a log-in put in line was answered with: its address from the refresh.
+fn ticket_url(page: &Page) -> String {
+    assert_eq!(page.status, StatusCode::OK, "{}", page.main_text());
+    let refresh = page
+        .body
+        .split("http-equiv=\"refresh\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no refresh: {}", page.body));
+    let (seconds, url) = refresh.split_once("; url=").expect("N; url=…");
+    let seconds: u64 = seconds.parse().unwrap();
+    assert!((1..=10).contains(&seconds), "{refresh}");
+    assert!(url.starts_with("/connexion/file/"), "{refresh}");
+    url.to_owned()
+}
+
+/// Comes back to the ticket page until the log-in is answered.
+async fn until_answered(browser: &mut Browser, url: &str) -> Page {
+    timeout(StdDuration::from_secs(20), async {
+        loop {
+            let page = browser.get(url).await;
+            if page.status != StatusCode::OK {
+                return page;
+            }
+            tokio::time::sleep(StdDuration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the login in line was never answered")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_saturated_hashing_pool_sheds_logins_but_keeps_serving_pages() {
-    let portal = Portal::with(None, web::HashingPool::new(1, 1));
-    let permit = portal.services.hashing.hold_all(1).await.unwrap();
+async fn a_saturated_hashing_pool_serves_logins_in_arrival_order_with_the_place_shown() {
+    let portal = Portal::with(None, one_worker(64));
+    let paused = portal.services.hashing.pause();
 
-    let mut queued = portal.browser();
-    queued.get("/connexion").await;
-    let task = tokio::spawn(async move {
-        let page = attempt(&mut queued, "dupont", DUPONT_PASSWORD).await;
-        (page, queued)
-    });
-    until_queued(&portal, 1).await;
-
+    let mut first = portal.browser();
+    first.get("/connexion").await;
     let mut second = portal.browser();
     second.get("/connexion").await;
-    let busy = timeout(
-        StdDuration::from_secs(5),
-        attempt(&mut second, "martin", "portail-demo-martin"),
-    )
-    .await
-    .expect("the second login must be answered at once");
-    assert_eq!(busy.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(retry_after(&busy).is_some_and(|s| s > 0));
-    assert!(session(&second).is_none());
+    let first_page = attempt(&mut first, "dupont", DUPONT_PASSWORD).await;
+    let second_page = attempt(&mut second, "martin", "portail-demo-martin").await;
+    let (first_url, second_url) = (ticket_url(&first_page), ticket_url(&second_page));
+    assert!(
+        first_page
+            .main_text()
+            .contains("Vous êtes n° 1 dans la file d'attente — environ"),
+        "{}",
+        first_page.main_text()
+    );
+    assert!(
+        second_page
+            .main_text()
+            .contains("Vous êtes n° 2 dans la file d'attente — environ"),
+        "{}",
+        second_page.main_text()
+    );
+    assert!(retry_after(&second_page).is_none(), "no retry loop");
+    assert!(session(&first).is_none() && session(&second).is_none());
 
+    // Pages are served while the line waits; the place is shown again on each refresh.
     let mut reader = portal.browser();
     let page = timeout(StdDuration::from_secs(5), reader.get("/connexion"))
         .await
         .expect("pages are served while hashing is saturated");
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!task.is_finished(), "the queued login waits for a worker");
+    assert!(second.get(&second_url).await.main_text().contains("n° 2"));
 
-    drop(permit);
-    let (page, mut queued) = timeout(StdDuration::from_secs(10), task)
-        .await
-        .expect("the queued login completes")
-        .unwrap();
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.main_text());
-    assert_eq!(page.location(), "/accueil");
-    assert_eq!(queued.get("/accueil").await.status, StatusCode::OK);
+    // The ticket is bound to the browser that pressed « Se connecter ».
+    let mut stranger = portal.browser();
+    stranger.get("/connexion").await;
+    let stolen = stranger.get(&first_url).await;
+    assert_eq!(stolen.status, StatusCode::NOT_FOUND);
+    assert!(session(&stranger).is_none());
+
+    drop(paused);
+    let done = until_answered(&mut first, &first_url).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.main_text());
+    assert_eq!(done.location(), "/accueil");
+    assert_eq!(first.get("/accueil").await.status, StatusCode::OK);
+    // The first to press was the first verified: the second is at most being verified now.
+    let done = until_answered(&mut second, &second_url).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.main_text());
+    assert_eq!(second.get("/accueil").await.status, StatusCode::OK);
+
+    // A ticket serves once.
+    let again = first.get(&first_url).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert!(again.main_text().contains("n'est pas (ou plus) valable"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_in_line_is_refused_and_throttled_as_at_once() {
+    let portal = Portal::with(None, one_worker(64));
+    let mut browser = portal.browser();
+    browser.get("/connexion").await;
+    let mut refusals = Vec::new();
+    for _ in 0..6 {
+        let paused = portal.services.hashing.pause();
+        let queued = attempt(&mut browser, "dupont", WRONG_PASSWORD).await;
+        let url = ticket_url(&queued);
+        drop(paused);
+        refusals.push(until_answered(&mut browser, &url).await);
+    }
+    assert_eq!(refusals[0].status, StatusCode::UNAUTHORIZED);
+    assert!(
+        refusals[0].body.contains("value=\"dupont\""),
+        "the identifiant stays in the form"
+    );
+    let sixth = refusals.last().unwrap();
+    assert_eq!(sixth.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        sixth.main_text().contains(THROTTLED),
+        "{}",
+        sixth.main_text()
+    );
+    assert!(retry_after(sixth).is_some_and(|s| s > 0));
+    assert!(session(&browser).is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_line_too_long_for_an_honest_wait_refuses_politely_with_the_wait() {
+    let portal = Portal::with(None, one_worker(1));
+    let _paused = portal.services.hashing.pause();
+    let mut queued = portal.browser();
+    queued.get("/connexion").await;
+    ticket_url(&attempt(&mut queued, "dupont", DUPONT_PASSWORD).await);
+
+    let mut late = portal.browser();
+    late.get("/connexion").await;
+    let head = portal.head();
+    let refused = attempt(&mut late, "martin", "portail-demo-martin").await;
+    assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
+    let text = refused.main_text();
+    assert!(
+        text.contains("trop longue") && text.contains("environ"),
+        "{text}"
+    );
+    assert!(retry_after(&refused).is_none(), "no retry loop");
+    assert!(session(&late).is_none());
+    assert_eq!(portal.head(), head);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_login_abandoned_while_queued_gives_its_place_back() {
-    let portal = Portal::with(None, web::HashingPool::new(1, 1));
-    let permit = portal.services.hashing.hold_all(1).await.unwrap();
+    let portal = Portal::with(
+        None,
+        one_worker(1).answering_within(StdDuration::from_secs(60)),
+    );
+    let paused = portal.services.hashing.pause();
     let mut gone = portal.browser();
     gone.get("/connexion").await;
     // The browser goes away while its login waits for a worker (the connection is dropped).
@@ -1629,7 +1738,8 @@ async fn a_login_abandoned_while_queued_gives_its_place_back() {
     until_queued(&portal, 1).await;
     task.abort();
     assert!(task.await.unwrap_err().is_cancelled());
-    drop(permit);
+    assert_eq!(portal.services.hashing.waiting(), 0);
+    drop(paused);
 
     let mut next = portal.browser();
     next.get("/connexion").await;

@@ -8,7 +8,8 @@ CREATE TABLE IF NOT EXISTS web_sessions (
     created_at   TEXT NOT NULL,      -- UTC, RFC 3339: absolute lifetime
     last_seen_at TEXT NOT NULL,      -- UTC, RFC 3339: idle lifetime
     structure_id TEXT,               -- the structure being consulted
-    basket       TEXT NOT NULL       -- JSON of accounts::Basket: requests not validated yet
+    basket       TEXT NOT NULL,      -- JSON of accounts::Basket: requests not validated yet
+    remembered_until TEXT            -- « Rester connecté »: the end of a session on a trusted device
 ) STRICT;
 CREATE INDEX IF NOT EXISTS web_sessions_by_family ON web_sessions (family_id);
 

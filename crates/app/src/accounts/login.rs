@@ -5,7 +5,7 @@ use domain::ids::{FamilyId, StructureId};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::passwords::{check_not_obvious, decoy_hash};
-use super::session::{delete_session, insert_session};
+use super::session::{delete_session, insert_session, insert_session_kept};
 use super::throttle::{ThrottleKey, clear_throttle, record_failures, retry_after};
 use super::{AccountRefusal, family_actor};
 use crate::{App, AppError, credentials, registry};
@@ -14,19 +14,28 @@ use crate::{App, AppError, credentials, registry};
 /// password and an account without a password yet.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoginOutcome {
-    LoggedIn { token: String, family: FamilyId },
+    /// `remembered_until`: the end of a session kept on a trusted device (« Rester connecté »).
+    LoggedIn {
+        token: String,
+        family: FamilyId,
+        remembered_until: Option<DateTime<Utc>>,
+    },
     Rejected,
-    Throttled { retry_after_seconds: i64 },
+    Throttled {
+        retry_after_seconds: i64,
+    },
 }
 
 /// Checks the identifiant and password; on success opens a new session (the previous one, if
-/// any, is deleted: the id rotates at log-in) and clears the account's failures.
+/// any, is deleted: the id rotates at log-in) and clears the account's failures. `remember`:
+/// « Rester connecté », the session lasts [`REMEMBERED_FOR`](super::REMEMBERED_FOR).
 pub fn login(
     app: &App,
     login: &str,
     password: &str,
     ip: Option<&str>,
     previous_session: Option<&str>,
+    remember: bool,
 ) -> Result<LoginOutcome, AppError> {
     let login = login.trim().to_owned();
     let keys = ThrottleKey::for_attempt("login", &login, ip);
@@ -62,7 +71,7 @@ pub fn login(
         .transpose()?;
     let previous = previous_session.map(str::to_owned);
     let account_key = keys[0].clone();
-    let token = app.execute(&family_actor(family), move |command| {
+    let (token, remembered_until) = app.execute(&family_actor(family), move |command| {
         if let Some(previous) = &previous {
             delete_session(command.conn(), previous)?;
         }
@@ -71,9 +80,15 @@ pub fn login(
             registry::set_password_hash(command.conn(), family, hash)?;
         }
         let structure = first_structure(command.conn(), family, command.now())?;
-        insert_session(command.conn(), family, structure, command.now())
+        let until = remember.then(|| command.now() + super::REMEMBERED_FOR);
+        let token = insert_session_kept(command.conn(), family, structure, command.now(), until)?;
+        Ok((token, until))
     })?;
-    Ok(LoginOutcome::LoggedIn { token, family })
+    Ok(LoginOutcome::LoggedIn {
+        token,
+        family,
+        remembered_until,
+    })
 }
 
 /// The structure a new session consults: the one of the family's latest request, else the

@@ -8,6 +8,7 @@
 //! runtime. Their writes go through the store's writer like every command.
 
 mod login;
+mod opening;
 pub(crate) mod passwords;
 mod profile;
 mod recovery;
@@ -29,6 +30,7 @@ use uuid::Uuid;
 use crate::AppError;
 
 pub use login::{LoginOutcome, activate, login};
+pub use opening::{LOOK_AGAIN_SECONDS, NextLook, OPENING_AHEAD, Opening, coming_opening};
 pub use profile::{
     Profile, change_password, confirm_email, parse_email, profile, request_email_change,
     set_recovery_question,
@@ -40,7 +42,8 @@ pub use recovery::{
 pub(crate) use recovery::{ResetMail, mail_reset_link};
 pub use refusal::AccountRefusal;
 pub use session::{
-    Session, choose_structure, close_session, purge_expired, save_basket, session, update_basket,
+    REMEMBERED_FOR, Resumed, Session, choose_structure, close_session, forget_other_devices,
+    purge_expired, remembered_devices, resume, save_basket, session, update_basket,
 };
 pub(crate) use throttle::clear_account_throttles;
 pub use tokens::LinkToken;
@@ -48,6 +51,13 @@ pub use welcome::{StructureWelcome, every_welcome, family_structures, welcome_me
 
 pub(crate) fn install(conn: &Connection) -> Result<(), AppError> {
     conn.execute_batch(include_str!("accounts.sql"))?;
+    // « Rester connecté » (added later): databases made before get the column.
+    let remembered = conn
+        .prepare("SELECT 1 FROM pragma_table_info('web_sessions') WHERE name = 'remembered_until'")?
+        .exists([])?;
+    if !remembered {
+        conn.execute_batch("ALTER TABLE web_sessions ADD COLUMN remembered_until TEXT")?;
+    }
     Ok(())
 }
 

@@ -65,3 +65,20 @@ fn throttled(f: &mut fmt::Formatter<'_>, seconds: i64) -> fmt::Result {
         )
     }
 }
+
+/// « Les réservations ouvrent à 8 h 30 », « … demain à 8 h 30 », « … le lundi 5 janvier à 8 h ».
+impl fmt::Display for crate::accounts::Opening {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let day = domain::deadline::paris_day(self.opens_at);
+        let today = domain::deadline::paris_day(self.now);
+        let time = domain::wording::french_clock_time(self.opens_at);
+        if day == today {
+            write!(f, "Les réservations ouvrent à {time}")
+        } else if Some(day) == today.succ_opt() {
+            write!(f, "Les réservations ouvrent demain à {time}")
+        } else {
+            let date = domain::wording::french_date(day);
+            write!(f, "Les réservations ouvrent le {date} à {time}")
+        }
+    }
+}

@@ -7,5 +7,5 @@ mod query;
 pub(crate) use project::apply;
 pub use query::{
     ActivityRow, PeriodRow, StructureRow, WalletRow, Window, activities, activity, booking_window,
-    debt_threshold, periods, structures, wallets,
+    debt_threshold, periods, structure_windows, structures, wallets,
 };

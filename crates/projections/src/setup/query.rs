@@ -199,3 +199,20 @@ pub fn booking_window(
         |row| Ok((row.instant(0)?, row.instant(1)?)),
     )
 }
+
+/// The booking windows of the periods that open activities of `structure`, by opening.
+pub fn structure_windows(
+    conn: &Connection,
+    structure: StructureId,
+) -> Result<Vec<Window>, ProjectionError> {
+    row::all(
+        conn,
+        "booking_windows",
+        "SELECT w.opens_at, w.closes_at FROM booking_windows w
+         WHERE EXISTS (SELECT 1 FROM period_activities pa JOIN activities a ON a.activity_id = pa.activity_id
+                       WHERE pa.period_id = w.period_id AND a.structure_id = ?1)
+         ORDER BY w.opens_at",
+        params![structure.to_string()],
+        |row| Ok((row.instant(0)?, row.instant(1)?)),
+    )
+}

@@ -31,6 +31,7 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
             "/connexion",
             get(accounts::login_form).post(accounts::login),
         )
+        .route("/connexion/file/{ticket}", get(accounts::in_line))
         .route("/deconnexion", post(accounts::logout))
         .route("/accueil", get(accounts::welcome))
         .route(
@@ -58,6 +59,7 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
         .route("/profil/agenda", post(profile::agenda))
         .route("/agenda/{file}", get(agenda::feed))
         .route("/profil/mot-de-passe", post(profile::change_password))
+        .route("/profil/appareils", post(accounts::forget_devices))
         .route("/profil/courriel", post(profile::change_email))
         .route("/profil/question", post(profile::change_question))
         .route(
@@ -96,6 +98,10 @@ pub fn router(services: Shared, simulator: Option<payment::simulator::SimulatorS
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&services),
             session::csrf_and_visitor,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&services),
+            crate::hashing::count_pages,
         ))
         .with_state(Arc::clone(&services));
     let mut router = portal;

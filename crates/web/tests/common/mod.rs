@@ -58,7 +58,13 @@ impl Portal {
     /// The demo world, a payment provider (the simulator over the network is not needed for
     /// pages: `provider` is `None` unless given), served as `https://portail.example.fr`.
     pub fn demo() -> Portal {
-        Portal::with(None, web::HashingPool::new(2, 64))
+        Portal::with(None, Portal::hashing())
+    }
+
+    /// The pool of the tests: a log-in waits for its (unoptimised, slower) hash rather than
+    /// being shown its place in line, unless a test builds a pool of its own.
+    pub fn hashing() -> web::HashingPool {
+        web::HashingPool::new(2, 64).answering_within(std::time::Duration::from_secs(60))
     }
 
     pub fn with(
@@ -74,7 +80,7 @@ impl Portal {
 
     /// The demo world served with `config` (behind a proxy, over plain http…).
     pub fn with_config(config: web::WebConfig) -> Portal {
-        Portal::configured(config, None, web::HashingPool::new(2, 64))
+        Portal::configured(config, None, Portal::hashing())
     }
 
     fn configured(

@@ -7,8 +7,12 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::line;
+use crate::hashing::LineEntry;
 use crate::layout::{Chrome, csrf_field, flash, page};
-use crate::session::{Parent, Visitor, rotate_visitor, see_other, session_cookie};
+use crate::session::{
+    Parent, Visitor, rotate_visitor, see_other, session_cookie, session_cookie_kept,
+};
 use crate::{Shared, WebError, blocking};
 
 /// Welcome messages of every structure (the log-in page shows them, as the seed asks).
@@ -61,6 +65,16 @@ fn login_page(
                         input id="mot_de_passe" name="mot_de_passe" type="password"
                             autocomplete="current-password" required maxlength="128";
                     }
+                    div class="field check" {
+                        input id="rester_connecte" name="rester_connecte" type="checkbox" value="1"
+                            aria-describedby="rester-aide";
+                        label for="rester_connecte" { "Rester connecté sur cet appareil" }
+                        p class="hint" id="rester-aide" {
+                            "Pendant " (app::accounts::REMEMBERED_FOR.num_days()) " jours, sans retaper votre mot de passe. "
+                            "Seulement sur votre téléphone ou votre ordinateur, jamais sur un appareil partagé. "
+                            "« Se déconnecter » ou un nouveau mot de passe y mettent fin."
+                        }
+                    }
                     div class="actions" { button type="submit" { "Se connecter" } }
                 }
                 p { "Mot de passe oublié ? " a href="/mot-de-passe-oublie" { "Le retrouver" } }
@@ -98,8 +112,13 @@ pub async fn login_form(
 pub struct LoginForm {
     identifiant: String,
     mot_de_passe: String,
+    /// « Rester connecté »: the checkbox, sent only when ticked.
+    rester_connecte: Option<String>,
 }
 
+/// « Se connecter »: the password is verified in line, in arrival order. Verified within
+/// the pool's patience (1.5 s), the answer is today's (the home page, or the refusal); otherwise the parent's
+/// place in line, on a page that comes back for the outcome by itself.
 pub async fn login(
     State(services): State<Shared>,
     visitor: Visitor,
@@ -109,29 +128,63 @@ pub async fn login(
     let (login, password) = (form.identifiant.clone(), form.mot_de_passe);
     let ip = visitor.ip.clone();
     let previous = visitor.session_token.clone();
-    let outcome = services
-        .hashing
-        .run(move || accounts::login(&app, &login, &password, ip.as_deref(), previous.as_deref()))
-        .await;
+    let remember = form.rester_connecte.is_some();
+    let _waiting = services.hashing.not_a_page();
+    let submitted = services.hashing.submit(move || {
+        let previous = previous.as_deref();
+        accounts::login(&app, &login, &password, ip.as_deref(), previous, remember)
+    });
+    let mut job = match submitted {
+        Ok(job) => job,
+        Err(full) => return Ok(line::too_long(&visitor.chrome, full.wait)),
+    };
+    if let Some(outcome) = job.within(services.hashing.patience()).await {
+        return answer(&services, &visitor.chrome, &form.identifiant, outcome).await;
+    }
+    let seq = job.seq;
+    let (cancelled, result) = job.keep();
+    let entry = LineEntry {
+        seq,
+        login: form.identifiant,
+        cancelled,
+        result,
+    };
+    let ticket = services.hashing.line().enter(&visitor.browser, entry);
+    Ok(line::waiting(&services, &visitor.chrome, &ticket, seq))
+}
+
+/// The answer to a verified log-in: the session opened and the home page, or the refusal on
+/// the log-in form (the identifiant typed kept), with the throttle's wait when there is one.
+pub(super) async fn answer(
+    services: &Shared,
+    chrome: &Chrome,
+    login: &str,
+    outcome: Result<LoginOutcome, WebError>,
+) -> Result<Response, WebError> {
     let mut retry_after = None;
-    let (status, message) = match outcome {
-        Ok(LoginOutcome::LoggedIn { token, family }) => {
-            tracing::info!(%family, "parent logged in");
+    let (status, message) = match outcome? {
+        LoginOutcome::LoggedIn {
+            token,
+            family,
+            remembered_until,
+        } => {
+            tracing::info!(%family, remembered = remembered_until.is_some(), "parent logged in");
             let mut response = see_other("/accueil");
+            let now = services.app.now();
             response.headers_mut().append(
                 header::SET_COOKIE,
-                session_cookie(&services.config, Some(&token)),
+                session_cookie_kept(&services.config, &token, remembered_until, now),
             );
             rotate_visitor(&mut response, &services.config);
             return Ok(response);
         }
-        Ok(LoginOutcome::Rejected) => (
+        LoginOutcome::Rejected => (
             StatusCode::UNAUTHORIZED,
             AccountRefusal::LoginRejected.to_string(),
         ),
-        Ok(LoginOutcome::Throttled {
+        LoginOutcome::Throttled {
             retry_after_seconds,
-        }) => {
+        } => {
             retry_after = Some(retry_after_seconds);
             (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -141,17 +194,11 @@ pub async fn login(
                 .to_string(),
             )
         }
-        Err(error) => return Err(error),
     };
-    let messages = all_welcome_messages(&services).await.unwrap_or_default();
+    let messages = all_welcome_messages(services).await.unwrap_or_default();
     let mut response = (
         status,
-        login_page(
-            &visitor.chrome,
-            &messages,
-            &form.identifiant,
-            Some(flash("error", &message)),
-        ),
+        login_page(chrome, &messages, login, Some(flash("error", &message))),
     )
         .into_response();
     // The actual wait: it grows past a minute with the failures (up to the end of the day).

@@ -3,6 +3,8 @@
 //! the parent choosing a new one, and no recovery page depends on whether the identifiant exists.
 
 mod activation;
+mod devices;
+mod line;
 mod login;
 mod recovery;
 mod reset;
@@ -12,6 +14,9 @@ mod welcome;
 use maud::{Markup, html};
 
 pub use activation::{activate, activation_form};
+pub(crate) use devices::devices_section;
+pub use devices::forget_devices;
+pub use line::in_line;
 pub use login::{login, login_form, logout};
 pub use recovery::{answer_question, recovery, recovery_form, send_reset_link};
 pub use reset::{reset, reset_form};

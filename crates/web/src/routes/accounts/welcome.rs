@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-use crate::layout::page;
+use crate::layout::page_refreshing;
 use crate::session::{Parent, see_other};
 use crate::{Shared, WebError, blocking};
 
@@ -22,12 +22,34 @@ pub async fn welcome(State(services): State<Shared>, parent: Parent) -> Result<R
     let app = services.app.clone();
     let structure = parent.session.structure_id;
     let family = parent.family();
-    let messages = blocking(move || accounts::welcome_messages(&app, family, structure)).await?;
-    Ok(page(
+    let session = parent.session.clone();
+    let (messages, opening) = blocking(move || {
+        let messages = accounts::welcome_messages(&app, family, structure)?;
+        Ok((messages, accounts::coming_opening(&app, &session)?))
+    })
+    .await?;
+    // Logged in before the opening: the page opens the calendars by itself at its instant.
+    let refresh = opening.map(|opening| {
+        let look = opening.next_look();
+        let target = if look.opens {
+            "/reservations"
+        } else {
+            "/accueil"
+        };
+        format!("{}; url={target}", look.seconds)
+    });
+    Ok(page_refreshing(
         &parent.chrome,
         "Accueil",
         "accueil",
+        refresh.as_deref(),
         html! {
+            @if let Some(opening) = &opening {
+                section class="card opening" {
+                    h2 { (opening) }
+                    p { "Gardez cette page ouverte : elle ouvrira les réservations d'elle-même à l'heure dite, inutile de la recharger." }
+                }
+            }
             @if !messages.is_empty() {
                 div class="welcome" {
                     h2 { "Informations de la structure" }

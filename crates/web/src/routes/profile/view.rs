@@ -29,6 +29,7 @@ fn done_message(code: Option<&str>) -> Option<&'static str> {
         "question" => Some("Votre question et sa réponse sont enregistrées."),
         "courriel-confirme" => Some("Votre adresse mail est confirmée."),
         "agenda-revoque" => Some("L'adresse de l'agenda est révoquée : elle ne donne plus rien."),
+        "appareils" => Some("Les sessions de vos autres appareils sont fermées."),
         _ => None,
     }
 }
@@ -46,6 +47,7 @@ pub async fn profile(
         .as_deref()
         .and_then(app::accounts::LinkToken::parse);
     let feed = blocking(move || app::agenda::agenda_feed(&app, family, shown)).await?;
+    let devices = crate::routes::accounts::devices_section(&services, &parent).await?;
     Ok(page(
         &parent.chrome,
         "Profil",
@@ -69,6 +71,7 @@ pub async fn profile(
                 div class="actions" { a class="button" href="/profil/modifier" { "Modifier" } }
             }
             (super::agenda::section(&parent, &services.config.base_url, &feed))
+            (devices)
             section class="card" {
                 h2 { "Vos données" }
                 p { "Téléchargez tout ce que le portail conserve sur votre famille (compte, enfants, réservations, consommations, règlements, solde), dans un fichier lisible par un tableur ou un éditeur de texte." }
