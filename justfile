@@ -22,14 +22,10 @@ lint:
 ci:
     bash .ci/run
 
-# event-store append benchmark (1,000,000 events; raw vs store)
-bench-append events="1000000" submitters="64" per_command="1":
-    cargo run --release -p bench -- append {{events}} {{submitters}} {{per_command}}
-
-# transmission benchmark (100,000 pending requests, 5,000 families)
-bench-transmit requests="100000" families="5000":
-    cargo run --release -p bench -- transmit {{requests}} {{families}}
-
-# the portal under a rush: calendar render time, pages/s with CLIENTS parents, log-ins/s
-bench-portal clients="32":
-    cargo run --release -p bench -- portal {{clients}}
+# every benchmark scenario against its same-run reference: a table, and target/bench/all.json
+# (flags: --quick for a smaller run, --one-core to pin serve to one core during the rush)
+# (the same as `cargo run --release -p bench -- all`, with the one release build the bench and the
+# served binary share)
+bench *flags:
+    cargo build --release -p portail -p bench
+    target/release/bench all {{flags}}
