@@ -207,6 +207,6 @@ mod tests {
             tx.connection()
                 .query_row("PRAGMA journal_size_limit", [], |row| row.get::<_, i64>(0))
         });
-        assert_eq!(limit.ok(), Some(crate::schema::WAL_KEPT_BYTES));
+        assert_eq!(limit.ok(), Some(64 * 1024 * 1024));
     }
 }
