@@ -26,8 +26,10 @@ mod checkpoint;
 mod error;
 mod event;
 mod hash;
+mod prepared;
 mod read;
 mod schema;
+mod stream_heads;
 mod verify;
 mod writer;
 
@@ -176,8 +178,11 @@ impl EventStore {
         expected: ExpectedVersion,
         events: Vec<NewEvent>,
     ) -> Result<Appended, AppendError> {
+        // The canonical texts are computed here, on the submitter's thread: the single writer
+        // only places, hashes and inserts.
+        let events = prepared::PreparedEvent::all(events)?;
         let stream = stream.to_owned();
-        self.write(move |tx| tx.append(&stream, expected, events))
+        self.write(move |tx| tx.append_prepared(&stream, expected, events))
             .map_err(|error| match error {
                 WriteError::Rejected(append) => append,
                 WriteError::Store(store) => AppendError::Store(store),

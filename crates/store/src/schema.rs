@@ -104,10 +104,13 @@ pub(crate) fn open_write_connection(
     tx.commit()?;
     // Checkpoints run on their own thread (see checkpoint.rs), not inside the writer's commits.
     let _pages: i64 = conn.query_row("PRAGMA wal_autocheckpoint = 0", [], |row| row.get(0))?;
-    // A busy period leaves at most 4 MiB of WAL file when the log restarts; the checkpoint
-    // thread empties it once the writer is idle (checkpoint.rs).
+    // A busy period leaves at most 64 MiB of WAL file when the log restarts; the checkpoint
+    // thread empties it once the writer is idle (checkpoint.rs). More than the checkpoint
+    // thread lets it grow before it makes it restart (`RESTART_FRAMES`), so a restarted WAL is
+    // written over blocks the file has instead of extending it again (the file system zeroes
+    // every new block and journals every size change at each fsync).
     let _limit: i64 =
-        conn.query_row("PRAGMA journal_size_limit = 4194304", [], |row| row.get(0))?;
+        conn.query_row("PRAGMA journal_size_limit = 67108864", [], |row| row.get(0))?;
     Ok(conn)
 }
 

@@ -19,11 +19,12 @@ use chrono::Utc;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use crate::StoreOptions;
-use crate::canonical::canonical_json;
 use crate::error::{AppendError, StoreError, WriteError};
 use crate::event::{Appended, ExpectedVersion, NewEvent};
 use crate::hash::{HashInput, chain_hash};
+use crate::prepared::PreparedEvent;
 use crate::read;
+use crate::stream_heads::StreamHeads;
 use crate::verify::ChainBreak;
 
 /// What the store knows of its chain: `Some` once a check found it broken. Shared by the store
@@ -44,6 +45,8 @@ pub struct WriteTx<'a> {
     head_moved: bool,
     /// Set when the chain is known broken (at open or by a check): appends are refused.
     broken: Option<ChainBreak>,
+    /// Stream versions, owned by the writer thread (see `stream_heads.rs`).
+    streams: &'a mut StreamHeads,
 }
 
 impl WriteTx<'_> {
@@ -68,16 +71,8 @@ impl WriteTx<'_> {
     }
 
     /// The current version of a stream (0 when it does not exist).
-    pub fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
-        // Kept in `stream_heads` rather than read with `ORDER BY stream_version DESC LIMIT 1`
-        // (or MAX): SQLite 3.54 re-prepares those statements at every step, which cost a third
-        // of the writer's time.
-        let version: Option<i64> = self
-            .conn
-            .prepare_cached("SELECT version FROM stream_heads WHERE stream_id = ?1")?
-            .query_row(params![stream], |row| row.get(0))
-            .optional()?;
-        Ok(version.unwrap_or(0) as u64)
+    pub fn stream_version(&mut self, stream: &str) -> Result<u64, StoreError> {
+        self.streams.version(self.conn, stream)
     }
 
     /// Appends events to a stream, see [`crate::EventStore::append`].
@@ -87,6 +82,17 @@ impl WriteTx<'_> {
         expected: ExpectedVersion,
         events: Vec<NewEvent>,
     ) -> Result<Appended, AppendError> {
+        let events = PreparedEvent::all(events)?;
+        self.append_prepared(stream, expected, events)
+    }
+
+    /// [`WriteTx::append`] of events prepared on the submitter's thread.
+    pub(crate) fn append_prepared(
+        &mut self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: Vec<PreparedEvent>,
+    ) -> Result<Appended, AppendError> {
         let Some(first) = events.first() else {
             return Err(AppendError::Empty);
         };
@@ -94,7 +100,7 @@ impl WriteTx<'_> {
         if let Some(stored) = self.already_stored(stream, first, &events)? {
             return Ok(stored);
         }
-        self.append_new(stream, expected, events)
+        self.append_fresh(stream, expected, &events)
     }
 
     /// Appends events whose ids were just generated (so cannot be stored yet): the same as
@@ -110,11 +116,21 @@ impl WriteTx<'_> {
             return Err(AppendError::Empty);
         }
         self.refuse_if_broken()?;
+        self.append_fresh(stream, expected, &PreparedEvent::all(events)?)
+    }
+
+    /// Places `events` after the head (none of their ids is stored).
+    fn append_fresh(
+        &mut self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: &[PreparedEvent],
+    ) -> Result<Appended, AppendError> {
         let actual = self.check_expected(stream, expected)?;
         let recorded_at = self.group_recorded_at();
-        let (positions, last_hash) = self.insert_events(stream, actual, &events, &recorded_at)?;
+        let (positions, last_hash) = self.insert_events(stream, actual, events, &recorded_at)?;
         let stream_version = actual + events.len() as u64;
-        self.set_stream_head(stream, stream_version)?;
+        self.streams.set(stream, stream_version);
         self.head = read::Head {
             position: self.head.position + events.len() as u64,
             hash: last_hash,
@@ -129,7 +145,11 @@ impl WriteTx<'_> {
     }
 
     /// The stream's current version, when it is the one the command expects.
-    fn check_expected(&self, stream: &str, expected: ExpectedVersion) -> Result<u64, AppendError> {
+    fn check_expected(
+        &mut self,
+        stream: &str,
+        expected: ExpectedVersion,
+    ) -> Result<u64, AppendError> {
         let actual = self.stream_version(stream)?;
         let matches = match expected {
             ExpectedVersion::Any => true,
@@ -162,7 +182,7 @@ impl WriteTx<'_> {
         &self,
         stream: &str,
         actual: u64,
-        events: &[NewEvent],
+        events: &[PreparedEvent],
         recorded_at: &str,
     ) -> Result<(Vec<u64>, [u8; 32]), AppendError> {
         let mut insert_event = self.conn.prepare_cached(
@@ -191,16 +211,6 @@ impl WriteTx<'_> {
         Ok((positions, previous))
     }
 
-    fn set_stream_head(&self, stream: &str, version: u64) -> Result<(), AppendError> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO stream_heads (stream_id, version) VALUES (?1, ?2)
-                 ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version",
-            )?
-            .execute(params![stream, version as i64])?;
-        Ok(())
-    }
-
     /// Nothing is appended to a chain known broken: it would be extended from a forged state.
     fn refuse_if_broken(&self) -> Result<(), AppendError> {
         match &self.broken {
@@ -213,22 +223,21 @@ impl WriteTx<'_> {
     /// stream, type and payload; the stored positions are returned. A batch is all-or-nothing, so
     /// when the first id is unknown the others are too (the UNIQUE constraint guards the rest).
     fn already_stored(
-        &self,
+        &mut self,
         stream: &str,
-        first: &NewEvent,
-        events: &[NewEvent],
+        first: &PreparedEvent,
+        events: &[PreparedEvent],
     ) -> Result<Option<Appended>, AppendError> {
         let mut lookup = self.conn.prepare_cached(
             "SELECT position, stream_id, event_type, payload FROM events WHERE event_id = ?1",
         )?;
-        let mut find =
-            |event: &NewEvent| -> Result<Option<(i64, String, String, String)>, rusqlite::Error> {
-                lookup
-                    .query_row(params![event.event_id.to_string()], |row| {
-                        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-                    })
-                    .optional()
-            };
+        let mut find = |event: &PreparedEvent| -> Result<Option<(i64, String, String, String)>, rusqlite::Error> {
+            lookup
+                .query_row(params![event.event_id_text], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })
+                .optional()
+        };
         if find(first)?.is_none() {
             return Ok(None);
         }
@@ -238,7 +247,7 @@ impl WriteTx<'_> {
                 Some((position, stored_stream, event_type, payload))
                     if stored_stream == stream
                         && event_type == event.event_type
-                        && payload == canonical_json(&event.payload) =>
+                        && payload == event.payload =>
                 {
                     positions.push(position as u64)
                 }
@@ -262,7 +271,7 @@ struct Row<'a> {
     position: u64,
     stream: &'a str,
     stream_version: u64,
-    event: &'a NewEvent,
+    event: &'a PreparedEvent,
     recorded_at: &'a str,
 }
 
@@ -274,33 +283,29 @@ fn insert_event_row(
     row: &Row<'_>,
 ) -> Result<[u8; 32], AppendError> {
     let event = row.event;
-    let event_id = event.event_id.to_string();
-    let payload = canonical_json(&event.payload);
-    let metadata =
-        canonical_json(&serde_json::to_value(&event.metadata).map_err(StoreError::Json)?);
     let hash = chain_hash(
         previous,
         &HashInput {
             position: row.position,
-            event_id: &event_id,
+            event_id: &event.event_id_text,
             stream_id: row.stream,
             stream_version: row.stream_version,
             event_type: &event.event_type,
             schema_version: event.schema_version,
-            payload: &payload,
-            metadata: &metadata,
+            payload: &event.payload,
+            metadata: &event.metadata,
             recorded_at: row.recorded_at,
         },
     );
     let inserted = insert.execute(params![
         row.position as i64,
-        event_id,
+        event.event_id_text,
         row.stream,
         row.stream_version as i64,
         event.event_type,
         event.schema_version,
-        payload,
-        metadata,
+        event.payload,
+        event.metadata,
         row.recorded_at,
         hash.as_slice(),
     ]);
@@ -459,6 +464,7 @@ fn run_writer(
     broken: BrokenChain,
 ) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(max_batch);
+    let mut streams = StreamHeads::default();
     while let Ok(first) = jobs.recv() {
         let started = std::time::Instant::now();
         batch.push(first);
@@ -469,7 +475,7 @@ fn run_writer(
             }
         }
         let known_broken = broken.lock().ok().and_then(|known| known.clone());
-        let committed = run_group(&conn, &mut batch, known_broken);
+        let committed = run_group(&conn, &mut batch, known_broken, &mut streams);
         if let Err(error) = &committed {
             tracing::error!(%error, commands = batch.len(), "event store group transaction failed");
         }
@@ -509,28 +515,39 @@ fn run_group(
     conn: &Connection,
     batch: &mut [Box<dyn Job>],
     broken: Option<ChainBreak>,
+    streams: &mut StreamHeads,
 ) -> Result<(), StoreError> {
     conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
-    let result = run_commands(conn, batch, broken);
-    if result.is_err() && !conn.is_autocommit() {
-        let _ = conn.execute_batch("ROLLBACK");
+    let result = run_commands(conn, batch, broken, streams);
+    match &result {
+        Ok(head_position) => streams.committed(*head_position),
+        Err(_) => {
+            streams.failed();
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+        }
     }
-    result
+    result.map(|_| ())
 }
 
+/// Runs the commands of a group and commits; returns the head position committed.
 fn run_commands(
     conn: &Connection,
     batch: &mut [Box<dyn Job>],
     broken: Option<ChainBreak>,
-) -> Result<(), StoreError> {
+    streams: &mut StreamHeads,
+) -> Result<u64, StoreError> {
     // Read inside the IMMEDIATE transaction: another process may have appended since our last group.
     let head = read::head(conn)?;
+    streams.begin_group(head.position);
     let mut tx = WriteTx {
         conn,
         recorded_at: Utc::now().format(RECORDED_AT_FORMAT).to_string(),
         head,
         head_moved: false,
         broken,
+        streams,
     };
     let mut savepoint = conn.prepare_cached("SAVEPOINT command")?;
     let mut release = conn.prepare_cached("RELEASE command")?;
@@ -538,6 +555,7 @@ fn run_commands(
     for job in batch.iter_mut() {
         savepoint.execute([])?;
         let head_before = tx.head.clone();
+        tx.streams.begin_command();
         if job.run(&mut tx) {
             release.execute([])?;
         } else if conn.is_autocommit() {
@@ -550,8 +568,10 @@ fn run_commands(
             rollback_to.execute([])?;
             release.execute([])?;
             tx.head = head_before;
+            tx.streams.undo_command();
         }
     }
+    tx.streams.flush(conn)?;
     if tx.head_moved {
         conn.prepare_cached(
             "UPDATE chain_head SET position = ?1, hash = ?2, recorded_at = ?3 WHERE singleton = 1",
@@ -562,7 +582,8 @@ fn run_commands(
             tx.head.recorded_at
         ])?;
     }
+    let committed_at = tx.head.position;
     drop((savepoint, release, rollback_to));
     conn.prepare_cached("COMMIT")?.execute([])?;
-    Ok(())
+    Ok(committed_at)
 }
