@@ -37,7 +37,8 @@ pub use rebuild::{Progress, RebuildReport, rebuild};
 pub use registry::{stale, tables};
 pub use setup::{
     ActivityRow, PeriodRow, StructureRow, WalletRow, Window, activities, activity,
-    activity_changes, booking_window, debt_threshold, periods, structure_windows, structures, wallets,
+    activity_changes, booking_window, debt_threshold, periods, structure_windows, structures,
+    wallets,
 };
 pub use snapshot::{
     Difference, ReadModelCheck, Snapshot, first_difference, replay, snapshot, verify_read_models,

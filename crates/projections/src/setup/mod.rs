@@ -7,5 +7,6 @@ mod query;
 pub(crate) use project::apply;
 pub use query::{
     ActivityRow, PeriodRow, StructureRow, WalletRow, Window, activities, activity,
-    activity_changes, booking_window, debt_threshold, periods, structure_windows, structures, wallets,
+    activity_changes, booking_window, debt_threshold, periods, structure_windows, structures,
+    wallets,
 };
