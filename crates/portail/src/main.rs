@@ -5,6 +5,11 @@
 //! they get: 0 success, 1 a check failed or a command was refused, 2 a usage error.
 #![forbid(unsafe_code)]
 
+/// The allocator: freed memory goes back to the system after a burst (see docs/performance.md,
+/// « Memory »).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `println!` that does not panic when stdout is a closed pipe (`portail … | head`).
 macro_rules! out {
     ($($arg:tt)*) => {{
