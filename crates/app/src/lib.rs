@@ -83,7 +83,16 @@ impl App {
     /// Opens the database, installs the registry and read-model tables, and brings the read
     /// models up to the head of the log.
     pub fn open(path: impl AsRef<Path>, clock: Arc<dyn Clock>) -> Result<App, AppError> {
-        let store = EventStore::open(path, StoreOptions::default())?;
+        App::open_with(path, clock, StoreOptions::default())
+    }
+
+    /// The same with the store's `options` (`serve`: [`StoreOptions::serving`]).
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        clock: Arc<dyn Clock>,
+        options: StoreOptions,
+    ) -> Result<App, AppError> {
+        let store = EventStore::open(path, options)?;
         store.write(|tx| -> Result<(), AppError> {
             registry::install(tx.connection())?;
             settings::install(tx.connection())?;

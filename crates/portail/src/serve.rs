@@ -7,13 +7,13 @@ use anyhow::Context;
 use chrono::{Datelike, NaiveTime};
 
 use crate::cli::{Cli, ServeArgs};
-use crate::shared::open_app;
+use crate::shared::open_app_serving;
 
 pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let file = crate::config::load(args.config.as_deref())?;
     let settings = ServeSettings::resolve(args, &file)?;
     let anchoring = anchoring(args, &file)?;
-    let app = open_app(cli)?;
+    let app = open_app_serving(cli)?;
     // The open checked the kept head and the last events against their hashes: a service never
     // starts appending to a log changed behind it.
     if let Some(broken) = app.store.chain_break() {

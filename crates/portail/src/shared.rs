@@ -23,6 +23,13 @@ pub fn open_app(cli: &Cli) -> anyhow::Result<App> {
         .with_context(|| format!("ouverture de la base {}", cli.db.display()))
 }
 
+/// The application on `--db` as `serve` opens it: a smaller writer cache
+/// (`StoreOptions::serving`).
+pub fn open_app_serving(cli: &Cli) -> anyhow::Result<App> {
+    App::open_with(&cli.db, Arc::new(SystemClock), StoreOptions::serving())
+        .with_context(|| format!("ouverture de la base {}", cli.db.display()))
+}
+
 /// Who acts: the active staff account of `--as LOGIN`, else the operator on the server. An
 /// unknown or disabled identifiant is a refusal.
 pub fn acting(app: &App, as_login: Option<&str>) -> Result<Acting, AppError> {

@@ -78,6 +78,7 @@ INSERT INTO stream_heads (stream_id, version)
 pub(crate) fn open_write_connection(
     path: &Path,
     busy_timeout_ms: u32,
+    cache_kib: u32,
 ) -> Result<Connection, StoreError> {
     check_sqlite_version()?;
     let mut conn = Connection::open_with_flags(
@@ -89,8 +90,8 @@ pub(crate) fn open_write_connection(
     conn.busy_timeout(Duration::from_millis(u64::from(busy_timeout_ms)))?;
     // Commands, projectors and queries use ~100 distinct statements: keep them all prepared.
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-    // 64 MiB of page cache: a transmission touches many pages in one transaction.
-    conn.execute_batch("PRAGMA cache_size = -65536;")?;
+    // The page cache, in KiB (a negative `cache_size`): see `StoreOptions::writer_cache_kib`.
+    conn.pragma_update(None, "cache_size", -i64::from(cache_kib))?;
     // journal_mode answers with a row; the others answer nothing.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     // FULL: an acknowledged booking or payment survives a power loss (NORMAL may lose it in WAL).
@@ -252,4 +253,28 @@ fn guard_text(conn: &Connection, name: &str) -> Result<Option<String>, StoreErro
 /// A statement's words, whitespace-insensitive.
 fn same_statement(sql: &str) -> String {
     sql.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{EventStore, StoreOptions};
+
+    fn writer_cache_kib(options: StoreOptions) -> i64 {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = EventStore::open(dir.path().join("store.db"), options)
+            .unwrap_or_else(|e| panic!("{e}"));
+        store
+            .write(|tx| -> Result<i64, crate::StoreError> {
+                Ok(tx
+                    .connection()
+                    .query_row("PRAGMA cache_size", [], |row| row.get(0))?)
+            })
+            .unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn the_writer_keeps_the_page_cache_its_options_say_and_serve_keeps_less() {
+        assert_eq!(writer_cache_kib(StoreOptions::default()), -64 * 1024);
+        assert_eq!(writer_cache_kib(StoreOptions::serving()), -16 * 1024);
+    }
 }

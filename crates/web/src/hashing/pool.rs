@@ -44,6 +44,8 @@ struct Inner {
     closed: AtomicBool,
     /// Exponential mean of a hash's duration, in microseconds.
     mean_micros: AtomicUsize,
+    /// How many times a worker went to sleep (an idle pool sleeps once per worker).
+    waits: AtomicUsize,
 }
 
 #[derive(Debug, Default)]
@@ -159,6 +161,7 @@ impl HashingPool {
             paused: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
             mean_micros: AtomicUsize::new(micros(FIRST_GUESS)),
+            waits: AtomicUsize::new(0),
         });
         for index in 0..workers {
             let inner = Arc::clone(&inner);
@@ -320,6 +323,17 @@ impl Inner {
                 && let Some(job) = jobs.line.pop_front()
             {
                 return Some(job);
+            }
+            // An empty line waits for `submit` (or a pause's end, or the pool's close) to wake
+            // it: an idle service does not wake its hashing threads. Jobs held back by the pages
+            // in flight look again soon (a page ending does not notify).
+            self.waits.fetch_add(1, Ordering::Relaxed);
+            if jobs.line.is_empty() {
+                jobs = self
+                    .wakeup
+                    .wait(jobs)
+                    .unwrap_or_else(PoisonError::into_inner);
+                continue;
             }
             let pause = if index == 0 {
                 LOOK_AGAIN * 20

@@ -104,3 +104,17 @@ async fn the_second_worker_hashes_only_while_no_page_needs_its_core() {
     );
     drop((page, hashing));
 }
+
+#[tokio::test]
+async fn an_idle_pool_sleeps_until_a_log_in_comes_and_then_serves_it() {
+    let pool = HashingPool::new(2, 100);
+    let order = Arc::new(Mutex::new(Vec::new()));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let slept = pool.inner.waits.load(Ordering::Relaxed);
+    assert!(
+        slept <= 2,
+        "two idle workers went to sleep {slept} times in 300 ms"
+    );
+    let job = pool.submit(record(&order, 7)).unwrap();
+    assert_eq!(job.outcome().await.unwrap(), 7);
+}
