@@ -103,10 +103,19 @@ pub(crate) fn on_day_of(
     })
 }
 
-/// Activities as in force on each day, read once per day for a whole transmission.
+/// The widest days a change of capacity or price is looked for (dates compare as text).
+const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date");
+const LATEST: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+
+/// Activities as in force on each day, read once per stretch of days without a change, for a
+/// whole command.
 #[derive(Default)]
 pub(crate) struct Lookup {
-    by_day: BTreeMap<NaiveDate, BTreeMap<ActivityId, projections::ActivityRow>>,
+    /// The activities in force, per stretch of days between two changes of a capacity or a
+    /// price (the stretch of a day: how many changes come on or before it).
+    by_stretch: BTreeMap<usize, BTreeMap<ActivityId, projections::ActivityRow>>,
+    /// Every day a capacity or a price comes into force, read once.
+    changes: Option<Vec<NaiveDate>>,
     children: BTreeMap<ChildId, String>,
     periods: Option<Vec<projections::PeriodRow>>,
     windows: Windows,
@@ -119,7 +128,17 @@ impl Lookup {
         activity: ActivityId,
         day: NaiveDate,
     ) -> Result<Option<&projections::ActivityRow>, AppError> {
-        if let std::collections::btree_map::Entry::Vacant(slot) = self.by_day.entry(day) {
+        // Between two changes, `projections::activities` answers the same rows: a command
+        // over many days (a wallet's estimate, a transmission) reads them once per stretch.
+        if self.changes.is_none() {
+            self.changes = Some(projections::activity_changes(conn, EARLIEST, LATEST)?);
+        }
+        let stretch = self
+            .changes
+            .as_deref()
+            .unwrap_or_default()
+            .partition_point(|change| *change <= day);
+        if let std::collections::btree_map::Entry::Vacant(slot) = self.by_stretch.entry(stretch) {
             slot.insert(
                 projections::activities(conn, day)?
                     .into_iter()
@@ -127,7 +146,10 @@ impl Lookup {
                     .collect(),
             );
         }
-        Ok(self.by_day.get(&day).and_then(|rows| rows.get(&activity)))
+        Ok(self
+            .by_stretch
+            .get(&stretch)
+            .and_then(|rows| rows.get(&activity)))
     }
 
     /// The rules' view of `activity` on `day` ([`activity_on_day`]), the activities of each
@@ -162,5 +184,66 @@ impl Lookup {
             .unwrap_or_else(|| child.to_string());
         self.children.insert(child, name.clone());
         Ok(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::{Datelike, Days, TimeZone, Utc};
+
+    use super::Lookup;
+    use crate::{App, FixedClock};
+
+    #[test]
+    fn days_read_in_any_order_see_each_capacity_from_the_day_it_comes_into_force() {
+        // Given the demo, and an activity whose capacity changes on the 15th of the month
+        let now = Utc
+            .with_ymd_and_hms(2026, 10, 1, 8, 0, 0)
+            .single()
+            .unwrap_or_else(|| panic!("a valid instant"));
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let app = App::open(dir.path().join("demo.db"), Arc::new(FixedClock(now)))
+            .unwrap_or_else(|e| panic!("{e}"));
+        crate::demo::build(&app).unwrap_or_else(|e| panic!("{e}"));
+        let first = app.today().with_day(1).unwrap_or_else(|| app.today());
+        let from = first + Days::new(14);
+        let activities = app
+            .query(move |conn| Ok(projections::activities(conn, first)?))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let activity = activities[0].activity_id;
+        app.execute("test:capacity", move |command| {
+            command.emit(domain::event::payloads::ActivityCapacityChanged {
+                activity_id: activity,
+                effective_from: from,
+                capacity: 3,
+                waitlist_size: 1,
+            })?;
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        // When one lookup reads the month's days from the last to the first, then again
+        // Then each day answers what that day alone answers, for every activity
+        let days: Vec<_> = (0..31).rev().map(|n| first + Days::new(n)).collect();
+        let ids: Vec<_> = activities.iter().map(|a| a.activity_id).collect();
+        app.query(move |conn| {
+            let mut lookup = Lookup::default();
+            for day in days.iter().chain(days.iter().rev()) {
+                for id in &ids {
+                    let alone = projections::activity(conn, *id, *day)?;
+                    assert_eq!(lookup.activity(conn, *id, *day)?, alone.as_ref(), "{day}");
+                }
+            }
+            let mut on = |day| {
+                lookup
+                    .activity(conn, activity, day)
+                    .map(|r| r.map(|r| r.capacity))
+            };
+            assert_eq!(on(from)?, Some(3));
+            assert_ne!(on(from - Days::new(1))?, Some(3));
+            Ok(())
+        })
+        .unwrap_or_else(|e: crate::AppError| panic!("{e}"));
     }
 }

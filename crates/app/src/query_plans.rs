@@ -59,11 +59,15 @@ fn statements_of(path: &std::path::Path, read: impl FnOnce(&Connection)) -> Vec<
     conn.trace_v2(
         TraceEventCodes::SQLITE_TRACE_STMT,
         Some(move |event: TraceEvent<'_>| {
+            // Both texts: SQLite plans the statement with its parameters unknown (an
+            // `?2 IS NULL OR id = ?2` is a scan), and with its values when it re-plans.
             if let TraceEvent::Stmt(statement, _) = event
-                && let Some(sql) = statement.expanded_sql()
                 && let Ok(mut seen) = sink.lock()
             {
-                seen.push(sql);
+                seen.push(statement.sql().into_owned());
+                if let Some(sql) = statement.expanded_sql() {
+                    seen.push(sql);
+                }
             }
         }),
     )
@@ -83,10 +87,12 @@ fn growing_scans(path: &std::path::Path, statements: &[String]) -> Vec<String> {
     for sql in statements {
         let plan = format!("EXPLAIN QUERY PLAN {sql}");
         let mut statement = conn.prepare(&plan).unwrap_or_else(|e| panic!("{e}: {sql}"));
-        let details: Vec<String> = statement
-            .query_map([], |row| row.get::<_, String>(3))
-            .and_then(Iterator::collect)
-            .unwrap_or_else(|e| panic!("{e}: {sql}"));
+        // Unbound parameters are planned as unknown values (`raw_query` binds nothing).
+        let mut rows = statement.raw_query();
+        let mut details: Vec<String> = Vec::new();
+        while let Some(row) = rows.next().unwrap_or_else(|e| panic!("{e}: {sql}")) {
+            details.push(row.get(3).unwrap_or_else(|e| panic!("{e}: {sql}")));
+        }
         for detail in details {
             let Some(table) = growing_table_read_whole(&detail) else {
                 continue;
