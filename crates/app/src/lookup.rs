@@ -189,24 +189,14 @@ impl Lookup {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use chrono::{Datelike, Days, TimeZone, Utc};
+    use chrono::{Datelike, Days};
 
     use super::Lookup;
-    use crate::{App, FixedClock};
 
     #[test]
     fn days_read_in_any_order_see_each_capacity_from_the_day_it_comes_into_force() {
         // Given the demo, and an activity whose capacity changes on the 15th of the month
-        let now = Utc
-            .with_ymd_and_hms(2026, 10, 1, 8, 0, 0)
-            .single()
-            .unwrap_or_else(|| panic!("a valid instant"));
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let app = App::open(dir.path().join("demo.db"), Arc::new(FixedClock(now)))
-            .unwrap_or_else(|e| panic!("{e}"));
-        crate::demo::build(&app).unwrap_or_else(|e| panic!("{e}"));
+        let (_dir, app) = crate::portal::demo();
         let first = app.today().with_day(1).unwrap_or_else(|| app.today());
         let from = first + Days::new(14);
         let activities = app

@@ -332,4 +332,4 @@ fn engagement_code<S: Serializer>(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

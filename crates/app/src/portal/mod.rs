@@ -4,6 +4,8 @@
 
 mod basket;
 mod calendar;
+#[cfg(test)]
+pub(crate) use calendar::tests::demo;
 mod clicks;
 mod months;
 mod refusal;

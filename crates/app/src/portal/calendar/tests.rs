@@ -6,7 +6,7 @@ use domain::ids::{ChildId, FamilyId, derive_id};
 
 use crate::{App, FixedClock};
 
-fn demo() -> (tempfile::TempDir, App) {
+pub(crate) fn demo() -> (tempfile::TempDir, App) {
     let now = Utc
         .with_ymd_and_hms(2026, 10, 1, 8, 0, 0)
         .single()
